@@ -1,0 +1,34 @@
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+
+#include "platform/http/request.h"
+
+namespace hafnium::api {
+
+// Cursor pagination: `?limit=&cursor=` -> `{items, next_cursor}`. A cursor
+// is opaque to clients (base64url of a versioned position) and names the
+// last item of the previous page, so pages stay stable while rows are added.
+struct PageRequest {
+  size_t limit = 50;
+  std::optional<std::string> after;  // decoded position, absent on the first page
+};
+
+constexpr size_t kDefaultPageSize = 50;
+constexpr size_t kMaxPageSize = 500;
+
+// Throws a validation ApiError for a bad limit or a cursor not made here.
+PageRequest parse_page(const http::Request& request, size_t default_limit = kDefaultPageSize,
+                       size_t max_limit = kMaxPageSize);
+
+std::string encode_cursor(const std::string& position);
+std::optional<std::string> decode_cursor(const std::string& cursor);
+
+// {"items": items, "next_cursor": cursor-or-null}
+boost::json::object page_body(boost::json::array items,
+                              const std::optional<std::string>& next_position);
+
+}  // namespace hafnium::api

@@ -1,0 +1,174 @@
+#include "platform/events/outbox.h"
+
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include "platform/store/row.h"
+#include "platform/util/time.h"
+
+namespace hafnium::events {
+
+void Outbox::enqueue(soci::session& sql, const std::string& topic, const Envelope& envelope) {
+  std::string payload = boost::json::serialize(envelope.to_json());
+  long long at = util::now_micros();
+  sql << "INSERT INTO outbox (id, tenant_id, topic, event_key, event_type, payload, created_at)"
+         " VALUES (:id, :tenant, :topic, :key, :type, :payload, :at)",
+      soci::use(envelope.id), soci::use(envelope.tenant_id), soci::use(topic),
+      soci::use(envelope.key), soci::use(envelope.type), soci::use(payload), soci::use(at);
+}
+
+OutboxRelay::OutboxRelay(std::shared_ptr<store::Database> db, EventBus& bus,
+                         std::chrono::milliseconds poll_interval)
+    : db_(std::move(db)), bus_(bus), poll_interval_(poll_interval) {}
+
+OutboxRelay::~OutboxRelay() {
+  if (thread_.joinable()) flush_and_stop(std::chrono::milliseconds(0));
+}
+
+void OutboxRelay::start() {
+  stopping_ = false;
+  running_ = true;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void OutboxRelay::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  cv_.notify_one();
+}
+
+void OutboxRelay::loop() {
+  while (!stopping_) {
+    size_t published = 0;
+    try {
+      mark_confirmed();
+      published = publish_batch();
+    } catch (const std::exception& error) {
+      spdlog::warn("outbox relay: {}", error.what());
+    }
+    if (published > 0) continue;  // more may be waiting
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, poll_interval_, [this] { return woken_ || stopping_.load(); });
+    woken_ = false;
+  }
+  try {
+    mark_confirmed();
+  } catch (const std::exception& error) {
+    spdlog::warn("outbox relay: {}", error.what());
+  }
+}
+
+size_t OutboxRelay::publish_batch() {
+  struct Row {
+    int64_t seq;
+    std::string topic, key, type, payload, id;
+  };
+  std::vector<Row> rows;
+  db_->read([&](soci::session& sql) {
+    // Unpublished rows in commit-sequence order. Sequence numbers can commit
+    // out of order on PostgreSQL, so there is no high-water mark: every pass
+    // looks at all unpublished rows and skips the ones already in flight.
+    soci::rowset<soci::row> result = sql.prepare
+        << "SELECT seq, topic, event_key, event_type, payload, id FROM outbox"
+           " WHERE published_at IS NULL ORDER BY seq LIMIT 1000";
+    for (const auto& row : result) {
+      rows.push_back({store::get_int64(row, 0), store::get_string(row, 1),
+                      store::get_string(row, 2), store::get_string(row, 3),
+                      store::get_string(row, 4), store::get_string(row, 5)});
+    }
+  });
+  size_t sent = 0;
+  for (auto& row : rows) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!in_flight_.insert(row.seq).second) continue;
+    }
+    Message message;
+    message.topic = row.topic;
+    message.key = row.key;
+    message.headers = {{"event-id", row.id}, {"event-type", row.type}};
+    message.payload = std::move(row.payload);
+    int64_t seq = row.seq;
+    bus_.publish(std::move(message), [this, seq](bool delivered) {
+      if (delivered) {
+        confirm(seq);
+      } else {
+        std::lock_guard lock(mutex_);
+        in_flight_.erase(seq);  // try again on a later pass
+      }
+    });
+    ++sent;
+  }
+  return sent;
+}
+
+void OutboxRelay::confirm(int64_t seq) {
+  {
+    std::lock_guard lock(mutex_);
+    confirmed_.push_back(seq);
+  }
+  ++published_;
+  wake();
+}
+
+void OutboxRelay::mark_confirmed() {
+  std::vector<int64_t> batch;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(confirmed_);
+  }
+  if (batch.empty()) return;
+  long long at = util::now_micros();
+  db_->write([&](soci::session& sql) {
+    for (int64_t seq : batch) {
+      long long s = seq;
+      sql << "UPDATE outbox SET published_at = :at WHERE seq = :seq", soci::use(at), soci::use(s);
+    }
+  });
+  std::lock_guard lock(mutex_);
+  for (int64_t seq : batch) in_flight_.erase(seq);
+}
+
+bool OutboxRelay::flush_and_stop(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool drained = false;
+  while (running_) {
+    try {
+      mark_confirmed();
+      if (backlog() == 0) {
+        drained = true;
+        break;
+      }
+    } catch (const std::exception& error) {
+      spdlog::warn("outbox flush: {}", error.what());
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    wake();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  stopping_ = true;
+  wake();
+  if (thread_.joinable()) thread_.join();
+  running_ = false;
+  return drained;
+}
+
+int64_t OutboxRelay::backlog() {
+  return db_->read([&](soci::session& sql) {
+    long long count = 0;
+    sql << "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL", soci::into(count);
+    return static_cast<int64_t>(count);
+  });
+}
+
+RelayStats OutboxRelay::stats() const {
+  RelayStats stats;
+  stats.published = published_.load();
+  std::lock_guard lock(const_cast<std::mutex&>(mutex_));
+  stats.in_flight = static_cast<int64_t>(in_flight_.size());
+  return stats;
+}
+
+}  // namespace hafnium::events

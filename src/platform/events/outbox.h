@@ -1,0 +1,72 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <soci/soci.h>
+#include <string>
+#include <thread>
+
+#include "platform/events/bus.h"
+#include "platform/events/envelope.h"
+#include "platform/store/database.h"
+
+namespace hafnium::events {
+
+// The transactional outbox. A target writes its state change and the event
+// in one transaction (`enqueue` takes the caller's session); the relay then
+// publishes committed rows to the bus. So an event exists if and only if its
+// change committed, and it is published after commit.
+class Outbox {
+ public:
+  static void enqueue(soci::session& sql, const std::string& topic, const Envelope& envelope);
+};
+
+struct RelayStats {
+  uint64_t published = 0;
+  int64_t in_flight = 0;
+};
+
+// Polls the outbox for unpublished rows (and is woken early by `wake`),
+// publishes them in sequence order, and marks each row published when the
+// bus confirms delivery. Rows published but not confirmed before a crash are
+// published again on the next start: delivery is at least once.
+class OutboxRelay {
+ public:
+  OutboxRelay(std::shared_ptr<store::Database> db, EventBus& bus,
+              std::chrono::milliseconds poll_interval);
+  ~OutboxRelay();
+
+  void start();
+  // Publishes what is pending and waits (up to `timeout`) until the bus
+  // confirmed it all; then stops. Returns false on timeout.
+  bool flush_and_stop(std::chrono::milliseconds timeout);
+  void wake();
+  bool running() const { return running_.load(); }
+  RelayStats stats() const;
+  // Number of committed rows not yet confirmed (for /readyz and metrics).
+  int64_t backlog();
+
+ private:
+  void loop();
+  size_t publish_batch();
+  void confirm(int64_t seq);
+  void mark_confirmed();
+
+  std::shared_ptr<store::Database> db_;
+  EventBus& bus_;
+  std::chrono::milliseconds poll_interval_;
+  std::thread thread_;
+  std::atomic<bool> running_{false};
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool woken_ = false;
+  std::set<int64_t> in_flight_;
+  std::vector<int64_t> confirmed_;
+  std::atomic<uint64_t> published_{0};
+};
+
+}  // namespace hafnium::events

@@ -1,0 +1,220 @@
+#include "platform/http/json_body.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
+#include <boost/json/stream_parser.hpp>
+
+namespace hafnium::http {
+
+bool is_valid_utf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length;
+    uint32_t code;
+    if ((c & 0xe0) == 0xc0) {
+      length = 2;
+      code = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      length = 3;
+      code = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      length = 4;
+      code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > n) return false;
+    for (size_t k = 1; k < length; ++k) {
+      if ((s[i + k] & 0xc0) != 0x80) return false;
+      code = (code << 6) | (s[i + k] & 0x3f);
+    }
+    if ((length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
+        (length == 4 && (code < 0x10000 || code > 0x10ffff)) ||
+        (code >= 0xd800 && code <= 0xdfff)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+namespace {
+bool is_json_media_type(const std::string* content_type) {
+  if (content_type == nullptr) return false;
+  std::string_view value = *content_type;
+  std::string_view media = value.substr(0, value.find(';'));
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  std::string lower(media);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json" || lower == "application/problem+json" ||
+         (lower.starts_with("application/") && lower.ends_with("+json"));
+}
+}  // namespace
+
+boost::json::value parse_json_text(std::string_view text) {
+  if (!is_valid_utf8(text)) {
+    throw problems::malformed_json("request body is not valid UTF-8");
+  }
+  boost::json::parse_options options;
+  options.max_depth = 32;
+  boost::system::error_code ec;
+  boost::json::stream_parser parser({}, options);
+  size_t consumed = parser.write_some(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    throw problems::malformed_json("invalid JSON at byte " + std::to_string(consumed) + ": " +
+                                   ec.message());
+  }
+  return parser.release();
+}
+
+boost::json::value parse_json_body(const Request& request) {
+  if (!is_json_media_type(request.header("content-type"))) {
+    throw problems::unsupported_media_type("request body must be application/json");
+  }
+  if (request.body.empty()) throw problems::malformed_json("request body is empty");
+  return parse_json_text(request.body);
+}
+
+boost::json::object parse_json_object(const Request& request) {
+  boost::json::value value = parse_json_body(request);
+  if (!value.is_object()) throw problems::malformed_json("request body must be a JSON object");
+  return std::move(value.as_object());
+}
+
+ObjectReader::ObjectReader(const boost::json::object& object, std::string path_prefix)
+    : object_(object), prefix_(std::move(path_prefix)) {}
+
+std::string ObjectReader::field_path(std::string_view key) const {
+  return prefix_.empty() ? std::string(key) : prefix_ + "/" + std::string(key);
+}
+
+void ObjectReader::add_error(std::string field, std::string reason) {
+  errors_.push_back({std::move(field), std::move(reason)});
+}
+
+const boost::json::value* ObjectReader::take(std::string_view key) {
+  seen_.emplace(key);
+  auto it = object_.find(key);
+  if (it == object_.end() || it->value().is_null()) return nullptr;
+  return &it->value();
+}
+
+std::optional<std::string> ObjectReader::optional_string(std::string_view key,
+                                                         size_t max_length) {
+  const auto* value = take(key);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_string()) {
+    add_error(field_path(key), "must be a string");
+    return std::nullopt;
+  }
+  std::string text(value->as_string());
+  if (text.size() > max_length) {
+    add_error(field_path(key), "must be at most " + std::to_string(max_length) + " bytes");
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::string ObjectReader::required_string(std::string_view key, size_t max_length) {
+  if (object_.find(key) == object_.end() || object_.at(key).is_null()) {
+    seen_.emplace(key);
+    add_error(field_path(key), "is required");
+    return {};
+  }
+  auto text = optional_string(key, max_length);
+  if (!text) return {};
+  bool blank = text->find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank) {
+    add_error(field_path(key), "must not be empty");
+    return {};
+  }
+  return *text;
+}
+
+std::optional<int64_t> ObjectReader::optional_integer(std::string_view key, int64_t min,
+                                                      int64_t max) {
+  const auto* value = take(key);
+  if (value == nullptr) return std::nullopt;
+  int64_t number;
+  if (value->is_int64()) {
+    number = value->as_int64();
+  } else if (value->is_uint64() && value->as_uint64() <= static_cast<uint64_t>(INT64_MAX)) {
+    number = static_cast<int64_t>(value->as_uint64());
+  } else {
+    add_error(field_path(key), "must be an integer");
+    return std::nullopt;
+  }
+  if (number < min || number > max) {
+    add_error(field_path(key), "must be between " + std::to_string(min) + " and " +
+                                   std::to_string(max));
+    return std::nullopt;
+  }
+  return number;
+}
+
+std::optional<bool> ObjectReader::optional_bool(std::string_view key) {
+  const auto* value = take(key);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_bool()) {
+    add_error(field_path(key), "must be true or false");
+    return std::nullopt;
+  }
+  return value->as_bool();
+}
+
+std::vector<std::string> ObjectReader::string_array(std::string_view key, size_t max_items,
+                                                    size_t max_length) {
+  std::vector<std::string> out;
+  const auto* value = take(key);
+  if (value == nullptr) return out;
+  if (!value->is_array()) {
+    add_error(field_path(key), "must be an array of strings");
+    return out;
+  }
+  const auto& array = value->as_array();
+  if (array.size() > max_items) {
+    add_error(field_path(key), "must have at most " + std::to_string(max_items) + " items");
+    return out;
+  }
+  for (size_t i = 0; i < array.size(); ++i) {
+    const auto& item = array[i];
+    std::string path = field_path(key) + "/" + std::to_string(i);
+    if (!item.is_string()) {
+      add_error(path, "must be a string");
+    } else if (item.as_string().size() > max_length) {
+      add_error(path, "must be at most " + std::to_string(max_length) + " bytes");
+    } else {
+      out.emplace_back(item.as_string());
+    }
+  }
+  return out;
+}
+
+const boost::json::object* ObjectReader::optional_object(std::string_view key) {
+  const auto* value = take(key);
+  if (value == nullptr) return nullptr;
+  if (!value->is_object()) {
+    add_error(field_path(key), "must be an object");
+    return nullptr;
+  }
+  return &value->as_object();
+}
+
+void ObjectReader::finish() {
+  for (const auto& entry : object_) {
+    if (!seen_.contains(std::string_view(entry.key()))) {
+      add_error(field_path(entry.key()), "is not a known field");
+    }
+  }
+  if (!errors_.empty()) throw problems::validation(errors_);
+}
+
+}  // namespace hafnium::http

@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "platform/http/json_body.h"
+
+namespace hafnium::http {
+namespace {
+
+Request json_request(std::string body, std::string content_type = "application/json") {
+  Request request;
+  request.method = Method::kPost;
+  request.headers.emplace_back("content-type", std::move(content_type));
+  request.body = std::move(body);
+  return request;
+}
+
+int status_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ApiError& error) {
+    return error.status();
+  }
+  return 0;
+}
+
+TEST(Utf8, AcceptsValidAndRejectsInvalidSequences) {
+  EXPECT_TRUE(is_valid_utf8("plain"));
+  EXPECT_TRUE(is_valid_utf8("J\xC3\xBCrgen \xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x98\x80"));
+  EXPECT_FALSE(is_valid_utf8("\xC3"));              // truncated
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // UTF-16 surrogate
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // beyond U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xFF"));
+}
+
+TEST(JsonBody, RejectsWrongMediaTypeWith415) {
+  EXPECT_EQ(status_of([] { parse_json_object(json_request("{}", "text/plain")); }), 415);
+  Request no_type;
+  no_type.body = "{}";
+  EXPECT_EQ(status_of([&] { parse_json_object(no_type); }), 415);
+  EXPECT_EQ(status_of([] { parse_json_object(json_request("{}", "application/json; charset=utf-8")); }), 0);
+}
+
+TEST(JsonBody, RejectsMalformedJsonWithPosition) {
+  try {
+    parse_json_object(json_request("{\"a\": 1,}"));
+    FAIL();
+  } catch (const ApiError& error) {
+    EXPECT_EQ(error.status(), 400);
+    EXPECT_EQ(error.slug(), "malformed-json");
+    EXPECT_NE(error.detail().find("at byte"), std::string::npos);
+  }
+  EXPECT_EQ(status_of([] { parse_json_object(json_request("")); }), 400);
+  EXPECT_EQ(status_of([] { parse_json_object(json_request("[1,2]")); }), 400);
+  EXPECT_EQ(status_of([] { parse_json_object(json_request("{\"a\":\"\xFF\"}")); }), 400);
+  std::string deep(100, '[');
+  EXPECT_EQ(status_of([&] { parse_json_object(json_request("{\"a\":" + deep)); }), 400);
+}
+
+TEST(ObjectReader, CollectsEveryFieldErrorIncludingUnknownFields) {
+  auto body = boost::json::parse(R"({"name":"  ","roles":[1,"ok"],"extra":true,"count":"x"})").as_object();
+  ObjectReader reader(body);
+  reader.required_string("name");
+  reader.string_array("roles", 5);
+  reader.optional_integer("count", 0, 10);
+  reader.required_string("missing");
+  try {
+    reader.finish();
+    FAIL();
+  } catch (const ApiError& error) {
+    EXPECT_EQ(error.status(), 400);
+    std::vector<std::string> fields;
+    for (const auto& f : error.fields()) fields.push_back(f.field + ": " + f.reason);
+    EXPECT_EQ(fields, (std::vector<std::string>{"name: must not be empty", "roles/0: must be a string",
+                                                "count: must be an integer", "missing: is required",
+                                                "extra: is not a known field"}));
+  }
+}
+
+TEST(ObjectReader, EnforcesLengthAndRanges) {
+  auto body = boost::json::parse(R"({"name":"abcdef","n":11})").as_object();
+  ObjectReader reader(body, "party");
+  reader.required_string("name", 5);
+  reader.optional_integer("n", 0, 10);
+  ASSERT_EQ(reader.errors().size(), 2u);
+  EXPECT_EQ(reader.errors()[0].field, "party/name");
+  EXPECT_EQ(reader.errors()[1].reason, "must be between 0 and 10");
+}
+
+}  // namespace
+}  // namespace hafnium::http

@@ -1,0 +1,234 @@
+#include "platform/runtime/pipeline.h"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "platform/audit/audit_log.h"
+#include "platform/http/problem.h"
+#include "platform/runtime/runtime.h"
+#include "platform/telemetry/logging.h"
+#include "platform/telemetry/trace.h"
+
+namespace hafnium::runtime {
+
+using http::Request;
+using http::Response;
+
+RequestPipeline::RequestPipeline(Runtime& runtime) : runtime_(runtime) {}
+RequestPipeline::~RequestPipeline() = default;
+
+RequestPipeline::RouteMetrics RequestPipeline::make_metrics(const std::string& route,
+                                                            const std::string& method) {
+  auto& registry = runtime_.metrics();
+  RouteMetrics m;
+  static const char* kClasses[] = {"", "1xx", "2xx", "3xx", "4xx", "5xx"};
+  for (int i = 1; i <= 5; ++i) {
+    m.by_class[i] = &registry.counter("hafnium_http_requests_total",
+                                      "HTTP requests by route, method and status class",
+                                      {{"route", route}, {"method", method}, {"status", kClasses[i]}});
+  }
+  m.errors = &registry.counter("hafnium_http_request_errors_total",
+                               "HTTP requests that ended in a server error (5xx)",
+                               {{"route", route}, {"method", method}});
+  m.latency = &registry.histogram("hafnium_http_request_duration_seconds",
+                                  "HTTP request latency from parsed request to response",
+                                  {{"route", route}, {"method", method}});
+  return m;
+}
+
+void RequestPipeline::prepare() {
+  route_metrics_.clear();
+  for (const auto& route : runtime_.router().routes()) {
+    route_metrics_.push_back(make_metrics(route.pattern, std::string(http::method_name(route.method))));
+  }
+  unmatched_ = make_metrics("unmatched", "any");
+}
+
+void RequestPipeline::observe(RouteMetrics& metrics, int status, double seconds) {
+  int klass = status / 100;
+  if (klass >= 1 && klass <= 5) metrics.by_class[klass]->inc();
+  if (status >= 500) metrics.errors->inc();
+  metrics.latency->observe(seconds);
+}
+
+namespace {
+
+std::string request_id_from(const Request& request, const std::string& fallback) {
+  if (const auto* id = request.header("x-request-id")) {
+    if (!id->empty() && id->size() <= 128 &&
+        std::all_of(id->begin(), id->end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
+      return *id;
+    }
+  }
+  return fallback;
+}
+
+std::string actor_of(const auth::Principal& principal) {
+  switch (principal.kind) {
+    case auth::CredentialKind::kApiKey: return principal.subject;
+    case auth::CredentialKind::kJwt: return "user:" + principal.subject;
+    case auth::CredentialKind::kInternal: return "system";
+    case auth::CredentialKind::kNone: break;
+  }
+  return "anonymous";
+}
+
+}  // namespace
+
+boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request) {
+  auto started = std::chrono::steady_clock::now();
+  // 1. Request id and trace context.
+  http::RequestContext context;
+  std::optional<telemetry::TraceContext> parent;
+  if (const auto* header = request.header("traceparent")) parent = telemetry::parse_traceparent(*header);
+  auto trace = telemetry::continue_or_start(parent);
+  context.trace_id = trace.trace_id;
+  context.span_id = trace.span_id;
+  context.request_id = request_id_from(request, trace.span_id);
+
+  RouteMetrics* metrics = &unmatched_;
+  Response response;
+  try {
+    auto match = runtime_.router().match(request.method, request.path);
+    const http::Route& route = *match.route;
+    request.path_params = std::move(match.params);
+    context.route = route.pattern;
+    size_t index = static_cast<size_t>(&route - runtime_.router().routes().data());
+    if (index < route_metrics_.size()) metrics = &route_metrics_[index];
+
+    if (route.access == http::Access::kProtected) {
+      // 4. Authentication: memory first, the store only on a snapshot miss.
+      auto outcome = runtime_.authenticator().authenticate(request);
+      if (outcome.kind == auth::AuthOutcome::Kind::kNeedsBlocking) {
+        auto authenticate = [this, &request] {
+          return runtime_.authenticator().authenticate_blocking(request);
+        };
+        outcome = co_await runtime_.workers().run<auth::AuthOutcome>(authenticate);
+      }
+      if (outcome.kind == auth::AuthOutcome::Kind::kAnonymous) {
+        throw http::problems::unauthorized("this route needs an API key or a bearer token");
+      }
+      if (outcome.kind != auth::AuthOutcome::Kind::kAuthenticated) {
+        throw http::problems::unauthorized(outcome.reason);
+      }
+      context.principal = std::move(outcome.principal);
+
+      // Rate limits, per credential and per tenant.
+      const auto& limits = runtime_.config();
+      if (auto wait = runtime_.rate_limiter().acquire("key:" + context.principal.credential_id,
+                                                      limits.rate_limit_per_key)) {
+        throw http::problems::too_many_requests(*wait);
+      }
+      if (auto wait = runtime_.rate_limiter().acquire("tenant:" + context.principal.tenant_id,
+                                                      limits.rate_limit_per_tenant)) {
+        throw http::problems::too_many_requests(*wait);
+      }
+
+      // 5. Authorization: deny by default; a denial is itself audited.
+      if (!runtime_.policy().allow(context.principal, route.action,
+                                   {context.principal.tenant_id, "route", route.pattern})) {
+        audit::AuditEntry entry{context.principal.tenant_id, actor_of(context.principal),
+                                route.action, "route:" + route.pattern, "denied", "",
+                                context.trace_id};
+        auto record_denial = [this, &entry] {
+          audit::AuditLog::append(runtime_.db(), entry);
+          return true;
+        };
+        co_await runtime_.workers().run<bool>(record_denial);
+        throw http::problems::forbidden("your roles do not grant " + route.action);
+      }
+    }
+
+    // 6. Handler.
+    auto run_handler = [this, &route, &request, &context]() -> Response {
+      telemetry::LogContextScope log_scope(context.trace_id, context.principal.tenant_id);
+      const std::string* idem_key = request.method == http::Method::kPost && route.idempotent_post &&
+                                            context.principal.authenticated()
+                                        ? request.header("idempotency-key")
+                                        : nullptr;
+      if (idem_key == nullptr) return route.handler(request, context);
+      auto& store = runtime_.idempotency();
+      auto fingerprint = api::IdempotencyStore::fingerprint(request, context.principal.subject);
+      auto begun = store.begin(context.principal.tenant_id, *idem_key, fingerprint);
+      if (begun.kind == api::IdempotencyStore::Begin::Kind::kReplay) return begun.stored;
+      try {
+        Response result = route.handler(request, context);
+        if (result.status >= 500) {
+          store.release(context.principal.tenant_id, *idem_key);
+        } else {
+          store.complete(context.principal.tenant_id, *idem_key, result);
+        }
+        return result;
+      } catch (const http::ApiError& error) {
+        // A client error is the answer to this request: replay it too.
+        if (error.status() < 500) {
+          store.complete(context.principal.tenant_id, *idem_key,
+                         http::render_problem(error, request.path, context.trace_id));
+        } else {
+          store.release(context.principal.tenant_id, *idem_key);
+        }
+        throw;
+      } catch (...) {
+        store.release(context.principal.tenant_id, *idem_key);
+        throw;
+      }
+    };
+    if (route.execution == http::Execution::kInline) {
+      response = run_handler();
+    } else {
+      response = co_await runtime_.workers().run<Response>(run_handler);
+    }
+  } catch (const http::ApiError& error) {
+    response = http::render_problem(error, request.path, context.trace_id);
+  } catch (const std::exception& error) {
+    // Never leak internals to the client; the log line has the trace id.
+    telemetry::LogContextScope log_scope(context.trace_id, context.principal.tenant_id);
+    spdlog::error("unhandled error on {} {}: {}", http::method_name(request.method),
+                  context.route.empty() ? request.path : context.route, error.what());
+    response = http::render_problem(
+        http::problems::internal("the server failed to handle this request; trace id " +
+                                 context.trace_id),
+        request.path, context.trace_id);
+  }
+
+  trace.span_id = context.span_id;
+  response.set_header("traceparent", trace.traceparent());
+  response.set_header("X-Request-Id", context.request_id);
+
+  // 3. Metrics and 2. access log, recorded once the response is known.
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  observe(*metrics, response.status, seconds);
+  boost::json::object line;
+  line["method"] = http::method_name(request.method);
+  line["route"] = context.route.empty() ? "unmatched" : context.route;
+  line["status"] = response.status;
+  line["duration_us"] = static_cast<int64_t>(seconds * 1e6);
+  line["bytes"] = response.body.size();
+  line["trace_id"] = context.trace_id;
+  line["request_id"] = context.request_id;
+  line["remote"] = request.remote_address;
+  if (context.principal.authenticated()) {
+    line["tenant_id"] = context.principal.tenant_id;
+    line["subject"] = context.principal.subject;
+  }
+  telemetry::write_access_log(std::move(line));
+  co_return response;
+}
+
+Response RequestPipeline::transport_error(const http::ApiError& error, const Request& partial) {
+  auto trace = telemetry::continue_or_start(std::nullopt);
+  Response response = http::render_problem(error, partial.path, trace.trace_id);
+  observe(unmatched_, response.status, 0);
+  boost::json::object line;
+  line["route"] = "unmatched";
+  line["status"] = response.status;
+  line["trace_id"] = trace.trace_id;
+  line["problem"] = error.slug();
+  telemetry::write_access_log(std::move(line));
+  return response;
+}
+
+}  // namespace hafnium::runtime

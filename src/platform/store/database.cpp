@@ -1,0 +1,170 @@
+#include "platform/store/database.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <boost/url/parse.hpp>
+
+#include <cctype>
+#include <filesystem>
+#include <stdexcept>
+
+namespace hafnium::store {
+
+std::string_view dialect_name(Dialect dialect) {
+  return dialect == Dialect::kSqlite ? "sqlite" : "postgresql";
+}
+
+namespace {
+
+// SOCI hands its connect string to libpq after rewriting parts of it, which
+// mangles URIs; keyword/value conninfo passes through untouched. Values are
+// quoted as libpq requires (backslash-escaped ' and \).
+std::string quote_conninfo(std::string_view value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\\' || c == '\'') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
+std::string postgres_conninfo(const std::string& url) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) throw std::invalid_argument("malformed PostgreSQL URL");
+  const auto& u = *parsed;
+  std::string out;
+  auto add = [&](const char* key, std::string_view value) {
+    if (value.empty()) return;
+    if (!out.empty()) out.push_back(' ');
+    out += key;
+    out.push_back('=');
+    out += quote_conninfo(value);
+  };
+  add("host", u.host_address());
+  add("port", u.port());
+  add("user", u.user());
+  add("password", u.password());
+  std::string path = u.path();
+  if (!path.empty() && path.front() == '/') path.erase(0, 1);
+  add("dbname", path);
+  for (const auto& param : u.params()) {
+    std::string key = param.key;
+    for (char c : key) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
+        throw std::invalid_argument("malformed PostgreSQL URL parameter");
+      }
+    }
+    add(key.c_str(), param.value);
+  }
+  return out;
+}
+
+}  // namespace
+
+StoreUrl parse_store_url(const std::string& url) {
+  StoreUrl parsed;
+  if (url.starts_with("sqlite:")) {
+    std::string path = url.substr(7);
+    if (path.starts_with("//")) path = path.substr(2);  // sqlite:///abs -> /abs
+    if (path.empty()) throw std::invalid_argument("sqlite URL has no file path");
+    parsed.dialect = Dialect::kSqlite;
+    parsed.sqlite_path = path;
+    // SOCI's timeout is SQLite's busy timeout, in seconds.
+    parsed.connect_string = "db=\"" + path + "\" timeout=10";
+    parsed.redacted = "sqlite://" + path;
+    return parsed;
+  }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    parsed.dialect = Dialect::kPostgres;
+    parsed.connect_string = postgres_conninfo(url);
+    // postgresql://user:secret@host/db -> postgresql://user:***@host/db
+    std::string redacted = url;
+    size_t scheme_end = redacted.find("://") + 3;
+    size_t at = redacted.find('@', scheme_end);
+    if (at != std::string::npos) {
+      size_t colon = redacted.find(':', scheme_end);
+      if (colon != std::string::npos && colon < at) {
+        redacted.replace(colon + 1, at - colon - 1, "***");
+      }
+    }
+    size_t password_param = redacted.find("password=");
+    if (password_param != std::string::npos) {
+      size_t end = redacted.find('&', password_param);
+      redacted.replace(password_param + 9,
+                       (end == std::string::npos ? redacted.size() : end) - password_param - 9,
+                       "***");
+    }
+    parsed.redacted = redacted;
+    return parsed;
+  }
+  throw std::invalid_argument("unsupported store URL scheme (use sqlite:// or postgresql://)");
+}
+
+std::shared_ptr<Database> Database::open(const std::string& url, size_t pool_size) {
+  return std::shared_ptr<Database>(new Database(parse_store_url(url), pool_size));
+}
+
+Database::Database(StoreUrl url, size_t pool_size)
+    : url_(std::move(url)),
+      pool_(std::make_unique<soci::connection_pool>(pool_size)),
+      pool_size_(pool_size) {
+  if (url_.dialect == Dialect::kSqlite) {
+    auto parent = std::filesystem::path(url_.sqlite_path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+  }
+  for (size_t i = 0; i < pool_size_; ++i) {
+    soci::session& session = pool_->at(i);
+    if (url_.dialect == Dialect::kSqlite) {
+      session.open(*soci::factory_sqlite3(), url_.connect_string);
+      // WAL lets readers run beside the one writer; FULL sync because an
+      // acknowledged write must survive power loss, not only a crash.
+      session << "PRAGMA journal_mode=WAL";
+      session << "PRAGMA synchronous=FULL";
+      session << "PRAGMA foreign_keys=ON";
+      session << "PRAGMA busy_timeout=10000";
+    } else {
+      session.open(*soci::factory_postgresql(), url_.connect_string);
+    }
+  }
+}
+
+Database::~Database() = default;
+
+void Database::begin(soci::session& sql) {
+  sql << (url_.dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+void Database::commit(soci::session& sql) { sql << "COMMIT"; }
+
+void Database::rollback(soci::session& sql) noexcept {
+  try {
+    sql << "ROLLBACK";
+  } catch (...) {
+    // The transaction is gone already (connection lost); nothing to undo.
+  }
+}
+
+bool Database::ping() {
+  try {
+    int one = 0;
+    read([&](soci::session& sql) { sql << "SELECT 1", soci::into(one); });
+    return one == 1;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+bool is_unique_violation(const soci::soci_error& error) {
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&error)) {
+    return pg->sqlstate() == "23505";
+  }
+  if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
+    return lite->result() == 19;  // SQLITE_CONSTRAINT
+  }
+  std::string_view message = error.what();
+  return message.find("UNIQUE constraint") != std::string_view::npos ||
+         message.find("duplicate key") != std::string_view::npos;
+}
+
+}  // namespace hafnium::store

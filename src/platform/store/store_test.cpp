@@ -1,0 +1,106 @@
+#include <gtest/gtest.h>
+
+#include "platform/store/database.h"
+#include "platform/store/migrations.h"
+#include "platform/store/row.h"
+#include "support/store_fixture.h"
+
+namespace hafnium::store {
+namespace {
+
+using StoreBackend = testing::StoreTest;
+
+TEST_P(StoreBackend, MigrationsApplyOnceAndReportWhatTheyApplied) {
+  std::vector<Migration> migrations = {
+      {1, "widgets", {"CREATE TABLE widgets (tenant_id TEXT NOT NULL, id TEXT NOT NULL, n BIGINT)"},
+       {"CREATE TABLE widgets (tenant_id TEXT NOT NULL, id TEXT NOT NULL, n BIGINT)"}},
+      {2, "widget index", {"CREATE INDEX widgets_tenant ON widgets (tenant_id)"},
+       {"CREATE INDEX widgets_tenant ON widgets (tenant_id)"}}};
+  EXPECT_EQ(pending_migrations(*db_, "widgets", migrations), (std::vector<int>{1, 2}));
+  auto applied = apply_migrations(*db_, "widgets", migrations);
+  ASSERT_EQ(applied.size(), 2u);
+  EXPECT_EQ(applied[0].version, 1);
+  EXPECT_EQ(applied[1].name, "widget index");
+  EXPECT_TRUE(apply_migrations(*db_, "widgets", migrations).empty());
+  EXPECT_TRUE(pending_migrations(*db_, "widgets", migrations).empty());
+}
+
+TEST_P(StoreBackend, FailedMigrationLeavesNoTrace) {
+  std::vector<Migration> bad = {
+      {1, "half", {"CREATE TABLE half (id TEXT)", "THIS IS NOT SQL"}, {"CREATE TABLE half (id TEXT)", "THIS IS NOT SQL"}}};
+  EXPECT_THROW(apply_migrations(*db_, "broken", bad), soci::soci_error);
+  EXPECT_EQ(pending_migrations(*db_, "broken", bad), (std::vector<int>{1}));
+  // The table of the failed migration was rolled back with it.
+  int count = -1;
+  if (db_->dialect() == Dialect::kSqlite) {
+    db_->read([&](soci::session& sql) {
+      sql << "SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'", soci::into(count);
+    });
+  } else {
+    db_->read([&](soci::session& sql) {
+      sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'half'", soci::into(count);
+    });
+  }
+  EXPECT_EQ(count, 0);
+}
+
+TEST_P(StoreBackend, WriteCommitsOrRollsBackAsAUnit) {
+  db_->write([](soci::session& sql) {
+    sql << "CREATE TABLE t (tenant_id TEXT NOT NULL, id TEXT PRIMARY KEY, n BIGINT NOT NULL)";
+  });
+  db_->write([](soci::session& sql) {
+    sql << "INSERT INTO t (tenant_id, id, n) VALUES ('a', '1', 1)";
+  });
+  EXPECT_THROW(db_->write([](soci::session& sql) {
+                 sql << "INSERT INTO t (tenant_id, id, n) VALUES ('a', '2', 2)";
+                 sql << "INSERT INTO t (tenant_id, id, n) VALUES ('a', '1', 3)";  // duplicate
+               }),
+               soci::soci_error);
+  long long count = 0;
+  db_->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM t", soci::into(count); });
+  EXPECT_EQ(count, 1);
+  try {
+    db_->write([](soci::session& sql) { sql << "INSERT INTO t (tenant_id, id, n) VALUES ('a', '1', 1)"; });
+    FAIL();
+  } catch (const soci::soci_error& error) {
+    EXPECT_TRUE(is_unique_violation(error)) << error.what();
+  }
+}
+
+TEST_P(StoreBackend, RowHelpersReadIntegersAndNullsOnBothBackends) {
+  db_->write([](soci::session& sql) {
+    sql << "CREATE TABLE r (a BIGINT, b INTEGER, c TEXT, d BIGINT)";
+    sql << "INSERT INTO r (a, b, c, d) VALUES (9007199254740993, 7, 'x', NULL)";
+  });
+  db_->read([](soci::session& sql) {
+    soci::rowset<soci::row> rows = sql.prepare << "SELECT a, b, c, d, COUNT(*) FROM r GROUP BY a, b, c, d";
+    int seen = 0;
+    for (const auto& row : rows) {
+      EXPECT_EQ(get_int64(row, 0), 9007199254740993LL);
+      EXPECT_EQ(get_int64(row, 1), 7);
+      EXPECT_EQ(get_string(row, 2), "x");
+      EXPECT_FALSE(get_optional_int64(row, 3));
+      EXPECT_EQ(get_int64(row, 4), 1);
+      ++seen;
+    }
+    EXPECT_EQ(seen, 1);
+  });
+}
+
+TEST(StoreUrl, ParsesAndRedacts) {
+  auto sqlite = parse_store_url("sqlite:///var/lib/hafnium/h.db");
+  EXPECT_EQ(sqlite.dialect, Dialect::kSqlite);
+  EXPECT_EQ(sqlite.sqlite_path, "/var/lib/hafnium/h.db");
+  auto pg = parse_store_url("postgresql://app:s3cret@db.internal:5432/hafnium?password=other");
+  EXPECT_EQ(pg.dialect, Dialect::kPostgres);
+  EXPECT_EQ(pg.redacted.find("s3cret"), std::string::npos);
+  EXPECT_EQ(pg.redacted.find("other"), std::string::npos);
+  EXPECT_NE(pg.redacted.find("db.internal:5432/hafnium"), std::string::npos);
+  EXPECT_THROW(parse_store_url("mysql://x"), std::invalid_argument);
+  EXPECT_THROW(parse_store_url("sqlite://"), std::invalid_argument);
+}
+
+HAFNIUM_STORE_TEST_SUITE(StoreBackend);
+
+}  // namespace
+}  // namespace hafnium::store

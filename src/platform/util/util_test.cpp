@@ -1,0 +1,87 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "platform/util/crypto.h"
+#include "platform/util/time.h"
+#include "platform/util/uuid.h"
+
+namespace hafnium::util {
+namespace {
+
+TEST(Uuid, V7IsCanonicalVersionedAndStrictlyIncreasing) {
+  std::string previous;
+  std::set<std::string> seen;
+  for (int i = 0; i < 5000; ++i) {
+    std::string id = uuid_v7();
+    ASSERT_TRUE(is_uuid(id)) << id;
+    EXPECT_EQ(id[14], '7');                        // version
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);  // RFC 9562 variant
+    EXPECT_GT(id, previous);                       // time-ordered within a process
+    previous = id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 5000u);
+}
+
+TEST(Uuid, RejectsNonCanonicalText) {
+  EXPECT_FALSE(is_uuid("01234567-89ab-7def-8123-456789abcde"));
+  EXPECT_FALSE(is_uuid("0123456789ab-7def-8123-456789abcdef0"));
+  EXPECT_FALSE(is_uuid("01234567-89ab-7def-8123-456789abcdeg"));
+  EXPECT_TRUE(is_uuid("01234567-89AB-7DEF-8123-456789ABCDEF"));
+}
+
+TEST(Time, FormatsAndParsesRfc3339) {
+  auto t = parse_rfc3339("2026-11-25T23:17:57.123456Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(format_rfc3339(*t), "2026-11-25T23:17:57.123456Z");
+  EXPECT_EQ(*parse_rfc3339("1970-01-01T00:00:00Z"), 0);
+  // Offsets convert to UTC.
+  EXPECT_EQ(*parse_rfc3339("2026-01-01T01:30:00+01:30"), *parse_rfc3339("2026-01-01T00:00:00Z"));
+  EXPECT_EQ(*parse_rfc3339("2025-12-31T19:00:00-05:00"), *parse_rfc3339("2026-01-01T00:00:00Z"));
+  // Fractions shorter and longer than microseconds.
+  EXPECT_EQ(*parse_rfc3339("1970-01-01T00:00:00.5Z"), 500000);
+  EXPECT_EQ(*parse_rfc3339("1970-01-01T00:00:00.123456789Z"), 123456);
+}
+
+TEST(Time, RejectsInvalidTimes) {
+  for (const char* bad : {"", "2026-11-25", "2026-11-25T23:17:57", "2026-13-01T00:00:00Z",
+                          "2026-02-30T00:00:00Z", "2026-11-25T24:00:00Z", "2026-11-25T23:17:57.Z",
+                          "2026-11-25T23:17:57Zjunk", "2026-11-25 23:17:57Z"}) {
+    EXPECT_FALSE(parse_rfc3339(bad)) << bad;
+  }
+}
+
+TEST(Crypto, Sha256MatchesFipsVectors) {
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Crypto, HmacSha256MatchesRfc4231Case2) {
+  EXPECT_EQ(hex_encode(hmac_sha256_raw("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(Crypto, Base64UrlMatchesRfc4648Vectors) {
+  // RFC 4648 §10, in the URL-safe alphabet without padding.
+  const std::pair<const char*, const char*> vectors[] = {
+      {"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"}, {"foob", "Zm9vYg"},
+      {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}};
+  for (const auto& [plain, encoded] : vectors) {
+    EXPECT_EQ(base64url_encode(plain), encoded);
+    EXPECT_EQ(base64url_decode(encoded).value(), plain);
+  }
+  EXPECT_EQ(base64url_encode("\xfb\xff"), "-_8");
+  EXPECT_FALSE(base64url_decode("Zm9v!"));
+  EXPECT_FALSE(base64url_decode("Z"));
+  EXPECT_FALSE(base64url_decode("Zh"));  // non-canonical trailing bits
+}
+
+TEST(Crypto, ConstantTimeEqual) {
+  EXPECT_TRUE(constant_time_equal("secret", "secret"));
+  EXPECT_FALSE(constant_time_equal("secret", "secreT"));
+  EXPECT_FALSE(constant_time_equal("secret", "secrets"));
+}
+
+}  // namespace
+}  // namespace hafnium::util

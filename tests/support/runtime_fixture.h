@@ -1,0 +1,68 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "platform/runtime/runtime.h"
+#include "services/targets.h"
+#include "support/http_client.h"
+#include "support/test_databases.h"
+
+namespace hafnium::testing {
+
+// The whole runtime in the test process, serving real HTTP on a loopback
+// port: for tests that need to reach inside (the route table, extra test
+// modules) while still talking to it over sockets.
+class InProcessServer {
+ public:
+  struct Options {
+    std::string backend = "sqlite";
+    std::vector<std::string> targets = {"all"};
+    std::vector<std::unique_ptr<runtime::Module>> extra_modules;
+    std::function<void(config::Config&)> configure;
+  };
+
+  explicit InProcessServer(Options options) {
+    store_ = std::make_unique<TempStore>(options.backend);
+    config::Config config;
+    config.listen = "127.0.0.1:0";
+    config.data_dir = store_->dir().string();
+    config.store_url = store_->url();
+    config.access_log = false;
+    config.io_threads = 2;
+    config.worker_threads = 4;
+    config.store_pool_size = 4;
+    config.relay_poll_ms = 20;
+    if (options.configure) options.configure(config);
+    runtime_ = std::make_unique<runtime::Runtime>(config);
+    for (const auto& name : services::resolve_targets(options.targets)) {
+      runtime_->add_module(services::make_target(name));
+    }
+    for (auto& module : options.extra_modules) runtime_->add_module(std::move(module));
+    services::register_remote_clients(runtime_->clients());
+    runtime_->migrate();
+    auto bootstrap = runtime_->bootstrap_if_empty();
+    admin_key_ = bootstrap->admin_key;
+    port_ = runtime_->start();
+  }
+  ~InProcessServer() {
+    runtime_->stop();
+    runtime_.reset();
+  }
+
+  runtime::Runtime& runtime() { return *runtime_; }
+  uint16_t port() const { return port_; }
+  const std::string& admin_key() const { return admin_key_; }
+  TestHttpClient client() const { return TestHttpClient("127.0.0.1", port_); }
+  const TempStore& store() const { return *store_; }
+
+ private:
+  std::unique_ptr<TempStore> store_;
+  std::unique_ptr<runtime::Runtime> runtime_;
+  uint16_t port_ = 0;
+  std::string admin_key_;
+};
+
+}  // namespace hafnium::testing
