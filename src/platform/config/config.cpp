@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -128,6 +129,8 @@ Config load(const std::string& yaml_path) {
     read(events, "max_attempts", config.event_max_attempts, "events.");
     read(events, "backoff_ms", config.event_backoff_ms, "events.");
     read(events, "relay_poll_ms", config.relay_poll_ms, "events.");
+    read(events, "outbox_retention_hours", config.outbox_retention_hours, "events.");
+    read(events, "processed_events_retention_hours", config.processed_events_retention_hours, "events.");
   }
   if (auto telemetry = root["telemetry"]) read(telemetry, "otlp_endpoint", config.otlp_endpoint, "telemetry.");
   if (auto peers = root["peers"]) config.peers = peers.as<std::vector<std::string>>();
@@ -230,7 +233,10 @@ std::string render_redacted(const Config& config) {
   out << YAML::Key << "events" << YAML::Value << YAML::BeginMap
       << YAML::Key << "max_attempts" << YAML::Value << config.event_max_attempts
       << YAML::Key << "backoff_ms" << YAML::Value << config.event_backoff_ms
-      << YAML::Key << "relay_poll_ms" << YAML::Value << config.relay_poll_ms << YAML::EndMap;
+      << YAML::Key << "relay_poll_ms" << YAML::Value << config.relay_poll_ms
+      << YAML::Key << "outbox_retention_hours" << YAML::Value << config.outbox_retention_hours
+      << YAML::Key << "processed_events_retention_hours" << YAML::Value
+      << config.processed_events_retention_hours << YAML::EndMap;
   out << YAML::Key << "telemetry" << YAML::Value << YAML::BeginMap << YAML::Key
       << "otlp_endpoint" << YAML::Value << redact_url(config.otlp_endpoint) << YAML::EndMap;
   out << YAML::Key << "peers" << YAML::Value << YAML::Flow << config.peers;

@@ -48,6 +48,8 @@ struct Config {
   int event_max_attempts = 5;
   int64_t event_backoff_ms = 100;  // doubled per attempt
   int64_t relay_poll_ms = 200;
+  int64_t outbox_retention_hours = 7 * 24;             // published rows
+  int64_t processed_events_retention_hours = 30 * 24;  // consumer dedup window
 
   std::string otlp_endpoint;  // e.g. http://127.0.0.1:4318/v1/traces; empty disables export
 

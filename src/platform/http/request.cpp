@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "platform/util/percent.h"
+
 namespace hafnium::http {
 
 std::string_view method_name(Method method) {
@@ -37,29 +39,7 @@ const std::string* Request::header(std::string_view lower_name) const {
 }
 
 namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string decode_component(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string decode_component(std::string_view text) { return util::percent_decode(text, true, false); }
 }  // namespace
 
 std::optional<std::string> Request::query_param(std::string_view name) const {

@@ -12,6 +12,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "platform/util/percent.h"
+
 namespace hafnium::http {
 
 namespace asio = boost::asio;
@@ -39,35 +41,6 @@ const std::string& http_date() {
   return cached;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes the path. An encoded '/' (%2F) stays encoded, so a path
-// parameter can never split into two segments.
-std::string decode_path(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '%' && i + 2 < raw.size() &&
-        hex_digit(raw[i + 1]) >= 0 && hex_digit(raw[i + 2]) >= 0) {
-      char c = static_cast<char>(hex_digit(raw[i + 1]) * 16 + hex_digit(raw[i + 2]));
-      if (c == '/') {
-        out.append(raw.substr(i, 3));
-      } else {
-        out.push_back(c);
-      }
-      i += 2;
-    } else {
-      out.push_back(raw[i]);
-    }
-  }
-  return out;
-}
-
 Request to_request(bhttp::request<bhttp::string_body>&& message, const std::string& remote) {
   Request request;
   request.method = parse_method(message.method_string());
@@ -75,7 +48,7 @@ Request to_request(bhttp::request<bhttp::string_body>&& message, const std::stri
   size_t question = target.find('?');
   std::string_view raw_path = target.substr(0, question);
   if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
-  request.path = decode_path(raw_path);
+  request.path = util::percent_decode(raw_path, false, true);
   request.headers.reserve(16);
   for (const auto& field : message) {
     std::string name(field.name_string());

@@ -10,6 +10,7 @@
 #include "platform/runtime/runtime.h"
 #include "platform/telemetry/logging.h"
 #include "platform/telemetry/trace.h"
+#include "platform/util/time.h"
 
 namespace hafnium::runtime {
 
@@ -215,6 +216,25 @@ boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request) {
     line["subject"] = context.principal.subject;
   }
   telemetry::write_access_log(std::move(line));
+  if (auto* tracer = runtime_.tracer()) {
+    telemetry::Span span;
+    span.trace_id = context.trace_id;
+    span.span_id = context.span_id;
+    span.parent_span_id = trace.parent_span_id;
+    span.name = std::string(http::method_name(request.method)) + " " +
+                (context.route.empty() ? "unmatched" : context.route);
+    int64_t end = util::now_micros() * 1000;
+    span.end_unix_nanos = end;
+    span.start_unix_nanos = end - static_cast<int64_t>(seconds * 1e9);
+    span.error = response.status >= 500;
+    span.string_attributes = {{"http.request.method", std::string(http::method_name(request.method))},
+                              {"http.route", context.route}};
+    span.int_attributes = {{"http.response.status_code", response.status}};
+    if (context.principal.authenticated()) {
+      span.string_attributes.emplace_back("hafnium.tenant_id", context.principal.tenant_id);
+    }
+    tracer->record(std::move(span));
+  }
   co_return response;
 }
 

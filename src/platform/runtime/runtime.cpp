@@ -38,6 +38,13 @@ Runtime::Runtime(config::Config config) : config_(std::move(config)) {
   authenticator_ = std::make_unique<auth::Authenticator>(db_, std::move(jwt));
   rate_limiter_ = std::make_unique<api::InMemoryRateLimiter>();
   idempotency_ = std::make_unique<api::IdempotencyStore>(db_, config_.idempotency_ttl_seconds);
+  RetentionPolicy retention;
+  retention.published_outbox = std::chrono::hours(config_.outbox_retention_hours);
+  retention.processed_events = std::chrono::hours(config_.processed_events_retention_hours);
+  housekeeping_ = std::make_unique<Housekeeping>(db_, retention);
+  if (!config_.otlp_endpoint.empty()) {
+    tracer_ = std::make_unique<telemetry::OtlpExporter>(config_.otlp_endpoint, "hafnium");
+  }
   for (const auto& peer : config_.peers) {
     auto eq = peer.find('=');
     if (eq == std::string::npos) throw std::invalid_argument("peers: expected target=URL, got " + peer);
@@ -122,6 +129,15 @@ uint16_t Runtime::start() {
   for (const auto& module : modules_) module->start(*this);
   bus_->start();
   relay_->start();
+  housekeeping_->start();
+  if (tracer_) {
+    tracer_->start();
+    metrics_.callback_counter("hafnium_traces_exported_spans_total", "Spans sent to the OTLP collector",
+                              [this] { return static_cast<double>(tracer_->exported()); });
+    metrics_.callback_counter("hafnium_traces_dropped_spans_total",
+                              "Spans dropped because the export queue was full",
+                              [this] { return static_cast<double>(tracer_->dropped()); });
+  }
 
   pipeline_ = std::make_unique<RequestPipeline>(*this);
   pipeline_->prepare();
@@ -150,9 +166,11 @@ void Runtime::stop() {
     spdlog::warn("outbox not fully delivered at shutdown; the rest is delivered after restart");
   }
   bus_->stop();
+  housekeeping_->stop();
   for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) (*it)->stop();
   authenticator_->stop();
   workers_->stop();
+  if (tracer_) tracer_->stop();
   telemetry::flush_logs();
 }
 

@@ -16,10 +16,12 @@
 #include "platform/http/router.h"
 #include "platform/http/server.h"
 #include "platform/policy/policy.h"
+#include "platform/runtime/housekeeping.h"
 #include "platform/runtime/module.h"
 #include "platform/store/database.h"
 #include "platform/store/worker_pool.h"
 #include "platform/telemetry/metrics.h"
+#include "platform/telemetry/otlp_exporter.h"
 
 namespace hafnium::runtime {
 
@@ -46,6 +48,8 @@ class Runtime {
   events::OutboxRelay& relay() { return *relay_; }
   events::DeadLetterStore& dead_letters() { return *dead_letters_; }
   telemetry::Registry& metrics() { return metrics_; }
+  // Null unless telemetry.otlp_endpoint is set.
+  telemetry::OtlpExporter* tracer() { return tracer_.get(); }
   policy::BuiltinPolicy& policy() { return *policy_; }
   auth::Authenticator& authenticator() { return *authenticator_; }
   api::RateLimiter& rate_limiter() { return *rate_limiter_; }
@@ -85,6 +89,8 @@ class Runtime {
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<api::RateLimiter> rate_limiter_;
   std::unique_ptr<api::IdempotencyStore> idempotency_;
+  std::unique_ptr<Housekeeping> housekeeping_;
+  std::unique_ptr<telemetry::OtlpExporter> tracer_;
   clients::ClientRegistry clients_;
   http::Router router_;
   std::vector<std::unique_ptr<Module>> modules_;
