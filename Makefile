@@ -47,7 +47,7 @@ bench: setup
 
 fuzz: setup
 	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS)
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzzers
 	@bash fuzz/run-fuzzers 60
 
 clean:

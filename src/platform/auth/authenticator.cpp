@@ -7,6 +7,19 @@
 
 namespace hafnium::auth {
 
+namespace {
+Principal principal_of(const ApiKeyRecord& record) {
+  Principal p;
+  p.tenant_id = record.tenant_id;
+  p.tenant_name = record.tenant_name;
+  p.subject = "api-key:" + record.id;
+  p.roles = record.roles;
+  p.kind = CredentialKind::kApiKey;
+  p.credential_id = record.id;
+  return p;
+}
+}  // namespace
+
 Authenticator::Authenticator(std::shared_ptr<store::Database> db,
                              std::unique_ptr<JwtVerifier> jwt, std::chrono::milliseconds refresh)
     : db_(std::move(db)),
@@ -100,6 +113,7 @@ void Authenticator::refresh() {
       entry->flushed_last_used = old->second->flushed_last_used.load();
     }
     std::string hash = record.key_hash;
+    entry->principal = principal_of(record);
     entry->record = std::move(record);
     (*keys)[hash] = std::move(entry);
   }
@@ -123,16 +137,11 @@ std::optional<std::string_view> Authenticator::extract_credential(const http::Re
   return std::nullopt;
 }
 
+
 AuthOutcome Authenticator::from_key_entry(const KeyEntry& entry) {
   AuthOutcome outcome;
   outcome.kind = AuthOutcome::Kind::kAuthenticated;
-  auto& p = outcome.principal;
-  p.tenant_id = entry.record.tenant_id;
-  p.tenant_name = entry.record.tenant_name;
-  p.subject = "api-key:" + entry.record.id;
-  p.roles = entry.record.roles;
-  p.kind = CredentialKind::kApiKey;
-  p.credential_id = entry.record.id;
+  outcome.principal = entry.principal;
   entry.last_used.store(util::now_micros(), std::memory_order_relaxed);
   return outcome;
 }
@@ -202,6 +211,7 @@ AuthOutcome Authenticator::authenticate_blocking(const http::Request& request) {
     auto record = ApiKeyStore(*db_).find_active_by_hash(hash);
     if (!record) return {AuthOutcome::Kind::kRejected, {}, "API key is not valid"};
     auto entry = std::make_shared<KeyEntry>();
+    entry->principal = principal_of(*record);
     entry->record = std::move(*record);
     {
       std::lock_guard lock(snapshot_mutex_);

@@ -53,6 +53,7 @@ class Authenticator {
  private:
   struct KeyEntry {
     ApiKeyRecord record;
+    Principal principal;  // built once per snapshot, copied per request
     mutable std::atomic<int64_t> last_used{0};
     mutable std::atomic<int64_t> flushed_last_used{0};
   };

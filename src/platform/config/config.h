@@ -40,8 +40,8 @@ struct Config {
   std::string jwt_audience;
   std::string jwt_tenant_claim = "tenant";
 
-  RateLimit rate_limit_per_key{200, 400};
-  RateLimit rate_limit_per_tenant{1000, 2000};
+  RateLimit rate_limit_per_key{1000, 2000};
+  RateLimit rate_limit_per_tenant{5000, 10000};
 
   int64_t idempotency_ttl_seconds = 24 * 3600;
 

@@ -101,7 +101,7 @@ bool Router::match_segments(const Compiled& compiled, const std::vector<std::str
 Router::Match Router::match(Method method, std::string_view path) const {
   std::vector<const Route*> candidates;
   Match found;
-  if (auto it = static_.find(std::string(path)); it != static_.end()) {
+  if (auto it = static_.find(path); it != static_.end()) {
     for (size_t index : it->second) {
       if (routes_[index].method == method) {
         found.route = &routes_[index];

@@ -70,8 +70,13 @@ class Router {
 
   std::vector<Route> routes_;
   std::vector<Compiled> dynamic_;
-  // Exact paths without parameters: the hot path is a single hash lookup.
-  std::unordered_map<std::string, std::vector<size_t>> static_;
+  // Exact paths without parameters: the hot path is a single hash lookup,
+  // without copying the path (transparent hashing).
+  struct PathHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, std::vector<size_t>, PathHash, std::equal_to<>> static_;
 };
 
 }  // namespace hafnium::http

@@ -1,6 +1,7 @@
 #include "platform/runtime/pipeline.h"
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include "platform/audit/audit_log.h"
 #include "platform/http/problem.h"
 #include "platform/runtime/runtime.h"
+#include "platform/telemetry/access_log.h"
 #include "platform/telemetry/logging.h"
 #include "platform/telemetry/trace.h"
 #include "platform/util/time.h"
@@ -118,12 +120,12 @@ boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request) {
 
       // Rate limits, per credential and per tenant.
       const auto& limits = runtime_.config();
-      if (auto wait = runtime_.rate_limiter().acquire("key:" + context.principal.credential_id,
-                                                      limits.rate_limit_per_key)) {
+      if (auto wait = runtime_.key_rate_limiter().acquire(context.principal.credential_id,
+                                                          limits.rate_limit_per_key)) {
         throw http::problems::too_many_requests(*wait);
       }
-      if (auto wait = runtime_.rate_limiter().acquire("tenant:" + context.principal.tenant_id,
-                                                      limits.rate_limit_per_tenant)) {
+      if (auto wait = runtime_.tenant_rate_limiter().acquire(context.principal.tenant_id,
+                                                             limits.rate_limit_per_tenant)) {
         throw http::problems::too_many_requests(*wait);
       }
 
@@ -202,20 +204,22 @@ boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   observe(*metrics, response.status, seconds);
-  boost::json::object line;
-  line["method"] = http::method_name(request.method);
-  line["route"] = context.route.empty() ? "unmatched" : context.route;
-  line["status"] = response.status;
-  line["duration_us"] = static_cast<int64_t>(seconds * 1e6);
-  line["bytes"] = response.body.size();
-  line["trace_id"] = context.trace_id;
-  line["request_id"] = context.request_id;
-  line["remote"] = request.remote_address;
-  if (context.principal.authenticated()) {
-    line["tenant_id"] = context.principal.tenant_id;
-    line["subject"] = context.principal.subject;
+  if (telemetry::AccessLog::enabled()) {
+    // Formatted directly: every field is either a number, a fixed word, an
+    // id we generated, or a route pattern of our own (escaped anyway).
+    std::string line = fmt::format(
+        R"({{"time":"{}","level":"info","logger":"access","method":"{}","route":"{}","status":{},"duration_us":{},"bytes":{},"trace_id":"{}","request_id":"{}","remote":"{}")",
+        util::format_rfc3339(util::now_micros()), http::method_name(request.method),
+        telemetry::json_escape(context.route.empty() ? "unmatched" : context.route),
+        response.status, static_cast<int64_t>(seconds * 1e6), response.body.size(),
+        context.trace_id, telemetry::json_escape(context.request_id), request.remote_address);
+    if (context.principal.authenticated()) {
+      line += fmt::format(R"(,"tenant_id":"{}","subject":"{}")", context.principal.tenant_id,
+                          telemetry::json_escape(context.principal.subject));
+    }
+    line.push_back('}');
+    telemetry::AccessLog::append(line);
   }
-  telemetry::write_access_log(std::move(line));
   if (auto* tracer = runtime_.tracer()) {
     telemetry::Span span;
     span.trace_id = context.trace_id;
@@ -242,12 +246,11 @@ Response RequestPipeline::transport_error(const http::ApiError& error, const Req
   auto trace = telemetry::continue_or_start(std::nullopt);
   Response response = http::render_problem(error, partial.path, trace.trace_id);
   observe(unmatched_, response.status, 0);
-  boost::json::object line;
-  line["route"] = "unmatched";
-  line["status"] = response.status;
-  line["trace_id"] = trace.trace_id;
-  line["problem"] = error.slug();
-  telemetry::write_access_log(std::move(line));
+  if (telemetry::AccessLog::enabled()) {
+    telemetry::AccessLog::append(fmt::format(
+        R"({{"time":"{}","level":"info","logger":"access","route":"unmatched","status":{},"trace_id":"{}","problem":"{}"}})",
+        util::format_rfc3339(util::now_micros()), response.status, trace.trace_id, error.slug()));
+  }
   return response;
 }
 

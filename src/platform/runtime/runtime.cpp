@@ -36,7 +36,8 @@ Runtime::Runtime(config::Config config) : config_(std::move(config)) {
     jwt = std::make_unique<auth::JwtVerifier>(options);
   }
   authenticator_ = std::make_unique<auth::Authenticator>(db_, std::move(jwt));
-  rate_limiter_ = std::make_unique<api::InMemoryRateLimiter>();
+  key_rate_limiter_ = std::make_unique<api::InMemoryRateLimiter>();
+  tenant_rate_limiter_ = std::make_unique<api::InMemoryRateLimiter>();
   idempotency_ = std::make_unique<api::IdempotencyStore>(db_, config_.idempotency_ttl_seconds);
   RetentionPolicy retention;
   retention.published_outbox = std::chrono::hours(config_.outbox_retention_hours);

@@ -52,7 +52,8 @@ class Runtime {
   telemetry::OtlpExporter* tracer() { return tracer_.get(); }
   policy::BuiltinPolicy& policy() { return *policy_; }
   auth::Authenticator& authenticator() { return *authenticator_; }
-  api::RateLimiter& rate_limiter() { return *rate_limiter_; }
+  api::RateLimiter& key_rate_limiter() { return *key_rate_limiter_; }
+  api::RateLimiter& tenant_rate_limiter() { return *tenant_rate_limiter_; }
   api::IdempotencyStore& idempotency() { return *idempotency_; }
   clients::ClientRegistry& clients() { return clients_; }
   http::Router& router() { return router_; }
@@ -87,7 +88,8 @@ class Runtime {
   std::unique_ptr<events::OutboxRelay> relay_;
   std::unique_ptr<policy::BuiltinPolicy> policy_;
   std::unique_ptr<auth::Authenticator> authenticator_;
-  std::unique_ptr<api::RateLimiter> rate_limiter_;
+  std::unique_ptr<api::RateLimiter> key_rate_limiter_;
+  std::unique_ptr<api::RateLimiter> tenant_rate_limiter_;
   std::unique_ptr<api::IdempotencyStore> idempotency_;
   std::unique_ptr<Housekeeping> housekeeping_;
   std::unique_ptr<telemetry::OtlpExporter> tracer_;

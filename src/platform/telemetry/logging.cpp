@@ -1,6 +1,5 @@
 #include "platform/telemetry/logging.h"
 
-#include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -8,6 +7,7 @@
 #include <atomic>
 #include <boost/json/serialize.hpp>
 
+#include "platform/telemetry/access_log.h"
 #include "platform/util/time.h"
 
 namespace hafnium::telemetry {
@@ -15,8 +15,6 @@ namespace {
 
 thread_local std::string t_trace_id;
 thread_local std::string t_tenant_id;
-std::atomic<bool> g_access_enabled{true};
-std::shared_ptr<spdlog::logger> g_access;
 
 // %j: the message, JSON-escaped, plus the request's trace and tenant.
 class JsonMessageFlag : public spdlog::custom_flag_formatter {
@@ -61,7 +59,6 @@ std::string json_escape(std::string_view text) {
 void init_logging(const std::string& level) {
   static std::once_flag once;
   std::call_once(once, [] {
-    spdlog::init_thread_pool(32768, 1);
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     auto formatter = std::make_unique<spdlog::pattern_formatter>(
         spdlog::pattern_time_type::utc, std::string("\n"));
@@ -70,12 +67,7 @@ void init_logging(const std::string& level) {
     auto app = std::make_shared<spdlog::logger>("hafnium", sink);
     app->set_formatter(std::move(formatter));
     spdlog::set_default_logger(app);
-    // A sink of its own: a sink has one formatter, and access lines are
-    // already JSON.
-    auto access_sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-    g_access = std::make_shared<spdlog::async_logger>(
-        "access", access_sink, spdlog::thread_pool(), spdlog::async_overflow_policy::block);
-    g_access->set_pattern("%v");
+    AccessLog::start_flusher();
   });
   spdlog::set_level(spdlog::level::from_str(level));
   spdlog::flush_on(spdlog::level::warn);
@@ -92,20 +84,21 @@ LogContextScope::~LogContextScope() {
   t_tenant_id = std::move(previous_tenant_);
 }
 
-void set_access_log_enabled(bool enabled) { g_access_enabled = enabled; }
+void set_access_log_enabled(bool enabled) { AccessLog::set_enabled(enabled); }
 
-void write_access_log(boost::json::object record) {
-  if (!g_access_enabled || !g_access) return;
-  boost::json::object line;
-  line["time"] = util::format_rfc3339(util::now_micros());
-  line["level"] = "info";
-  line["logger"] = "access";
-  for (auto& [key, value] : record) line[key] = std::move(value);
-  g_access->info(boost::json::serialize(line));
+void write_access_log(const boost::json::object& record) {
+  if (!AccessLog::enabled()) return;
+  // The timestamp text changes once per microsecond at most; formatting it
+  // is the only per-line cost besides serialising the record.
+  std::string line = R"({"time":")" + util::format_rfc3339(util::now_micros()) +
+                     R"(","level":"info","logger":"access",)";
+  std::string fields = boost::json::serialize(record);
+  line.append(fields, 1, std::string::npos);  // drop the record's opening brace
+  AccessLog::append(line);
 }
 
 void flush_logs() {
-  if (g_access) g_access->flush();
+  AccessLog::flush_all();
   spdlog::default_logger()->flush();
 }
 

@@ -30,9 +30,9 @@ class LogContextScope {
   std::string previous_tenant_;
 };
 
-// The access log: an asynchronous logger so that request threads only
-// enqueue a line. `record` is written as the line's fields.
-void write_access_log(boost::json::object record);
+// Access log lines (see access_log.h); `record` becomes the line's fields
+// after time, level and logger.
+void write_access_log(const boost::json::object& record);
 void set_access_log_enabled(bool enabled);
 void flush_logs();
 
