@@ -15,6 +15,7 @@
 #include "platform/events/outbox.h"
 #include "platform/util/uuid.h"
 #include "platform/http/json_body.h"
+#include "platform/clients/call_context.h"
 #include "services/cases/audit_client.h"
 #include "support/runtime_fixture.h"
 #include "support/server_process.h"
