@@ -119,6 +119,7 @@ Config load(const std::string& yaml_path) {
     read(jwt, "issuer", config.jwt_issuer, "auth.jwt.");
     read(jwt, "audience", config.jwt_audience, "auth.jwt.");
     read(jwt, "tenant_claim", config.jwt_tenant_claim, "auth.jwt.");
+    read(jwt, "min_reload_ms", config.jwks_min_reload_ms, "auth.jwt.");
   }
   if (auto limits = root["rate_limits"]) {
     read_rate(limits, "per_key", config.rate_limit_per_key);
@@ -217,7 +218,8 @@ std::string render_redacted(const Config& config) {
       << YAML::Key << "jwks_url" << YAML::Value << redact_url(config.jwks_url)
       << YAML::Key << "issuer" << YAML::Value << config.jwt_issuer
       << YAML::Key << "audience" << YAML::Value << config.jwt_audience
-      << YAML::Key << "tenant_claim" << YAML::Value << config.jwt_tenant_claim << YAML::EndMap
+      << YAML::Key << "tenant_claim" << YAML::Value << config.jwt_tenant_claim
+      << YAML::Key << "min_reload_ms" << YAML::Value << config.jwks_min_reload_ms << YAML::EndMap
       << YAML::EndMap;
   auto rate = [&](const char* key, const RateLimit& limit) {
     out << YAML::Key << key << YAML::Value << YAML::BeginMap << YAML::Key << "rate_per_second"

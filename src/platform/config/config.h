@@ -39,6 +39,7 @@ struct Config {
   std::string jwt_issuer;
   std::string jwt_audience;
   std::string jwt_tenant_claim = "tenant";
+  int64_t jwks_min_reload_ms = 5000;  // an unknown kid re-reads the JWKS at most this often
 
   RateLimit rate_limit_per_key{1000, 2000};
   RateLimit rate_limit_per_tenant{5000, 10000};

@@ -33,6 +33,7 @@ Runtime::Runtime(config::Config config) : config_(std::move(config)) {
     options.issuer = config_.jwt_issuer;
     options.audience = config_.jwt_audience;
     options.tenant_claim = config_.jwt_tenant_claim;
+    options.min_reload_interval = std::chrono::milliseconds(config_.jwks_min_reload_ms);
     jwt = std::make_unique<auth::JwtVerifier>(options);
   }
   authenticator_ = std::make_unique<auth::Authenticator>(db_, std::move(jwt));
