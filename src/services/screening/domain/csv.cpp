@@ -1,0 +1,57 @@
+#include "services/screening/domain/csv.h"
+
+#include <stdexcept>
+
+namespace hafnium::services::screening {
+
+std::optional<std::vector<std::string>> CsvReader::next() {
+  std::vector<std::string> fields;
+  std::string field;
+  bool in_quotes = false;
+  bool any = false;
+  record_line_ = line_;
+  int c;
+  while ((c = in_.get()) != EOF) {
+    if (c == 0x1A && !in_quotes) break;
+    any = true;
+    if (in_quotes) {
+      if (c == '"') {
+        if (in_.peek() == '"') {
+          in_.get();
+          field.push_back('"');
+        } else {
+          in_quotes = false;
+        }
+      } else {
+        if (c == '\n') ++line_;
+        field.push_back(static_cast<char>(c));
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_quotes = true;
+    } else if (c == ',') {
+      fields.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\r') {
+      if (in_.peek() == '\n') continue;
+      ++line_;
+      fields.push_back(std::move(field));
+      return fields;
+    } else if (c == '\n') {
+      ++line_;
+      fields.push_back(std::move(field));
+      return fields;
+    } else {
+      field.push_back(static_cast<char>(c));
+    }
+  }
+  if (in_quotes) {
+    throw std::runtime_error("line " + std::to_string(record_line_) + ": unterminated quoted field");
+  }
+  if (!any) return std::nullopt;
+  fields.push_back(std::move(field));
+  return fields;
+}
+
+}  // namespace hafnium::services::screening

@@ -1,0 +1,227 @@
+#include "services/screening/domain/name_matcher.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "services/screening/domain/similarity.h"
+
+namespace hafnium::services::screening {
+
+namespace {
+
+double weight_of(const Token& token, const MatcherParameters& p) {
+  switch (token.kind) {
+    case TokenKind::kName: return 1.0;
+    case TokenKind::kNumber: return 1.0;
+    case TokenKind::kInitial: return p.initial_weight;
+    case TokenKind::kParticle: return p.particle_weight;
+    case TokenKind::kLegalForm: return p.legal_form_weight;
+  }
+  return 1.0;
+}
+
+}  // namespace
+
+double token_similarity(const Token& a, const Token& b, bool abjad, const char** why) {
+  *why = reason::kTypo;
+  if (a.text == b.text) {
+    *why = reason::kExact;
+    return 1.0;
+  }
+  // Numbers identify (trust series, vessel numbers): equal or not at all.
+  if (a.kind == TokenKind::kNumber || b.kind == TokenKind::kNumber) return 0.0;
+  // An initial stands for any name with that first letter.
+  if (a.kind == TokenKind::kInitial || b.kind == TokenKind::kInitial) {
+    if (a.text[0] == b.text[0]) {
+      *why = reason::kInitial;
+      return 0.9;
+    }
+    return 0.0;
+  }
+  if (are_nicknames(a.text, b.text)) {
+    *why = reason::kNickname;
+    return 0.95;
+  }
+  // Jaro-Winkler alone forgives different endings after a shared prefix
+  // (Lukashevich/Lukashenko, Albano/Albanese); averaging it with the
+  // edit-distance ratio keeps typos close and different names apart.
+  // Short tokens (Chinese and Korean syllables, "Un"/"On") have no room
+  // for typos: there only the edit ratio counts.
+  size_t longest = std::max(a.text.size(), b.text.size());
+  int distance = bounded_levenshtein(a.text, b.text, static_cast<int>(longest));
+  double edit_ratio = 1.0 - static_cast<double>(distance) / static_cast<double>(longest);
+  double jw = longest <= 4 ? edit_ratio : (jaro_winkler(a.text, b.text) + edit_ratio) / 2.0;
+  // Transliteration variants keep their consonants: Mohammed/Muhammad,
+  // Haniya/Haniyya. For names that came from an abjad this is the main
+  // signal; for Latin names it needs the spelling to be close as well.
+  if (a.skeleton.size() >= 2 && a.skeleton == b.skeleton) {
+    double skeleton_score = abjad ? 0.95 : std::max(0.9, jw);
+    if (skeleton_score > jw) {
+      *why = reason::kSkeleton;
+      return skeleton_score;
+    }
+  } else if (abjad && a.skeleton.size() >= 2 && b.skeleton.size() >= 2) {
+    double skeleton_jw = jaro_winkler(a.skeleton, b.skeleton) * 0.95;
+    if (skeleton_jw > jw) {
+      *why = reason::kSkeleton;
+      return skeleton_jw;
+    }
+  }
+  return jw;
+}
+
+NameMatch match_names(const NormalizedName& query, const NormalizedName& candidate,
+                      const MatcherParameters& p) {
+  NameMatch result;
+  const auto& q = query.tokens;
+  const auto& c = candidate.tokens;
+  if (q.empty() || c.empty()) return result;
+  bool abjad = query.abjad_source || candidate.abjad_source;
+
+  // All token pairs, best first; greedy assignment is optimal enough for
+  // names of a handful of tokens and keeps the matcher allocation-light.
+  struct Pair {
+    double sim;
+    uint8_t qi, ci;
+    const char* why;
+  };
+  constexpr size_t kMaxTokens = 16;
+  size_t nq = std::min(q.size(), kMaxTokens), nc = std::min(c.size(), kMaxTokens);
+  std::vector<Pair> pairs;
+  pairs.reserve(nq * nc);
+  for (size_t i = 0; i < nq; ++i) {
+    for (size_t j = 0; j < nc; ++j) {
+      const char* why = nullptr;
+      double sim = token_similarity(q[i], c[j], abjad, &why);
+      if (sim >= 0.5) pairs.push_back({sim, static_cast<uint8_t>(i), static_cast<uint8_t>(j), why});
+    }
+  }
+  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.sim > b.sim; });
+  std::array<bool, kMaxTokens> q_used{}, c_used{};
+  double agreed = 0, agreed_weight = 0;
+  bool strong_agreement = false;
+  bool in_order = true;
+  int last_ci = -1;
+  std::vector<std::pair<uint8_t, uint8_t>> order;
+  for (const auto& pair : pairs) {
+    if (q_used[pair.qi] || c_used[pair.ci] || pair.sim < p.pair_floor) continue;
+    q_used[pair.qi] = c_used[pair.ci] = true;
+    double w = (weight_of(q[pair.qi], p) + weight_of(c[pair.ci], p)) / 2.0;
+    agreed += w * std::pow(pair.sim, p.similarity_power);
+    agreed_weight += w;
+    if (pair.sim >= p.agree_threshold &&
+        (q[pair.qi].kind == TokenKind::kName || q[pair.qi].kind == TokenKind::kNumber)) {
+      strong_agreement = true;
+    }
+    result.aligned.push_back({q[pair.qi].text, c[pair.ci].text, pair.sim, pair.why});
+    order.emplace_back(pair.qi, pair.ci);
+  }
+  // Patronymic chains ("Muhammad bin Salman" / "Salman bin Muhammad") name
+  // different people when the names around bin/ibn/bint trade places.
+  bool patronym_swap = false;
+  auto is_patronym_marker = [](const Token& t) {
+    return t.text == "bin" || t.text == "ibn" || t.text == "bint" || t.text == "ben";
+  };
+  for (size_t i = 1; i + 1 < nq && !patronym_swap; ++i) {
+    if (!is_patronym_marker(q[i])) continue;
+    for (const auto& [qi, ci] : order) {
+      // q's name before the marker aligned with a name after a marker in c.
+      if (qi == i - 1 && ci >= 1 && is_patronym_marker(c[ci - 1])) patronym_swap = true;
+    }
+  }
+  std::sort(order.begin(), order.end());
+  for (const auto& [qi, ci] : order) {
+    if (static_cast<int>(ci) < last_ci) in_order = false;
+    last_ci = ci;
+  }
+
+  // Different legal forms (AG vs GmbH) are different companies more often
+  // than not; an absent legal form is only a missing word.
+  double q_missing = 0, c_missing = 0;
+  bool number_conflict = false;
+  bool q_has_number = false, c_has_number = false;
+  bool q_legal_unmatched = false, c_legal_unmatched = false;
+  for (size_t i = 0; i < nq; ++i) {
+    if (q[i].kind == TokenKind::kNumber) q_has_number = true;
+    if (q_used[i]) continue;
+    q_missing += weight_of(q[i], p);
+    if (q[i].kind == TokenKind::kLegalForm) q_legal_unmatched = true;
+    result.unmatched_query.push_back(q[i].text);
+  }
+  for (size_t j = 0; j < nc; ++j) {
+    if (c[j].kind == TokenKind::kNumber) c_has_number = true;
+    if (c_used[j]) continue;
+    c_missing += weight_of(c[j], p);
+    if (c[j].kind == TokenKind::kLegalForm) c_legal_unmatched = true;
+    result.unmatched_candidate.push_back(c[j].text);
+  }
+  double legal_conflict = q_legal_unmatched && c_legal_unmatched ? p.legal_form_conflict : 0.0;
+  for (size_t i = 0; i < nq && q_has_number && c_has_number; ++i) {
+    if (q[i].kind == TokenKind::kNumber && !q_used[i]) number_conflict = true;
+  }
+
+  // Names on both sides that found no partner contradict each other; names
+  // on one side only are merely missing (a middle name, a patronymic).
+  double conflicting = std::min(q_missing, c_missing);
+  double missing = std::max(q_missing, c_missing) - conflicting;
+  double denominator = agreed_weight + p.conflict_penalty * conflicting +
+                       p.missing_penalty * missing + legal_conflict;
+  double token_score = denominator > 0 ? agreed / denominator : 0.0;
+  if (!strong_agreement) token_score *= 0.5;
+  auto strong_count = [](const std::vector<Token>& tokens) {
+    return std::count_if(tokens.begin(), tokens.end(), [](const Token& t) {
+      return t.kind == TokenKind::kName || t.kind == TokenKind::kNumber;
+    });
+  };
+  auto q_strong = strong_count(q), c_strong = strong_count(c);
+  if (std::min(q_strong, c_strong) == 1 && std::max(q_strong, c_strong) >= 2) {
+    token_score *= p.single_name_factor;
+  }
+  if (number_conflict) token_score = std::min(token_score, 0.5);
+  if (patronym_swap) token_score = std::min(token_score, 0.5);
+
+  // An acronym for the other name: "PLA" / "People's Liberation Army".
+  if (token_score < 0.9 && (q.size() == 1 || c.size() == 1)) {
+    const auto& short_side = q.size() == 1 ? q : c;
+    const auto& long_side = q.size() == 1 ? c : q;
+    std::string initials;
+    for (const auto& token : long_side) {
+      if (token.kind == TokenKind::kName || token.kind == TokenKind::kInitial) initials.push_back(token.text[0]);
+    }
+    if (initials.size() >= 2 && short_side[0].text == initials) {
+      result.score = 0.9;
+      result.reasons.push_back(reason::kAcronym);
+      return result;
+    }
+  }
+
+  // Split or joined tokens ("Al Qaida" / "Alqaida", "Abu Bakr" / "Abubakr")
+  // show only on the whole string.
+  std::string qj = query.joined(), cj = candidate.joined();
+  double joined_score = 0;
+  if (qj.size() >= 6 && cj.size() >= 6 && q.size() != c.size()) {
+    joined_score = qj == cj ? 1.0 : jaro_winkler(qj, cj) * 0.97;
+  }
+
+  if (joined_score > token_score && joined_score >= 0.9) {
+    result.score = joined_score;
+    result.reasons.push_back(reason::kJoined);
+  } else {
+    result.score = token_score;
+    for (const auto& a : result.aligned) {
+      if (std::find(result.reasons.begin(), result.reasons.end(), a.reason) == result.reasons.end()) {
+        result.reasons.push_back(a.reason);
+      }
+    }
+    if (!in_order) result.reasons.push_back(reason::kReordered);
+    if (conflicting > 0) result.reasons.push_back(reason::kConflictingNames);
+    if (missing > 0) result.reasons.push_back(reason::kMissingNames);
+    if (number_conflict) result.reasons.push_back(reason::kNumberMismatch);
+    if (patronym_swap) result.reasons.push_back(reason::kPatronymSwap);
+  }
+  result.score = std::clamp(result.score, 0.0, 1.0);
+  return result;
+}
+
+}  // namespace hafnium::services::screening

@@ -1,0 +1,128 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "services/screening/domain/csv.h"
+#include "services/screening/domain/name_matcher.h"
+#include "services/screening/domain/normalize.h"
+#include "services/screening/domain/similarity.h"
+
+namespace hafnium::services::screening {
+namespace {
+
+std::vector<std::string> texts(const NormalizedName& name) {
+  std::vector<std::string> out;
+  for (const auto& t : name.tokens) out.push_back(t.text);
+  return out;
+}
+
+double score(const char* a, const char* b, EntityKind kind = EntityKind::kPerson) {
+  return match_names(normalize_name(a, kind), normalize_name(b, kind)).score;
+}
+
+TEST(Similarity, JaroWinklerMatchesPublishedValues) {
+  // Winkler (1990) / the textbook examples.
+  EXPECT_NEAR(jaro(std::string_view("martha"), std::string_view("marhta")), 0.944, 0.001);
+  EXPECT_NEAR(jaro_winkler("martha", "marhta"), 0.961, 0.001);
+  EXPECT_NEAR(jaro_winkler("dwayne", "duane"), 0.840, 0.001);
+  EXPECT_NEAR(jaro_winkler("dixon", "dicksonx"), 0.813, 0.001);
+  EXPECT_DOUBLE_EQ(jaro_winkler("same", "same"), 1.0);
+  EXPECT_DOUBLE_EQ(jaro_winkler("abc", ""), 0.0);
+}
+
+TEST(Similarity, BoundedLevenshtein) {
+  EXPECT_EQ(bounded_levenshtein("kitten", "sitting", 5), 3);
+  EXPECT_EQ(bounded_levenshtein("kitten", "sitting", 2), 3);  // over the bound: bound + 1
+  EXPECT_EQ(bounded_levenshtein("", "abc", 5), 3);
+}
+
+TEST(Normalize, FoldsCaseDiacriticsPunctuationAndHonorifics) {
+  EXPECT_EQ(texts(normalize_name("Dr. François  Hollande", EntityKind::kPerson)),
+            (std::vector<std::string>{"francois", "hollande"}));
+  EXPECT_EQ(texts(normalize_name("O'Neil-Smith", EntityKind::kPerson)),
+            (std::vector<std::string>{"oneil", "smith"}));
+  EXPECT_EQ(texts(normalize_name("I9or Sech1n", EntityKind::kPerson)),
+            (std::vector<std::string>{"igor", "sechin"}));
+}
+
+TEST(Normalize, TransliteratesNonLatinScripts) {
+  EXPECT_EQ(texts(normalize_name("Владимир Путин", EntityKind::kPerson)),
+            (std::vector<std::string>{"vladimir", "putin"}));
+  EXPECT_EQ(texts(normalize_name("Αλέξης Τσίπρας", EntityKind::kPerson)),
+            (std::vector<std::string>{"alexes", "tsipras"}));
+  auto arabic = normalize_name("محمد بن سلمان", EntityKind::kPerson);
+  EXPECT_TRUE(arabic.abjad_source);
+  EXPECT_EQ(texts(arabic), (std::vector<std::string>{"mhmd", "bn", "slman"}));
+  EXPECT_FALSE(normalize_name("习近平", EntityKind::kPerson).tokens.empty());
+  EXPECT_TRUE(normalize_name("Vladimir Путин", EntityKind::kPerson).mixed_scripts);
+}
+
+TEST(Normalize, CanonicalisesLegalFormsAsWeakTokens) {
+  auto name = normalize_name("Goldman Sachs & Co. L.L.C.", EntityKind::kOrganisation);
+  EXPECT_EQ(texts(name), (std::vector<std::string>{"goldman", "sachs", "and", "co", "llc"}));
+  EXPECT_EQ(name.tokens.back().kind, TokenKind::kLegalForm);
+  EXPECT_EQ(texts(normalize_name("Open Joint Stock Company Gazprom", EntityKind::kOrganisation)),
+            texts(normalize_name("OJSC Gazprom", EntityKind::kOrganisation)));
+  EXPECT_EQ(texts(normalize_name("OAO Gazprom", EntityKind::kOrganisation)),
+            texts(normalize_name("OJSC Gazprom", EntityKind::kOrganisation)));
+}
+
+TEST(Normalize, ConsonantSkeletonsMeetAcrossTransliterations) {
+  EXPECT_EQ(consonant_skeleton("mohammed"), consonant_skeleton("muhammad"));
+  EXPECT_EQ(consonant_skeleton("mouhamad"), consonant_skeleton("mhmd"));
+  EXPECT_NE(consonant_skeleton("ahmad"), consonant_skeleton("muhammad"));
+}
+
+TEST(NameMatcher, HandlesTheUsualVariants) {
+  EXPECT_DOUBLE_EQ(score("Olaf Scholz", "Olaf Scholz"), 1.0);
+  EXPECT_GE(score("Scholz, Olaf", "Olaf Scholz"), kDefaultThreshold);                 // reordered
+  EXPECT_GE(score("Olaf Scholze", "Olaf Scholz"), kDefaultThreshold);                 // typo
+  EXPECT_GE(score("Vladimir Putin", "Vladimir Vladimirovich PUTIN"), kDefaultThreshold);  // middle name
+  EXPECT_GE(score("J. Smith", "John Smith"), kDefaultThreshold);                      // initial
+  EXPECT_GE(score("Bill Gates", "William Gates"), kDefaultThreshold);                 // nickname
+  EXPECT_GE(score("Mohammed Ali", "Muhammad Ali"), kDefaultThreshold);                // transliteration
+  EXPECT_GE(score("محمد بن سلمان", "Mohammed bin Salman"), kDefaultThreshold);        // Arabic script
+  EXPECT_GE(score("Владимир Путин", "Vladimir Putin"), kDefaultThreshold);            // Cyrillic
+  EXPECT_GE(score("PLA", "People's Liberation Army", EntityKind::kOrganisation), kDefaultThreshold);
+  EXPECT_GE(score("Alqaida", "Al Qaida", EntityKind::kOrganisation), kDefaultThreshold);
+}
+
+TEST(NameMatcher, KeepsDifferentPeopleApart) {
+  EXPECT_LT(score("Octavian Scholz", "Olaf Scholz"), kDefaultThreshold);
+  EXPECT_LT(score("Alexander Lukashevich", "Alexander Lukashenko"), kDefaultThreshold);
+  EXPECT_LT(score("Salman bin Muhammad", "Muhammad bin Salman"), kDefaultThreshold);
+  EXPECT_LT(score("Angela Merkel", "Angelo Cruz"), kDefaultThreshold);
+  EXPECT_LT(score("Trust 2004-1", "Trust 2004-2", EntityKind::kOrganisation), kDefaultThreshold);
+  EXPECT_LT(score("Deutsche Bank AG", "Deutsche Bank GmbH", EntityKind::kOrganisation), 1.0);
+}
+
+TEST(NameMatcher, ExplainsItself) {
+  auto match = match_names(normalize_name("Scholz Olaf", EntityKind::kPerson),
+                           normalize_name("Olaf Scholze", EntityKind::kPerson));
+  ASSERT_EQ(match.aligned.size(), 2u);
+  std::vector<std::string> reasons(match.reasons.begin(), match.reasons.end());
+  EXPECT_NE(std::find(reasons.begin(), reasons.end(), reason::kReordered), reasons.end());
+  EXPECT_NE(std::find(reasons.begin(), reasons.end(), reason::kTypo), reasons.end());
+  EXPECT_GT(match.score, 0.0);
+  EXPECT_LE(match.score, 1.0);
+  EXPECT_DOUBLE_EQ(match_names(normalize_name(""), normalize_name("x")).score, 0.0);
+}
+
+TEST(Csv, ReadsQuotedFieldsCrlfAndDosEndOfFile) {
+  std::istringstream in("36,\"AEROCARIBBEAN AIRLINES\",-0- \r\n306,\"BANCO \"\"NACIONAL\"\"\nDE CUBA\",x\r\n\x1a");
+  CsvReader reader(in);
+  auto first = reader.next();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, (std::vector<std::string>{"36", "AEROCARIBBEAN AIRLINES", "-0- "}));
+  auto second = reader.next();
+  ASSERT_TRUE(second);
+  EXPECT_EQ((*second)[1], "BANCO \"NACIONAL\"\nDE CUBA");
+  EXPECT_EQ(reader.record_line(), 2u);
+  EXPECT_FALSE(reader.next());
+  std::istringstream broken("1,\"unterminated\n2,x\n");
+  CsvReader bad(broken);
+  EXPECT_THROW(bad.next(), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace hafnium::services::screening

@@ -1,0 +1,317 @@
+#include "services/screening/domain/normalize.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/translit.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace hafnium::services::screening {
+namespace {
+
+// Canonical forms of organisation legal-form words and phrases. Phrases are
+// matched on the token sequence before single words.
+const std::vector<std::pair<std::vector<std::string>, std::string>>& legal_phrases() {
+  static const std::vector<std::pair<std::vector<std::string>, std::string>> phrases = {
+      {{"joint", "stock", "company"}, "jsc"},
+      {{"public", "joint", "stock", "company"}, "pjsc"},
+      {{"open", "joint", "stock", "company"}, "ojsc"},
+      {{"closed", "joint", "stock", "company"}, "cjsc"},
+      {{"limited", "liability", "company"}, "llc"},
+      {{"limited", "liability", "partnership"}, "llp"},
+      {{"public", "limited", "company"}, "plc"},
+      {{"limited", "partnership"}, "lp"},
+      {{"sa", "de", "cv"}, "sadecv"},
+      {{"s", "a", "de", "c", "v"}, "sadecv"},
+      {{"sdn", "bhd"}, "sdnbhd"},
+      {{"pte", "ltd"}, "pteltd"},
+      {{"pty", "ltd"}, "ptyltd"},
+      {{"co", "ltd"}, "coltd"},
+      {{"company", "limited"}, "coltd"},
+      {{"gesellschaft", "mit", "beschrankter", "haftung"}, "gmbh"},
+      {{"obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"}, "llc"},
+      {{"s", "a"}, "sa"},
+      {{"s", "r", "l"}, "srl"},
+      {{"l", "l", "c"}, "llc"},
+      {{"p", "l", "c"}, "plc"},
+      {{"n", "v"}, "nv"},
+      {{"b", "v"}, "bv"},
+  };
+  return phrases;
+}
+
+const std::unordered_map<std::string, std::string>& legal_words() {
+  static const std::unordered_map<std::string, std::string> words = {
+      {"limited", "ltd"}, {"ltd", "ltd"}, {"llc", "llc"}, {"inc", "inc"},
+      {"incorporated", "inc"}, {"corporation", "corp"}, {"corp", "corp"},
+      {"company", "co"}, {"co", "co"}, {"plc", "plc"}, {"gmbh", "gmbh"},
+      {"ag", "ag"}, {"aktiengesellschaft", "ag"}, {"kg", "kg"}, {"ooo", "llc"},
+      // Russian forms and their English equivalents are one form each.
+      {"oao", "ojsc"}, {"zao", "cjsc"}, {"pao", "pjsc"}, {"ao", "jsc"}, {"jsc", "jsc"},
+      {"pjsc", "pjsc"}, {"ojsc", "ojsc"}, {"cjsc", "cjsc"}, {"sa", "sa"}, {"sas", "sas"},
+      {"sarl", "sarl"}, {"srl", "srl"}, {"spa", "spa"}, {"bv", "bv"}, {"nv", "nv"},
+      {"ab", "ab"}, {"as", "as"}, {"asa", "asa"}, {"oy", "oy"}, {"oyj", "oyj"},
+      {"kft", "kft"}, {"zrt", "zrt"}, {"sro", "sro"}, {"doo", "doo"}, {"llp", "llp"},
+      {"lp", "lp"}, {"fze", "fze"}, {"fzco", "fzco"}, {"fzc", "fzc"}, {"dmcc", "dmcc"},
+      {"pte", "pte"}, {"pty", "pty"}, {"bhd", "bhd"}, {"tbk", "tbk"}, {"lda", "lda"},
+      {"ltda", "ltda"}, {"sl", "sl"}, {"se", "se"}, {"holding", "holding"},
+      {"holdings", "holding"}, {"group", "group"}, {"trust", "trust"}, {"the", "the"},
+      {"and", "and"}, {"of", "of"}, {"for", "for"}};
+  return words;
+}
+
+// Words that occur in thousands of organisation names: agreement on them
+// says little, so they weigh like particles.
+const std::unordered_set<std::string>& generic_business_words() {
+  static const std::unordered_set<std::string> set = {
+      "bank", "trust", "management", "international", "global", "solutions", "services",
+      "industries", "industrial", "capital", "fund", "investment", "investments", "trading",
+      "construction", "national", "general", "enterprises", "enterprise", "systems", "technology",
+      "technologies", "resources", "partners", "ventures", "energy", "finance", "financial",
+      "insurance", "development", "import", "export", "logistics", "shipping", "marine",
+      "petroleum", "oil", "gas", "mining", "metals", "steel", "chemical", "chemicals", "motors",
+      "airlines", "air", "foundation", "association", "organization", "organisation", "center",
+      "centre", "institute", "university", "ministry", "department", "agency", "committee",
+      "union", "council", "corporation", "first", "new"};
+  return set;
+}
+
+const std::unordered_set<std::string>& particles() {
+  static const std::unordered_set<std::string> set = {
+      "al", "el", "ul", "bin", "bint", "ben", "ibn", "abu", "abd", "de", "da", "do", "dos",
+      "das", "del", "della", "di", "du", "van", "von", "der", "den", "ter", "la", "le", "y",
+      "mac", "bar", "st"};
+  return set;
+}
+
+const std::unordered_set<std::string>& honorifics() {
+  static const std::unordered_set<std::string> set = {
+      "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "sheikh",
+      "shaikh", "sheik", "haji", "hajji", "mullah", "maulana", "imam", "rev", "jr", "sr",
+      "monsieur", "madame", "mme", "mlle", "herr", "frau", "senor", "senora", "sra", "sr"};
+  return set;
+}
+
+class Transliterator {
+ public:
+  Transliterator() {
+    UErrorCode status = U_ZERO_ERROR;
+    latin_.reset(icu::Transliterator::createInstance("Any-Latin; Latin-ASCII", UTRANS_FORWARD,
+                                                     status));
+    if (U_FAILURE(status)) latin_.reset();
+    status = U_ZERO_ERROR;
+    nfkc_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    if (U_FAILURE(status)) nfkc_ = nullptr;
+  }
+
+  // NFKC-casefold, then to ASCII.
+  std::string to_ascii(std::string_view utf8, bool& abjad, bool& mixed) {
+    icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+    UErrorCode status = U_ZERO_ERROR;
+    if (nfkc_) text = nfkc_->normalize(text, status);
+    // Scripts, ignoring Common/Inherited (digits, punctuation, marks).
+    UScriptCode first = USCRIPT_INVALID_CODE;
+    for (int32_t i = 0; i < text.length();) {
+      UChar32 c = text.char32At(i);
+      i += U16_LENGTH(c);
+      status = U_ZERO_ERROR;
+      UScriptCode script = uscript_getScript(c, &status);
+      if (script == USCRIPT_COMMON || script == USCRIPT_INHERITED) continue;
+      if (script == USCRIPT_ARABIC || script == USCRIPT_HEBREW || script == USCRIPT_SYRIAC) {
+        abjad = true;
+      }
+      if (first == USCRIPT_INVALID_CODE) first = script;
+      else if (script != first) mixed = true;
+    }
+    if (latin_) latin_->transliterate(text);
+    std::string out;
+    text.toLower().toUTF8String(out);
+    return out;
+  }
+
+ private:
+  std::unique_ptr<icu::Transliterator> latin_;
+  const icu::Normalizer2* nfkc_ = nullptr;
+};
+
+Transliterator& thread_transliterator() {
+  thread_local Transliterator transliterator;
+  return transliterator;
+}
+
+bool is_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// Splits lower-case ASCII into raw words. Apostrophes and dots join
+// ("o'neil" -> "oneil", "p.l.c." -> "plc"); '&' becomes "and"; every other
+// non-alphanumeric character separates.
+std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string current;
+  auto flush = [&] {
+    if (!current.empty()) words.push_back(std::move(current));
+    current.clear();
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      current.push_back(c);
+    } else if (c == '\'' || c == '`') {
+      // joined: o'neil -> oneil
+    } else if (c == '.') {
+      // "p.l.c." joins; "Corp. Ltd" separates (a dot followed by a space).
+      if (i + 1 < text.size() && text[i + 1] != ' ') continue;
+      flush();
+    } else if (c == '&') {
+      flush();
+      words.emplace_back("and");
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return words;
+}
+
+// Abbreviations and ordinals written out, so that "Int'l" meets
+// "International" and "1st" meets "First".
+const std::unordered_map<std::string, std::string>& expansions() {
+  static const std::unordered_map<std::string, std::string> map = {
+      {"intl", "international"}, {"natl", "national"}, {"assn", "association"},
+      {"assoc", "association"}, {"bros", "brothers"}, {"mfg", "manufacturing"},
+      {"dept", "department"}, {"univ", "university"}, {"inst", "institute"},
+      {"svcs", "services"}, {"svc", "service"}, {"tech", "technology"},
+      {"1st", "first"}, {"2nd", "second"}, {"3rd", "third"}, {"4th", "fourth"},
+      {"5th", "fifth"}, {"mohd", "mohammed"}, {"muhd", "muhammad"}};
+  return map;
+}
+
+// Digits inside a word are letters typed as digits ("I9or Sech1n").
+std::string undo_digit_substitution(const std::string& word) {
+  bool letters = false, digits = false;
+  for (char c : word) {
+    if (c >= '0' && c <= '9') digits = true;
+    else letters = true;
+  }
+  if (!letters || !digits) return word;
+  if (expansions().contains(word)) return word;
+  std::string out = word;
+  for (auto& c : out) {
+    switch (c) {
+      case '0': c = 'o'; break;
+      case '1': c = 'i'; break;
+      case '3': c = 'e'; break;
+      case '4': c = 'a'; break;
+      case '5': c = 's'; break;
+      case '7': c = 't'; break;
+      case '9': c = 'g'; break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::string consonant_skeleton(std::string_view word) {
+  auto is_vowel = [](char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'w';
+  };
+  std::string out;
+  for (size_t i = 0; i < word.size(); ++i) {
+    char c = word[i];
+    if (is_vowel(c)) continue;
+    // Transliterations lengthen vowels with h ("mouhamad", "ahmad" vs
+    // "ahmed"): an h between a vowel and a consonant (or the end) is a
+    // vowel mark, not a consonant.
+    bool after_vowel = i > 0 && is_vowel(word[i - 1]);
+    bool before_consonant = i + 1 == word.size() || !is_vowel(word[i + 1]);
+    if (c == 'h' && after_vowel && before_consonant) continue;
+    // Letters that transliteration systems use for the same sound.
+    if (c == 'q') c = 'k';
+    if (c == 'c' && (i + 1 == word.size() || word[i + 1] != 'h')) c = 'k';
+    if (c == 'z') c = 's';
+    if (!out.empty() && out.back() == c) continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string NormalizedName::joined() const {
+  std::string out;
+  for (const auto& token : tokens) out += token.text;
+  return out;
+}
+
+NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
+  NormalizedName name;
+  std::string ascii;
+  if (is_ascii(utf8)) {
+    ascii.assign(utf8);
+  } else {
+    ascii = thread_transliterator().to_ascii(utf8, name.abjad_source, name.mixed_scripts);
+  }
+  auto words = split_words(ascii);
+  for (auto& word : words) {
+    word = undo_digit_substitution(word);
+    if (auto it = expansions().find(word); it != expansions().end()) word = it->second;
+  }
+
+  // Canonicalise multi-word legal forms first.
+  std::vector<std::string> merged;
+  for (size_t i = 0; i < words.size();) {
+    bool replaced = false;
+    if (kind != EntityKind::kPerson) {
+      for (const auto& [phrase, canonical] : legal_phrases()) {
+        if (i + phrase.size() <= words.size() &&
+            std::equal(phrase.begin(), phrase.end(), words.begin() + static_cast<long>(i))) {
+          merged.push_back(canonical);
+          i += phrase.size();
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) merged.push_back(words[i++]);
+  }
+
+  for (auto& word : merged) {
+    if (kind != EntityKind::kOrganisation && honorifics().contains(word)) continue;
+    Token token;
+    if (kind != EntityKind::kPerson) {
+      if (auto it = legal_words().find(word); it != legal_words().end()) {
+        token.text = it->second;
+        token.kind = TokenKind::kLegalForm;
+        token.skeleton = token.text;
+        name.tokens.push_back(std::move(token));
+        continue;
+      }
+    }
+    token.text = std::move(word);
+    if (all_digits(token.text)) {
+      token.kind = TokenKind::kNumber;
+    } else if (token.text.size() == 1) {
+      token.kind = TokenKind::kInitial;
+    } else if (kind != EntityKind::kOrganisation && particles().contains(token.text)) {
+      token.kind = TokenKind::kParticle;
+    } else if (kind != EntityKind::kPerson && generic_business_words().contains(token.text)) {
+      token.kind = TokenKind::kParticle;
+    }
+    token.skeleton = consonant_skeleton(token.text);
+    name.tokens.push_back(std::move(token));
+  }
+  return name;
+}
+
+}  // namespace hafnium::services::screening
