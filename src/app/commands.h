@@ -14,5 +14,6 @@ void add_config_commands(CLI::App& app, int& exit_code);
 void add_audit_commands(CLI::App& app, int& exit_code);
 void add_events_commands(CLI::App& app, int& exit_code);
 void add_version_command(CLI::App& app, int& exit_code);
+void add_screen_command(CLI::App& app, int& exit_code);
 
 }  // namespace hafnium::app

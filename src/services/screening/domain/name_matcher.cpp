@@ -23,7 +23,7 @@ double weight_of(const Token& token, const MatcherParameters& p) {
 
 }  // namespace
 
-double token_similarity(const Token& a, const Token& b, bool abjad, const char** why) {
+double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, const char** why) {
   *why = reason::kTypo;
   if (a.text == b.text) {
     *why = reason::kExact;
@@ -39,6 +39,7 @@ double token_similarity(const Token& a, const Token& b, bool abjad, const char**
     }
     return 0.0;
   }
+  if (syllabic) return 0.0;  // syllables agree exactly or not at all
   if (are_nicknames(a.text, b.text)) {
     *why = reason::kNickname;
     return 0.95;
@@ -55,17 +56,20 @@ double token_similarity(const Token& a, const Token& b, bool abjad, const char**
   // Transliteration variants keep their consonants: Mohammed/Muhammad,
   // Haniya/Haniyya. For names that came from an abjad this is the main
   // signal; for Latin names it needs the spelling to be close as well.
-  if (a.skeleton.size() >= 2 && a.skeleton == b.skeleton) {
-    double skeleton_score = abjad ? 0.95 : std::max(0.9, jw);
+  // Latin spellings sharing a skeleton are often different names
+  // (Jeffrey/Jafari, Reese/Reza), so the skeleton only speaks for abjads.
+  if (abjad && a.skeleton.size() >= 2 && b.skeleton.size() >= 2) {
+    double skeleton_score;
+    if (a.skeleton == b.skeleton) {
+      skeleton_score = a.skeleton.size() >= 3 ? 0.95 : 0.85;
+    } else {
+      size_t longest_skeleton = std::max(a.skeleton.size(), b.skeleton.size());
+      int d = bounded_levenshtein(a.skeleton, b.skeleton, static_cast<int>(longest_skeleton));
+      skeleton_score = (1.0 - static_cast<double>(d) / static_cast<double>(longest_skeleton)) * 0.9;
+    }
     if (skeleton_score > jw) {
       *why = reason::kSkeleton;
       return skeleton_score;
-    }
-  } else if (abjad && a.skeleton.size() >= 2 && b.skeleton.size() >= 2) {
-    double skeleton_jw = jaro_winkler(a.skeleton, b.skeleton) * 0.95;
-    if (skeleton_jw > jw) {
-      *why = reason::kSkeleton;
-      return skeleton_jw;
     }
   }
   return jw;
@@ -78,6 +82,7 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   const auto& c = candidate.tokens;
   if (q.empty() || c.empty()) return result;
   bool abjad = query.abjad_source || candidate.abjad_source;
+  bool syllabic = query.syllabic_source || candidate.syllabic_source;
 
   // All token pairs, best first; greedy assignment is optimal enough for
   // names of a handful of tokens and keeps the matcher allocation-light.
@@ -93,7 +98,7 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   for (size_t i = 0; i < nq; ++i) {
     for (size_t j = 0; j < nc; ++j) {
       const char* why = nullptr;
-      double sim = token_similarity(q[i], c[j], abjad, &why);
+      double sim = token_similarity(q[i], c[j], abjad, syllabic, &why);
       if (sim >= 0.5) pairs.push_back({sim, static_cast<uint8_t>(i), static_cast<uint8_t>(j), why});
     }
   }
@@ -165,13 +170,20 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   // on one side only are merely missing (a middle name, a patronymic).
   double conflicting = std::min(q_missing, c_missing);
   double missing = std::max(q_missing, c_missing) - conflicting;
+  // A Chinese, Korean or Japanese name's syllables belong together: a
+  // syllable missing on one side makes it another name.
+  if (syllabic) {
+    conflicting += missing;
+    missing = 0;
+  }
   double denominator = agreed_weight + p.conflict_penalty * conflicting +
                        p.missing_penalty * missing + legal_conflict;
   double token_score = denominator > 0 ? agreed / denominator : 0.0;
   if (!strong_agreement) token_score *= 0.5;
+  // Name parts, initials included: "J. Smith" has two.
   auto strong_count = [](const std::vector<Token>& tokens) {
     return std::count_if(tokens.begin(), tokens.end(), [](const Token& t) {
-      return t.kind == TokenKind::kName || t.kind == TokenKind::kNumber;
+      return t.kind == TokenKind::kName || t.kind == TokenKind::kNumber || t.kind == TokenKind::kInitial;
     });
   };
   auto q_strong = strong_count(q), c_strong = strong_count(c);

@@ -54,7 +54,7 @@ struct MatcherParameters {
   double missing_penalty = 0.1;     // weight of names present on one side only
   // A one-word name against a longer one ("Maria" / "Maria Garcia Lopez")
   // is weak evidence however well the word agrees.
-  double single_name_factor = 0.7;
+  double single_name_factor = 0.6;
   double particle_weight = 0.2;
   double legal_form_weight = 0.15;
   double initial_weight = 0.5;
@@ -62,7 +62,7 @@ struct MatcherParameters {
 };
 
 // Similarity of two single tokens in [0,1], with the reason that produced it.
-double token_similarity(const Token& a, const Token& b, bool abjad, const char** why);
+double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, const char** why);
 
 // Scores a query name against a candidate (list) name. Symmetric in spirit,
 // but names missing on one side (middle names, patronymics) cost less than

@@ -109,7 +109,7 @@ class Transliterator {
   }
 
   // NFKC-casefold, then to ASCII.
-  std::string to_ascii(std::string_view utf8, bool& abjad, bool& mixed) {
+  std::string to_ascii(std::string_view utf8, bool& abjad, bool& syllabic, bool& mixed) {
     icu::UnicodeString text = icu::UnicodeString::fromUTF8(
         icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
     UErrorCode status = U_ZERO_ERROR;
@@ -124,6 +124,10 @@ class Transliterator {
       if (script == USCRIPT_COMMON || script == USCRIPT_INHERITED) continue;
       if (script == USCRIPT_ARABIC || script == USCRIPT_HEBREW || script == USCRIPT_SYRIAC) {
         abjad = true;
+      }
+      if (script == USCRIPT_HAN || script == USCRIPT_HANGUL || script == USCRIPT_HIRAGANA ||
+          script == USCRIPT_KATAKANA) {
+        syllabic = true;
       }
       if (first == USCRIPT_INVALID_CODE) first = script;
       else if (script != first) mixed = true;
@@ -260,7 +264,8 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
   if (is_ascii(utf8)) {
     ascii.assign(utf8);
   } else {
-    ascii = thread_transliterator().to_ascii(utf8, name.abjad_source, name.mixed_scripts);
+    ascii = thread_transliterator().to_ascii(utf8, name.abjad_source, name.syllabic_source,
+                                             name.mixed_scripts);
   }
   auto words = split_words(ascii);
   for (auto& word : words) {
@@ -284,6 +289,24 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
       }
     }
     if (!replaced) merged.push_back(words[i++]);
+  }
+
+  // In names from an abjad, a lone letter is a consonant cut off by a
+  // transliterated 'ayn or hamza (m'rwfy), not an initial: join it back.
+  if (name.abjad_source) {
+    std::vector<std::string> joined;
+    for (size_t i = 0; i < merged.size(); ++i) {
+      if (merged[i].size() == 1 && i + 1 < merged.size()) {
+        merged[i + 1] = merged[i] + merged[i + 1];
+        continue;
+      }
+      if (merged[i].size() == 1 && !joined.empty()) {
+        joined.back() += merged[i];
+        continue;
+      }
+      joined.push_back(std::move(merged[i]));
+    }
+    merged = std::move(joined);
   }
 
   for (auto& word : merged) {

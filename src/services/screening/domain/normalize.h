@@ -28,6 +28,9 @@ struct NormalizedName {
   // The original was (partly) in Arabic or Hebrew script: ICU gives only a
   // consonant skeleton there, so comparisons lean on skeletons.
   bool abjad_source = false;
+  // The original was in Han, Hangul or Kana: tokens are syllables, and one
+  // letter of difference is a different name (Cheng/Chen), not a typo.
+  bool syllabic_source = false;
   bool mixed_scripts = false;
 
   std::string joined() const;  // tokens without separators

@@ -1,0 +1,128 @@
+#include "services/screening/domain/importers/importers.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
+namespace hafnium::services::screening {
+
+const std::vector<std::string>& builtin_sources() {
+  static const std::vector<std::string> sources = {"ofac-sdn", "ofac-xml", "un", "uk", "eu"};
+  return sources;
+}
+
+bool is_known_source(const std::string& source) {
+  if (source.starts_with("custom:")) {
+    std::string name = source.substr(7);
+    return !name.empty() && name.size() <= 64 &&
+           std::all_of(name.begin(), name.end(), [](char c) {
+             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+           });
+  }
+  const auto& s = builtin_sources();
+  return std::find(s.begin(), s.end(), source) != s.end();
+}
+
+std::string trim(std::string_view text) {
+  size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return {};
+  size_t end = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(start, end - start + 1));
+}
+
+std::string parse_list_date(std::string_view raw) {
+  std::string text = trim(raw);
+  for (const char* prefix : {"circa ", "Circa ", "approximately ", "c. "}) {
+    if (text.starts_with(prefix)) text = text.substr(std::string_view(prefix).size());
+  }
+  auto digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                  "jul", "aug", "sep", "oct", "nov", "dec"};
+  auto month_of = [&](std::string_view word) -> int {
+    if (word.size() < 3) return 0;
+    std::string lower;
+    for (char c : word.substr(0, 3)) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    for (int i = 0; i < 12; ++i) {
+      if (lower == kMonths[i]) return i + 1;
+    }
+    return 0;
+  };
+  auto two = [](int v) { return (v < 10 ? "0" : "") + std::to_string(v); };
+  // ISO forms.
+  if (text.size() >= 4 && digits(text.substr(0, 4))) {
+    if (text.size() == 4) return text;
+    if (text.size() == 7 && text[4] == '-' && digits(text.substr(5, 2))) return text;
+    if (text.size() == 10 && text[4] == '-' && text[7] == '-' && digits(text.substr(5, 2)) &&
+        digits(text.substr(8, 2))) {
+      return text;
+    }
+    // "1960 to 1962": the first year
+    if (text.size() > 4 && text[4] == ' ') return text.substr(0, 4);
+  }
+  // dd/mm/yyyy
+  if (text.size() == 10 && text[2] == '/' && text[5] == '/' && digits(text.substr(0, 2)) &&
+      digits(text.substr(3, 2)) && digits(text.substr(6, 4))) {
+    return text.substr(6, 4) + "-" + text.substr(3, 2) + "-" + text.substr(0, 2);
+  }
+  // "10 Dec 1948" / "Dec 1948"
+  std::vector<std::string> words;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t space = text.find(' ', start);
+    if (space == std::string::npos) space = text.size();
+    if (space > start) words.push_back(text.substr(start, space - start));
+    start = space + 1;
+  }
+  if (words.size() == 3 && digits(words[0]) && month_of(words[1]) && digits(words[2]) &&
+      words[2].size() == 4) {
+    return words[2] + "-" + two(month_of(words[1])) + "-" + two(std::stoi(words[0]));
+  }
+  if (words.size() == 2 && month_of(words[0]) && digits(words[1]) && words[1].size() == 4) {
+    return words[1] + "-" + two(month_of(words[0]));
+  }
+  return {};
+}
+
+namespace {
+// The same entity reads the same whatever order its file lists countries in.
+ParsedList tidy(ParsedList list) {
+  for (auto& e : list.entities) {
+    std::sort(e.countries.begin(), e.countries.end());
+    e.countries.erase(std::unique(e.countries.begin(), e.countries.end()), e.countries.end());
+  }
+  return list;
+}
+
+ParsedList import_by_source(const std::string& source, const std::string& path);
+}  // namespace
+
+ParsedList import_list(const std::string& source, const std::vector<std::string>& paths) {
+  if (!is_known_source(source)) {
+    throw std::invalid_argument("unknown list source '" + source +
+                                "' (known: ofac-sdn, ofac-xml, un, uk, eu, custom:<name>)");
+  }
+  if (paths.size() != 1) {
+    throw std::invalid_argument("list source " + source + " takes one path (a file or a folder)");
+  }
+  const std::string& path = paths.front();
+  if (!std::filesystem::exists(path)) throw ImportError(path, "no such file or folder");
+  return tidy(import_by_source(source, path));
+}
+
+namespace {
+ParsedList import_by_source(const std::string& source, const std::string& path) {
+  if (source == "ofac-sdn") {
+    std::string file = std::filesystem::is_directory(path) ? (std::filesystem::path(path) / "sdn.csv").string() : path;
+    return import_ofac_csv(file);
+  }
+  if (source == "ofac-xml") return import_ofac_xml(path);
+  if (source == "un") return import_un_xml(path);
+  if (source == "uk") return import_uk_tables(path);
+  if (source == "eu") return import_eu_json(path);
+  return import_custom_csv(source, path);
+}
+}  // namespace
+
+}  // namespace hafnium::services::screening

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "services/screening/domain/entity.h"
+
+namespace hafnium::services::screening {
+
+// Source names: ofac-sdn, ofac-xml, un, uk, eu, custom:<name>.
+bool is_known_source(const std::string& source);
+const std::vector<std::string>& builtin_sources();
+
+// Reads one list version from files. `paths` are what the CLI was given:
+//   ofac-sdn  sdn.csv (add.csv, alt.csv, sdn_comments.csv beside it are read too), or the folder
+//   ofac-xml  the XML file (sdnList)
+//   un        the UN consolidated XML
+//   uk        the folder of the derived UK tables (subjects.csv, subject_names.csv, ...)
+//   eu        the merged JSON (entries whose source includes EU)
+//   custom:N  a CSV in the documented format (docs/screening-lists.md)
+// Throws ImportError naming the file and line/element of the first defect;
+// std::invalid_argument for an unknown source.
+ParsedList import_list(const std::string& source, const std::vector<std::string>& paths);
+
+// One parser per format.
+ParsedList import_ofac_csv(const std::string& path);
+ParsedList import_ofac_xml(const std::string& path);
+ParsedList import_un_xml(const std::string& path);
+ParsedList import_uk_tables(const std::string& folder);
+ParsedList import_eu_json(const std::string& path);
+ParsedList import_custom_csv(const std::string& source, const std::string& path);
+
+// Shared helpers.
+// "10 Dec 1948" / "Dec 1948" / "1948" / "circa 1948" / "1948-12-10" /
+// "10/12/1948" (day first) -> "1948-12-10" / "1948-12" / "1948"; empty if unparsable.
+std::string parse_list_date(std::string_view text);
+std::string trim(std::string_view text);
+
+}  // namespace hafnium::services::screening

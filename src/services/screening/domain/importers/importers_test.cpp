@@ -1,0 +1,160 @@
+// The importers against the real bundled snapshots, and their refusals of
+// malformed files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "services/screening/domain/bundled_lists.h"
+#include "services/screening/domain/importers/importers.h"
+#include "services/screening/domain/screener.h"
+#include "support/test_databases.h"
+
+namespace hafnium::services::screening {
+namespace {
+
+std::string lists() { return std::string(HAFNIUM_SOURCE_DIR) + "/data/lists"; }
+
+const WatchlistEntity* find(const ParsedList& list, const std::string& id) {
+  for (const auto& e : list.entities) {
+    if (e.id == id) return &e;
+  }
+  return nullptr;
+}
+
+TEST(Importers, OfacSdnCsvWithRemarks) {
+  auto list = import_list("ofac-sdn", {lists() + "/ofac_sdn_2024-05-03/sdn.csv"});
+  EXPECT_EQ(list.entities.size(), 14965u);
+  const auto* zawahiri = find(list, "2676");
+  ASSERT_NE(zawahiri, nullptr);
+  EXPECT_EQ(zawahiri->kind, EntityKind::kPerson);
+  EXPECT_EQ(zawahiri->primary_name(), "AL ZAWAHIRI, Dr. Ayman");
+  EXPECT_EQ(zawahiri->birth_dates, std::vector<std::string>{"1951-06-19"});
+  ASSERT_FALSE(zawahiri->identifiers.empty());
+  EXPECT_EQ(zawahiri->identifiers[0].type, "passport");
+  EXPECT_EQ(zawahiri->identifiers[0].value, "1084010");
+  EXPECT_EQ(zawahiri->identifiers[0].country, "EG");
+  const auto* bank = find(list, "306");
+  ASSERT_NE(bank, nullptr);
+  EXPECT_EQ(bank->kind, EntityKind::kOrganisation);
+  ASSERT_EQ(bank->names.size(), 2u);  // the a.k.a. in the remarks
+  EXPECT_EQ(bank->names[1].full, "BNC");
+}
+
+TEST(Importers, OfacXmlUnUkAndEu) {
+  auto ofac = import_list("ofac-xml", {lists() + "/ofac_consolidated_nonsdn_2026-01-08/ofac.xml"});
+  EXPECT_EQ(ofac.entities.size(), 442u);
+  EXPECT_EQ(ofac.list_date, "2026-01-08");
+  const auto* haniya = find(ofac, "9639");
+  ASSERT_NE(haniya, nullptr);
+  EXPECT_EQ(haniya->primary_name(), "Ismail Abdul Salah HANIYA");
+  EXPECT_GE(haniya->names.size(), 3u);
+  EXPECT_EQ(haniya->birth_dates.front(), "1962");
+
+  auto un = import_list("un", {lists() + "/un_2026-02-27/UN_consolidated.xml"});
+  EXPECT_EQ(un.list_date, "2026-02-27");
+  size_t individuals = 0;
+  for (const auto& e : un.entities) individuals += e.kind == EntityKind::kPerson;
+  EXPECT_EQ(individuals, 730u);
+  EXPECT_EQ(un.entities.size() - individuals, 273u);
+  const auto* badege = find(un, "CDi.001");
+  ASSERT_NE(badege, nullptr);
+  EXPECT_EQ(badege->primary_name(), "ERIC BADEGE");
+  EXPECT_EQ(badege->countries, (std::vector<std::string>{"CD", "RW"}));
+
+  auto uk = import_list("uk", {lists() + "/uk_sanctions_list_derived_2026-04"});
+  EXPECT_EQ(uk.entities.size(), 6046u);
+  auto eu = import_list("eu", {lists() + "/eu_2026-01-28/all.json"});
+  EXPECT_EQ(eu.entities.size(), 5795u);
+}
+
+TEST(Importers, CustomCsvAndItsErrors) {
+  auto dir = testing::make_temp_dir("lists");
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  };
+  auto good = write("peps.csv",
+                    "id,name,type,aliases,birth_date,country,identifiers,program,remarks\n"
+                    "p1,Jane Q. Public,person,Jane Public|J. Q. Public,1970-02-03,DE|France,passport:C01X00T47,PEP,\"mayor, \"\"city\"\"\"\n");
+  auto list = import_list("custom:peps", {good});
+  ASSERT_EQ(list.entities.size(), 1u);
+  const auto& e = list.entities[0];
+  EXPECT_EQ(e.list, "custom:peps");
+  EXPECT_EQ(e.names.size(), 3u);
+  EXPECT_EQ(e.countries, (std::vector<std::string>{"DE", "FR"}));
+  EXPECT_EQ(e.identifiers[0].value, "C01X00T47");
+  EXPECT_EQ(e.remarks, "mayor, \"city\"");
+
+  auto expect_error = [&](const std::string& text, const std::string& where, const std::string& why) {
+    try {
+      import_list("custom:x", {write("bad.csv", text)});
+      FAIL() << "accepted: " << text;
+    } catch (const ImportError& error) {
+      EXPECT_NE(error.location().find(where), std::string::npos) << error.what();
+      EXPECT_NE(std::string(error.what()).find(why), std::string::npos) << error.what();
+    }
+  };
+  expect_error("id,nmae\n1,x\n", "bad.csv:1", "unknown column 'nmae'");
+  expect_error("id,name\n1,Alpha\n2,\n", "bad.csv:3", "name is empty");
+  expect_error("id,name\n1,Alpha\n1,Beta\n", "bad.csv:3", "appears twice");
+  expect_error("id,name,birth_date\n1,Alpha,yesterday\n", "bad.csv:2", "birth_date");
+  expect_error("id,name\n1,\"Alpha\n", "bad.csv", "unterminated");
+  EXPECT_THROW(import_list("custom:Bad Name", {good}), std::invalid_argument);
+  EXPECT_THROW(import_list("nope", {good}), std::invalid_argument);
+  EXPECT_THROW(import_list("un", {(dir / "missing.xml").string()}), ImportError);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Importers, TruncatedXmlAndWrongFilesAreRefusedWithTheirPlace) {
+  auto dir = testing::make_temp_dir("lists");
+  std::ifstream in(lists() + "/un_2026-02-27/UN_consolidated.xml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ofstream(dir / "cut.xml") << text.substr(0, text.size() / 2);
+  try {
+    import_list("un", {(dir / "cut.xml").string()});
+    FAIL();
+  } catch (const ImportError& error) {
+    EXPECT_NE(error.location().find("at byte"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(import_list("ofac-xml", {lists() + "/un_2026-02-27/UN_consolidated.xml"}), ImportError);
+  std::ofstream(dir / "sdn.csv") << "1,\"ONLY THREE\",individual\n";
+  EXPECT_THROW(import_list("ofac-sdn", {(dir / "sdn.csv").string()}), ImportError);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Screener, FindsListedPeopleByNameAttributesAndIdentifiers) {
+  auto index = std::make_shared<const WatchlistIndex>(load_lists(bundled_lists(lists())));
+  Screener screener(index);
+  Party party;
+  party.name = "Ayman al-Zawahiri";
+  party.kind = EntityKind::kPerson;
+  party.birth_date = "1951-06-19";
+  auto matches = screener.screen(party);
+  ASSERT_FALSE(matches.empty());
+  bool found = false;
+  for (const auto& m : matches) found = found || (m.list == "ofac-sdn" && m.entity_id == "2676");
+  EXPECT_TRUE(found);
+  EXPECT_GT(matches[0].score, 0.8);
+
+  Party by_passport;
+  by_passport.name = "Somebody Else Entirely";
+  by_passport.identifiers.push_back({"passport", "1084010", "EG"});
+  auto decisive = screener.screen(by_passport);
+  ASSERT_FALSE(decisive.empty());
+  EXPECT_DOUBLE_EQ(decisive[0].score, 1.0);
+  EXPECT_EQ(decisive[0].reasons[0], "identifier_match");
+
+  Party nobody;
+  nobody.name = "Patricia Lucas Wheeler";
+  nobody.kind = EntityKind::kPerson;
+  EXPECT_TRUE(screener.screen(nobody).empty());
+
+  std::set<std::string> only_un = {"un"};
+  ScreeningOptions options;
+  options.lists = &only_un;
+  for (const auto& m : screener.screen(party, options)) EXPECT_EQ(m.list, "un");
+}
+
+}  // namespace
+}  // namespace hafnium::services::screening

@@ -1,0 +1,188 @@
+// OFAC's legacy CSV set: sdn.csv (no header, "-0-" for null, CRLF, a
+// trailing 0x1A), with add.csv (addresses), alt.csv (aliases) and
+// sdn_comments.csv (remarks overflow) beside it when present. Dates of
+// birth, places, nationalities, identifiers and further aliases live in
+// the free-text Remarks column: "DOB 10 Dec 1948; POB Giza, Egypt;
+// Passport 1084010 (Egypt); a.k.a. 'X'".
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "services/screening/domain/countries.h"
+#include "services/screening/domain/csv.h"
+#include "services/screening/domain/importers/importers.h"
+
+namespace hafnium::services::screening {
+namespace {
+
+std::string value_of(const std::string& field) {
+  std::string v = trim(field);
+  return v == "-0-" ? std::string() : v;
+}
+
+// Splits remarks on "; " outside quotes.
+std::vector<std::string> remark_items(const std::string& remarks) {
+  std::vector<std::string> items;
+  std::string current;
+  bool quoted = false;
+  for (char c : remarks) {
+    if (c == '\'') quoted = !quoted;
+    if (c == ';' && !quoted) {
+      items.push_back(trim(current));
+      current.clear();
+    } else {
+      current.push_back(c);
+    }
+  }
+  if (!trim(current).empty()) items.push_back(trim(current));
+  return items;
+}
+
+void apply_remarks(WatchlistEntity& e, const std::string& remarks) {
+  for (std::string item : remark_items(remarks)) {
+    if (item.starts_with("alt. ")) item = item.substr(5);
+    if (!item.empty() && item.back() == '.') item.pop_back();
+    auto after = [&](std::string_view prefix) { return trim(std::string_view(item).substr(prefix.size())); };
+    auto quoted = [&](std::string_view text) {
+      auto a = text.find('\''), b = text.rfind('\'');
+      return a != std::string_view::npos && b > a ? std::string(text.substr(a + 1, b - a - 1)) : std::string();
+    };
+    if (item.starts_with("DOB ")) {
+      if (auto d = parse_list_date(after("DOB ")); !d.empty()) e.birth_dates.push_back(d);
+    } else if (item.starts_with("POB ")) {
+      e.birth_places.push_back(after("POB "));
+    } else if (item.starts_with("nationality ") || item.starts_with("citizen ")) {
+      auto code = country_code(item.substr(item.find(' ') + 1));
+      if (!code.empty()) e.countries.push_back(code);
+    } else if (item.starts_with("a.k.a. ") || item.starts_with("f.k.a. ") || item.starts_with("n.k.a. ")) {
+      if (auto name = quoted(item); !name.empty()) e.names.push_back({name, NameStrength::kStrong, false, {}});
+    } else if (item.starts_with("Passport ") || item.starts_with("National ID No. ") ||
+               item.starts_with("Tax ID No. ") || item.starts_with("Registration ID ") ||
+               item.starts_with("Vessel Registration Identification IMO ") ||
+               item.starts_with("Cedula No. ") || item.starts_with("NIT # ")) {
+      Identifier id;
+      if (item.starts_with("Passport")) id.type = "passport";
+      else if (item.starts_with("National ID")) id.type = "national_id";
+      else if (item.starts_with("Tax ID")) id.type = "tax_id";
+      else if (item.starts_with("Registration ID")) id.type = "registration";
+      else if (item.starts_with("Vessel")) id.type = "imo";
+      else id.type = "national_id";
+      std::string rest = item;
+      for (std::string_view prefix : {"Vessel Registration Identification IMO ", "Passport ", "National ID No. ",
+                                      "Tax ID No. ", "Registration ID ", "Cedula No. ", "NIT # "}) {
+        if (rest.starts_with(prefix)) {
+          rest = rest.substr(prefix.size());
+          break;
+        }
+      }
+      auto paren = rest.find(" (");
+      id.value = trim(rest.substr(0, paren));
+      if (paren != std::string::npos) {
+        auto close = rest.find(')', paren);
+        id.country = country_code(rest.substr(paren + 2, close == std::string::npos ? std::string::npos : close - paren - 2));
+      }
+      if (!id.value.empty()) e.identifiers.push_back(std::move(id));
+    }
+  }
+}
+
+std::string list_path_beside(const std::string& sdn_path, const char* name) {
+  auto candidate = std::filesystem::path(sdn_path).parent_path() / name;
+  return std::filesystem::exists(candidate) ? candidate.string() : std::string();
+}
+
+}  // namespace
+
+ParsedList import_ofac_csv(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ImportError(path, "cannot be read");
+  ParsedList list;
+  list.source = "ofac-sdn";
+  std::map<std::string, size_t> by_id;
+  CsvReader reader(in);
+  try {
+    while (auto row = reader.next()) {
+      if (row->size() == 1 && trim((*row)[0]).empty()) continue;
+      if (row->size() != 12) {
+        throw ImportError(path + ":" + std::to_string(reader.record_line()),
+                          "expected 12 fields, found " + std::to_string(row->size()));
+      }
+      WatchlistEntity e;
+      e.list = "ofac-sdn";
+      e.id = value_of((*row)[0]);
+      std::string name = value_of((*row)[1]);
+      if (e.id.empty() || name.empty()) {
+        throw ImportError(path + ":" + std::to_string(reader.record_line()), "missing entity number or name");
+      }
+      std::string type = value_of((*row)[2]);
+      e.kind = type == "individual" ? EntityKind::kPerson
+               : type == "vessel"   ? EntityKind::kVessel
+               : type == "aircraft" ? EntityKind::kAircraft
+                                    : EntityKind::kOrganisation;
+      e.names.push_back({name, NameStrength::kStrong, true, {}});
+      if (auto program = value_of((*row)[3]); !program.empty()) e.programs.push_back(program);
+      e.remarks = value_of((*row)[11]);
+      apply_remarks(e, e.remarks);
+      by_id[e.id] = list.entities.size();
+      list.entities.push_back(std::move(e));
+    }
+  } catch (const std::runtime_error& error) {
+    if (dynamic_cast<const ImportError*>(&error)) throw;
+    throw ImportError(path, error.what());
+  }
+  if (list.entities.empty()) throw ImportError(path, "contains no entries");
+
+  // Siblings of the same publication, when present.
+  if (auto alt = list_path_beside(path, "alt.csv"); !alt.empty()) {
+    std::ifstream f(alt, std::ios::binary);
+    CsvReader r(f);
+    while (auto row = r.next()) {
+      if (row->size() < 4) continue;
+      auto it = by_id.find(value_of((*row)[0]));
+      if (it == by_id.end()) continue;
+      std::string alias = value_of((*row)[3]);
+      std::string kind = value_of((*row)[2]);
+      if (!alias.empty()) {
+        list.entities[it->second].names.push_back(
+            {alias, kind == "aka" || kind == "fka" || kind == "nka" ? NameStrength::kStrong : NameStrength::kWeak, false, {}});
+      }
+    }
+  }
+  if (auto add = list_path_beside(path, "add.csv"); !add.empty()) {
+    std::ifstream f(add, std::ios::binary);
+    CsvReader r(f);
+    while (auto row = r.next()) {
+      if (row->size() < 5) continue;
+      auto it = by_id.find(value_of((*row)[0]));
+      if (it == by_id.end()) continue;
+      auto& e = list.entities[it->second];
+      std::string address;
+      for (size_t i = 2; i < 5; ++i) {
+        auto v = value_of((*row)[i]);
+        if (!v.empty()) address += (address.empty() ? "" : ", ") + v;
+      }
+      if (!address.empty()) e.addresses.push_back(address);
+      if (auto code = country_code(value_of((*row)[4])); !code.empty()) e.countries.push_back(code);
+    }
+  }
+  if (auto comments = list_path_beside(path, "sdn_comments.csv"); !comments.empty()) {
+    std::ifstream f(comments, std::ios::binary);
+    CsvReader r(f);
+    while (auto row = r.next()) {
+      if (row->size() < 2) continue;
+      auto it = by_id.find(value_of((*row)[0]));
+      if (it == by_id.end()) continue;
+      auto& e = list.entities[it->second];
+      e.remarks += value_of((*row)[1]);
+      apply_remarks(e, value_of((*row)[1]));
+    }
+  }
+  for (auto& e : list.entities) {
+    std::sort(e.countries.begin(), e.countries.end());
+    e.countries.erase(std::unique(e.countries.begin(), e.countries.end()), e.countries.end());
+  }
+  return list;
+}
+
+}  // namespace hafnium::services::screening

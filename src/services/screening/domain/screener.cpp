@@ -1,0 +1,118 @@
+#include "services/screening/domain/screener.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace hafnium::services::screening {
+
+namespace {
+
+bool is_person(EntityKind k) { return k == EntityKind::kPerson; }
+bool kinds_conflict(EntityKind party, EntityKind entity) {
+  if (party == EntityKind::kUnknown || entity == EntityKind::kUnknown) return false;
+  return is_person(party) != is_person(entity);
+}
+
+void apply_attributes(const Party& party, const WatchlistEntity& entity, const IndexedName& name, Match& match) {
+  double score = match.name_score;
+  match.features.push_back({"name", match.name_score, name.name.tokens.empty() ? "" : entity.names[name.variant].full});
+  if (name.strength == NameStrength::kWeak) {
+    score -= 0.05;
+    match.features.push_back({"alias_strength", -0.05, "weak alias"});
+  }
+  if (kinds_conflict(party.kind, entity.kind)) {
+    score -= 0.15;
+    match.features.push_back({"entity_type", -0.15, "person vs organisation"});
+    match.reasons.emplace_back("entity_type_mismatch");
+  }
+  if (!party.birth_date.empty() && !entity.birth_dates.empty()) {
+    int party_year = std::atoi(party.birth_date.substr(0, 4).c_str());
+    bool exact = false, same_year = false, close = false;
+    for (const auto& d : entity.birth_dates) {
+      if (d == party.birth_date) exact = true;
+      int year = std::atoi(d.substr(0, 4).c_str());
+      if (year == party_year) same_year = true;
+      if (std::abs(year - party_year) <= 2) close = true;
+    }
+    if (exact && party.birth_date.size() == 10) {
+      score += 0.08;
+      match.features.push_back({"birth_date", 0.08, "same date of birth"});
+      match.reasons.emplace_back("birth_date_match");
+    } else if (same_year) {
+      score += 0.04;
+      match.features.push_back({"birth_date", 0.04, "same year of birth"});
+      match.reasons.emplace_back("birth_year_match");
+    } else if (!close) {
+      score -= 0.15;
+      match.features.push_back({"birth_date", -0.15, "years of birth differ by more than 2"});
+      match.reasons.emplace_back("birth_date_mismatch");
+    }
+  }
+  if (!party.country.empty() && !entity.countries.empty()) {
+    bool found = std::find(entity.countries.begin(), entity.countries.end(), party.country) != entity.countries.end();
+    double c = found ? 0.03 : -0.03;
+    score += c;
+    match.features.push_back({"country", c, found ? "country listed" : "country not listed"});
+    if (found) match.reasons.emplace_back("country_match");
+  }
+  match.score = std::clamp(score, 0.0, 1.0);
+}
+
+}  // namespace
+
+std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& options) const {
+  const auto& index = *index_;
+  auto query = normalize_name(party.name, party.kind == EntityKind::kPerson ? EntityKind::kPerson
+                                          : party.kind == EntityKind::kUnknown ? EntityKind::kUnknown
+                                                                              : EntityKind::kOrganisation);
+  std::unordered_map<uint32_t, Match> best;  // by entity
+  auto consider = [&](Match&& match) {
+    auto it = best.find(match.entity_index);
+    if (it == best.end() || match.score > it->second.score) best[match.entity_index] = std::move(match);
+  };
+
+  // Identifiers decide on their own: an exact passport or registration
+  // number match is a match whatever the name says.
+  if (!party.identifiers.empty()) {
+    for (const auto& wanted : party.identifiers) {
+      std::string value = WatchlistIndex::canonical_identifier(wanted.value);
+      const auto* holders = index.entities_with_identifier(value);
+      if (value.size() < 4 || holders == nullptr) continue;
+      for (uint32_t e : *holders) {
+        const auto& entity = index.entities()[e];
+        if (options.lists && !options.lists->contains(entity.list)) continue;
+        for (const auto& id : entity.identifiers) {
+          if (WatchlistIndex::canonical_identifier(id.value) != value) continue;
+          Match m{e, entity.list, entity.id, entity.primary_name(), 0, 1.0, {}, {}};
+          m.features.push_back({"identifier", 1.0, id.type + " " + id.value});
+          m.reasons.emplace_back("identifier_match");
+          consider(std::move(m));
+        }
+      }
+    }
+  }
+
+  for (uint32_t id : index.candidates(query, options.candidates)) {
+    const auto& indexed = index.name(id);
+    const auto& entity = index.entities()[indexed.entity];
+    if (options.lists && !options.lists->contains(entity.list)) continue;
+    auto name_match = match_names(query, indexed.name);
+    // Attributes move a score by at most about 0.1: names far below the
+    // threshold cannot be lifted over it, so skip them early.
+    if (name_match.score + 0.11 < options.threshold) continue;
+    Match m{indexed.entity, entity.list, entity.id, entity.names[indexed.variant].full, name_match.score, 0, {}, {}};
+    for (const char* r : name_match.reasons) m.reasons.emplace_back(r);
+    apply_attributes(party, entity, indexed, m);
+    consider(std::move(m));
+  }
+  std::vector<Match> out;
+  for (auto& [entity, match] : best) {
+    if (match.score >= options.threshold) out.push_back(std::move(match));
+  }
+  std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) {
+    return a.score != b.score ? a.score > b.score : a.entity_id < b.entity_id;
+  });
+  return out;
+}
+
+}  // namespace hafnium::services::screening
