@@ -23,7 +23,8 @@ double weight_of(const Token& token, const MatcherParameters& p) {
 
 }  // namespace
 
-double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, const char** why) {
+double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, const char** why,
+                        double floor) {
   *why = reason::kTypo;
   if (a.text == b.text) {
     *why = reason::kExact;
@@ -50,9 +51,17 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
   // Short tokens (Chinese and Korean syllables, "Un"/"On") have no room
   // for typos: there only the edit ratio counts.
   size_t longest = std::max(a.text.size(), b.text.size());
-  int distance = bounded_levenshtein(a.text, b.text, static_cast<int>(longest));
-  double edit_ratio = 1.0 - static_cast<double>(distance) / static_cast<double>(longest);
-  double jw = longest <= 4 ? edit_ratio : (jaro_winkler(a.text, b.text) + edit_ratio) / 2.0;
+  // The spelling score is (JW + edit ratio) / 2 with JW <= 1, so reaching
+  // `floor` needs an edit distance of at most 2(1 - floor) of the length
+  // (1 - floor for short tokens): beyond it, stop counting.
+  double allowed = (longest <= 4 ? 1.0 - floor : 2.0 * (1.0 - floor)) * static_cast<double>(longest);
+  int bound = std::min(static_cast<int>(longest), static_cast<int>(allowed + 1e-9));
+  int distance = bag_distance(a.bag, b.bag) > bound ? bound + 1 : bounded_levenshtein(a.text, b.text, bound);
+  double jw = 0.0;
+  if (distance <= bound) {
+    double edit_ratio = 1.0 - static_cast<double>(distance) / static_cast<double>(longest);
+    jw = longest <= 4 ? edit_ratio : (jaro_winkler(a.text, b.text) + edit_ratio) / 2.0;
+  }
   // Transliteration variants keep their consonants: Mohammed/Muhammad,
   // Haniya/Haniyya. For names that came from an abjad this is the main
   // signal; for Latin names it needs the spelling to be close as well.
@@ -98,7 +107,7 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   for (size_t i = 0; i < nq; ++i) {
     for (size_t j = 0; j < nc; ++j) {
       const char* why = nullptr;
-      double sim = token_similarity(q[i], c[j], abjad, syllabic, &why);
+      double sim = token_similarity(q[i], c[j], abjad, syllabic, &why, p.pair_floor);
       if (sim >= 0.5) pairs.push_back({sim, static_cast<uint8_t>(i), static_cast<uint8_t>(j), why});
     }
   }

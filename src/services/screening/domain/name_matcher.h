@@ -62,7 +62,10 @@ struct MatcherParameters {
 };
 
 // Similarity of two single tokens in [0,1], with the reason that produced it.
-double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, const char** why);
+// Below `floor` the exact value does not matter to the caller: the function
+// may return 0 there without computing it (the screening hot path).
+double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, const char** why,
+                        double floor = 0.0);
 
 // Scores a query name against a candidate (list) name. Symmetric in spirit,
 // but names missing on one side (middle names, patronymics) cost less than

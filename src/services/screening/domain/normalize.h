@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,11 +17,20 @@ enum class TokenKind {
   kInitial,    // a single letter
 };
 
+// Letter counts of a token (a-z, 0-9): the edit distance of two tokens is
+// at least the larger surplus of one bag over the other, which rules most
+// token pairs out before any dynamic programming.
+using LetterBag = std::array<uint8_t, 36>;
+
 struct Token {
   std::string text;      // lower-case ASCII
   std::string skeleton;  // consonant skeleton: "muhammad" -> "mhmd"
   TokenKind kind = TokenKind::kName;
+  LetterBag bag{};
 };
+
+// Lower bound of the edit distance of the two tokens.
+int bag_distance(const LetterBag& a, const LetterBag& b);
 
 enum class EntityKind { kPerson, kOrganisation, kVessel, kAircraft, kUnknown };
 

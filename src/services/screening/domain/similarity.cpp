@@ -53,22 +53,32 @@ double jaro_winkler(std::string_view a, std::string_view b) {
 int bounded_levenshtein(std::string_view a, std::string_view b, int max_distance) {
   int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
   if (std::abs(n - m) > max_distance) return max_distance + 1;
-  std::vector<int> previous(static_cast<size_t>(m + 1)), current(static_cast<size_t>(m + 1));
-  for (int j = 0; j <= m; ++j) previous[static_cast<size_t>(j)] = j;
+  // Two rows on the stack for the usual name lengths; longer input falls
+  // back to the heap.
+  constexpr int kStack = 65;
+  std::array<int, kStack> row_a{}, row_b{};
+  std::vector<int> heap_a, heap_b;
+  int* previous = row_a.data();
+  int* current = row_b.data();
+  if (m + 1 > kStack) {
+    heap_a.resize(static_cast<size_t>(m + 1));
+    heap_b.resize(static_cast<size_t>(m + 1));
+    previous = heap_a.data();
+    current = heap_b.data();
+  }
+  for (int j = 0; j <= m; ++j) previous[j] = j;
   for (int i = 1; i <= n; ++i) {
     current[0] = i;
     int row_min = current[0];
     for (int j = 1; j <= m; ++j) {
       int cost = a[static_cast<size_t>(i - 1)] == b[static_cast<size_t>(j - 1)] ? 0 : 1;
-      current[static_cast<size_t>(j)] = std::min({previous[static_cast<size_t>(j)] + 1,
-                                                  current[static_cast<size_t>(j - 1)] + 1,
-                                                  previous[static_cast<size_t>(j - 1)] + cost});
-      row_min = std::min(row_min, current[static_cast<size_t>(j)]);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+      row_min = std::min(row_min, current[j]);
     }
     if (row_min > max_distance) return max_distance + 1;
     std::swap(previous, current);
   }
-  return std::min(previous[static_cast<size_t>(m)], max_distance + 1);
+  return std::min(previous[m], max_distance + 1);
 }
 
 }  // namespace hafnium::services::screening
