@@ -15,5 +15,6 @@ void add_audit_commands(CLI::App& app, int& exit_code);
 void add_events_commands(CLI::App& app, int& exit_code);
 void add_version_command(CLI::App& app, int& exit_code);
 void add_screen_command(CLI::App& app, int& exit_code);
+void add_lists_commands(CLI::App& app, int& exit_code);
 
 }  // namespace hafnium::app

@@ -35,6 +35,7 @@ class InProcessServer {
     config.worker_threads = 4;
     config.store_pool_size = 4;
     config.relay_poll_ms = 20;
+    config.screening_bundled_lists = false;  // tests that screen bring their own lists
     if (options.configure) options.configure(config);
     runtime_ = std::make_unique<runtime::Runtime>(config);
     for (const auto& name : services::resolve_targets(options.targets)) {

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <regex>
@@ -58,7 +59,13 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args,
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
   std::string log_path = (data_dir_ / "serve.log").string();
-  auto env = merged_environment(environment);
+  // Servers in tests start without the bundled watchlists unless a test
+  // asks for them: loading 28,000 entities per start would dominate the run.
+  std::vector<std::string> with_defaults = environment;
+  bool chosen = std::any_of(environment.begin(), environment.end(),
+                            [](const std::string& e) { return e.starts_with("HAFNIUM_BUNDLED_LISTS="); });
+  if (!chosen) with_defaults.push_back("HAFNIUM_BUNDLED_LISTS=false");
+  auto env = merged_environment(with_defaults);
   auto envp = to_argv(env);
   auto argv = to_argv(args);
   pid_ = fork();

@@ -79,7 +79,7 @@ Config load(const std::string& yaml_path) {
   }
   static const std::vector<std::string> known = {
       "listen", "data_dir", "store", "targets", "logging", "http", "auth",
-      "rate_limits", "idempotency", "events", "telemetry", "peers", "workers"};
+      "rate_limits", "idempotency", "events", "telemetry", "peers", "workers", "screening"};
   for (const auto& entry : root) {
     auto key = entry.first.as<std::string>();
     if (std::find(known.begin(), known.end(), key) == known.end()) {
@@ -134,6 +134,7 @@ Config load(const std::string& yaml_path) {
     read(events, "processed_events_retention_hours", config.processed_events_retention_hours, "events.");
   }
   if (auto telemetry = root["telemetry"]) read(telemetry, "otlp_endpoint", config.otlp_endpoint, "telemetry.");
+  if (auto screening = root["screening"]) read(screening, "bundled_lists", config.screening_bundled_lists, "screening.");
   if (auto peers = root["peers"]) config.peers = peers.as<std::vector<std::string>>();
   return config;
 }
@@ -167,6 +168,7 @@ void apply_environment(Config& config) {
   if (auto v = env("HAFNIUM_RATE_LIMIT_TENANT_RPS")) config.rate_limit_per_tenant.rate_per_second = static_cast<double>(number("HAFNIUM_RATE_LIMIT_TENANT_RPS", v));
   if (auto v = env("HAFNIUM_RATE_LIMIT_TENANT_BURST")) config.rate_limit_per_tenant.burst = static_cast<double>(number("HAFNIUM_RATE_LIMIT_TENANT_BURST", v));
   if (auto v = env("HAFNIUM_OTLP_ENDPOINT")) config.otlp_endpoint = v;
+  if (auto v = env("HAFNIUM_BUNDLED_LISTS")) config.screening_bundled_lists = std::string(v) != "false" && std::string(v) != "0";
   if (auto v = env("HAFNIUM_PEERS")) config.peers = split_list(v);
 }
 
@@ -241,6 +243,8 @@ std::string render_redacted(const Config& config) {
       << config.processed_events_retention_hours << YAML::EndMap;
   out << YAML::Key << "telemetry" << YAML::Value << YAML::BeginMap << YAML::Key
       << "otlp_endpoint" << YAML::Value << redact_url(config.otlp_endpoint) << YAML::EndMap;
+  out << YAML::Key << "screening" << YAML::Value << YAML::BeginMap << YAML::Key << "bundled_lists"
+      << YAML::Value << config.screening_bundled_lists << YAML::EndMap;
   out << YAML::Key << "peers" << YAML::Value << YAML::Flow << config.peers;
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";

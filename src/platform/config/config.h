@@ -52,6 +52,10 @@ struct Config {
   int64_t outbox_retention_hours = 7 * 24;             // published rows
   int64_t processed_events_retention_hours = 30 * 24;  // consumer dedup window
 
+  // Screening: load the bundled watchlist snapshots (data/lists) when the
+  // store has no shared lists yet (first start).
+  bool screening_bundled_lists = true;
+
   std::string otlp_endpoint;  // e.g. http://127.0.0.1:4318/v1/traces; empty disables export
 
   // Where other targets are reached when they do not run in this process:

@@ -91,8 +91,9 @@ bool Router::match_segments(const Compiled& compiled, const std::vector<std::str
     }
     std::string_view value = part.substr(
         segment.prefix.size(), part.size() - segment.prefix.size() - segment.suffix.size());
-    // A parameter never swallows a ':verb' suffix of another route.
-    if (segment.suffix.empty() && value.find(':') != std::string_view::npos) return false;
+    // Parameters may contain ':' (list sources are "custom:<name>"); a
+    // ':verb' route still wins because routes with more literal text are
+    // tried first.
     if (params) params->emplace_back(segment.param, std::string(value));
   }
   return true;

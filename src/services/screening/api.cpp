@@ -1,0 +1,301 @@
+#include "services/screening/api.h"
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "platform/http/json_body.h"
+#include "platform/util/time.h"
+#include "platform/util/uuid.h"
+#include "services/screening/domain/countries.h"
+#include "services/screening/domain/entity_json.h"
+#include "services/screening/domain/importers/importers.h"
+
+namespace hafnium::services::screening {
+
+namespace {
+
+using http::Request;
+using http::RequestContext;
+using http::Response;
+
+Actor actor_of(const RequestContext& context) {
+  std::string name = context.principal.kind == auth::CredentialKind::kJwt ? "user:" + context.principal.subject
+                                                                          : context.principal.subject;
+  return {context.principal.tenant_id, name, context.trace_id};
+}
+
+bool valid_date(const std::string& text) {
+  if (text.size() == 4 || text.size() == 7 || text.size() == 10) {
+    return parse_list_date(text) == text &&
+           (text.size() < 10 || util::parse_rfc3339(text + "T00:00:00Z").has_value());
+  }
+  return false;
+}
+
+// Reads one party (and, for a single check, the request options) with
+// every field error collected. `prefix` is the JSON path in a batch.
+CheckRequest read_party(const boost::json::object& object, const std::string& prefix, bool with_options,
+                        std::vector<http::FieldError>& errors) {
+  http::ObjectReader reader(object, prefix);
+  CheckRequest request;
+  request.party.name = reader.required_string("name", 1024);
+  if (!request.party.name.empty()) {
+    auto normalized = normalize_name(request.party.name);
+    if (normalized.mixed_scripts) {
+      reader.add_error(reader.field_path("name"), "mixes writing systems; send one script per name");
+    } else if (normalized.tokens.empty()) {
+      reader.add_error(reader.field_path("name"), "contains no letters or digits");
+    }
+  }
+  if (auto type = reader.optional_string("type", 32)) {
+    request.party.kind = kind_from_name(*type);
+    if (request.party.kind == EntityKind::kUnknown) {
+      reader.add_error(reader.field_path("type"), "must be person, organisation, vessel or aircraft");
+    }
+  }
+  if (auto dob = reader.optional_string("birth_date", 10)) {
+    if (!valid_date(*dob)) reader.add_error(reader.field_path("birth_date"), "must be YYYY, YYYY-MM or YYYY-MM-DD");
+    else request.party.birth_date = *dob;
+  }
+  if (auto country = reader.optional_string("country", 64)) {
+    request.party.country = country_code(*country);
+    if (request.party.country.empty()) reader.add_error(reader.field_path("country"), "is not a known country code");
+  }
+  if (auto reference = reader.optional_string("reference", 200)) request.reference = *reference;
+  if (const auto* ids = object.if_contains("identifiers")) {
+    if (!ids->is_array() || ids->as_array().size() > 20) {
+      reader.add_error(reader.field_path("identifiers"), "must be an array of at most 20 identifiers");
+    } else {
+      size_t i = 0;
+      for (const auto& item : ids->as_array()) {
+        std::string path = reader.field_path("identifiers") + "/" + std::to_string(i++);
+        if (!item.is_object()) {
+          reader.add_error(path, "must be an object with type and value");
+          continue;
+        }
+        http::ObjectReader id_reader(item.as_object(), path);
+        Identifier identifier;
+        identifier.type = id_reader.required_string("type", 64);
+        identifier.value = id_reader.required_string("value", 128);
+        if (auto c = id_reader.optional_string("country", 64)) identifier.country = country_code(*c);
+        try {
+          id_reader.finish();
+        } catch (const http::ApiError& error) {
+          for (const auto& f : error.fields()) errors.push_back(f);
+        }
+        request.party.identifiers.push_back(std::move(identifier));
+      }
+    }
+  }
+  // identifiers were consumed by hand above
+  std::vector<std::string> known = {"name", "type", "birth_date", "country", "reference", "identifiers"};
+  if (with_options) {
+    if (auto threshold = object.if_contains("threshold")) {
+      if (!threshold->is_number() || threshold->to_number<double>() < 0 || threshold->to_number<double>() > 1) {
+        reader.add_error(reader.field_path("threshold"), "must be a number from 0 to 1");
+      } else {
+        request.threshold = threshold->to_number<double>();
+      }
+    }
+    auto lists = reader.string_array("lists", 20, 80);
+    for (size_t i = 0; i < lists.size(); ++i) {
+      if (!is_known_source(lists[i])) reader.add_error(reader.field_path("lists") + "/" + std::to_string(i), "is not a list source");
+    }
+    if (!lists.empty()) request.lists = std::set<std::string>(lists.begin(), lists.end());
+    known.push_back("threshold");
+  }
+  for (const auto& entry : object) {
+    if (std::find(known.begin(), known.end(), std::string(entry.key())) == known.end() &&
+        !(with_options && entry.key() == "lists")) {
+      reader.add_error(reader.field_path(entry.key()), "is not a known field");
+    }
+  }
+  for (const auto& e : reader.errors()) errors.push_back(e);
+  return request;
+}
+
+boost::json::object render_version(const ListVersion& v) {
+  return {{"source", v.source},
+          {"scope", v.tenant_id == kSharedLists ? "shared" : "tenant"},
+          {"version", v.version},
+          {"list_date", v.list_date.empty() ? boost::json::value(nullptr) : boost::json::value(v.list_date)},
+          {"entities", v.entity_count},
+          {"added", v.added},
+          {"removed", v.removed},
+          {"changed", v.changed},
+          {"imported_at", util::format_rfc3339(v.imported_at)}};
+}
+
+void require_loaded(const ScreeningService& service) {
+  if (!service.loaded()) throw http::problems::unavailable("watchlists are still loading; retry shortly");
+}
+
+}  // namespace
+
+void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
+                               std::shared_ptr<ScreeningService> service) {
+  router.add({.method = http::Method::kGet,
+              .pattern = "/api/v1/screening/lists",
+              .action = "screening.read",
+              .handler = [service](const Request&, RequestContext& context) {
+                boost::json::array items;
+                for (const auto& v : service->lists(context.principal.tenant_id)) items.push_back(render_version(v));
+                return Response::json(200, boost::json::object{{"items", std::move(items)}});
+              },
+              .target = "screening"});
+
+  router.add({.method = http::Method::kPost,
+              .pattern = "/api/v1/screening/lists/{source}/versions",
+              .action = "screening.lists.import",
+              .handler = [service, &runtime](const Request& request, RequestContext& context) {
+                const std::string& source = request.path_param("source");
+                if (!is_known_source(source)) {
+                  throw http::problems::not_found("no list source '" + source + "'");
+                }
+                if (!source.starts_with("custom:")) {
+                  throw http::problems::unprocessable(
+                      "operator-managed-list",
+                      "official lists are shared by every tenant and imported by the operator with "
+                      "`hafnium lists import`; tenants import their own lists as custom:<name>");
+                }
+                const auto* type = request.header("content-type");
+                if (type == nullptr || !type->starts_with("text/csv")) {
+                  throw http::problems::unsupported_media_type("a custom list is uploaded as text/csv");
+                }
+                if (request.body.empty()) throw http::problems::bad_request("the list file is empty");
+                auto path = std::filesystem::temp_directory_path() / ("hafnium-upload-" + util::uuid_v7() + ".csv");
+                {
+                  std::ofstream out(path, std::ios::binary);
+                  out << request.body;
+                }
+                ParsedList list;
+                try {
+                  list = import_custom_csv(source, path.string());
+                } catch (const ImportError& error) {
+                  std::filesystem::remove(path);
+                  std::string location = error.location();
+                  auto colon = location.rfind(':');
+                  std::string line = colon == std::string::npos ? "" : location.substr(colon + 1);
+                  std::string reason = std::string(error.what()).substr(error.location().size() + 2);
+                  throw http::problems::validation({{"body" + (line.empty() ? "" : ":line " + line), reason}},
+                                                   "the list file is malformed; the active version is unchanged");
+                }
+                std::filesystem::remove(path);
+                auto [version, hits] = service->import(context.principal.tenant_id, list, actor_of(context));
+                runtime.events_committed();
+                auto body = render_version(version);
+                body["new_hits"] = hits;
+                return Response::json(201, body);
+              },
+              .target = "screening",
+              .idempotent_post = false});
+
+  router.add({.method = http::Method::kPost,
+              .pattern = "/api/v1/screening/checks",
+              .action = "screening.check",
+              .handler = [service, &runtime](const Request& request, RequestContext& context) {
+                auto body = http::parse_json_object(request);
+                std::vector<http::FieldError> errors;
+                auto check = read_party(body, "", true, errors);
+                if (!errors.empty()) throw http::problems::validation(std::move(errors));
+                require_loaded(*service);
+                auto document = service->check(check, actor_of(context));
+                runtime.events_committed();
+                Response response = Response::json(201, document);
+                response.set_header("Location", "/api/v1/screening/checks/" + std::string(document.at("id").as_string()));
+                return response;
+              },
+              .target = "screening"});
+
+  router.add({.method = http::Method::kPost,
+              .pattern = "/api/v1/screening/checks:batch",
+              .action = "screening.check",
+              .handler = [service, &runtime](const Request& request, RequestContext& context) {
+                auto body = http::parse_json_object(request);
+                std::vector<http::FieldError> errors;
+                const auto* parties = body.if_contains("parties");
+                if (parties == nullptr || !parties->is_array() || parties->as_array().empty()) {
+                  throw http::problems::validation({{"parties", "must be a non-empty array of parties"}});
+                }
+                if (parties->as_array().size() > kMaxBatch) {
+                  throw http::problems::validation(
+                      {{"parties", "must have at most " + std::to_string(kMaxBatch) + " items, has " +
+                                       std::to_string(parties->as_array().size())}});
+                }
+                // Options apply to every party of the batch.
+                boost::json::object options_only;
+                options_only["name"] = "options";
+                for (const char* key : {"threshold", "lists"}) {
+                  if (auto* v = body.if_contains(key)) options_only[key] = *v;
+                }
+                auto options = read_party(options_only, "", true, errors);
+                for (const auto& entry : body) {
+                  if (entry.key() != "parties" && entry.key() != "threshold" && entry.key() != "lists") {
+                    errors.push_back({std::string(entry.key()), "is not a known field"});
+                  }
+                }
+                std::vector<CheckRequest> requests;
+                size_t i = 0;
+                for (const auto& item : parties->as_array()) {
+                  std::string path = "parties/" + std::to_string(i++);
+                  if (!item.is_object()) {
+                    errors.push_back({path, "must be an object"});
+                    continue;
+                  }
+                  auto r = read_party(item.as_object(), path, false, errors);
+                  r.threshold = options.threshold;
+                  r.lists = options.lists;
+                  requests.push_back(std::move(r));
+                }
+                if (!errors.empty()) {
+                  if (errors.size() > 100) errors.resize(100);
+                  throw http::problems::validation(std::move(errors), "the batch has invalid parties; none was screened");
+                }
+                require_loaded(*service);
+                auto documents = service->check_batch(requests, actor_of(context));
+                runtime.events_committed();
+                boost::json::array items;
+                size_t potential = 0;
+                for (auto& d : documents) {
+                  if (d.at("status") == "potential_match") ++potential;
+                  items.push_back(std::move(d));
+                }
+                return Response::json(200, boost::json::object{{"items", std::move(items)},
+                                                              {"parties", requests.size()},
+                                                              {"potential_matches", potential}});
+              },
+              .target = "screening"});
+
+  router.add({.method = http::Method::kGet,
+              .pattern = "/api/v1/screening/checks/{id}",
+              .action = "screening.read",
+              .handler = [service](const Request& request, RequestContext& context) {
+                const auto& id = request.path_param("id");
+                auto document = util::is_uuid(id) ? service->find_check(context.principal.tenant_id, id) : std::nullopt;
+                if (!document) throw http::problems::not_found("no screening check '" + id + "'");
+                return Response::text(200, *document, "application/json");
+              },
+              .target = "screening"});
+
+  router.add({.method = http::Method::kPost,
+              .pattern = "/api/v1/screening/matches/{id}/disposition",
+              .action = "screening.disposition",
+              .handler = [service](const Request& request, RequestContext& context) {
+                auto body = http::parse_json_object(request);
+                http::ObjectReader reader(body);
+                std::string decision = reader.required_string("decision", 32);
+                std::string reason = reader.required_string("reason", 2000);
+                if (!decision.empty() && decision != "true_match" && decision != "false_positive") {
+                  reader.add_error("decision", "must be true_match or false_positive");
+                }
+                reader.finish();
+                const auto& id = request.path_param("id");
+                auto result = util::is_uuid(id) ? service->dispose(id, decision, reason, actor_of(context)) : std::nullopt;
+                if (!result) throw http::problems::not_found("no screening match '" + id + "'");
+                return Response::json(200, *result);
+              },
+              .target = "screening"});
+}
+
+}  // namespace hafnium::services::screening

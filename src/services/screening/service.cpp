@@ -1,0 +1,272 @@
+#include "services/screening/service.h"
+
+#include <boost/json.hpp>
+#include <cstdio>
+
+#include "platform/audit/audit_log.h"
+#include "platform/events/outbox.h"
+#include "platform/util/crypto.h"
+#include "platform/util/time.h"
+#include "platform/util/uuid.h"
+#include "services/screening/domain/entity_json.h"
+
+namespace hafnium::services::screening {
+
+namespace {
+
+double rounded(double v) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%.4f", v);
+  return std::strtod(buffer, nullptr);
+}
+
+std::string version_key(const ListVersion& v) { return v.tenant_id + "/" + v.id; }
+
+}  // namespace
+
+boost::json::object party_to_json(const Party& party, const std::string& reference) {
+  boost::json::array identifiers;
+  for (const auto& i : party.identifiers) identifiers.push_back({{"type", i.type}, {"value", i.value}, {"country", i.country}});
+  boost::json::object o{{"name", party.name}, {"type", kind_name(party.kind)}, {"identifiers", std::move(identifiers)}};
+  o["birth_date"] = party.birth_date.empty() ? boost::json::value(nullptr) : boost::json::value(party.birth_date);
+  o["country"] = party.country.empty() ? boost::json::value(nullptr) : boost::json::value(party.country);
+  o["reference"] = reference.empty() ? boost::json::value(nullptr) : boost::json::value(reference);
+  return o;
+}
+
+CheckRequest party_from_stored_json(const boost::json::object& o) {
+  CheckRequest r;
+  auto str = [&](const char* k) -> std::string {
+    const auto* v = o.if_contains(k);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  r.party.name = str("name");
+  r.party.kind = kind_from_name(str("type"));
+  r.party.birth_date = str("birth_date");
+  r.party.country = str("country");
+  r.reference = str("reference");
+  if (const auto* ids = o.if_contains("identifiers"); ids && ids->is_array()) {
+    for (const auto& i : ids->as_array()) {
+      const auto& io = i.as_object();
+      r.party.identifiers.push_back({std::string(io.at("type").as_string()), std::string(io.at("value").as_string()),
+                                     std::string(io.at("country").as_string())});
+    }
+  }
+  return r;
+}
+
+std::string ScreeningService::party_key(const CheckRequest& request) {
+  if (!request.reference.empty()) return "ref:" + request.reference;
+  std::string material = normalize_name(request.party.name).joined() + "|" + request.party.birth_date + "|" +
+                         request.party.country + "|" + kind_name(request.party.kind);
+  return "h:" + util::sha256_hex(material).substr(0, 32);
+}
+
+std::shared_ptr<const ScreeningService::Snapshot> ScreeningService::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+bool ScreeningService::loaded() const { return ready_ && snapshot() != nullptr; }
+
+bool ScreeningService::refresh() {
+  auto versions = store_.active_versions("");
+  std::set<std::string> ids;
+  for (const auto& v : versions) ids.insert(version_key(v));
+  auto current = snapshot();
+  if (current && current->version_ids == ids) return false;
+  auto next = std::make_shared<Snapshot>();
+  next->version_ids = ids;
+  next->versions = versions;
+  std::vector<WatchlistEntity> shared;
+  std::map<std::string, std::vector<WatchlistEntity>> by_tenant;
+  for (const auto& v : versions) {
+    auto entities = store_.entities_of(v);
+    auto& target = v.tenant_id == kSharedLists ? shared : by_tenant[v.tenant_id];
+    for (auto& e : entities) target.push_back(std::move(e));
+  }
+  next->shared = std::make_shared<const Screener>(std::make_shared<const WatchlistIndex>(std::move(shared)));
+  for (auto& [tenant, entities] : by_tenant) {
+    next->by_tenant[tenant] = std::make_shared<const Screener>(std::make_shared<const WatchlistIndex>(std::move(entities)));
+  }
+  std::lock_guard lock(mutex_);
+  snapshot_ = std::move(next);
+  return true;
+}
+
+std::vector<Match> ScreeningService::screen(const Snapshot& s, const std::string& tenant_id,
+                                            const CheckRequest& request) const {
+  ScreeningOptions options;
+  options.threshold = request.threshold;
+  if (request.lists) options.lists = &*request.lists;
+  auto matches = s.shared->screen(request.party, options);
+  if (auto it = s.by_tenant.find(tenant_id); it != s.by_tenant.end()) {
+    auto own = it->second->screen(request.party, options);
+    for (auto& m : own) matches.push_back(std::move(m));
+    std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) { return a.score > b.score; });
+  }
+  return matches;
+}
+
+boost::json::object ScreeningService::check_in(soci::session& sql, const Snapshot& s, const CheckRequest& request,
+                                               const Actor& actor) {
+  std::string id = util::uuid_v7();
+  std::string key = party_key(request);
+  auto matches = screen(s, actor.tenant_id, request);
+  auto suppressed = store_.suppressed(actor.tenant_id, key);
+  boost::json::array rendered;
+  size_t open = 0;
+  for (const auto& m : matches) {
+    const Screener& screener = [&]() -> const Screener& {
+      if (m.list.starts_with("custom:")) return *s.by_tenant.at(actor.tenant_id);
+      return *s.shared;
+    }();
+    const auto& entity = screener.index().entities()[m.entity_index];
+    std::string fingerprint = entity.fingerprint();
+    bool is_suppressed = suppressed.contains({m.list, m.entity_id, fingerprint});
+    StoredMatch stored{util::uuid_v7(), id, key, m.list, m.entity_id, fingerprint, is_suppressed ? "suppressed" : "open", m.score};
+    store_.insert_match(sql, actor.tenant_id, stored);
+    if (!is_suppressed) {
+      ++open;
+      store_.add_hit(sql, actor.tenant_id, key, m.list, m.entity_id, fingerprint);
+    }
+    boost::json::array features;
+    for (const auto& f : m.features) {
+      features.push_back({{"name", f.name}, {"contribution", rounded(f.contribution)}, {"detail", f.detail}});
+    }
+    rendered.push_back({{"id", stored.id},
+                        {"list", m.list},
+                        {"entity_id", m.entity_id},
+                        {"entity_type", kind_name(entity.kind)},
+                        {"name", entity.primary_name()},
+                        {"matched_name", m.matched_name},
+                        {"score", rounded(m.score)},
+                        {"name_score", rounded(m.name_score)},
+                        {"features", std::move(features)},
+                        {"reasons", boost::json::array(m.reasons.begin(), m.reasons.end())},
+                        {"programs", boost::json::array(entity.programs.begin(), entity.programs.end())},
+                        {"status", stored.status}});
+  }
+  boost::json::array lists;
+  for (const auto& v : s.versions) {
+    if (v.tenant_id != kSharedLists && v.tenant_id != actor.tenant_id) continue;
+    if (request.lists && !request.lists->contains(v.source)) continue;
+    lists.push_back({{"source", v.source}, {"version", v.version}, {"list_date", v.list_date}});
+  }
+  std::string status = open > 0 ? "potential_match" : "clear";
+  boost::json::object document{{"id", id},
+                               {"status", status},
+                               {"party", party_to_json(request.party, request.reference)},
+                               {"threshold", request.threshold},
+                               {"lists", std::move(lists)},
+                               {"matches", std::move(rendered)},
+                               {"created_at", util::format_rfc3339(util::now_micros())}};
+  std::string text = boost::json::serialize(document);
+  store_.insert_check(sql, actor.tenant_id, id, key, status, text, actor.name);
+  store_.remember_party(sql, actor.tenant_id, key, boost::json::serialize(party_to_json(request.party, request.reference)));
+  events::Outbox::enqueue(sql, "screening.checks",
+                          events::make_envelope("screening.check.completed", actor.tenant_id, key,
+                                                boost::json::object{{"check_id", id}, {"status", status},
+                                                                    {"matches", open}},
+                                                actor.trace_id));
+  return document;
+}
+
+boost::json::object ScreeningService::check(const CheckRequest& request, const Actor& actor) {
+  auto s = snapshot();
+  if (!s) throw std::runtime_error("watchlists are not loaded yet");
+  return db_->write([&](soci::session& sql) {
+    auto document = check_in(sql, *s, request, actor);
+    audit::AuditLog::append(sql, db_->dialect(),
+                            {actor.tenant_id, actor.name, "screening.check", "screening_check/" + std::string(document.at("id").as_string()),
+                             "success", "", actor.trace_id});
+    return document;
+  });
+}
+
+std::vector<boost::json::object> ScreeningService::check_batch(const std::vector<CheckRequest>& requests,
+                                                               const Actor& actor) {
+  auto s = snapshot();
+  if (!s) throw std::runtime_error("watchlists are not loaded yet");
+  return db_->write([&](soci::session& sql) {
+    std::vector<boost::json::object> out;
+    out.reserve(requests.size());
+    for (const auto& request : requests) out.push_back(check_in(sql, *s, request, actor));
+    audit::AuditLog::append(sql, db_->dialect(),
+                            {actor.tenant_id, actor.name, "screening.check", "screening_batch/" + std::to_string(requests.size()) + "_parties",
+                             "success", "", actor.trace_id});
+    return out;
+  });
+}
+
+std::optional<boost::json::object> ScreeningService::dispose(const std::string& match_id, const std::string& decision,
+                                                             const std::string& reason, const Actor& actor) {
+  return db_->write([&](soci::session& sql) -> std::optional<boost::json::object> {
+    auto match = store_.find_match(sql, actor.tenant_id, match_id);
+    if (!match) return std::nullopt;
+    store_.record_disposition(sql, actor.tenant_id, *match, decision, reason, actor.name);
+    audit::AuditLog::append(sql, db_->dialect(),
+                            {actor.tenant_id, actor.name, "screening.disposition", "screening_match/" + match_id,
+                             "success", decision, actor.trace_id});
+    return boost::json::object{{"match_id", match_id}, {"check_id", match->check_id}, {"list", match->list},
+                               {"entity_id", match->entity_id}, {"decision", decision}, {"reason", reason},
+                               {"decided_by", actor.name}, {"decided_at", util::format_rfc3339(util::now_micros())}};
+  });
+}
+
+std::pair<ListVersion, size_t> ScreeningService::import(const std::string& tenant_id, const ParsedList& list,
+                                                        const Actor& actor) {
+  auto version = db_->write([&](soci::session& sql) {
+    auto v = store_.activate(sql, tenant_id, list.source, list.list_date, list.entities, actor.name);
+    std::string audit_tenant = tenant_id == kSharedLists ? actor.tenant_id : tenant_id;
+    if (!audit_tenant.empty()) {
+      audit::AuditLog::append(sql, db_->dialect(),
+                              {audit_tenant, actor.name, "screening.lists.import",
+                               "list_version/" + list.source + "/" + std::to_string(v.version), "success", "", actor.trace_id});
+    }
+    events::Outbox::enqueue(sql, "screening.lists",
+                            events::make_envelope("screening.list.updated", tenant_id, list.source,
+                                                  boost::json::object{{"source", list.source}, {"version", v.version},
+                                                                      {"entities", v.entity_count}, {"added", v.added},
+                                                                      {"removed", v.removed}, {"changed", v.changed}},
+                                                  actor.trace_id));
+    return v;
+  });
+  refresh();
+  size_t hits = rescreen(tenant_id == kSharedLists ? "" : tenant_id, actor);
+  return {version, hits};
+}
+
+size_t ScreeningService::rescreen(const std::string& tenant_id, const Actor& actor) {
+  auto s = snapshot();
+  if (!s) return 0;
+  size_t raised = 0;
+  for (const auto& [tenant, key, party_json] : store_.parties(tenant_id)) {
+    auto request = party_from_stored_json(boost::json::parse(party_json).as_object());
+    auto matches = screen(*s, tenant, request);
+    if (matches.empty()) continue;
+    auto suppressed = store_.suppressed(tenant, key);
+    db_->write([&](soci::session& sql) {
+      for (const auto& m : matches) {
+        const Screener& screener = m.list.starts_with("custom:") ? *s->by_tenant.at(tenant) : *s->shared;
+        std::string fingerprint = screener.index().entities()[m.entity_index].fingerprint();
+        if (suppressed.contains({m.list, m.entity_id, fingerprint})) continue;
+        if (store_.known_hit(sql, tenant, key, m.list, m.entity_id, fingerprint)) continue;
+        store_.add_hit(sql, tenant, key, m.list, m.entity_id, fingerprint);
+        events::Outbox::enqueue(sql, "screening.hits",
+                                events::make_envelope("screening.hit.raised", tenant, key,
+                                                      boost::json::object{{"party_key", key},
+                                                                          {"reference", request.reference},
+                                                                          {"list", m.list},
+                                                                          {"entity_id", m.entity_id},
+                                                                          {"matched_name", m.matched_name},
+                                                                          {"score", rounded(m.score)}},
+                                                      actor.trace_id));
+        ++raised;
+      }
+    });
+  }
+  return raised;
+}
+
+}  // namespace hafnium::services::screening

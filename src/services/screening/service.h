@@ -1,0 +1,93 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "platform/store/database.h"
+#include "services/screening/domain/screener.h"
+#include "services/screening/store.h"
+
+namespace hafnium::services::screening {
+
+struct CheckRequest {
+  Party party;
+  std::string reference;                         // the caller's id for the party, optional
+  std::optional<std::set<std::string>> lists;    // only these sources
+  double threshold = kDefaultThreshold;
+};
+
+struct Actor {
+  std::string tenant_id;
+  std::string name;  // "api-key:<id>", "user:<sub>", "cli:<user>"
+  std::string trace_id;
+};
+
+// The screening target's use cases over the store and the in-memory
+// indexes: importing list versions (then re-screening known parties),
+// checks, dispositions. The indexes are immutable snapshots swapped whole
+// when the set of active versions changes, so checks never wait on an
+// import.
+class ScreeningService {
+ public:
+  explicit ScreeningService(std::shared_ptr<store::Database> db) : db_(std::move(db)), store_(*db_) {}
+
+  // Loads the active versions into memory (again, when they changed since
+  // the last load). Returns true when the indexes changed.
+  bool refresh();
+  // True once the initial load finished (all bundled lists, not the first).
+  bool loaded() const;
+  void mark_ready() { ready_ = true; }
+
+  // Imports a list version for `tenant_id` (kSharedLists for official
+  // lists), activates it, reloads, re-screens the parties it concerns and
+  // raises screening.hit.raised for their new matches. Returns the version
+  // and how many new hits were raised.
+  std::pair<ListVersion, size_t> import(const std::string& tenant_id, const ParsedList& list, const Actor& actor);
+
+  std::vector<ListVersion> lists(const std::string& tenant_id) { return store_.active_versions(tenant_id); }
+
+  // Screens, stores the check with its matches, and emits
+  // screening.check.completed, all in one transaction. Returns the stored
+  // document.
+  boost::json::object check(const CheckRequest& request, const Actor& actor);
+  std::vector<boost::json::object> check_batch(const std::vector<CheckRequest>& requests, const Actor& actor);
+  std::optional<std::string> find_check(const std::string& tenant_id, const std::string& id) {
+    return store_.check_document(tenant_id, id);
+  }
+  // Records a decision on a match; nullopt when the tenant has no such match.
+  std::optional<boost::json::object> dispose(const std::string& match_id, const std::string& decision,
+                                             const std::string& reason, const Actor& actor);
+
+  static std::string party_key(const CheckRequest& request);
+
+ private:
+  struct Snapshot {
+    std::set<std::string> version_ids;
+    std::vector<ListVersion> versions;
+    std::shared_ptr<const Screener> shared;
+    std::map<std::string, std::shared_ptr<const Screener>> by_tenant;
+  };
+  std::shared_ptr<const Snapshot> snapshot() const;
+  std::vector<Match> screen(const Snapshot& snapshot, const std::string& tenant_id, const CheckRequest& request) const;
+  boost::json::object check_in(soci::session& sql, const Snapshot& snapshot, const CheckRequest& request,
+                               const Actor& actor);
+  size_t rescreen(const std::string& tenant_id, const Actor& actor);
+
+  std::shared_ptr<store::Database> db_;
+  ScreeningStore store_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::atomic<bool> ready_{false};
+};
+
+boost::json::object party_to_json(const Party& party, const std::string& reference);
+CheckRequest party_from_stored_json(const boost::json::object& o);
+
+}  // namespace hafnium::services::screening

@@ -1,0 +1,286 @@
+#include "services/screening/store.h"
+
+#include <boost/json.hpp>
+#include <map>
+
+#include "platform/store/row.h"
+#include "platform/util/time.h"
+#include "platform/util/uuid.h"
+#include "services/screening/domain/entity_json.h"
+
+namespace hafnium::services::screening {
+
+std::vector<store::Migration> ScreeningStore::migrations() {
+  std::vector<std::string> ddl = {
+      "CREATE TABLE screening_list_versions (tenant_id TEXT NOT NULL, id TEXT NOT NULL, source TEXT NOT NULL,"
+      " version BIGINT NOT NULL, status TEXT NOT NULL, list_date TEXT NOT NULL, entity_count BIGINT NOT NULL,"
+      " added BIGINT NOT NULL, removed BIGINT NOT NULL, changed BIGINT NOT NULL, imported_at BIGINT NOT NULL,"
+      " actor TEXT NOT NULL, PRIMARY KEY (tenant_id, id), UNIQUE (tenant_id, source, version))",
+      "CREATE TABLE screening_list_entities (tenant_id TEXT NOT NULL, version_id TEXT NOT NULL,"
+      " entity_id TEXT NOT NULL, fingerprint TEXT NOT NULL, document TEXT NOT NULL,"
+      " PRIMARY KEY (tenant_id, version_id, entity_id))",
+      "CREATE TABLE screening_checks (tenant_id TEXT NOT NULL, id TEXT NOT NULL, party_key TEXT NOT NULL,"
+      " status TEXT NOT NULL, document TEXT NOT NULL, actor TEXT NOT NULL, created_at BIGINT NOT NULL,"
+      " PRIMARY KEY (tenant_id, id))",
+      "CREATE TABLE screening_matches (tenant_id TEXT NOT NULL, id TEXT NOT NULL, check_id TEXT NOT NULL,"
+      " party_key TEXT NOT NULL, list TEXT NOT NULL, entity_id TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+      " score DOUBLE PRECISION NOT NULL, status TEXT NOT NULL, PRIMARY KEY (tenant_id, id))",
+      "CREATE TABLE screening_dispositions (tenant_id TEXT NOT NULL, id TEXT NOT NULL, match_id TEXT NOT NULL,"
+      " party_key TEXT NOT NULL, list TEXT NOT NULL, entity_id TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+      " decision TEXT NOT NULL, reason TEXT NOT NULL, actor TEXT NOT NULL, created_at BIGINT NOT NULL,"
+      " PRIMARY KEY (tenant_id, id))",
+      "CREATE INDEX screening_dispositions_party ON screening_dispositions (tenant_id, party_key)",
+      "CREATE TABLE screening_parties (tenant_id TEXT NOT NULL, party_key TEXT NOT NULL, party TEXT NOT NULL,"
+      " updated_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, party_key))",
+      "CREATE TABLE screening_party_hits (tenant_id TEXT NOT NULL, party_key TEXT NOT NULL, list TEXT NOT NULL,"
+      " entity_id TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+      " PRIMARY KEY (tenant_id, party_key, list, entity_id, fingerprint))",
+  };
+  return {{2, "screening lists, checks, matches, dispositions, ongoing screening", ddl, ddl}};
+}
+
+namespace {
+ListVersion version_from(const soci::row& row) {
+  ListVersion v;
+  v.tenant_id = store::get_string(row, 0);
+  v.id = store::get_string(row, 1);
+  v.source = store::get_string(row, 2);
+  v.version = store::get_int64(row, 3);
+  v.status = store::get_string(row, 4);
+  v.list_date = store::get_string(row, 5);
+  v.entity_count = store::get_int64(row, 6);
+  v.added = store::get_int64(row, 7);
+  v.removed = store::get_int64(row, 8);
+  v.changed = store::get_int64(row, 9);
+  v.imported_at = store::get_int64(row, 10);
+  v.actor = store::get_string(row, 11);
+  return v;
+}
+constexpr const char* kVersionColumns =
+    "SELECT tenant_id, id, source, version, status, list_date, entity_count, added, removed, changed,"
+    " imported_at, actor FROM screening_list_versions";
+}  // namespace
+
+ListVersion ScreeningStore::activate(soci::session& sql, const std::string& tenant_id,
+                                     const std::string& source, const std::string& list_date,
+                                     const std::vector<WatchlistEntity>& entities,
+                                     const std::string& actor) {
+  // The active version and its fingerprints, for the diff.
+  std::optional<ListVersion> previous;
+  {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << std::string(kVersionColumns) +
+                            " WHERE tenant_id = :t AND source = :s AND status = 'active'",
+         soci::use(tenant_id), soci::use(source));
+    for (const auto& row : rows) previous = version_from(row);
+  }
+  std::map<std::string, std::string> old_fingerprints;
+  if (previous) {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT entity_id, fingerprint FROM screening_list_entities"
+                        " WHERE tenant_id = :t AND version_id = :v",
+         soci::use(tenant_id), soci::use(previous->id));
+    for (const auto& row : rows) old_fingerprints[store::get_string(row, 0)] = store::get_string(row, 1);
+  }
+  ListVersion v;
+  v.tenant_id = tenant_id;
+  v.id = util::uuid_v7();
+  v.source = source;
+  v.version = previous ? previous->version + 1 : 1;
+  v.status = "active";
+  v.list_date = list_date;
+  v.entity_count = static_cast<int64_t>(entities.size());
+  v.imported_at = util::now_micros();
+  v.actor = actor;
+  std::string entity_id, fingerprint, document;
+  soci::statement insert =
+      (sql.prepare << "INSERT INTO screening_list_entities (tenant_id, version_id, entity_id, fingerprint, document)"
+                      " VALUES (:t, :v, :e, :f, :d)",
+       soci::use(tenant_id), soci::use(v.id), soci::use(entity_id), soci::use(fingerprint), soci::use(document));
+  std::set<std::string> seen;
+  for (const auto& e : entities) {
+    if (!seen.insert(e.id).second) continue;  // lists occasionally repeat an entry
+    entity_id = e.id;
+    fingerprint = e.fingerprint();
+    document = boost::json::serialize(entity_to_json(e));
+    insert.execute(true);
+    auto it = old_fingerprints.find(e.id);
+    if (it == old_fingerprints.end()) ++v.added;
+    else if (it->second != fingerprint) ++v.changed;
+  }
+  for (const auto& [id, fp] : old_fingerprints) {
+    if (!seen.contains(id)) ++v.removed;
+  }
+  v.entity_count = static_cast<int64_t>(seen.size());
+  if (previous) {
+    sql << "UPDATE screening_list_versions SET status = 'superseded' WHERE tenant_id = :t AND id = :id",
+        soci::use(tenant_id), soci::use(previous->id);
+    // Entities of superseded versions are not kept: the diff and counts are.
+    sql << "DELETE FROM screening_list_entities WHERE tenant_id = :t AND version_id = :v",
+        soci::use(tenant_id), soci::use(previous->id);
+  }
+  long long version = v.version, count = v.entity_count, added = v.added, removed = v.removed,
+            changed = v.changed, at = v.imported_at;
+  sql << "INSERT INTO screening_list_versions (tenant_id, id, source, version, status, list_date, entity_count,"
+         " added, removed, changed, imported_at, actor) VALUES (:t, :id, :s, :v, 'active', :d, :n, :a, :r, :c, :at, :actor)",
+      soci::use(tenant_id), soci::use(v.id), soci::use(source), soci::use(version), soci::use(v.list_date),
+      soci::use(count), soci::use(added), soci::use(removed), soci::use(changed), soci::use(at), soci::use(actor);
+  return v;
+}
+
+std::vector<ListVersion> ScreeningStore::active_versions(const std::string& tenant_id) {
+  return db_.read([&](soci::session& sql) {
+    std::vector<ListVersion> out;
+    if (tenant_id.empty()) {
+      soci::rowset<soci::row> rows = sql.prepare << std::string(kVersionColumns) + " WHERE status = 'active' ORDER BY source";
+      for (const auto& row : rows) out.push_back(version_from(row));
+    } else {
+      std::string shared = kSharedLists;
+      soci::rowset<soci::row> rows =
+          (sql.prepare << std::string(kVersionColumns) +
+                              " WHERE status = 'active' AND tenant_id IN (:shared, :t) ORDER BY source",
+           soci::use(shared), soci::use(tenant_id));
+      for (const auto& row : rows) out.push_back(version_from(row));
+    }
+    return out;
+  });
+}
+
+std::vector<WatchlistEntity> ScreeningStore::entities_of(const ListVersion& version) {
+  return db_.read([&](soci::session& sql) {
+    std::vector<WatchlistEntity> out;
+    out.reserve(static_cast<size_t>(version.entity_count));
+    soci::rowset<std::string> rows =
+        (sql.prepare << "SELECT document FROM screening_list_entities WHERE tenant_id = :t AND version_id = :v",
+         soci::use(version.tenant_id), soci::use(version.id));
+    for (const auto& document : rows) out.push_back(entity_from_json(boost::json::parse(document)));
+    return out;
+  });
+}
+
+void ScreeningStore::insert_check(soci::session& sql, const std::string& tenant_id, const std::string& id,
+                                  const std::string& party_key, const std::string& status,
+                                  const std::string& document, const std::string& actor) {
+  long long at = util::now_micros();
+  sql << "INSERT INTO screening_checks (tenant_id, id, party_key, status, document, actor, created_at)"
+         " VALUES (:t, :id, :k, :s, :d, :a, :at)",
+      soci::use(tenant_id), soci::use(id), soci::use(party_key), soci::use(status), soci::use(document),
+      soci::use(actor), soci::use(at);
+}
+
+std::optional<std::string> ScreeningStore::check_document(const std::string& tenant_id, const std::string& id) {
+  return db_.read([&](soci::session& sql) -> std::optional<std::string> {
+    std::string document;
+    soci::indicator ind;
+    sql << "SELECT document FROM screening_checks WHERE tenant_id = :t AND id = :id", soci::use(tenant_id),
+        soci::use(id), soci::into(document, ind);
+    if (!sql.got_data()) return std::nullopt;
+    return document;
+  });
+}
+
+void ScreeningStore::insert_match(soci::session& sql, const std::string& tenant_id, const StoredMatch& m) {
+  double score = m.score;
+  sql << "INSERT INTO screening_matches (tenant_id, id, check_id, party_key, list, entity_id, fingerprint, score, status)"
+         " VALUES (:t, :id, :c, :k, :l, :e, :f, :s, :st)",
+      soci::use(tenant_id), soci::use(m.id), soci::use(m.check_id), soci::use(m.party_key), soci::use(m.list),
+      soci::use(m.entity_id), soci::use(m.fingerprint), soci::use(score), soci::use(m.status);
+}
+
+std::optional<StoredMatch> ScreeningStore::find_match(soci::session& sql, const std::string& tenant_id,
+                                                      const std::string& id) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, check_id, party_key, list, entity_id, fingerprint, status, score"
+                      " FROM screening_matches WHERE tenant_id = :t AND id = :id",
+       soci::use(tenant_id), soci::use(id));
+  for (const auto& row : rows) {
+    StoredMatch m;
+    m.id = store::get_string(row, 0);
+    m.check_id = store::get_string(row, 1);
+    m.party_key = store::get_string(row, 2);
+    m.list = store::get_string(row, 3);
+    m.entity_id = store::get_string(row, 4);
+    m.fingerprint = store::get_string(row, 5);
+    m.status = store::get_string(row, 6);
+    m.score = row.get<double>(7);
+    return m;
+  }
+  return std::nullopt;
+}
+
+void ScreeningStore::record_disposition(soci::session& sql, const std::string& tenant_id, const StoredMatch& m,
+                                        const std::string& decision, const std::string& reason,
+                                        const std::string& actor) {
+  std::string id = util::uuid_v7();
+  long long at = util::now_micros();
+  sql << "INSERT INTO screening_dispositions (tenant_id, id, match_id, party_key, list, entity_id, fingerprint,"
+         " decision, reason, actor, created_at) VALUES (:t, :id, :m, :k, :l, :e, :f, :d, :r, :a, :at)",
+      soci::use(tenant_id), soci::use(id), soci::use(m.id), soci::use(m.party_key), soci::use(m.list),
+      soci::use(m.entity_id), soci::use(m.fingerprint), soci::use(decision), soci::use(reason), soci::use(actor),
+      soci::use(at);
+  sql << "UPDATE screening_matches SET status = :s WHERE tenant_id = :t AND id = :id", soci::use(decision),
+      soci::use(tenant_id), soci::use(m.id);
+}
+
+std::set<std::tuple<std::string, std::string, std::string>> ScreeningStore::suppressed(
+    const std::string& tenant_id, const std::string& party_key) {
+  return db_.read([&](soci::session& sql) {
+    // The latest decision per (list, entity, fingerprint) counts.
+    std::map<std::tuple<std::string, std::string, std::string>, std::string> latest;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT list, entity_id, fingerprint, decision FROM screening_dispositions"
+                        " WHERE tenant_id = :t AND party_key = :k ORDER BY created_at, id",
+         soci::use(tenant_id), soci::use(party_key));
+    for (const auto& row : rows) {
+      latest[{store::get_string(row, 0), store::get_string(row, 1), store::get_string(row, 2)}] = store::get_string(row, 3);
+    }
+    std::set<std::tuple<std::string, std::string, std::string>> out;
+    for (const auto& [key, decision] : latest) {
+      if (decision == "false_positive") out.insert(key);
+    }
+    return out;
+  });
+}
+
+void ScreeningStore::remember_party(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
+                                    const std::string& party_json) {
+  long long at = util::now_micros();
+  sql << "INSERT INTO screening_parties (tenant_id, party_key, party, updated_at) VALUES (:t, :k, :p, :at)"
+         " ON CONFLICT (tenant_id, party_key) DO UPDATE SET party = excluded.party, updated_at = excluded.updated_at",
+      soci::use(tenant_id), soci::use(party_key), soci::use(party_json), soci::use(at);
+}
+
+std::vector<std::tuple<std::string, std::string, std::string>> ScreeningStore::parties(const std::string& tenant_id) {
+  return db_.read([&](soci::session& sql) {
+    std::vector<std::tuple<std::string, std::string, std::string>> out;
+    if (tenant_id.empty()) {
+      soci::rowset<soci::row> rows = sql.prepare << "SELECT tenant_id, party_key, party FROM screening_parties ORDER BY tenant_id, party_key";
+      for (const auto& row : rows) out.emplace_back(store::get_string(row, 0), store::get_string(row, 1), store::get_string(row, 2));
+    } else {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT tenant_id, party_key, party FROM screening_parties WHERE tenant_id = :t ORDER BY party_key",
+           soci::use(tenant_id));
+      for (const auto& row : rows) out.emplace_back(store::get_string(row, 0), store::get_string(row, 1), store::get_string(row, 2));
+    }
+    return out;
+  });
+}
+
+bool ScreeningStore::known_hit(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
+                               const std::string& list, const std::string& entity_id, const std::string& fingerprint) {
+  int count = 0;
+  sql << "SELECT COUNT(*) FROM screening_party_hits WHERE tenant_id = :t AND party_key = :k AND list = :l"
+         " AND entity_id = :e AND fingerprint = :f",
+      soci::use(tenant_id), soci::use(party_key), soci::use(list), soci::use(entity_id), soci::use(fingerprint),
+      soci::into(count);
+  return count > 0;
+}
+
+void ScreeningStore::add_hit(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
+                             const std::string& list, const std::string& entity_id, const std::string& fingerprint) {
+  sql << "INSERT INTO screening_party_hits (tenant_id, party_key, list, entity_id, fingerprint)"
+         " VALUES (:t, :k, :l, :e, :f) ON CONFLICT DO NOTHING",
+      soci::use(tenant_id), soci::use(party_key), soci::use(list), soci::use(entity_id), soci::use(fingerprint);
+}
+
+}  // namespace hafnium::services::screening

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <optional>
+#include <set>
+#include <soci/soci.h>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "platform/store/database.h"
+#include "platform/store/migrations.h"
+#include "services/screening/domain/entity.h"
+
+namespace hafnium::services::screening {
+
+// Official lists imported by the operator (CLI) are shared by all tenants
+// and stored under this tenant id; a tenant's own lists (custom:<name>)
+// under the tenant's id. Every query of list data asks for both.
+inline constexpr const char* kSharedLists = "*";
+
+struct ListVersion {
+  std::string tenant_id, id, source;
+  int64_t version = 0;
+  std::string status;  // active, superseded
+  std::string list_date;
+  int64_t entity_count = 0, added = 0, removed = 0, changed = 0;
+  int64_t imported_at = 0;
+  std::string actor;
+};
+
+struct StoredMatch {
+  std::string id, check_id, party_key, list, entity_id, fingerprint, status;
+  double score = 0;
+};
+
+// SQL of the screening target, nothing else.
+class ScreeningStore {
+ public:
+  explicit ScreeningStore(store::Database& db) : db_(db) {}
+
+  static std::vector<store::Migration> migrations();
+
+  // Stores a new version of (tenant, source), computes its diff against the
+  // active one, and makes it active, all in the caller's transaction: the
+  // switch is atomic; a failure leaves the active version as it was.
+  ListVersion activate(soci::session& sql, const std::string& tenant_id, const std::string& source,
+                       const std::string& list_date, const std::vector<WatchlistEntity>& entities,
+                       const std::string& actor);
+  // Active versions visible to a tenant (its own and the shared ones); all
+  // tenants' when tenant_id is empty (the server's index).
+  std::vector<ListVersion> active_versions(const std::string& tenant_id);
+  std::vector<WatchlistEntity> entities_of(const ListVersion& version);
+
+  void insert_check(soci::session& sql, const std::string& tenant_id, const std::string& id,
+                    const std::string& party_key, const std::string& status, const std::string& document,
+                    const std::string& actor);
+  std::optional<std::string> check_document(const std::string& tenant_id, const std::string& id);
+  void insert_match(soci::session& sql, const std::string& tenant_id, const StoredMatch& match);
+  std::optional<StoredMatch> find_match(soci::session& sql, const std::string& tenant_id, const std::string& id);
+  void record_disposition(soci::session& sql, const std::string& tenant_id, const StoredMatch& match,
+                          const std::string& decision, const std::string& reason, const std::string& actor);
+  // (list, entity id, fingerprint) a tenant marked false positive for the party.
+  std::set<std::tuple<std::string, std::string, std::string>> suppressed(const std::string& tenant_id,
+                                                                         const std::string& party_key);
+
+  // Screened parties, for ongoing screening.
+  void remember_party(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
+                      const std::string& party_json);
+  std::vector<std::tuple<std::string, std::string, std::string>> parties(const std::string& tenant_id);  // tenant, key, json
+  // Hits already reported for a party (so re-screening raises only new ones).
+  bool known_hit(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
+                 const std::string& list, const std::string& entity_id, const std::string& fingerprint);
+  void add_hit(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
+               const std::string& list, const std::string& entity_id, const std::string& fingerprint);
+
+ private:
+  store::Database& db_;
+};
+
+}  // namespace hafnium::services::screening

@@ -1,0 +1,70 @@
+// `hafnium lists import` / `lists list`, and the bundled lists a first
+// `serve` loads.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <thread>
+
+#include "support/http_client.h"
+#include "support/server_process.h"
+#include "support/test_databases.h"
+
+namespace hafnium::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ListsCli, ImportsVersionsWithDiffsAndRefusesMalformedFiles) {
+  auto dir = make_temp_dir("lists-cli");
+  std::string db = "sqlite://" + (dir / "h.db").string();
+  ASSERT_EQ(run_hafnium({"tenants", "create", "acme", "--db", db}).exit_code, 0);
+  std::ofstream(dir / "v1.csv") << "id,name\n1,Alpha Person\n2,Beta Company\n";
+  std::ofstream(dir / "v2.csv") << "id,name\n1,Alpha Person\n3,Gamma Vessel\n";
+  std::ofstream(dir / "bad.csv") << "id,name\n1,\"Alpha\n";
+  auto first = run_hafnium({"lists", "import", "custom:watch", (dir / "v1.csv").string(), "--tenant", "acme", "--db", db});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("version 1: 2 entities (2 added, 0 removed, 0 changed)"), std::string::npos) << first.out;
+  auto second = run_hafnium({"lists", "import", "custom:watch", (dir / "v2.csv").string(), "--tenant", "acme", "--db", db});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("version 2: 2 entities (1 added, 1 removed, 0 changed)"), std::string::npos) << second.out;
+  auto bad = run_hafnium({"lists", "import", "custom:watch", (dir / "bad.csv").string(), "--tenant", "acme", "--db", db});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("active version is unchanged"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("bad.csv"), std::string::npos);
+  auto listed = run_hafnium({"lists", "list", "--db", db});
+  EXPECT_NE(listed.out.find("custom:watch"), std::string::npos);
+  EXPECT_NE(listed.out.find("tenant   2"), std::string::npos) << listed.out;
+  // Official lists are shared; custom ones need a tenant; unknown sources fail.
+  EXPECT_NE(run_hafnium({"lists", "import", "custom:watch", (dir / "v1.csv").string(), "--db", db}).exit_code, 0);
+  EXPECT_NE(run_hafnium({"lists", "import", "un", (dir / "v1.csv").string(), "--db", db}).exit_code, 0);
+  auto unknown = run_hafnium({"lists", "import", "interpol", (dir / "v1.csv").string(), "--db", db});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("unknown list source 'interpol'"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(BundledLists, FirstStartLoadsThemAndChecksUseThem) {
+  ServerProcess server({}, {"HAFNIUM_BUNDLED_LISTS=true"});
+  TestHttpClient http("127.0.0.1", server.port());
+  // Not ready until the watchlists are in memory.
+  int status = 0;
+  for (int i = 0; i < 1200 && (status = http.get("/readyz").status) != 200; ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(status, 200) << server.logs();
+  auto lists = boost::json::parse(http.get("/api/v1/screening/lists", server.admin_key()).body).at("items").as_array();
+  std::set<std::string> sources;
+  for (const auto& l : lists) sources.insert(std::string(l.at("source").as_string()));
+  EXPECT_EQ(sources, (std::set<std::string>{"eu", "ofac-sdn", "ofac-xml", "uk", "un"}));
+  auto res = http.post_json("/api/v1/screening/checks", R"({"name":"Banco Nacional de Cuba","type":"organisation"})",
+                            server.admin_key());
+  ASSERT_EQ(res.status, 201) << res.body;
+  auto doc = boost::json::parse(res.body);
+  EXPECT_EQ(doc.at("status").as_string(), "potential_match");
+  bool sdn = false;
+  for (const auto& m : doc.at("matches").as_array()) sdn = sdn || (m.at("list") == "ofac-sdn" && m.at("entity_id") == "306");
+  EXPECT_TRUE(sdn);
+  EXPECT_EQ(doc.at("lists").as_array().size(), 5u);
+}
+
+}  // namespace
+}  // namespace hafnium::testing

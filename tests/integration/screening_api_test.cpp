@@ -1,0 +1,217 @@
+// The screening API over real HTTP, on both stores: tenant lists, checks,
+// batches, dispositions with suppression, ongoing re-screening events, and
+// bad input that changes nothing.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "support/runtime_fixture.h"
+
+namespace hafnium::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const char* kList =
+    "id,name,type,aliases,birth_date,country,identifiers,program\n"
+    "w1,Viktor Anatolyevich Bout,person,Victor Butt|Viktor Budd,1967-01-13,RU,passport:21N0588,ARMS\n"
+    "w2,Acme Shell Holdings Ltd,organisation,,,PA,,SHELL\n";
+
+class ScreeningApi : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    HAFNIUM_REQUIRE_BACKEND(GetParam());
+    InProcessServer::Options options;
+    options.backend = GetParam();
+    options.targets = {"facade", "screening", "cases"};
+    server_ = std::make_unique<InProcessServer>(std::move(options));
+    // Wait for the (empty) index to load.
+    for (int i = 0; i < 200 && server_->client().get("/readyz").status != 200; ++i) std::this_thread::sleep_for(20ms);
+    auto imported = upload("custom:internal", kList);
+    ASSERT_EQ(imported.status, 201) << imported.body;
+  }
+  HttpResponse upload(const std::string& source, const std::string& csv) {
+    return server_->client().request("POST", "/api/v1/screening/lists/" + source + "/versions",
+                                     {{"Authorization", "Bearer " + server_->admin_key()}, {"Content-Type", "text/csv"}}, csv);
+  }
+  HttpResponse check(const std::string& json) {
+    return server_->client().post_json("/api/v1/screening/checks", json, server_->admin_key());
+  }
+  long long count(const std::string& table) {
+    long long c = 0;
+    server_->runtime().db().read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM " + table, soci::into(c); });
+    return c;
+  }
+  std::unique_ptr<InProcessServer> server_;
+};
+
+TEST_P(ScreeningApi, ListsShowVersionsAndDiffs) {
+  auto lists = server_->client().get("/api/v1/screening/lists", server_->admin_key());
+  ASSERT_EQ(lists.status, 200);
+  auto items = boost::json::parse(lists.body).at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].at("source").as_string(), "custom:internal");
+  EXPECT_EQ(items[0].at("scope").as_string(), "tenant");
+  EXPECT_EQ(items[0].at("entities").as_int64(), 2);
+  // A second version: one changed, one removed, one added.
+  auto next = upload("custom:internal",
+                     "id,name,type,birth_date\n"
+                     "w1,Viktor Anatolyevich Bout,person,1967\n"
+                     "w3,Northwind Trading FZE,organisation,\n");
+  ASSERT_EQ(next.status, 201) << next.body;
+  auto v2 = boost::json::parse(next.body);
+  EXPECT_EQ(v2.at("version").as_int64(), 2);
+  EXPECT_EQ(v2.at("added").as_int64(), 1);
+  EXPECT_EQ(v2.at("removed").as_int64(), 1);
+  EXPECT_EQ(v2.at("changed").as_int64(), 1);
+}
+
+TEST_P(ScreeningApi, CheckFindsTheListedPartyAndExplainsTheMatch) {
+  auto res = check(R"({"name":"Victor Bout","type":"person","birth_date":"1967-01-13","reference":"cust-1"})");
+  ASSERT_EQ(res.status, 201) << res.body;
+  auto doc = boost::json::parse(res.body).as_object();
+  EXPECT_EQ(doc.at("status").as_string(), "potential_match");
+  auto& match = doc.at("matches").at(0).as_object();
+  EXPECT_EQ(match.at("entity_id").as_string(), "w1");
+  EXPECT_EQ(match.at("list").as_string(), "custom:internal");
+  EXPECT_GE(match.at("score").as_double(), 0.63);
+  bool birth = false;
+  for (const auto& f : match.at("features").as_array()) birth = birth || f.at("name") == "birth_date";
+  EXPECT_TRUE(birth);
+  EXPECT_FALSE(match.at("reasons").as_array().empty());
+  // Stored with its result.
+  auto stored = server_->client().get("/api/v1/screening/checks/" + std::string(doc.at("id").as_string()), server_->admin_key());
+  ASSERT_EQ(stored.status, 200);
+  EXPECT_EQ(boost::json::parse(stored.body), boost::json::value(doc));
+
+  auto clear = check(R"({"name":"Maria Jones","type":"person"})");
+  ASSERT_EQ(clear.status, 201);
+  EXPECT_EQ(boost::json::parse(clear.body).at("status").as_string(), "clear");
+  // An identifier match is decisive whatever the name.
+  auto by_id = check(R"({"name":"Somebody Else","identifiers":[{"type":"passport","value":"21N0588"}]})");
+  ASSERT_EQ(by_id.status, 201);
+  auto id_doc = boost::json::parse(by_id.body);
+  EXPECT_EQ(id_doc.at("matches").at(0).at("score").as_double(), 1.0);
+}
+
+TEST_P(ScreeningApi, FalsePositiveSuppressesThePairUntilTheEntityChanges) {
+  std::string body = R"({"name":"Acme Shell Holdings Limited","type":"organisation","reference":"cust-9"})";
+  auto first = boost::json::parse(check(body).body);
+  ASSERT_EQ(first.at("status").as_string(), "potential_match");
+  std::string match_id(first.at("matches").at(0).at("id").as_string());
+  auto disposed = server_->client().post_json("/api/v1/screening/matches/" + match_id + "/disposition",
+                                              R"({"decision":"false_positive","reason":"different company, other registry"})",
+                                              server_->admin_key());
+  ASSERT_EQ(disposed.status, 200) << disposed.body;
+  auto second = boost::json::parse(check(body).body);
+  EXPECT_EQ(second.at("status").as_string(), "clear");
+  EXPECT_EQ(second.at("matches").at(0).at("status").as_string(), "suppressed");
+  // The list entry changes: the suppression no longer applies.
+  ASSERT_EQ(upload("custom:internal", "id,name,type,country\nw2,Acme Shell Holdings Ltd,organisation,PA|VG\n").status, 201);
+  auto third = boost::json::parse(check(body).body);
+  EXPECT_EQ(third.at("status").as_string(), "potential_match");
+  // Bad decisions are refused.
+  EXPECT_EQ(server_->client().post_json("/api/v1/screening/matches/" + match_id + "/disposition",
+                                        R"({"decision":"maybe","reason":"x"})", server_->admin_key()).status, 400);
+  EXPECT_EQ(server_->client().post_json("/api/v1/screening/matches/01890a5d-ac96-774b-bcce-b302099a8057/disposition",
+                                        R"({"decision":"true_match","reason":"x"})", server_->admin_key()).status, 404);
+}
+
+TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
+  ASSERT_EQ(check(R"({"name":"Northwind Trading FZE","type":"organisation","reference":"cust-7"})").status, 201);
+  long long before = 0;
+  server_->runtime().db().read([&](soci::session& sql) {
+    sql << "SELECT COUNT(*) FROM outbox WHERE event_type = 'screening.hit.raised'", soci::into(before);
+  });
+  EXPECT_EQ(before, 0);
+  auto v2 = upload("custom:internal", std::string(kList) + "w3,Northwind Trading FZE,organisation,,,AE,,FRONT\n");
+  ASSERT_EQ(v2.status, 201) << v2.body;
+  EXPECT_EQ(boost::json::parse(v2.body).at("new_hits").as_int64(), 1);
+  // Same list again: nothing new.
+  auto v3 = upload("custom:internal", std::string(kList) + "w3,Northwind Trading FZE,organisation,,,AE,,FRONT\n");
+  EXPECT_EQ(boost::json::parse(v3.body).at("new_hits").as_int64(), 0);
+  long long hits = 0, updates = 0;
+  server_->runtime().db().read([&](soci::session& sql) {
+    sql << "SELECT COUNT(*) FROM outbox WHERE event_type = 'screening.hit.raised'", soci::into(hits);
+    sql << "SELECT COUNT(*) FROM outbox WHERE event_type = 'screening.list.updated'", soci::into(updates);
+  });
+  EXPECT_EQ(hits, 1);
+  EXPECT_EQ(updates, 3);
+  std::string payload;
+  server_->runtime().db().read([&](soci::session& sql) {
+    sql << "SELECT payload FROM outbox WHERE event_type = 'screening.hit.raised'", soci::into(payload);
+  });
+  EXPECT_EQ(payload.find("Northwind Trading FZE\",\"score"), payload.find("Northwind Trading FZE\",\"score"));
+  EXPECT_EQ(boost::json::parse(payload).at("data").at("reference").as_string(), "cust-7");
+}
+
+TEST_P(ScreeningApi, BatchScreensAllOrNone) {
+  auto ok = server_->client().post_json(
+      "/api/v1/screening/checks:batch",
+      R"({"parties":[{"name":"Viktor Bout","type":"person"},{"name":"Jane Doe"}],"threshold":0.7})", server_->admin_key());
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  auto body = boost::json::parse(ok.body);
+  EXPECT_EQ(body.at("parties").as_int64(), 2);
+  EXPECT_EQ(body.at("potential_matches").as_int64(), 1);
+  EXPECT_EQ(body.at("items").at(1).at("status").as_string(), "clear");
+
+  long long checks = count("screening_checks");
+  auto bad = server_->client().post_json(
+      "/api/v1/screening/checks:batch", R"({"parties":[{"name":"Viktor Bout"},{"name":"   "},{"nme":"x"}]})",
+      server_->admin_key());
+  ASSERT_EQ(bad.status, 400);
+  auto errors = boost::json::parse(bad.body).at("errors").as_array();
+  std::set<std::string> fields;
+  for (const auto& e : errors) fields.insert(std::string(e.at("field").as_string()));
+  EXPECT_TRUE(fields.contains("parties/1/name"));
+  EXPECT_TRUE(fields.contains("parties/2/nme"));
+  EXPECT_EQ(count("screening_checks"), checks);
+
+  std::string big = R"({"parties":[)";
+  for (int i = 0; i < 10001; ++i) big += std::string(i ? "," : "") + R"({"name":"P )" + std::to_string(i) + R"("})";
+  big += "]}";
+  auto too_many = server_->client().post_json("/api/v1/screening/checks:batch", big, server_->admin_key());
+  EXPECT_EQ(too_many.status, 400);
+  EXPECT_NE(too_many.body.find("at most 10000"), std::string::npos);
+  EXPECT_EQ(count("screening_checks"), checks);
+}
+
+TEST_P(ScreeningApi, BadPartiesAndListsAreRefusedAndChangeNothing) {
+  long long checks = count("screening_checks");
+  auto expect_400 = [&](const std::string& json, const std::string& field) {
+    auto res = check(json);
+    EXPECT_EQ(res.status, 400) << json;
+    EXPECT_NE(res.body.find("\"field\":\"" + field + "\""), std::string::npos) << res.body;
+  };
+  expect_400(R"({"name":""})", "name");
+  expect_400(R"({"name":"   "})", "name");
+  expect_400(R"({"name":")" + std::string(10 * 1024, 'a') + R"("})", "name");
+  expect_400(R"({"name":"Vladimir Путин"})", "name");
+  expect_400(R"({"name":"!!!"})", "name");
+  expect_400(R"({"name":"X","lists":["nope"]})", "lists/0");
+  expect_400(R"({"name":"X","threshold":2})", "threshold");
+  expect_400(R"({"name":"X","birth_date":"1999-02-30"})", "birth_date");
+  expect_400(R"({"name":"X","country":"Atlantis"})", "country");
+  expect_400(R"({"name":"X","colour":"red"})", "colour");
+  auto utf8 = server_->client().post_json("/api/v1/screening/checks", "{\"name\":\"\xC3\x28\"}", server_->admin_key());
+  EXPECT_EQ(utf8.status, 400);
+  EXPECT_EQ(count("screening_checks"), checks);
+
+  long long versions = count("screening_list_versions");
+  auto truncated = upload("custom:internal", "id,name\n1,\"Broken\n");
+  EXPECT_EQ(truncated.status, 400);
+  EXPECT_NE(truncated.body.find("unterminated"), std::string::npos);
+  EXPECT_EQ(upload("custom:internal", "id,nmae\n1,x\n").status, 400);
+  EXPECT_EQ(upload("ofac-sdn", "x").status, 422);
+  EXPECT_EQ(upload("nope", "x").status, 404);
+  EXPECT_EQ(count("screening_list_versions"), versions);
+  auto lists = boost::json::parse(server_->client().get("/api/v1/screening/lists", server_->admin_key()).body);
+  EXPECT_EQ(lists.at("items").at(0).at("version").as_int64(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ScreeningApi, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace hafnium::testing
