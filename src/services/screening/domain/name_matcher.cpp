@@ -41,7 +41,7 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
     return 0.0;
   }
   if (syllabic) return 0.0;  // syllables agree exactly or not at all
-  if (are_nicknames(a.text, b.text)) {
+  if ((a.nickname_groups & b.nickname_groups) != 0) {
     *why = reason::kNickname;
     return 0.95;
   }
@@ -85,7 +85,7 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
 }
 
 NameMatch match_names(const NormalizedName& query, const NormalizedName& candidate,
-                      const MatcherParameters& p) {
+                      const MatcherParameters& p, bool explain) {
   NameMatch result;
   const auto& q = query.tokens;
   const auto& c = candidate.tokens;
@@ -102,8 +102,8 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   };
   constexpr size_t kMaxTokens = 16;
   size_t nq = std::min(q.size(), kMaxTokens), nc = std::min(c.size(), kMaxTokens);
-  std::vector<Pair> pairs;
-  pairs.reserve(nq * nc);
+  thread_local std::vector<Pair> pairs;
+  pairs.clear();
   for (size_t i = 0; i < nq; ++i) {
     for (size_t j = 0; j < nc; ++j) {
       const char* why = nullptr;
@@ -117,7 +117,8 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   bool strong_agreement = false;
   bool in_order = true;
   int last_ci = -1;
-  std::vector<std::pair<uint8_t, uint8_t>> order;
+  thread_local std::vector<std::pair<uint8_t, uint8_t>> order;
+  order.clear();
   for (const auto& pair : pairs) {
     if (q_used[pair.qi] || c_used[pair.ci] || pair.sim < p.pair_floor) continue;
     q_used[pair.qi] = c_used[pair.ci] = true;
@@ -128,7 +129,7 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
         (q[pair.qi].kind == TokenKind::kName || q[pair.qi].kind == TokenKind::kNumber)) {
       strong_agreement = true;
     }
-    result.aligned.push_back({q[pair.qi].text, c[pair.ci].text, pair.sim, pair.why});
+    if (explain) result.aligned.push_back({q[pair.qi].text, c[pair.ci].text, pair.sim, pair.why});
     order.emplace_back(pair.qi, pair.ci);
   }
   // Patronymic chains ("Muhammad bin Salman" / "Salman bin Muhammad") name
@@ -161,14 +162,14 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
     if (q_used[i]) continue;
     q_missing += weight_of(q[i], p);
     if (q[i].kind == TokenKind::kLegalForm) q_legal_unmatched = true;
-    result.unmatched_query.push_back(q[i].text);
+    if (explain) result.unmatched_query.push_back(q[i].text);
   }
   for (size_t j = 0; j < nc; ++j) {
     if (c[j].kind == TokenKind::kNumber) c_has_number = true;
     if (c_used[j]) continue;
     c_missing += weight_of(c[j], p);
     if (c[j].kind == TokenKind::kLegalForm) c_legal_unmatched = true;
-    result.unmatched_candidate.push_back(c[j].text);
+    if (explain) result.unmatched_candidate.push_back(c[j].text);
   }
   double legal_conflict = q_legal_unmatched && c_legal_unmatched ? p.legal_form_conflict : 0.0;
   for (size_t i = 0; i < nq && q_has_number && c_has_number; ++i) {
@@ -219,10 +220,10 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
 
   // Split or joined tokens ("Al Qaida" / "Alqaida", "Abu Bakr" / "Abubakr")
   // show only on the whole string.
-  std::string qj = query.joined(), cj = candidate.joined();
   double joined_score = 0;
-  if (qj.size() >= 6 && cj.size() >= 6 && q.size() != c.size()) {
-    joined_score = qj == cj ? 1.0 : jaro_winkler(qj, cj) * 0.97;
+  if (q.size() != c.size()) {
+    std::string qj = query.joined(), cj = candidate.joined();
+    if (qj.size() >= 6 && cj.size() >= 6) joined_score = qj == cj ? 1.0 : jaro_winkler(qj, cj) * 0.97;
   }
 
   if (joined_score > token_score && joined_score >= 0.9) {

@@ -70,11 +70,18 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
 // Scores a query name against a candidate (list) name. Symmetric in spirit,
 // but names missing on one side (middle names, patronymics) cost less than
 // names that contradict each other.
+// `explain` = false computes the score only (no aligned tokens, unmatched
+// names or reasons): the screening hot path scores every candidate that
+// way and explains the few that pass.
 NameMatch match_names(const NormalizedName& query, const NormalizedName& candidate,
-                      const MatcherParameters& parameters = {});
+                      const MatcherParameters& parameters = {}, bool explain = true);
 
 // True when the two given names are recorded variants of each other
 // (William/Bill, Theodore/Ted, Aleksandr/Sasha, ...).
 bool are_nicknames(const std::string& a, const std::string& b);
+// The nickname groups a given name belongs to, as a bit set (computed once
+// per token at normalisation; two tokens are nicknames of each other when
+// their sets intersect).
+uint64_t nickname_groups(const std::string& name);
 
 }  // namespace hafnium::services::screening

@@ -1,3 +1,4 @@
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -65,6 +66,7 @@ const std::vector<std::vector<const char*>> kGroups = {
 
 const std::unordered_map<std::string, std::unordered_set<int>>& index() {
   static const auto* map = [] {
+    if (kGroups.size() > 64) throw std::logic_error("nickname groups must fit a 64-bit set");
     auto* m = new std::unordered_map<std::string, std::unordered_set<int>>();
     for (int g = 0; g < static_cast<int>(kGroups.size()); ++g) {
       for (const char* name : kGroups[static_cast<size_t>(g)]) (*m)[name].insert(g);
@@ -75,6 +77,16 @@ const std::unordered_map<std::string, std::unordered_set<int>>& index() {
 }
 
 }  // namespace
+
+uint64_t nickname_groups(const std::string& name) {
+  const auto& groups = index();
+  auto it = groups.find(name);
+  if (it == groups.end()) return 0;
+  uint64_t mask = 0;
+  // Each group is one bit (index() refuses more than 64 groups).
+  for (int g : it->second) mask |= uint64_t{1} << g;
+  return mask;
+}
 
 bool are_nicknames(const std::string& a, const std::string& b) {
   const auto& groups = index();

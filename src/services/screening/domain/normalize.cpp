@@ -1,5 +1,7 @@
 #include "services/screening/domain/normalize.h"
 
+#include "services/screening/domain/name_matcher.h"
+
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/uscript.h>
@@ -355,6 +357,7 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
     }
     token.skeleton = consonant_skeleton(token.text);
     token.bag = bag_of(token.text);
+    token.nickname_groups = nickname_groups(token.text);
     name.tokens.push_back(std::move(token));
   }
   return name;

@@ -27,6 +27,7 @@ struct Token {
   std::string skeleton;  // consonant skeleton: "muhammad" -> "mhmd"
   TokenKind kind = TokenKind::kName;
   LetterBag bag{};
+  uint64_t nickname_groups = 0;  // bit g: the token is a name of nickname group g
 };
 
 // Lower bound of the edit distance of the two tokens.

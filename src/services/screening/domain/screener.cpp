@@ -96,10 +96,12 @@ std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& 
     const auto& indexed = index.name(id);
     const auto& entity = index.entities()[indexed.entity];
     if (options.lists && !options.lists->contains(entity.list)) continue;
-    auto name_match = match_names(query, indexed.name);
+    auto name_match = match_names(query, indexed.name, {}, false);
     // Attributes move a score by at most about 0.1: names far below the
-    // threshold cannot be lifted over it, so skip them early.
+    // threshold cannot be lifted over it, so skip them early; the rest are
+    // scored again with their explanation.
     if (name_match.score + 0.11 < options.threshold) continue;
+    name_match = match_names(query, indexed.name, {}, true);
     Match m{indexed.entity, entity.list, entity.id, entity.names[indexed.variant].full, name_match.score, 0, {}, {}};
     for (const char* r : name_match.reasons) m.reasons.emplace_back(r);
     apply_attributes(party, entity, indexed, m);

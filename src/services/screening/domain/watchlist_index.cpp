@@ -78,7 +78,13 @@ std::vector<uint32_t> WatchlistIndex::candidates(const NormalizedName& query, si
   keys_of(query, keys);
   // Joined-query key also against single-token list names ("alqaida").
   if (query.tokens.size() > 1) keys.push_back("t:" + query.joined());
-  std::unordered_map<uint32_t, double> hits;
+  // Scores accumulate in a dense per-thread array (one slot per name) with
+  // a list of touched slots: postings of common tokens run to thousands of
+  // ids, and a hash map per query was the largest cost of this function.
+  thread_local std::vector<float> scores;
+  thread_local std::vector<uint32_t> touched;
+  if (scores.size() < names_.size()) scores.assign(names_.size(), 0.0f);
+  touched.clear();
   double total = static_cast<double>(names_.size()) + 1;
   for (const auto& key : keys) {
     auto it = postings_.find(key);
@@ -88,11 +94,18 @@ std::vector<uint32_t> WatchlistIndex::candidates(const NormalizedName& query, si
     // Exact tokens count most; skeleton and affix keys support typos and
     // transliterations.
     double weight = key[0] == 't' || key[0] == 'j' ? 1.0 : key[0] == 's' ? 0.7 : 0.4;
-    for (uint32_t id : ids) hits[id] += idf * weight;
+    auto add = static_cast<float>(idf * weight);
+    for (uint32_t id : ids) {
+      if (scores[id] == 0.0f) touched.push_back(id);
+      scores[id] += add;
+    }
   }
   std::vector<std::pair<double, uint32_t>> ranked;
-  ranked.reserve(hits.size());
-  for (const auto& [id, score] : hits) ranked.emplace_back(score, id);
+  ranked.reserve(touched.size());
+  for (uint32_t id : touched) {
+    ranked.emplace_back(scores[id], id);
+    scores[id] = 0.0f;
+  }
   if (ranked.size() > limit) {
     std::nth_element(ranked.begin(), ranked.begin() + static_cast<long>(limit), ranked.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
