@@ -66,7 +66,14 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
   // Haniya/Haniyya. For names that came from an abjad this is the main
   // signal; for Latin names it needs the spelling to be close as well.
   // Latin spellings sharing a skeleton are often different names
-  // (Jeffrey/Jafari, Reese/Reza), so the skeleton only speaks for abjads.
+  // (Jeffrey/Jafari, Reese/Reza), so for them the skeleton only confirms
+  // spellings that are close already (Usama/Osama, Ladin/Laden); for names
+  // from an abjad it is the main signal.
+  if (!abjad && a.skeleton.size() >= 2 && a.skeleton == b.skeleton && jw < 0.9 && longest >= 4 &&
+      a.text.size() == b.text.size() && jaro_winkler(a.text, b.text) >= 0.85) {
+    *why = reason::kSkeleton;
+    return 0.9;
+  }
   if (abjad && a.skeleton.size() >= 2 && b.skeleton.size() >= 2) {
     double skeleton_score;
     if (a.skeleton == b.skeleton) {
@@ -202,6 +209,9 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   }
   if (number_conflict) token_score = std::min(token_score, 0.5);
   if (patronym_swap) token_score = std::min(token_score, 0.5);
+  // Chinese, Korean and Japanese names put the family name first: the same
+  // syllables in another order are another person.
+  if (syllabic && !in_order) token_score = std::min(token_score, 0.5);
 
   // An acronym for the other name: "PLA" / "People's Liberation Army".
   if (token_score < 0.9 && (q.size() == 1 || c.size() == 1)) {

@@ -169,6 +169,10 @@ std::vector<std::string> split_words(std::string_view text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
       current.push_back(c);
+    } else if ((c == '\'' || c == '`') && i + 1 < text.size() && (text[i + 1] == 's' || text[i + 1] == 'S') &&
+               (i + 2 == text.size() || !std::isalnum(static_cast<unsigned char>(text[i + 2])))) {
+      // English possessive: "Deutsche Bank's" is Deutsche Bank.
+      ++i;
     } else if (c == '\'' || c == '`') {
       // joined: o'neil -> oneil
     } else if (c == '.') {
@@ -359,6 +363,15 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
     token.bag = bag_of(token.text);
     token.nickname_groups = nickname_groups(token.text);
     name.tokens.push_back(std::move(token));
+  }
+  // A name made only of common words ("First International Bank") has
+  // nothing more distinctive: its common words are its name.
+  bool any_name = std::any_of(name.tokens.begin(), name.tokens.end(),
+                              [](const Token& t) { return t.kind == TokenKind::kName || t.kind == TokenKind::kNumber; });
+  if (!any_name && kind != EntityKind::kPerson) {
+    for (auto& token : name.tokens) {
+      if (token.kind == TokenKind::kParticle) token.kind = TokenKind::kName;
+    }
   }
   return name;
 }
