@@ -22,21 +22,9 @@ namespace hafnium::app {
 
 namespace {
 
-// Opens the configured store and brings every target's schema up to date,
-// returning what was applied.
 std::shared_ptr<store::Database> open_store(const CommonOptions& options,
                                             std::vector<store::AppliedMigration>* applied = nullptr) {
-  config::Config config = resolve_config(options);
-  telemetry::init_logging("warn");
-  if (config.store_url.empty()) std::filesystem::create_directories(config.data_dir);
-  auto db = store::Database::open(config.effective_store_url(), 2);
-  auto done = store::apply_migrations(*db, "platform", runtime::platform_migrations());
-  for (const auto& name : services::target_names()) {
-    auto more = store::apply_migrations(*db, name, services::make_target(name)->migrations());
-    done.insert(done.end(), more.begin(), more.end());
-  }
-  if (applied) *applied = std::move(done);
-  return db;
+  return open_migrated_store(options, applied);
 }
 
 std::string cli_actor() {

@@ -25,18 +25,6 @@ namespace {
 
 namespace sc = services::screening;
 
-std::shared_ptr<store::Database> open_migrated(const CommonOptions& options) {
-  config::Config config = resolve_config(options);
-  telemetry::init_logging("warn");
-  if (config.store_url.empty()) std::filesystem::create_directories(config.data_dir);
-  auto db = store::Database::open(config.effective_store_url(), 2);
-  store::apply_migrations(*db, "platform", runtime::platform_migrations());
-  for (const auto& name : services::target_names()) {
-    store::apply_migrations(*db, name, services::make_target(name)->migrations());
-  }
-  return db;
-}
-
 struct ImportOptions {
   CommonOptions common;
   std::string source;
@@ -61,7 +49,7 @@ int import_command(const ImportOptions& options) {
     std::cerr << "lists import: rejected, the active version is unchanged: " << error.what() << "\n";
     return 1;
   }
-  auto db = open_migrated(options.common);
+  auto db = open_migrated_store(options.common);
   std::string tenant_id = sc::kSharedLists;
   std::string audit_tenant;
   if (custom) {
@@ -100,7 +88,7 @@ void add_lists_commands(CLI::App& app, int& exit_code) {
   auto* show = lists->add_subcommand("list", "Show the active list versions");
   add_common_options(*show, *list_options);
   show->callback([list_options, &exit_code] {
-    auto db = open_migrated(*list_options);
+    auto db = open_migrated_store(*list_options);
     sc::ScreeningStore store(*db);
     std::printf("%-16s %-8s %-8s %-12s %9s %8s %8s %8s  %s\n", "SOURCE", "SCOPE", "VERSION", "LIST DATE",
                 "ENTITIES", "ADDED", "REMOVED", "CHANGED", "IMPORTED");

@@ -1,6 +1,11 @@
 #include "app/options.h"
 
 #include <cstdlib>
+#include <filesystem>
+
+#include "platform/runtime/platform_schema.h"
+#include "platform/telemetry/logging.h"
+#include "services/targets.h"
 
 namespace hafnium::app {
 
@@ -21,6 +26,21 @@ config::Config resolve_config(const CommonOptions& options) {
   if (!options.data_dir.empty()) config.data_dir = options.data_dir;
   if (!options.db_url.empty()) config.store_url = options.db_url;
   return config;
+}
+
+std::shared_ptr<store::Database> open_migrated_store(const CommonOptions& options,
+                                                     std::vector<store::AppliedMigration>* applied) {
+  config::Config config = resolve_config(options);
+  telemetry::init_logging("warn");
+  if (config.store_url.empty()) std::filesystem::create_directories(config.data_dir);
+  auto db = store::Database::open(config.effective_store_url(), 2);
+  auto done = store::apply_migrations(*db, "platform", runtime::platform_migrations());
+  for (const auto& name : services::target_names()) {
+    auto more = store::apply_migrations(*db, name, services::make_target(name)->migrations());
+    done.insert(done.end(), more.begin(), more.end());
+  }
+  if (applied) *applied = std::move(done);
+  return db;
 }
 
 }  // namespace hafnium::app
