@@ -42,6 +42,8 @@ class ObjectReader {
   const boost::json::object* optional_object(std::string_view key);
 
   void add_error(std::string field, std::string reason);
+  // Marks a field the caller reads by hand as known (not reported unknown).
+  void accept(std::string_view key) { seen_.emplace(key); }
   std::string field_path(std::string_view key) const;
   bool ok() const { return errors_.empty(); }
   const std::vector<FieldError>& errors() const { return errors_; }

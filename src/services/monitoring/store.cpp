@@ -1,0 +1,47 @@
+#include "services/monitoring/store.h"
+
+#include "platform/store/row.h"
+
+namespace hafnium::services::monitoring {
+
+std::vector<store::Migration> MonitoringStore::migrations() {
+  std::vector<std::string> ddl = {
+      "CREATE TABLE monitoring_transactions (tenant_id TEXT NOT NULL, id TEXT NOT NULL,"
+      " occurred_at BIGINT NOT NULL, amount_minor BIGINT NOT NULL, currency TEXT NOT NULL,"
+      " type TEXT NOT NULL, debtor_account TEXT NOT NULL, creditor_account TEXT NOT NULL,"
+      " document TEXT NOT NULL, content_hash TEXT NOT NULL, ingested_at BIGINT NOT NULL,"
+      " PRIMARY KEY (tenant_id, id))",
+      "CREATE INDEX monitoring_transactions_debtor ON monitoring_transactions (tenant_id, debtor_account, occurred_at)",
+      "CREATE INDEX monitoring_transactions_creditor ON monitoring_transactions (tenant_id, creditor_account, occurred_at)",
+  };
+  return {{2, "transactions", ddl, ddl}};
+}
+
+bool MonitoringStore::insert(soci::session& sql, const std::string& tenant_id, const Transaction& t,
+                             const std::string& document, const std::string& content_hash, int64_t ingested_at) {
+  long long at = t.occurred_at, minor = t.amount.minor, ingested = ingested_at;
+  soci::statement st =
+      (sql.prepare << "INSERT INTO monitoring_transactions (tenant_id, id, occurred_at, amount_minor, currency, type,"
+                      " debtor_account, creditor_account, document, content_hash, ingested_at)"
+                      " VALUES (:t, :id, :at, :m, :c, :ty, :d, :cr, :doc, :h, :i)"
+                      " ON CONFLICT (tenant_id, id) DO NOTHING",
+       soci::use(tenant_id), soci::use(t.id), soci::use(at), soci::use(minor), soci::use(t.amount.currency),
+       soci::use(t.type), soci::use(t.debtor.account_id), soci::use(t.creditor.account_id), soci::use(document),
+       soci::use(content_hash), soci::use(ingested));
+  st.execute(true);
+  return st.get_affected_rows() > 0;
+}
+
+std::optional<StoredTransaction> MonitoringStore::find(soci::session& sql, const std::string& tenant_id,
+                                                       const std::string& id) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT document, content_hash, ingested_at FROM monitoring_transactions"
+                      " WHERE tenant_id = :t AND id = :id",
+       soci::use(tenant_id), soci::use(id));
+  for (const auto& row : rows) {
+    return StoredTransaction{store::get_string(row, 0), store::get_string(row, 1), store::get_int64(row, 2)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace hafnium::services::monitoring

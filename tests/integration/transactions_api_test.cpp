@@ -1,0 +1,122 @@
+// Transaction ingestion over real HTTP, on both stores: acknowledged means
+// committed, resends change nothing, batches answer per item.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "support/runtime_fixture.h"
+
+namespace hafnium::testing {
+namespace {
+
+std::string tx(const std::string& id, const std::string& amount = "125.00", const std::string& debtor = "A1") {
+  return R"({"id":")" + id + R"(","occurred_at":"2026-11-01T10:00:00+01:00","amount":")" + amount +
+         R"(","currency":"EUR","type":"transfer","debtor":{"account_id":")" + debtor +
+         R"(","name":"Jane Doe","country":"DE"},"creditor":{"account_id":"B7"}})";
+}
+
+class TransactionsApi : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    HAFNIUM_REQUIRE_BACKEND(GetParam());
+    InProcessServer::Options options;
+    options.backend = GetParam();
+    options.targets = {"facade", "monitoring"};
+    server_ = std::make_unique<InProcessServer>(std::move(options));
+  }
+  long long count(const std::string& sql_text) {
+    long long c = 0;
+    server_->runtime().db().read([&](soci::session& sql) { sql << sql_text, soci::into(c); });
+    return c;
+  }
+  HttpResponse post(const std::string& path, const std::string& body, const std::string& type = "application/json") {
+    return server_->client().request("POST", path, {{"Authorization", "Bearer " + server_->admin_key()}, {"Content-Type", type}}, body);
+  }
+  std::unique_ptr<InProcessServer> server_;
+};
+
+TEST_P(TransactionsApi, StoresOnceAndResendsReturnTheFirstResult) {
+  auto first = post("/api/v1/transactions", tx("t-1"));
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto doc = boost::json::parse(first.body);
+  EXPECT_EQ(doc.at("amount").as_string(), "125.00");
+  EXPECT_EQ(doc.at("occurred_at").as_string(), "2026-11-01T09:00:00.000000Z");
+  auto again = post("/api/v1/transactions", tx("t-1"));
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(post("/api/v1/transactions", tx("t-1", "999.00")).status, 409);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'transaction.ingested'"), 1);
+  std::string payload;
+  server_->runtime().db().read([&](soci::session& sql) {
+    sql << "SELECT payload FROM outbox WHERE event_type = 'transaction.ingested'", soci::into(payload);
+  });
+  EXPECT_EQ(payload.find("Jane Doe"), std::string::npos);  // events carry no names
+  EXPECT_EQ(boost::json::parse(payload).at("key").as_string(), "A1");
+}
+
+TEST_P(TransactionsApi, BadTransactionsAreRefusedAndChangeNothing) {
+  auto expect_400 = [&](const std::string& body, const std::string& field) {
+    auto res = post("/api/v1/transactions", body);
+    EXPECT_EQ(res.status, 400) << body;
+    EXPECT_NE(res.body.find("\"field\":\"" + field + "\""), std::string::npos) << res.body;
+  };
+  auto with = [](std::string body, const std::string& from, const std::string& to) {
+    body.replace(body.find(from), from.size(), to);
+    return body;
+  };
+  expect_400(with(tx("x"), R"("amount":"125.00")", R"("amount":"-5.00")"), "amount");
+  expect_400(with(tx("x"), R"("amount":"125.00")", R"("amount":"0")"), "amount");
+  expect_400(with(tx("x"), R"("amount":"125.00")", R"("amount":"1e3")"), "amount");
+  expect_400(with(tx("x"), R"("amount":"125.00")", R"("amount":"NaN")"), "amount");
+  expect_400(with(tx("x"), R"("amount":"125.00")", R"("amount":125.0)"), "amount");
+  expect_400(with(tx("x"), R"("amount":"125.00")", R"("amount":"1.001")"), "amount");
+  expect_400(with(tx("x"), R"("currency":"EUR")", R"("currency":"EUX")"), "currency");
+  expect_400(with(tx("x"), R"("2026-11-01T10:00:00+01:00")", R"("2099-01-01T00:00:00Z")"), "occurred_at");
+  expect_400(with(tx("x"), R"("creditor":{"account_id":"B7"})", R"("creditor":{})"), "creditor/account_id");
+  EXPECT_EQ(post("/api/v1/transactions", "{\"id\": ").status, 400);
+  EXPECT_EQ(post("/api/v1/transactions", tx("x"), "text/plain").status, 415);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 0);
+}
+
+TEST_P(TransactionsApi, BatchesAnswerPerItemInJsonAndNdjson) {
+  std::string batch = "[" + tx("b-1") + "," + tx("b-2", "-1") + "," + tx("b-1") + "," + tx("b-3") + "]";
+  auto res = post("/api/v1/transactions:batch", batch);
+  ASSERT_EQ(res.status, 200) << res.body;
+  auto body = boost::json::parse(res.body);
+  EXPECT_EQ(body.at("created").as_int64(), 2);
+  EXPECT_EQ(body.at("rejected").as_int64(), 2);
+  const auto& results = body.at("results").as_array();
+  EXPECT_EQ(results[0].at("status").as_string(), "created");
+  EXPECT_EQ(results[1].at("status").as_string(), "rejected");
+  EXPECT_EQ(results[1].at("errors").at(0).at("field").as_string(), "amount");
+  EXPECT_EQ(results[2].at("status").as_string(), "rejected");  // duplicate id inside the batch
+  EXPECT_NE(results[2].at("errors").at(0).at("reason").as_string().find("earlier in this batch"), std::string::npos);
+  EXPECT_EQ(results[3].at("status").as_string(), "created");
+
+  std::string ndjson = tx("b-3") + "\n" + tx("n-1") + "\n{broken\n\n" + tx("n-2") + "\n";
+  auto nd = post("/api/v1/transactions:batch", ndjson, "application/x-ndjson");
+  ASSERT_EQ(nd.status, 200) << nd.body;
+  auto nd_body = boost::json::parse(nd.body);
+  EXPECT_EQ(nd_body.at("duplicates").as_int64(), 1);
+  EXPECT_EQ(nd_body.at("created").as_int64(), 2);
+  EXPECT_EQ(nd_body.at("rejected").as_int64(), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions"), 4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'transaction.ingested'"), 4);
+
+  std::string big = "[";
+  for (int i = 0; i < 10001; ++i) big += (i ? "," : "") + tx("big-" + std::to_string(i));
+  big += "]";
+  auto too_many = post("/api/v1/transactions:batch", big);
+  EXPECT_EQ(too_many.status, 400);
+  EXPECT_NE(too_many.body.find("at most 10000"), std::string::npos);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions"), 4);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TransactionsApi, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace hafnium::testing
