@@ -120,7 +120,8 @@ TEST(Cli, EverySubcommandHasHelp) {
         {"keys", "create", "--help"}, {"keys", "list", "--help"}, {"keys", "revoke", "--help"},
         {"tenants", "create", "--help"}, {"tenants", "list", "--help"}, {"config", "print", "--help"},
         {"audit", "verify", "--help"}, {"events", "replay-dlq", "--help"}, {"events", "dlq", "--help"},
-        {"version", "--help"}}) {
+        {"version", "--help"}, {"screen", "--help"}, {"lists", "import", "--help"}, {"lists", "list", "--help"},
+        {"transactions", "import", "--help"}}) {
     auto result = run_hafnium(args);
     EXPECT_EQ(result.exit_code, 0) << args[0];
     EXPECT_NE(result.out.find("Usage"), std::string::npos) << args[0];

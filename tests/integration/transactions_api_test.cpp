@@ -4,7 +4,11 @@
 
 #include <boost/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 #include "support/runtime_fixture.h"
+#include "support/server_process.h"
 
 namespace hafnium::testing {
 namespace {
@@ -117,6 +121,36 @@ TEST_P(TransactionsApi, BatchesAnswerPerItemInJsonAndNdjson) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, TransactionsApi, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace hafnium::testing
+
+namespace hafnium::testing {
+namespace {
+
+TEST(TransactionsCli, BackfillsCsvAndNdjsonAndReportsRejectedRows) {
+  auto dir = make_temp_dir("tx-import");
+  std::string db = "sqlite://" + (dir / "h.db").string();
+  ASSERT_EQ(run_hafnium({"tenants", "create", "bank", "--db", db}).exit_code, 0);
+  std::ofstream(dir / "tx.csv") << "id,occurred_at,amount,currency,type,debtor_account_id,creditor_account_id,debtor_name\n"
+                                   "c1,2026-10-01T08:00:00Z,100.00,USD,wire,A1,B1,\"Doe, Jane\"\n"
+                                   "c2,2026-10-01T09:00:00Z,-5,USD,wire,A1,B1,\n"
+                                   "c3,2026-10-01T10:00:00Z,9000,USD,cash_deposit,A1,A1,\n";
+  auto csv = run_hafnium({"transactions", "import", "--tenant", "bank", "--input", (dir / "tx.csv").string(), "--db", db});
+  EXPECT_EQ(csv.exit_code, 1);
+  EXPECT_NE(csv.out.find("imported 2 transactions (0 already present, 1 rejected)"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.err.find("tx.csv:3: amount"), std::string::npos) << csv.err;
+  std::ofstream(dir / "tx.ndjson")
+      << R"({"id":"c1","occurred_at":"2026-10-01T08:00:00Z","amount":"100.00","currency":"USD","type":"wire","debtor":{"account_id":"A1","name":"Doe, Jane"},"creditor":{"account_id":"B1"}})" "\n"
+      << R"({"id":"n1","occurred_at":"2026-10-02T08:00:00Z","amount":"7.5","currency":"USD","type":"card","debtor":{"account_id":"A2"},"creditor":{"account_id":"M1"}})" "\n";
+  auto nd = run_hafnium({"transactions", "import", "--tenant", "bank", "--input", (dir / "tx.ndjson").string(), "--db", db});
+  EXPECT_EQ(nd.exit_code, 0) << nd.err;
+  EXPECT_NE(nd.out.find("imported 1 transactions (1 already present, 0 rejected)"), std::string::npos) << nd.out;
+  auto bad_header = run_hafnium({"transactions", "import", "--tenant", "bank", "--input",
+                                 (dir / "tx.csv").string() + ".missing", "--db", db});
+  EXPECT_NE(bad_header.exit_code, 0);
+  std::filesystem::remove_all(dir);
+}
 
 }  // namespace
 }  // namespace hafnium::testing
