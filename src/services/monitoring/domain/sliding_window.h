@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace hafnium::services::monitoring {
+
+// Aggregates over one window length of event time.
+struct WindowStats {
+  int64_t count = 0;
+  int64_t sum = 0;  // minor units
+  int64_t min = 0;
+  int64_t max = 0;
+  double mean = 0;
+  double stddev = 0;  // population standard deviation
+  size_t distinct = 0;  // distinct counterparties (or countries: whatever key the caller passes)
+};
+
+// Sliding-window aggregates of one grouping key (an account, a customer, a
+// counterparty pair) over event time, kept in fixed-width buckets: a window
+// of `length` answers for (t - length, t] with bucket granularity, so a 24 h
+// window with 1 h buckets keeps at most 25 buckets whatever the traffic.
+// Events may arrive out of order: an event up to `lateness` older than the
+// newest seen lands in its own bucket; older ones are refused (the caller
+// counts them) rather than silently mis-attributed.
+class SlidingWindow {
+ public:
+  SlidingWindow(int64_t length_micros, int64_t bucket_micros, int64_t lateness_micros);
+
+  // False when the event is older than the newest event minus the window
+  // and the lateness (it cannot be attributed any more).
+  bool add(int64_t event_time, int64_t amount_minor, uint64_t distinct_key);
+  // Aggregates over (at - length, at], bucket-aligned.
+  WindowStats stats(int64_t at) const;
+
+  int64_t newest() const { return newest_; }
+  size_t bucket_count() const { return buckets_.size(); }
+  // Approximate heap bytes held, for the per-account memory bound.
+  size_t memory_bytes() const;
+
+  struct Bucket {
+    int64_t index;  // event_time / bucket width
+    int64_t count = 0;
+    int64_t sum = 0;
+    double sum_squares = 0;
+    int64_t min = 0;
+    int64_t max = 0;
+    std::vector<uint64_t> distinct;  // sorted, unique
+  };
+  const std::deque<Bucket>& buckets() const { return buckets_; }
+  // Rebuilds from persisted buckets (state survives restarts).
+  void restore(std::deque<Bucket> buckets, int64_t newest);
+
+ private:
+  void expire();
+
+  int64_t length_;
+  int64_t width_;
+  int64_t lateness_;
+  int64_t newest_ = INT64_MIN;
+  std::deque<Bucket> buckets_;  // ascending index
+};
+
+}  // namespace hafnium::services::monitoring

@@ -1,0 +1,95 @@
+#include "services/monitoring/domain/sliding_window.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <set>
+
+namespace hafnium::services::monitoring {
+namespace {
+
+constexpr int64_t kMinute = 60'000'000LL;
+constexpr int64_t kHour = 60 * kMinute;
+
+TEST(SlidingWindow, AggregatesWithinTheWindow) {
+  SlidingWindow w(24 * kHour, kHour, 2 * kHour);
+  int64_t t0 = 1000 * kHour;
+  ASSERT_TRUE(w.add(t0, 100, 1));
+  ASSERT_TRUE(w.add(t0 + kHour, 300, 2));
+  ASSERT_TRUE(w.add(t0 + 2 * kHour, 200, 1));
+  auto s = w.stats(t0 + 2 * kHour);
+  EXPECT_EQ(s.count, 3);
+  EXPECT_EQ(s.sum, 600);
+  EXPECT_EQ(s.min, 100);
+  EXPECT_EQ(s.max, 300);
+  EXPECT_DOUBLE_EQ(s.mean, 200);
+  EXPECT_NEAR(s.stddev, std::sqrt(20000.0 / 3.0), 1e-9);
+  EXPECT_EQ(s.distinct, 2u);
+  // A day later the first two have left the window.
+  auto later = w.stats(t0 + 25 * kHour);
+  EXPECT_EQ(later.count, 1);
+  EXPECT_EQ(later.sum, 200);
+}
+
+TEST(SlidingWindow, LateEventsWithinLatenessLandInTheirBucket) {
+  SlidingWindow w(kHour, kMinute, 10 * kMinute);
+  int64_t t0 = 5000 * kHour;
+  ASSERT_TRUE(w.add(t0, 10, 1));
+  ASSERT_TRUE(w.add(t0 - 30 * kMinute, 20, 2));   // out of order, inside the window
+  ASSERT_TRUE(w.add(t0 - 65 * kMinute, 40, 3));   // outside the window but within lateness: kept, not counted at t0
+  EXPECT_FALSE(w.add(t0 - 80 * kMinute, 80, 4));  // too late to attribute: refused
+  EXPECT_EQ(w.stats(t0).count, 2);
+  EXPECT_EQ(w.stats(t0 - 10 * kMinute).sum, 60);  // an earlier view sees the late event
+}
+
+TEST(SlidingWindow, MemoryStaysBoundedUnderSteadyTraffic) {
+  SlidingWindow w(24 * kHour, kHour, kHour);
+  int64_t t = 0;
+  for (int i = 0; i < 100000; ++i) {
+    t += kMinute;
+    w.add(t, 1, static_cast<uint64_t>(i % 7));
+  }
+  EXPECT_LE(w.bucket_count(), 26u);  // 24 + lateness + the current one
+  EXPECT_LT(w.memory_bytes(), 8 * 1024u);
+}
+
+TEST(SlidingWindow, MatchesABruteForceRecount) {
+  std::mt19937_64 rng(42);
+  SlidingWindow w(7 * 24 * kHour, kHour, 6 * kHour);
+  struct Event { int64_t t; int64_t amount; uint64_t key; };
+  std::vector<Event> accepted;
+  int64_t newest = 0, base = 100000 * kHour;
+  for (int i = 0; i < 5000; ++i) {
+    int64_t t = base + static_cast<int64_t>(rng() % (30 * 24)) * kHour / 3 + static_cast<int64_t>(rng() % kHour);
+    Event e{t, static_cast<int64_t>(rng() % 100000) + 1, rng() % 50};
+    if (w.add(e.t, e.amount, e.key)) {
+      accepted.push_back(e);
+      newest = std::max(newest, e.t);
+    }
+  }
+  for (int64_t at : {newest, newest - 2 * kHour, newest - 3 * kHour + 17}) {
+    int64_t last = at / kHour, first = last - 7 * 24 + 1;
+    int64_t count = 0, sum = 0;
+    std::set<uint64_t> keys;
+    for (const auto& e : accepted) {
+      int64_t b = e.t / kHour;
+      if (b < first || b > last) continue;
+      ++count;
+      sum += e.amount;
+      keys.insert(e.key);
+    }
+    auto s = w.stats(at);
+    EXPECT_EQ(s.count, count) << at;
+    EXPECT_EQ(s.sum, sum);
+    EXPECT_EQ(s.distinct, keys.size());
+  }
+}
+
+TEST(SlidingWindow, RefusesNonsenseSpecs) {
+  EXPECT_THROW(SlidingWindow(kMinute, kHour, 0), std::invalid_argument);
+  EXPECT_THROW(SlidingWindow(kHour, 0, 0), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace hafnium::services::monitoring
