@@ -134,9 +134,11 @@ void OutboxRelay::mark_confirmed() {
 bool OutboxRelay::flush_and_stop(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool drained = false;
+  // Only the relay thread marks rows published: marking from here while the
+  // relay iterates a batch it just selected would let it publish a row
+  // twice.
   while (running_) {
     try {
-      mark_confirmed();
       if (backlog() == 0) {
         drained = true;
         break;

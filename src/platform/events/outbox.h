@@ -53,6 +53,7 @@ class OutboxRelay {
   void loop();
   size_t publish_batch();
   void confirm(int64_t seq);
+  // Relay thread only (see flush_and_stop).
   void mark_confirmed();
 
   std::shared_ptr<store::Database> db_;
