@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "support/runtime_fixture.h"
 #include "support/server_process.h"
@@ -151,6 +152,96 @@ TEST(TransactionsCli, BackfillsCsvAndNdjsonAndReportsRejectedRows) {
   EXPECT_NE(bad_header.exit_code, 0);
   std::filesystem::remove_all(dir);
 }
+
+}  // namespace
+}  // namespace hafnium::testing
+
+#include "services/monitoring/features.h"
+#include "services/monitoring/module.h"
+#include "platform/util/time.h"
+
+namespace hafnium::testing {
+namespace {
+
+services::monitoring::FeatureStore& features_of(InProcessServer& server) {
+  for (const auto& module : server.runtime().modules()) {
+    if (auto* m = dynamic_cast<services::monitoring::MonitoringModule*>(module.get())) return m->features();
+  }
+  throw std::logic_error("no monitoring module");
+}
+
+std::string tx_at(const std::string& id, const std::string& at, const std::string& amount, const std::string& debtor,
+                  const std::string& creditor) {
+  return R"({"id":")" + id + R"(","occurred_at":")" + at + R"(","amount":")" + amount +
+         R"(","currency":"EUR","type":"transfer","debtor":{"account_id":")" + debtor +
+         R"("},"creditor":{"account_id":")" + creditor + R"("}})";
+}
+
+class Features : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Features, WindowsFollowTheStreamAndSurviveARestart) {
+  HAFNIUM_REQUIRE_BACKEND(GetParam());
+  TempStore store(GetParam());
+  std::string tenant;
+  std::vector<services::monitoring::WindowStats> before;
+  int64_t at = *util::parse_rfc3339("2026-11-01T12:00:00Z");
+  {
+    InProcessServer::Options options;
+    options.backend = GetParam();
+    options.targets = {"facade", "monitoring"};
+    options.existing_store = &store;
+    InProcessServer server(std::move(options));
+    std::string batch = "[";
+    // Out of order on purpose: event time decides the windows, not arrival.
+    const char* times[] = {"2026-11-01T11:50:00Z", "2026-11-01T09:00:00Z", "2026-10-29T12:00:00Z",
+                           "2026-11-01T11:10:00Z", "2026-09-01T12:00:00Z", "2026-11-01T11:59:00Z"};
+    for (int i = 0; i < 6; ++i) {
+      batch += (i ? "," : "") + tx_at("f" + std::to_string(i), times[i], std::to_string(100 * (i + 1)) + ".00", "ACC-1",
+                                        "CP-" + std::to_string(i % 3));
+    }
+    batch += "]";
+    auto res = server.client().request("POST", "/api/v1/transactions:batch",
+                                       {{"Authorization", "Bearer " + server.admin_key()}, {"Content-Type", "application/json"}},
+                                       batch);
+    ASSERT_EQ(res.status, 200) << res.body;
+    tenant = boost::json::value_to<std::string>(
+        boost::json::parse(server.client().get("/api/v1/whoami", server.admin_key()).body).at("tenant").at("id"));
+    auto& features = features_of(server);
+    for (int i = 0; i < 500 && !(features.stats(tenant, "out:ACC-1", at) && features.stats(tenant, "out:ACC-1", at)->at(4).count == 6); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    auto stats = features.stats(tenant, "out:ACC-1", at);
+    ASSERT_TRUE(stats);
+    before = *stats;
+    // 1 h: 11:10, 11:50, 11:59. 24 h: + 09:00. 7 d: + Oct 29. 90 d: all six.
+    EXPECT_EQ(before[0].count, 3);
+    EXPECT_EQ(before[0].sum, 40000 + 10000 + 60000);
+    EXPECT_EQ(before[1].count, 4);
+    EXPECT_EQ(before[2].count, 5);
+    EXPECT_EQ(before[4].count, 6);
+    EXPECT_EQ(before[4].distinct, 3u);
+    EXPECT_TRUE(features.stats(tenant, "in:CP-0", at));
+  }
+  // A new process on the same store: the same aggregates, without replaying.
+  InProcessServer::Options options;
+  options.backend = GetParam();
+  options.targets = {"facade", "monitoring"};
+  options.existing_store = &store;
+  InProcessServer restarted(std::move(options));
+  auto after = features_of(restarted).stats(tenant, "out:ACC-1", at);
+  ASSERT_TRUE(after);
+  for (size_t w = 0; w < before.size(); ++w) {
+    EXPECT_EQ((*after)[w].count, before[w].count) << w;
+    EXPECT_EQ((*after)[w].sum, before[w].sum) << w;
+    EXPECT_EQ((*after)[w].min, before[w].min) << w;
+    EXPECT_EQ((*after)[w].max, before[w].max) << w;
+    EXPECT_EQ((*after)[w].distinct, before[w].distinct) << w;
+    EXPECT_NEAR((*after)[w].stddev, before[w].stddev, 1e-9) << w;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Features, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace hafnium::testing

@@ -22,10 +22,17 @@ class InProcessServer {
     std::vector<std::string> targets = {"all"};
     std::vector<std::unique_ptr<runtime::Module>> extra_modules;
     std::function<void(config::Config&)> configure;
+    // Run on this store instead of a fresh one (restart tests); not owned.
+    const TempStore* existing_store = nullptr;
   };
 
   explicit InProcessServer(Options options) {
-    store_ = std::make_unique<TempStore>(options.backend);
+    if (options.existing_store == nullptr) {
+      owned_store_ = std::make_unique<TempStore>(options.backend);
+      store_ = owned_store_.get();
+    } else {
+      store_ = options.existing_store;
+    }
     config::Config config;
     config.listen = "127.0.0.1:0";
     config.data_dir = store_->dir().string();
@@ -44,8 +51,7 @@ class InProcessServer {
     for (auto& module : options.extra_modules) runtime_->add_module(std::move(module));
     services::register_remote_clients(runtime_->clients());
     runtime_->migrate();
-    auto bootstrap = runtime_->bootstrap_if_empty();
-    admin_key_ = bootstrap->admin_key;
+    if (auto bootstrap = runtime_->bootstrap_if_empty()) admin_key_ = bootstrap->admin_key;
     port_ = runtime_->start();
   }
   ~InProcessServer() {
@@ -60,7 +66,8 @@ class InProcessServer {
   const TempStore& store() const { return *store_; }
 
  private:
-  std::unique_ptr<TempStore> store_;
+  std::unique_ptr<TempStore> owned_store_;
+  const TempStore* store_ = nullptr;
   std::unique_ptr<runtime::Runtime> runtime_;
   uint16_t port_ = 0;
   std::string admin_key_;

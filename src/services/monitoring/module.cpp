@@ -2,14 +2,40 @@
 
 #include "platform/runtime/runtime.h"
 #include "services/monitoring/api.h"
+#include "services/monitoring/features.h"
 #include "services/monitoring/store.h"
 
 namespace hafnium::services::monitoring {
 
-std::vector<store::Migration> MonitoringModule::domain_migrations() const { return MonitoringStore::migrations(); }
+namespace {
+// Transactions up to an hour behind the newest of their account still
+// count in their own window buckets.
+constexpr int64_t kLatenessMicros = 3600LL * 1'000'000;
+}  // namespace
+
+std::vector<store::Migration> MonitoringModule::domain_migrations() const {
+  auto all = MonitoringStore::migrations();
+  for (auto& m : FeatureStore::migrations()) all.push_back(std::move(m));
+  return all;
+}
+
+void MonitoringModule::ensure_features(runtime::Runtime& runtime) {
+  if (!features_) features_ = std::make_shared<FeatureStore>(runtime.db_ptr(), kLatenessMicros);
+}
 
 void MonitoringModule::register_routes(http::Router& router, runtime::Runtime& runtime) {
   register_transaction_routes(router, runtime, std::make_shared<Ingestion>(runtime.db_ptr()));
+}
+
+void MonitoringModule::register_consumers(events::EventBus& bus, runtime::Runtime& runtime) {
+  ensure_features(runtime);
+  features_->subscribe(bus);
+}
+
+void MonitoringModule::start(runtime::Runtime& runtime) {
+  ensure_features(runtime);
+  // Before the bus starts: every delivered event finds the restored state.
+  features_->load();
 }
 
 }  // namespace hafnium::services::monitoring
