@@ -77,7 +77,8 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
   if (abjad && a.skeleton.size() >= 2 && b.skeleton.size() >= 2) {
     double skeleton_score;
     if (a.skeleton == b.skeleton) {
-      skeleton_score = a.skeleton.size() >= 3 ? 0.95 : 0.85;
+      // Two consonants are too little to identify a name on their own.
+      skeleton_score = a.skeleton.size() >= 3 ? 0.95 : 0.75;
     } else {
       size_t longest_skeleton = std::max(a.skeleton.size(), b.skeleton.size());
       int d = bounded_levenshtein(a.skeleton, b.skeleton, static_cast<int>(longest_skeleton));

@@ -1,6 +1,8 @@
 #include "services/screening/domain/screener.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <unordered_map>
 
 namespace hafnium::services::screening {
@@ -28,11 +30,13 @@ void apply_attributes(const Party& party, const WatchlistEntity& entity, const I
   if (!party.birth_date.empty() && !entity.birth_dates.empty()) {
     int party_year = std::atoi(party.birth_date.substr(0, 4).c_str());
     bool exact = false, same_year = false, close = false;
+    int nearest = INT32_MAX;
     for (const auto& d : entity.birth_dates) {
       if (d == party.birth_date) exact = true;
       int year = std::atoi(d.substr(0, 4).c_str());
       if (year == party_year) same_year = true;
       if (std::abs(year - party_year) <= 2) close = true;
+      nearest = std::min(nearest, std::abs(year - party_year));
     }
     if (exact && party.birth_date.size() == 10) {
       score += 0.08;
@@ -43,8 +47,12 @@ void apply_attributes(const Party& party, const WatchlistEntity& entity, const I
       match.features.push_back({"birth_date", 0.04, "same year of birth"});
       match.reasons.emplace_back("birth_year_match");
     } else if (!close) {
-      score -= 0.15;
-      match.features.push_back({"birth_date", -0.15, "years of birth differ by more than 2"});
+      // Lists record approximate years ("circa 1960"), so a few years apart
+      // only weakens a match; a decade apart is another generation.
+      double penalty = nearest >= 10 ? 0.3 : 0.15;
+      score -= penalty;
+      match.features.push_back({"birth_date", -penalty,
+                                nearest >= 10 ? "years of birth differ by 10 or more" : "years of birth differ by more than 2"});
       match.reasons.emplace_back("birth_date_mismatch");
     }
   }
