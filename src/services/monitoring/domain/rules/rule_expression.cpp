@@ -1,0 +1,442 @@
+#include "services/monitoring/domain/rules/rule_expression.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <sstream>
+
+namespace hafnium::services::monitoring::rules {
+
+// ---------------------------------------------------------------- syntax
+
+enum class Op { kOr, kAnd, kNot, kEq, kNe, kLt, kLe, kGt, kGe, kIn, kAdd, kSub, kMul, kDiv, kNeg };
+
+struct CompiledRule::Node {
+  enum class Kind { kLiteral, kField, kFeature, kUnary, kBinary, kSet } kind;
+  Type type = Type::kBool;
+  Value literal;
+  std::string name;                  // field or function
+  std::vector<std::string> args;     // function arguments
+  std::set<std::string> set;         // for 'in'
+  Op op = Op::kAnd;
+  std::shared_ptr<const Node> left, right;
+};
+
+namespace {
+
+using Node = CompiledRule::Node;
+using NodePtr = std::shared_ptr<const Node>;
+
+struct Token {
+  enum class Kind { kIdent, kNumber, kString, kSymbol, kEnd } kind;
+  std::string text;
+  double number = 0;
+  size_t offset = 0;
+};
+
+struct Failure {
+  size_t offset;
+  std::string reason;
+};
+
+class Lexer {
+ public:
+  explicit Lexer(const std::string& source) : source_(source) {}
+
+  std::vector<Token> tokens() {
+    std::vector<Token> out;
+    size_t i = 0;
+    while (i < source_.size()) {
+      char c = source_[i];
+      if (std::isspace(static_cast<unsigned char>(c))) {
+        ++i;
+        continue;
+      }
+      Token t;
+      t.offset = i;
+      if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+        size_t j = i;
+        while (j < source_.size() && (std::isalnum(static_cast<unsigned char>(source_[j])) || source_[j] == '_' || source_[j] == '.')) ++j;
+        t.kind = Token::Kind::kIdent;
+        t.text = source_.substr(i, j - i);
+        i = j;
+      } else if (std::isdigit(static_cast<unsigned char>(c))) {
+        size_t j = i;
+        while (j < source_.size() && (std::isdigit(static_cast<unsigned char>(source_[j])) || source_[j] == '.' || source_[j] == '_')) ++j;
+        std::string digits;
+        for (size_t k = i; k < j; ++k) {
+          if (source_[k] != '_') digits.push_back(source_[k]);
+        }
+        if (std::count(digits.begin(), digits.end(), '.') > 1 || digits.back() == '.') throw Failure{i, "malformed number"};
+        t.kind = Token::Kind::kNumber;
+        t.text = digits;
+        t.number = std::stod(digits);
+        i = j;
+      } else if (c == '\'' || c == '"') {
+        size_t j = i + 1;
+        std::string text;
+        while (j < source_.size() && source_[j] != c) text.push_back(source_[j++]);
+        if (j >= source_.size()) throw Failure{i, "unterminated string"};
+        t.kind = Token::Kind::kString;
+        t.text = text;
+        i = j + 1;
+      } else {
+        static const char* kTwo[] = {"==", "!=", "<=", ">="};
+        t.kind = Token::Kind::kSymbol;
+        bool two = false;
+        for (const char* s : kTwo) {
+          if (source_.compare(i, 2, s) == 0) {
+            t.text = s;
+            i += 2;
+            two = true;
+            break;
+          }
+        }
+        if (!two) {
+          if (std::string("+-*/<>()[],").find(c) == std::string::npos) {
+            throw Failure{i, std::string("unexpected character '") + c + "'"};
+          }
+          t.text = std::string(1, c);
+          ++i;
+        }
+      }
+      out.push_back(std::move(t));
+    }
+    out.push_back({Token::Kind::kEnd, "", 0, source_.size()});
+    return out;
+  }
+
+ private:
+  const std::string& source_;
+};
+
+class Parser {
+ public:
+  Parser(std::vector<Token> tokens, const Schema& schema) : tokens_(std::move(tokens)), schema_(schema) {}
+
+  NodePtr parse() {
+    auto node = parse_or();
+    if (peek().kind != Token::Kind::kEnd) fail(peek(), "unexpected '" + peek().text + "'");
+    return node;
+  }
+  size_t nodes() const { return nodes_; }
+
+ private:
+  const Token& peek() const { return tokens_[pos_]; }
+  Token next() { return tokens_[pos_++]; }
+  bool accept_symbol(const char* s) {
+    if (peek().kind == Token::Kind::kSymbol && peek().text == s) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool accept_word(const char* w) {
+    if (peek().kind == Token::Kind::kIdent && peek().text == w) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  [[noreturn]] void fail(const Token& at, std::string reason) { throw Failure{at.offset, std::move(reason)}; }
+
+  std::shared_ptr<Node> make(Node::Kind kind, Type type) {
+    if (++nodes_ > kMaxNodes) fail(peek(), "rule is too large (more than " + std::to_string(kMaxNodes) + " nodes)");
+    auto n = std::make_shared<Node>();
+    n->kind = kind;
+    n->type = type;
+    return n;
+  }
+  NodePtr binary(Op op, Type type, NodePtr l, NodePtr r) {
+    auto n = make(Node::Kind::kBinary, type);
+    n->op = op;
+    n->left = std::move(l);
+    n->right = std::move(r);
+    return n;
+  }
+  void expect_type(const NodePtr& n, Type type, const Token& at, const char* what) {
+    if (n->type != type) fail(at, std::string(what));
+  }
+
+  NodePtr parse_or() {
+    auto left = parse_and();
+    while (true) {
+      const Token at = peek();
+      if (!accept_word("or")) return left;
+      auto right = parse_and();
+      expect_type(left, Type::kBool, at, "'or' needs true/false on both sides");
+      expect_type(right, Type::kBool, at, "'or' needs true/false on both sides");
+      left = binary(Op::kOr, Type::kBool, left, right);
+    }
+  }
+  NodePtr parse_and() {
+    auto left = parse_not();
+    while (true) {
+      const Token at = peek();
+      if (!accept_word("and")) return left;
+      auto right = parse_not();
+      expect_type(left, Type::kBool, at, "'and' needs true/false on both sides");
+      expect_type(right, Type::kBool, at, "'and' needs true/false on both sides");
+      left = binary(Op::kAnd, Type::kBool, left, right);
+    }
+  }
+  NodePtr parse_not() {
+    const Token at = peek();
+    if (accept_word("not")) {
+      auto operand = parse_not();
+      expect_type(operand, Type::kBool, at, "'not' needs true/false");
+      auto n = make(Node::Kind::kUnary, Type::kBool);
+      n->op = Op::kNot;
+      n->left = operand;
+      return n;
+    }
+    return parse_comparison();
+  }
+  NodePtr parse_comparison() {
+    auto left = parse_sum();
+    const Token at = peek();
+    static const std::pair<const char*, Op> kOps[] = {{"==", Op::kEq}, {"!=", Op::kNe}, {"<=", Op::kLe},
+                                                      {">=", Op::kGe}, {"<", Op::kLt},  {">", Op::kGt}};
+    for (const auto& [symbol, op] : kOps) {
+      if (accept_symbol(symbol)) {
+        auto right = parse_sum();
+        if (left->type != right->type) fail(at, "cannot compare " + type_name(left->type) + " with " + type_name(right->type));
+        if (left->type == Type::kBool && op != Op::kEq && op != Op::kNe) fail(at, "true/false values only compare with == and !=");
+        return binary(op, Type::kBool, left, right);
+      }
+    }
+    if (accept_word("in")) {
+      auto set = make(Node::Kind::kSet, Type::kString);
+      const Token list_at = peek();
+      if (accept_symbol("[")) {
+        if (!accept_symbol("]")) {
+          do {
+            Token item = next();
+            if (item.kind != Token::Kind::kString) fail(item, "list items are quoted strings");
+            set->set.insert(item.text);
+          } while (accept_symbol(","));
+          if (!accept_symbol("]")) fail(peek(), "expected ']'");
+        }
+      } else if (accept_word("list")) {
+        if (!accept_symbol("(")) fail(peek(), "expected '(' after list");
+        Token name = next();
+        if (name.kind != Token::Kind::kString) fail(name, "list(...) takes the list's name as a quoted string");
+        auto it = schema_.lists.find(name.text);
+        if (it == schema_.lists.end()) fail(name, "no list named '" + name.text + "'");
+        set->set = it->second;
+        set->name = name.text;
+        if (!accept_symbol(")")) fail(peek(), "expected ')'");
+      } else {
+        fail(list_at, "'in' takes [ 'a', 'b' ] or list('name')");
+      }
+      if (left->type != Type::kString) fail(at, "'in' tests a text value");
+      return binary(Op::kIn, Type::kBool, left, set);
+    }
+    return left;
+  }
+  NodePtr parse_sum() {
+    auto left = parse_product();
+    while (true) {
+      const Token at = peek();
+      Op op;
+      if (accept_symbol("+")) op = Op::kAdd;
+      else if (accept_symbol("-")) op = Op::kSub;
+      else return left;
+      auto right = parse_product();
+      if (left->type != Type::kNumber || right->type != Type::kNumber) fail(at, "arithmetic needs numbers");
+      left = binary(op, Type::kNumber, left, right);
+    }
+  }
+  NodePtr parse_product() {
+    auto left = parse_unary();
+    while (true) {
+      const Token at = peek();
+      Op op;
+      if (accept_symbol("*")) op = Op::kMul;
+      else if (accept_symbol("/")) op = Op::kDiv;
+      else return left;
+      auto right = parse_unary();
+      if (left->type != Type::kNumber || right->type != Type::kNumber) fail(at, "arithmetic needs numbers");
+      left = binary(op, Type::kNumber, left, right);
+    }
+  }
+  NodePtr parse_unary() {
+    const Token at = peek();
+    if (accept_symbol("-")) {
+      auto operand = parse_unary();
+      if (operand->type != Type::kNumber) fail(at, "'-' needs a number");
+      auto n = make(Node::Kind::kUnary, Type::kNumber);
+      n->op = Op::kNeg;
+      n->left = operand;
+      return n;
+    }
+    return parse_primary();
+  }
+  NodePtr parse_primary() {
+    Token t = next();
+    switch (t.kind) {
+      case Token::Kind::kNumber: {
+        auto n = make(Node::Kind::kLiteral, Type::kNumber);
+        n->literal = t.number;
+        return n;
+      }
+      case Token::Kind::kString: {
+        auto n = make(Node::Kind::kLiteral, Type::kString);
+        n->literal = t.text;
+        return n;
+      }
+      case Token::Kind::kIdent: {
+        if (t.text == "true" || t.text == "false") {
+          auto n = make(Node::Kind::kLiteral, Type::kBool);
+          n->literal = t.text == "true";
+          return n;
+        }
+        if (accept_symbol("(")) {
+          auto fn = schema_.functions.find(t.text);
+          if (fn == schema_.functions.end()) fail(t, "unknown function '" + t.text + "'");
+          auto n = make(Node::Kind::kFeature, Type::kNumber);
+          n->name = t.text;
+          if (!accept_symbol(")")) {
+            do {
+              Token arg = next();
+              if (arg.kind != Token::Kind::kString) fail(arg, "feature arguments are quoted strings");
+              n->args.push_back(arg.text);
+            } while (accept_symbol(","));
+            if (!accept_symbol(")")) fail(peek(), "expected ')'");
+          }
+          if (n->args.size() != fn->second) {
+            fail(t, t.text + " takes " + std::to_string(fn->second) + " arguments, got " + std::to_string(n->args.size()));
+          }
+          return n;
+        }
+        auto field = schema_.fields.find(t.text);
+        if (field == schema_.fields.end()) fail(t, "unknown field '" + t.text + "'");
+        auto n = make(Node::Kind::kField, field->second);
+        n->name = t.text;
+        return n;
+      }
+      case Token::Kind::kSymbol:
+        if (t.text == "(") {
+          auto inner = parse_or();
+          if (!accept_symbol(")")) fail(peek(), "expected ')'");
+          return inner;
+        }
+        fail(t, "unexpected '" + t.text + "'");
+      case Token::Kind::kEnd:
+        fail(t, "the rule ends too early");
+    }
+    fail(t, "unexpected input");
+  }
+
+  static std::string type_name(Type t) {
+    return t == Type::kBool ? "true/false" : t == Type::kNumber ? "a number" : "text";
+  }
+
+  std::vector<Token> tokens_;
+  const Schema& schema_;
+  size_t pos_ = 0;
+  size_t nodes_ = 0;
+};
+
+struct EvalError {
+  std::string reason;
+};
+
+Value eval(const Node& n, const Context& c) {
+  switch (n.kind) {
+    case Node::Kind::kLiteral: return n.literal;
+    case Node::Kind::kField: {
+      Value v = c.field(n.name);
+      if (std::holds_alternative<std::monostate>(v)) throw EvalError{"missing value " + n.name};
+      return v;
+    }
+    case Node::Kind::kFeature: {
+      auto v = c.feature(n.name, n.args);
+      if (!v) throw EvalError{"feature " + n.name + " unavailable"};
+      return *v;
+    }
+    case Node::Kind::kSet: return std::monostate{};
+    case Node::Kind::kUnary: {
+      Value v = eval(*n.left, c);
+      if (n.op == Op::kNot) return !std::get<bool>(v);
+      return -std::get<double>(v);
+    }
+    case Node::Kind::kBinary: break;
+  }
+  // Short-circuit logic first.
+  if (n.op == Op::kAnd) return std::get<bool>(eval(*n.left, c)) && std::get<bool>(eval(*n.right, c));
+  if (n.op == Op::kOr) return std::get<bool>(eval(*n.left, c)) || std::get<bool>(eval(*n.right, c));
+  if (n.op == Op::kIn) return n.right->set.contains(std::get<std::string>(eval(*n.left, c)));
+  Value l = eval(*n.left, c), r = eval(*n.right, c);
+  switch (n.op) {
+    case Op::kEq: return l == r;
+    case Op::kNe: return l != r;
+    case Op::kLt: return l < r;
+    case Op::kLe: return l <= r;
+    case Op::kGt: return l > r;
+    case Op::kGe: return l >= r;
+    case Op::kAdd: return std::get<double>(l) + std::get<double>(r);
+    case Op::kSub: return std::get<double>(l) - std::get<double>(r);
+    case Op::kMul: return std::get<double>(l) * std::get<double>(r);
+    case Op::kDiv: {
+      double d = std::get<double>(r);
+      if (d == 0) throw EvalError{"division by zero"};
+      return std::get<double>(l) / d;
+    }
+    default: break;
+  }
+  throw EvalError{"unsupported operation"};
+}
+
+}  // namespace
+
+std::variant<CompiledRule, CompileError> compile_rule(const std::string& source, const Schema& schema) {
+  auto position = [&](size_t offset) {
+    CompileError e;
+    for (size_t i = 0; i < offset && i < source.size(); ++i) {
+      if (source[i] == '\n') {
+        ++e.line;
+        e.column = 1;
+      } else {
+        ++e.column;
+      }
+    }
+    return e;
+  };
+  if (source.size() > kMaxSourceBytes) {
+    auto e = position(0);
+    e.reason = "rule is longer than " + std::to_string(kMaxSourceBytes) + " bytes";
+    return e;
+  }
+  try {
+    Parser parser(Lexer(source).tokens(), schema);
+    auto root = parser.parse();
+    if (root->type != Type::kBool) {
+      auto e = position(0);
+      e.reason = "a rule's condition must be true/false";
+      return e;
+    }
+    CompiledRule rule;
+    rule.root_ = std::move(root);
+    rule.node_count_ = parser.nodes();
+    return rule;
+  } catch (const Failure& failure) {
+    auto e = position(failure.offset);
+    e.reason = failure.reason;
+    return e;
+  }
+}
+
+EvalResult CompiledRule::evaluate(const Context& context) const {
+  EvalResult result;
+  try {
+    result.fired = std::get<bool>(eval(*root_, context));
+  } catch (const EvalError& error) {
+    result.error = error.reason;
+  } catch (const std::bad_variant_access&) {
+    result.error = "a value had an unexpected type";
+  }
+  return result;
+}
+
+}  // namespace hafnium::services::monitoring::rules

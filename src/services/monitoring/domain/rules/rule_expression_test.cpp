@@ -1,0 +1,98 @@
+#include "services/monitoring/domain/rules/rule_expression.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace hafnium::services::monitoring::rules {
+namespace {
+
+Schema schema() {
+  Schema s;
+  s.fields = {{"tx.amount", Type::kNumber}, {"tx.type", Type::kString}, {"tx.channel", Type::kString},
+              {"debtor.country", Type::kString}, {"tx.round", Type::kBool}};
+  s.functions = {{"sum", 2}, {"count", 2}, {"avg_daily_count", 1}};
+  s.lists = {{"high_risk_countries", {"IR", "KP", "MM"}}};
+  return s;
+}
+
+Context context(double amount, std::string type, std::string country, double sum24h, double count1h, double avg) {
+  Context c;
+  c.field = [=](const std::string& f) -> Value {
+    if (f == "tx.amount") return amount;
+    if (f == "tx.type") return type;
+    if (f == "debtor.country") return country;
+    if (f == "tx.round") return std::fmod(amount, 1000.0) == 0;
+    return std::monostate{};
+  };
+  c.feature = [=](const std::string& fn, const std::vector<std::string>& args) -> std::optional<double> {
+    if (fn == "sum" && args == std::vector<std::string>{"out", "24h"}) return sum24h;
+    if (fn == "count") return count1h;
+    if (fn == "avg_daily_count") return avg;
+    return std::nullopt;
+  };
+  return c;
+}
+
+CompiledRule compile(const std::string& source) {
+  auto result = compile_rule(source, schema());
+  if (auto* error = std::get_if<CompileError>(&result)) {
+    ADD_FAILURE() << error->line << ":" << error->column << " " << error->reason;
+    return {};
+  }
+  return std::get<CompiledRule>(result);
+}
+
+CompileError error_of(const std::string& source) {
+  auto result = compile_rule(source, schema());
+  EXPECT_TRUE(std::holds_alternative<CompileError>(result)) << source;
+  return std::holds_alternative<CompileError>(result) ? std::get<CompileError>(result) : CompileError{};
+}
+
+TEST(RuleLanguage, EvaluatesConditionsOverFieldsFeaturesAndLists) {
+  auto structuring = compile(
+      "tx.type in ['cash_deposit', 'cash_withdrawal'] and tx.amount >= 9_000 and tx.amount < 10_000\n"
+      "  and sum('out', '24h') + tx.amount >= 10000");
+  EXPECT_TRUE(structuring.evaluate(context(9500, "cash_deposit", "DE", 2000, 1, 1)).fired);
+  EXPECT_FALSE(structuring.evaluate(context(9500, "wire", "DE", 2000, 1, 1)).fired);
+  EXPECT_FALSE(structuring.evaluate(context(9500, "cash_deposit", "DE", 100, 1, 1)).fired);
+
+  auto risky = compile("debtor.country in list('high_risk_countries') or not (count('in', '1h') <= 3 * avg_daily_count('90d'))");
+  EXPECT_TRUE(risky.evaluate(context(10, "wire", "IR", 0, 0, 1)).fired);
+  EXPECT_TRUE(risky.evaluate(context(10, "wire", "DE", 0, 7, 2)).fired);
+  EXPECT_FALSE(risky.evaluate(context(10, "wire", "DE", 0, 5, 2)).fired);
+
+  EXPECT_TRUE(compile("tx.round == true and -tx.amount < 0").evaluate(context(5000, "wire", "DE", 0, 0, 0)).fired);
+}
+
+TEST(RuleLanguage, RuntimeProblemsDoNotFireAndSayWhy) {
+  auto ratio = compile("count('in', '1h') / avg_daily_count('90d') > 3");
+  auto zero = ratio.evaluate(context(1, "wire", "DE", 0, 5, 0));
+  EXPECT_FALSE(zero.fired);
+  EXPECT_EQ(zero.error, "division by zero");
+  auto missing = compile("tx.channel == 'atm'").evaluate(context(1, "wire", "DE", 0, 0, 0));
+  EXPECT_FALSE(missing.fired);
+  EXPECT_EQ(missing.error, "missing value tx.channel");
+}
+
+TEST(RuleLanguage, CompileErrorsCarryLineColumnAndReason) {
+  auto e = error_of("tx.amount > 10000 and\n  tx.colour == 'red'");
+  EXPECT_EQ(e.line, 2u);
+  EXPECT_EQ(e.column, 3u);
+  EXPECT_EQ(e.reason, "unknown field 'tx.colour'");
+  EXPECT_EQ(error_of("tx.amount > 'big'").reason, "cannot compare a number with text");
+  EXPECT_EQ(error_of("tx.amount + 1").reason, "a rule's condition must be true/false");
+  EXPECT_EQ(error_of("tx.amount > ").reason, "the rule ends too early");
+  EXPECT_EQ(error_of("sum('out') > 1").reason, "sum takes 2 arguments, got 1");
+  EXPECT_EQ(error_of("debtor.country in list('sanctioned')").reason, "no list named 'sanctioned'");
+  EXPECT_EQ(error_of("tx.type == 'wire").reason, "unterminated string");
+  EXPECT_EQ(error_of("tx.amount > 1 ; drop").reason, "unexpected character ';'");
+  EXPECT_EQ(error_of("tx.amount > 1.2.3").reason, "malformed number");
+  EXPECT_EQ(error_of("tx.amount > 1 and 5").reason, "'and' needs true/false on both sides");
+  std::string huge = "tx.amount > 0";
+  for (int i = 0; i < 400; ++i) huge += " and tx.amount > 0";
+  EXPECT_NE(error_of(huge).reason.find("too"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hafnium::services::monitoring::rules
