@@ -245,3 +245,48 @@ INSTANTIATE_TEST_SUITE_P(Backends, Features, ::testing::Values("sqlite", "postgr
 
 }  // namespace
 }  // namespace hafnium::testing
+
+namespace hafnium::testing {
+namespace {
+
+TEST(RulesApi, CreateCompileVersionAndConcurrencyControl) {
+  InProcessServer::Options options;
+  options.targets = {"facade", "monitoring"};
+  InProcessServer server(std::move(options));
+  auto auth = std::make_pair(std::string("Authorization"), "Bearer " + server.admin_key());
+  auto json = std::make_pair(std::string("Content-Type"), std::string("application/json"));
+  std::string rule = R"({"name":"Structuring","severity":"high","score":70,
+    "condition":"tx.type in ['cash_deposit'] and tx.amount >= 9000 and sum('out', '24h') >= 10000",
+    "explanation":"Cash just under the reporting threshold"})";
+  auto created = server.client().request("POST", "/api/v1/rules", {auth, json}, rule);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.header("etag"), "\"1\"");
+  std::string id(boost::json::parse(created.body).at("id").as_string());
+
+  auto bad = server.client().request("POST", "/api/v1/rules", {auth, json},
+                                     R"({"name":"x","severity":"low","score":1,"condition":"tx.amount >= 1 and\nsum('out', '2h') > 0"})");
+  ASSERT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("line 2, column 1: sum argument 2 must be one of"), std::string::npos) << bad.body;
+  auto bad_list = server.client().request("POST", "/api/v1/rules", {auth, json},
+                                          R"json({"name":"x","severity":"urgent","score":101,"condition":"debtor.country in list('nope')"})json");
+  ASSERT_EQ(bad_list.status, 400);
+  for (const char* field : {"\"severity\"", "\"score\"", "\"condition\""}) EXPECT_NE(bad_list.body.find(field), std::string::npos);
+
+  std::string disabled = R"({"name":"Structuring","severity":"high","score":70,"enabled":false,
+    "condition":"tx.type in ['cash_deposit'] and tx.amount >= 9000"})";
+  EXPECT_EQ(server.client().request("PUT", "/api/v1/rules/" + id, {auth, json}, disabled).status, 428);
+  EXPECT_EQ(server.client().request("PUT", "/api/v1/rules/" + id, {auth, json, {"If-Match", "\"9\""}}, disabled).status, 412);
+  auto updated = server.client().request("PUT", "/api/v1/rules/" + id, {auth, json, {"If-Match", "\"1\""}}, disabled);
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(boost::json::parse(updated.body).at("enabled").as_bool(), false);
+  auto versions = boost::json::parse(server.client().get("/api/v1/rules/" + id + "/versions", server.admin_key()).body);
+  ASSERT_EQ(versions.at("items").as_array().size(), 2u);
+  EXPECT_EQ(versions.at("items").at(0).at("version").as_int64(), 1);
+  EXPECT_TRUE(std::string(versions.at("items").at(1).at("author").as_string()).starts_with("api-key:"));
+  auto listed = boost::json::parse(server.client().get("/api/v1/rules", server.admin_key()).body);
+  EXPECT_EQ(listed.at("items").as_array().size(), 1u);
+  EXPECT_EQ(server.client().get("/api/v1/rules/01890a5d-ac96-774b-bcce-b302099a8057", server.admin_key()).status, 404);
+}
+
+}  // namespace
+}  // namespace hafnium::testing

@@ -3,6 +3,8 @@
 #include "platform/runtime/runtime.h"
 #include "services/monitoring/api.h"
 #include "services/monitoring/features.h"
+#include "services/monitoring/rules_api.h"
+#include "services/monitoring/rules_store.h"
 #include "services/monitoring/store.h"
 
 namespace hafnium::services::monitoring {
@@ -16,6 +18,7 @@ constexpr int64_t kLatenessMicros = 3600LL * 1'000'000;
 std::vector<store::Migration> MonitoringModule::domain_migrations() const {
   auto all = MonitoringStore::migrations();
   for (auto& m : FeatureStore::migrations()) all.push_back(std::move(m));
+  for (auto& m : RulesStore::migrations()) all.push_back(std::move(m));
   return all;
 }
 
@@ -25,6 +28,7 @@ void MonitoringModule::ensure_features(runtime::Runtime& runtime) {
 
 void MonitoringModule::register_routes(http::Router& router, runtime::Runtime& runtime) {
   register_transaction_routes(router, runtime, std::make_shared<Ingestion>(runtime.db_ptr()));
+  register_rule_routes(router, runtime);
 }
 
 void MonitoringModule::register_consumers(events::EventBus& bus, runtime::Runtime& runtime) {

@@ -307,6 +307,15 @@ class Parser {
           if (n->args.size() != fn->second) {
             fail(t, t.text + " takes " + std::to_string(fn->second) + " arguments, got " + std::to_string(n->args.size()));
           }
+          if (auto allowed = schema_.function_arguments.find(t.text); allowed != schema_.function_arguments.end()) {
+            for (size_t i = 0; i < n->args.size() && i < allowed->second.size(); ++i) {
+              if (!allowed->second[i].contains(n->args[i])) {
+                std::string options;
+                for (const auto& o : allowed->second[i]) options += (options.empty() ? "'" : ", '") + o + "'";
+                fail(t, t.text + " argument " + std::to_string(i + 1) + " must be one of " + options);
+              }
+            }
+          }
           return n;
         }
         auto field = schema_.fields.find(t.text);

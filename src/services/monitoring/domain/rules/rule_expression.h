@@ -25,6 +25,8 @@ struct Schema {
   std::map<std::string, Type> fields;
   // function name -> argument count (all string literals), result is a number
   std::map<std::string, size_t> functions;
+  // Optional: the values each argument of a function may take.
+  std::map<std::string, std::vector<std::set<std::string>>> function_arguments;
   std::map<std::string, std::set<std::string>> lists;  // named lists: high_risk_countries, ...
 };
 

@@ -1,0 +1,139 @@
+#include "services/monitoring/rules_store.h"
+
+#include "platform/store/row.h"
+#include "platform/util/time.h"
+
+namespace hafnium::services::monitoring {
+
+const rules::Schema& rule_schema() {
+  static const rules::Schema schema = [] {
+    rules::Schema s;
+    using rules::Type;
+    s.fields = {{"tx.amount", Type::kNumber},        {"tx.currency", Type::kString},
+                {"tx.type", Type::kString},          {"tx.channel", Type::kString},
+                {"debtor.account", Type::kString},   {"creditor.account", Type::kString},
+                {"debtor.country", Type::kString},   {"creditor.country", Type::kString}};
+    std::set<std::string> directions = {"in", "out"};
+    std::set<std::string> windows = {"1h", "24h", "7d", "30d", "90d"};
+    for (const char* fn : {"count", "sum", "avg", "min", "max", "stddev", "distinct"}) {
+      s.functions[fn] = 2;
+      s.function_arguments[fn] = {directions, windows};
+    }
+    // FATF, "High-Risk Jurisdictions subject to a Call for Action"
+    // (DPRK, Iran, Myanmar), as published in February 2025.
+    s.lists["high_risk_countries"] = {"KP", "IR", "MM"};
+    return s;
+  }();
+  return schema;
+}
+
+std::vector<store::Migration> RulesStore::migrations() {
+  std::vector<std::string> ddl = {
+      "CREATE TABLE monitoring_rules (tenant_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,"
+      " condition TEXT NOT NULL, severity TEXT NOT NULL, score BIGINT NOT NULL, explanation TEXT NOT NULL,"
+      " enabled INTEGER NOT NULL, version BIGINT NOT NULL, author TEXT NOT NULL, created_at BIGINT NOT NULL,"
+      " updated_at BIGINT NOT NULL, PRIMARY KEY (tenant_id, id))",
+      "CREATE TABLE monitoring_rule_versions (tenant_id TEXT NOT NULL, rule_id TEXT NOT NULL, version BIGINT NOT NULL,"
+      " name TEXT NOT NULL, condition TEXT NOT NULL, severity TEXT NOT NULL, score BIGINT NOT NULL,"
+      " explanation TEXT NOT NULL, enabled INTEGER NOT NULL, author TEXT NOT NULL, created_at BIGINT NOT NULL,"
+      " PRIMARY KEY (tenant_id, rule_id, version))"};
+  return {{4, "rules and their versions", ddl, ddl}};
+}
+
+namespace {
+void insert_version(soci::session& sql, const std::string& tenant_id, const RuleRecord& r) {
+  long long version = r.version, score = r.score, at = r.updated_at;
+  int enabled = r.enabled ? 1 : 0;
+  sql << "INSERT INTO monitoring_rule_versions (tenant_id, rule_id, version, name, condition, severity, score,"
+         " explanation, enabled, author, created_at) VALUES (:t, :id, :v, :n, :c, :s, :sc, :e, :en, :a, :at)",
+      soci::use(tenant_id), soci::use(r.id), soci::use(version), soci::use(r.name), soci::use(r.condition),
+      soci::use(r.severity), soci::use(score), soci::use(r.explanation), soci::use(enabled), soci::use(r.author),
+      soci::use(at);
+}
+
+RuleRecord from_row(const soci::row& row) {
+  RuleRecord r;
+  r.id = store::get_string(row, 0);
+  r.name = store::get_string(row, 1);
+  r.condition = store::get_string(row, 2);
+  r.severity = store::get_string(row, 3);
+  r.score = store::get_int64(row, 4);
+  r.explanation = store::get_string(row, 5);
+  r.enabled = store::get_int64(row, 6) != 0;
+  r.version = store::get_int64(row, 7);
+  r.author = store::get_string(row, 8);
+  r.created_at = store::get_int64(row, 9);
+  r.updated_at = store::get_int64(row, 10);
+  return r;
+}
+constexpr const char* kColumns =
+    "SELECT id, name, condition, severity, score, explanation, enabled, version, author, created_at, updated_at"
+    " FROM monitoring_rules";
+}  // namespace
+
+void RulesStore::insert(soci::session& sql, const std::string& tenant_id, const RuleRecord& r) {
+  long long version = r.version, score = r.score, created = r.created_at, updated = r.updated_at;
+  int enabled = r.enabled ? 1 : 0;
+  sql << "INSERT INTO monitoring_rules (tenant_id, id, name, condition, severity, score, explanation, enabled,"
+         " version, author, created_at, updated_at) VALUES (:t, :id, :n, :c, :s, :sc, :e, :en, :v, :a, :ca, :ua)",
+      soci::use(tenant_id), soci::use(r.id), soci::use(r.name), soci::use(r.condition), soci::use(r.severity),
+      soci::use(score), soci::use(r.explanation), soci::use(enabled), soci::use(version), soci::use(r.author),
+      soci::use(created), soci::use(updated);
+  insert_version(sql, tenant_id, r);
+}
+
+void RulesStore::update(soci::session& sql, const std::string& tenant_id, const RuleRecord& r) {
+  long long version = r.version, score = r.score, updated = r.updated_at;
+  int enabled = r.enabled ? 1 : 0;
+  sql << "UPDATE monitoring_rules SET name = :n, condition = :c, severity = :s, score = :sc, explanation = :e,"
+         " enabled = :en, version = :v, author = :a, updated_at = :ua WHERE tenant_id = :t AND id = :id",
+      soci::use(r.name), soci::use(r.condition), soci::use(r.severity), soci::use(score), soci::use(r.explanation),
+      soci::use(enabled), soci::use(version), soci::use(r.author), soci::use(updated), soci::use(tenant_id),
+      soci::use(r.id);
+  insert_version(sql, tenant_id, r);
+}
+
+std::optional<RuleRecord> RulesStore::find(soci::session& sql, const std::string& tenant_id, const std::string& id) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << std::string(kColumns) + " WHERE tenant_id = :t AND id = :id", soci::use(tenant_id), soci::use(id));
+  for (const auto& row : rows) return from_row(row);
+  return std::nullopt;
+}
+
+std::vector<RuleRecord> RulesStore::list(soci::session& sql, const std::string& tenant_id, const std::string& after,
+                                         size_t limit) {
+  std::vector<RuleRecord> out;
+  long long n = static_cast<long long>(limit);
+  soci::rowset<soci::row> rows =
+      (sql.prepare << std::string(kColumns) + " WHERE tenant_id = :t AND id > :after ORDER BY id LIMIT :n",
+       soci::use(tenant_id), soci::use(after), soci::use(n));
+  for (const auto& row : rows) out.push_back(from_row(row));
+  return out;
+}
+
+std::vector<RuleRecord> RulesStore::versions(soci::session& sql, const std::string& tenant_id, const std::string& id) {
+  std::vector<RuleRecord> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT rule_id, name, condition, severity, score, explanation, enabled, version, author,"
+                      " created_at, created_at FROM monitoring_rule_versions WHERE tenant_id = :t AND rule_id = :id"
+                      " ORDER BY version",
+       soci::use(tenant_id), soci::use(id));
+  for (const auto& row : rows) out.push_back(from_row(row));
+  return out;
+}
+
+boost::json::object rule_to_json(const RuleRecord& r) {
+  return {{"id", r.id},
+          {"name", r.name},
+          {"condition", r.condition},
+          {"severity", r.severity},
+          {"score", r.score},
+          {"explanation", r.explanation},
+          {"enabled", r.enabled},
+          {"version", r.version},
+          {"author", r.author},
+          {"created_at", util::format_rfc3339(r.created_at)},
+          {"updated_at", util::format_rfc3339(r.updated_at)}};
+}
+
+}  // namespace hafnium::services::monitoring

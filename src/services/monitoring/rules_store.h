@@ -1,0 +1,41 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <optional>
+#include <soci/soci.h>
+#include <string>
+#include <vector>
+
+#include "platform/store/migrations.h"
+#include "services/monitoring/domain/rules/rule_expression.h"
+
+namespace hafnium::services::monitoring {
+
+struct RuleRecord {
+  std::string id, name, condition, severity, explanation, author;
+  int64_t score = 0;
+  bool enabled = true;
+  int64_t version = 1;
+  int64_t created_at = 0, updated_at = 0;
+};
+
+// The schema rules compile against: transaction fields, window features of
+// the account as debtor ('out') or creditor ('in'), and named lists.
+const rules::Schema& rule_schema();
+
+// Rules per tenant, versioned: every change writes a new version row with
+// its author and time; the rule row holds the current version.
+class RulesStore {
+ public:
+  static std::vector<store::Migration> migrations();
+  static void insert(soci::session& sql, const std::string& tenant_id, const RuleRecord& rule);
+  static void update(soci::session& sql, const std::string& tenant_id, const RuleRecord& rule);
+  static std::optional<RuleRecord> find(soci::session& sql, const std::string& tenant_id, const std::string& id);
+  static std::vector<RuleRecord> list(soci::session& sql, const std::string& tenant_id, const std::string& after,
+                                      size_t limit);
+  static std::vector<RuleRecord> versions(soci::session& sql, const std::string& tenant_id, const std::string& id);
+};
+
+boost::json::object rule_to_json(const RuleRecord& rule);
+
+}  // namespace hafnium::services::monitoring
