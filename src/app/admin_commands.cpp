@@ -22,11 +22,6 @@ namespace hafnium::app {
 
 namespace {
 
-std::shared_ptr<store::Database> open_store(const CommonOptions& options,
-                                            std::vector<store::AppliedMigration>* applied = nullptr) {
-  return open_migrated_store(options, applied);
-}
-
 std::string cli_actor() {
   const char* user = std::getenv("USER");
   return std::string("cli:") + (user && *user ? user : std::to_string(getuid()));
@@ -51,7 +46,7 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
   add_common_options(*command, *options);
   command->callback([options, &exit_code] {
     std::vector<store::AppliedMigration> applied;
-    auto db = open_store(*options, &applied);
+    auto db = open_migrated_store(*options, &applied);
     if (applied.empty()) {
       std::cout << "migrate: schema is up to date (" << db->url().redacted << ")\n";
     }
@@ -80,7 +75,7 @@ void add_keys_commands(CLI::App& app, int& exit_code) {
       ->required();
   create->add_option("--name", create_options->name, "A label for the key");
   create->callback([options, create_options, &exit_code] {
-    auto db = open_store(*options);
+    auto db = open_migrated_store(*options);
     auto policy = policy::BuiltinPolicy::from_default();
     for (const auto& role : create_options->roles) {
       if (!policy->has_role(role)) throw std::invalid_argument("unknown role '" + role + "'");
@@ -103,7 +98,7 @@ void add_keys_commands(CLI::App& app, int& exit_code) {
   add_common_options(*list, *options);
   list->add_option("--tenant", *list_tenant, "Only this tenant (name or id)");
   list->callback([options, list_tenant, &exit_code] {
-    auto db = open_store(*options);
+    auto db = open_migrated_store(*options);
     std::string tenant_id = list_tenant->empty() ? "" : find_tenant(*db, *list_tenant).id;
     auto keys = auth::ApiKeyStore(*db).list(tenant_id);
     std::printf("%-36s  %-16s  %-24s  %-10s  %-12s  %-27s  %s\n", "ID", "TENANT", "NAME", "PREFIX",
@@ -122,7 +117,7 @@ void add_keys_commands(CLI::App& app, int& exit_code) {
   add_common_options(*revoke, *options);
   revoke->add_option("ID", *revoke_id, "API key id")->required();
   revoke->callback([options, revoke_id, &exit_code] {
-    auto db = open_store(*options);
+    auto db = open_migrated_store(*options);
     bool revoked = db->write([&](soci::session& sql) {
       std::string tenant_id;
       soci::indicator ind;
@@ -154,7 +149,7 @@ void add_tenants_commands(CLI::App& app, int& exit_code) {
   add_common_options(*create, *options);
   create->add_option("NAME", *name, "Tenant name: a-z, 0-9 and '-', starting with a letter")->required();
   create->callback([options, name, &exit_code] {
-    auto db = open_store(*options);
+    auto db = open_migrated_store(*options);
     auto tenant = auth::TenantStore(*db).create(*name);
     audit::AuditLog::append(*db, {tenant.id, cli_actor(), "tenants.create", "tenant/" + tenant.id,
                                   "success", "", ""});
@@ -164,7 +159,7 @@ void add_tenants_commands(CLI::App& app, int& exit_code) {
   auto* list = tenants->add_subcommand("list", "List tenants");
   add_common_options(*list, *options);
   list->callback([options, &exit_code] {
-    auto db = open_store(*options);
+    auto db = open_migrated_store(*options);
     std::printf("%-36s  %-24s  %s\n", "ID", "NAME", "CREATED");
     for (const auto& t : auth::TenantStore(*db).list()) {
       std::printf("%-36s  %-24s  %s\n", t.id.c_str(), t.name.c_str(),
@@ -198,7 +193,7 @@ void add_audit_commands(CLI::App& app, int& exit_code) {
   add_common_options(*verify, *options);
   verify->add_option("--tenant", *tenant, "Only this tenant (name or id)");
   verify->callback([options, tenant, &exit_code] {
-    auto db = open_store(*options);
+    auto db = open_migrated_store(*options);
     std::string tenant_id = tenant->empty() ? "" : find_tenant(*db, *tenant).id;
     auto result = audit::AuditLog::verify(*db, tenant_id);
     if (result.ok) {
@@ -220,7 +215,7 @@ void add_events_commands(CLI::App& app, int& exit_code) {
   auto* list = events_cmd->add_subcommand("dlq", "List dead-lettered messages");
   add_common_options(*list, *options);
   list->callback([options, &exit_code] {
-    auto db = open_store(*options);
+    auto db = open_migrated_store(*options);
     std::printf("%-36s  %-24s  %-20s  %-8s  %s\n", "ID", "TOPIC", "GROUP", "ATTEMPTS", "ERROR");
     for (const auto& d : events::DeadLetterStore(db).list(false)) {
       std::printf("%-36s  %-24s  %-20s  %-8d  %s\n", d.id.c_str(), (d.topic + ".dlq").c_str(),
@@ -237,7 +232,7 @@ void add_events_commands(CLI::App& app, int& exit_code) {
   replay->add_option("--group", filter->group, "Only messages this consumer group failed");
   replay->add_option("--id", filter->id, "Only this dead letter");
   replay->callback([options, filter, &exit_code] {
-    auto db = open_store(*options);
+    auto db = open_migrated_store(*options);
     size_t count = events::DeadLetterStore(db).replay(*filter);
     std::cout << "replayed " << count << " dead-lettered message" << (count == 1 ? "" : "s") << "\n";
     exit_code = 0;

@@ -2,45 +2,18 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <mutex>
-#include <thread>
 
-#include "platform/http/server.h"
+#include "support/recording_server.h"
 #include "support/runtime_fixture.h"
 
 namespace hafnium::testing {
 namespace {
 
-using namespace std::chrono_literals;
-
-// A stand-in collector: records every POSTed body.
-class Collector : public http::Dispatcher {
- public:
-  boost::asio::awaitable<http::Response> dispatch(http::Request& request) override {
-    std::lock_guard lock(mutex);
-    bodies.push_back(request.body);
-    paths.push_back(request.path);
-    co_return http::Response::json(200, boost::json::object{});
-  }
-  http::Response transport_error(const http::ApiError& error, const http::Request&) override {
-    return http::render_problem(error, "", "");
-  }
-  std::mutex mutex;
-  std::vector<std::string> bodies, paths;
-};
-
 TEST(OtlpExport, ServerSpansArePostedAsOtlpJson) {
-  Collector collector;
-  http::ServerOptions options;
-  options.port = 0;
-  options.io_threads = 1;
-  http::Server receiver(options, collector);
-  uint16_t port = receiver.start();
+  RecordingServer collector([](const http::Request&) { return http::Response::json(200, boost::json::object{}); });
 
   InProcessServer::Options server_options;
-  server_options.configure = [port](config::Config& c) {
-    c.otlp_endpoint = "http://127.0.0.1:" + std::to_string(port) + "/v1/traces";
-  };
+  server_options.configure = [&collector](config::Config& c) { c.otlp_endpoint = collector.url("/v1/traces"); };
   InProcessServer server(std::move(server_options));
   auto res = server.client().request("GET", "/api/v1/whoami",
                                      {{"Authorization", "Bearer " + server.admin_key()},
@@ -48,12 +21,12 @@ TEST(OtlpExport, ServerSpansArePostedAsOtlpJson) {
   ASSERT_EQ(res.status, 200);
   server.runtime().stop();  // flushes the exporter
 
-  std::lock_guard lock(collector.mutex);
-  ASSERT_FALSE(collector.bodies.empty());
-  EXPECT_EQ(collector.paths[0], "/v1/traces");
+  auto requests = collector.requests();
+  ASSERT_FALSE(requests.empty());
+  EXPECT_EQ(requests[0].path, "/v1/traces");
   bool found = false;
-  for (const auto& body : collector.bodies) {
-    auto doc = boost::json::parse(body);
+  for (const auto& request : requests) {
+    auto doc = boost::json::parse(request.body);
     const auto& resource = doc.at("resourceSpans").at(0);
     EXPECT_EQ(resource.at("resource").at("attributes").at(0).at("value").at("stringValue").as_string(), "hafnium");
     for (const auto& span : resource.at("scopeSpans").at(0).at("spans").as_array()) {
@@ -66,7 +39,6 @@ TEST(OtlpExport, ServerSpansArePostedAsOtlpJson) {
     }
   }
   EXPECT_TRUE(found);
-  receiver.drain_and_stop();
 }
 
 }  // namespace

@@ -8,10 +8,4 @@ void ClientRegistry::set_peer(const std::string& target, const std::string& base
   http_.erase(target);
 }
 
-std::string ClientRegistry::peer_url(const std::string& target) const {
-  std::lock_guard lock(mutex_);
-  auto it = peers_.find(target);
-  return it == peers_.end() ? std::string() : it->second;
-}
-
 }  // namespace hafnium::clients

@@ -20,7 +20,6 @@ namespace hafnium::clients {
 class ClientRegistry {
  public:
   void set_peer(const std::string& target, const std::string& base_url);
-  std::string peer_url(const std::string& target) const;
 
   template <class Interface>
   void provide_local(const std::string& target, std::shared_ptr<Interface> client) {
@@ -33,11 +32,6 @@ class ClientRegistry {
                       std::function<std::shared_ptr<Interface>(std::shared_ptr<HttpClient>)> make) {
     std::lock_guard lock(mutex_);
     remote_factories_[target] = std::any(std::move(make));
-  }
-
-  bool is_local(const std::string& target) const {
-    std::lock_guard lock(mutex_);
-    return local_.contains(target);
   }
 
   template <class Interface>

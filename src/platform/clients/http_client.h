@@ -53,7 +53,6 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   HttpResult send(const HttpCall& call, const CallContext& context);
-  const std::string& base_url() const { return base_url_; }
 
  private:
   void* acquire();

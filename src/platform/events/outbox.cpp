@@ -168,7 +168,7 @@ int64_t OutboxRelay::backlog() {
 RelayStats OutboxRelay::stats() const {
   RelayStats stats;
   stats.published = published_.load();
-  std::lock_guard lock(const_cast<std::mutex&>(mutex_));
+  std::lock_guard lock(mutex_);
   stats.in_flight = static_cast<int64_t>(in_flight_.size());
   return stats;
 }

@@ -62,7 +62,7 @@ class OutboxRelay {
   std::thread thread_;
   std::atomic<bool> running_{false};
   std::atomic<bool> stopping_{false};
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable cv_;
   bool woken_ = false;
   std::set<int64_t> in_flight_;

@@ -43,11 +43,6 @@ class WorkerPool {
         boost::asio::use_awaitable);
   }
 
-  template <class F>
-  void post(F f) {
-    boost::asio::post(pool_, std::move(f));
-  }
-
   void stop() {
     pool_.join();
   }

@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <boost/json/serialize.hpp>
 
 #include "platform/telemetry/access_log.h"
 #include "platform/util/time.h"
@@ -85,17 +84,6 @@ LogContextScope::~LogContextScope() {
 }
 
 void set_access_log_enabled(bool enabled) { AccessLog::set_enabled(enabled); }
-
-void write_access_log(const boost::json::object& record) {
-  if (!AccessLog::enabled()) return;
-  // The timestamp text changes once per microsecond at most; formatting it
-  // is the only per-line cost besides serialising the record.
-  std::string line = R"({"time":")" + util::format_rfc3339(util::now_micros()) +
-                     R"(","level":"info","logger":"access",)";
-  std::string fields = boost::json::serialize(record);
-  line.append(fields, 1, std::string::npos);  // drop the record's opening brace
-  AccessLog::append(line);
-}
 
 void flush_logs() {
   AccessLog::flush_all();

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <boost/json/object.hpp>
 #include <memory>
 #include <string>
 
@@ -30,9 +29,6 @@ class LogContextScope {
   std::string previous_tenant_;
 };
 
-// Access log lines (see access_log.h); `record` becomes the line's fields
-// after time, level and logger.
-void write_access_log(const boost::json::object& record);
 void set_access_log_enabled(bool enabled);
 void flush_logs();
 

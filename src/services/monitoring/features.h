@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -46,7 +47,7 @@ class FeatureStore {
   std::optional<std::vector<WindowStats>> stats(const std::string& tenant_id, const std::string& group_key,
                                                 int64_t at) const;
   size_t keys() const;
-  uint64_t late_events() const { return late_; }
+  uint64_t late_events() const { return late_.load(); }
 
  private:
   using Windows = std::vector<SlidingWindow>;
@@ -58,7 +59,7 @@ class FeatureStore {
   int64_t lateness_;
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, Windows> state_;  // (tenant, key)
-  uint64_t late_ = 0;
+  std::atomic<uint64_t> late_{0};
 };
 
 }  // namespace hafnium::services::monitoring

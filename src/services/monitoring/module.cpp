@@ -40,6 +40,10 @@ void MonitoringModule::start(runtime::Runtime& runtime) {
   ensure_features(runtime);
   // Before the bus starts: every delivered event finds the restored state.
   features_->load();
+  auto features = features_;
+  runtime.metrics().callback_counter("hafnium_monitoring_late_events_total",
+                                     "Transactions too late for one or more of their windows",
+                                     [features] { return static_cast<double>(features->late_events()); });
 }
 
 }  // namespace hafnium::services::monitoring

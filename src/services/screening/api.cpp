@@ -35,6 +35,34 @@ bool valid_date(const std::string& text) {
 
 // Reads one party (and, for a single check, the request options) with
 // every field error collected. `prefix` is the JSON path in a batch.
+// The request options a check and a batch share: threshold and lists.
+void read_options(const boost::json::object& object, http::ObjectReader& reader, CheckRequest& request) {
+  reader.accept("threshold");
+  if (const auto* threshold = object.if_contains("threshold")) {
+    if (!threshold->is_number() || threshold->to_number<double>() < 0 || threshold->to_number<double>() > 1) {
+      reader.add_error(reader.field_path("threshold"), "must be a number from 0 to 1");
+    } else {
+      request.threshold = threshold->to_number<double>();
+    }
+  }
+  auto lists = reader.string_array("lists", 20, 80);
+  for (size_t i = 0; i < lists.size(); ++i) {
+    if (!is_known_source(lists[i])) reader.add_error(reader.field_path("lists") + "/" + std::to_string(i), "is not a list source");
+  }
+  if (!lists.empty()) request.lists = std::set<std::string>(lists.begin(), lists.end());
+}
+
+// Collects a reader's errors (unknown fields included) into `errors`.
+void collect(http::ObjectReader& reader, std::vector<http::FieldError>& errors) {
+  try {
+    reader.finish();
+  } catch (const http::ApiError& error) {
+    errors.insert(errors.end(), error.fields().begin(), error.fields().end());
+  }
+}
+
+// Reads one party, collecting every field error (`prefix` is the JSON path
+// in a batch); a single check also carries the options.
 CheckRequest read_party(const boost::json::object& object, const std::string& prefix, bool with_options,
                         std::vector<http::FieldError>& errors) {
   http::ObjectReader reader(object, prefix);
@@ -63,6 +91,7 @@ CheckRequest read_party(const boost::json::object& object, const std::string& pr
     if (request.party.country.empty()) reader.add_error(reader.field_path("country"), "is not a known country code");
   }
   if (auto reference = reader.optional_string("reference", 200)) request.reference = *reference;
+  reader.accept("identifiers");
   if (const auto* ids = object.if_contains("identifiers")) {
     if (!ids->is_array() || ids->as_array().size() > 20) {
       reader.add_error(reader.field_path("identifiers"), "must be an array of at most 20 identifiers");
@@ -79,39 +108,13 @@ CheckRequest read_party(const boost::json::object& object, const std::string& pr
         identifier.type = id_reader.required_string("type", 64);
         identifier.value = id_reader.required_string("value", 128);
         if (auto c = id_reader.optional_string("country", 64)) identifier.country = country_code(*c);
-        try {
-          id_reader.finish();
-        } catch (const http::ApiError& error) {
-          for (const auto& f : error.fields()) errors.push_back(f);
-        }
+        collect(id_reader, errors);
         request.party.identifiers.push_back(std::move(identifier));
       }
     }
   }
-  // identifiers were consumed by hand above
-  std::vector<std::string> known = {"name", "type", "birth_date", "country", "reference", "identifiers"};
-  if (with_options) {
-    if (auto threshold = object.if_contains("threshold")) {
-      if (!threshold->is_number() || threshold->to_number<double>() < 0 || threshold->to_number<double>() > 1) {
-        reader.add_error(reader.field_path("threshold"), "must be a number from 0 to 1");
-      } else {
-        request.threshold = threshold->to_number<double>();
-      }
-    }
-    auto lists = reader.string_array("lists", 20, 80);
-    for (size_t i = 0; i < lists.size(); ++i) {
-      if (!is_known_source(lists[i])) reader.add_error(reader.field_path("lists") + "/" + std::to_string(i), "is not a list source");
-    }
-    if (!lists.empty()) request.lists = std::set<std::string>(lists.begin(), lists.end());
-    known.push_back("threshold");
-  }
-  for (const auto& entry : object) {
-    if (std::find(known.begin(), known.end(), std::string(entry.key())) == known.end() &&
-        !(with_options && entry.key() == "lists")) {
-      reader.add_error(reader.field_path(entry.key()), "is not a known field");
-    }
-  }
-  for (const auto& e : reader.errors()) errors.push_back(e);
+  if (with_options) read_options(object, reader, request);
+  collect(reader, errors);
   return request;
 }
 
@@ -224,17 +227,11 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                                        std::to_string(parties->as_array().size())}});
                 }
                 // Options apply to every party of the batch.
-                boost::json::object options_only;
-                options_only["name"] = "options";
-                for (const char* key : {"threshold", "lists"}) {
-                  if (auto* v = body.if_contains(key)) options_only[key] = *v;
-                }
-                auto options = read_party(options_only, "", true, errors);
-                for (const auto& entry : body) {
-                  if (entry.key() != "parties" && entry.key() != "threshold" && entry.key() != "lists") {
-                    errors.push_back({std::string(entry.key()), "is not a known field"});
-                  }
-                }
+                CheckRequest options;
+                http::ObjectReader batch_reader(body);
+                batch_reader.accept("parties");
+                read_options(body, batch_reader, options);
+                collect(batch_reader, errors);
                 std::vector<CheckRequest> requests;
                 size_t i = 0;
                 for (const auto& item : parties->as_array()) {

@@ -113,7 +113,7 @@ boost::json::object ScreeningService::check_in(soci::session& sql, const Snapsho
   std::string id = util::uuid_v7();
   std::string key = party_key(request);
   auto matches = screen(s, actor.tenant_id, request);
-  auto suppressed = store_.suppressed(actor.tenant_id, key);
+  auto suppressed = ScreeningStore::suppressed(sql, actor.tenant_id, key);
   boost::json::array rendered;
   size_t open = 0;
   for (const auto& m : matches) {
@@ -245,8 +245,8 @@ size_t ScreeningService::rescreen(const std::string& tenant_id, const Actor& act
     auto request = party_from_stored_json(boost::json::parse(party_json).as_object());
     auto matches = screen(*s, tenant, request);
     if (matches.empty()) continue;
-    auto suppressed = store_.suppressed(tenant, key);
     db_->write([&](soci::session& sql) {
+      auto suppressed = ScreeningStore::suppressed(sql, tenant, key);
       for (const auto& m : matches) {
         const Screener& screener = m.list.starts_with("custom:") ? *s->by_tenant.at(tenant) : *s->shared;
         std::string fingerprint = screener.index().entities()[m.entity_index].fingerprint();

@@ -223,8 +223,8 @@ void ScreeningStore::record_disposition(soci::session& sql, const std::string& t
 }
 
 std::set<std::tuple<std::string, std::string, std::string>> ScreeningStore::suppressed(
-    const std::string& tenant_id, const std::string& party_key) {
-  return db_.read([&](soci::session& sql) {
+    soci::session& sql, const std::string& tenant_id, const std::string& party_key) {
+  {
     // The latest decision per (list, entity, fingerprint) counts.
     std::map<std::tuple<std::string, std::string, std::string>, std::string> latest;
     soci::rowset<soci::row> rows =
@@ -239,7 +239,7 @@ std::set<std::tuple<std::string, std::string, std::string>> ScreeningStore::supp
       if (decision == "false_positive") out.insert(key);
     }
     return out;
-  });
+  }
 }
 
 void ScreeningStore::remember_party(soci::session& sql, const std::string& tenant_id, const std::string& party_key,

@@ -59,9 +59,13 @@ class ScreeningStore {
   std::optional<StoredMatch> find_match(soci::session& sql, const std::string& tenant_id, const std::string& id);
   void record_disposition(soci::session& sql, const std::string& tenant_id, const StoredMatch& match,
                           const std::string& decision, const std::string& reason, const std::string& actor);
-  // (list, entity id, fingerprint) a tenant marked false positive for the party.
-  std::set<std::tuple<std::string, std::string, std::string>> suppressed(const std::string& tenant_id,
-                                                                         const std::string& party_key);
+  // (list, entity id, fingerprint) a tenant marked false positive for the
+  // party. Reads on the caller's session: a check runs inside a write
+  // transaction, and borrowing a second pooled session there could wait
+  // forever on a pool that writers have exhausted.
+  static std::set<std::tuple<std::string, std::string, std::string>> suppressed(soci::session& sql,
+                                                                                const std::string& tenant_id,
+                                                                                const std::string& party_key);
 
   // Screened parties, for ongoing screening.
   void remember_party(soci::session& sql, const std::string& tenant_id, const std::string& party_key,

@@ -76,9 +76,6 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
 NameMatch match_names(const NormalizedName& query, const NormalizedName& candidate,
                       const MatcherParameters& parameters = {}, bool explain = true);
 
-// True when the two given names are recorded variants of each other
-// (William/Bill, Theodore/Ted, Aleksandr/Sasha, ...).
-bool are_nicknames(const std::string& a, const std::string& b);
 // The nickname groups a given name belongs to, as a bit set (computed once
 // per token at normalisation; two tokens are nicknames of each other when
 // their sets intersect).

@@ -88,16 +88,4 @@ uint64_t nickname_groups(const std::string& name) {
   return mask;
 }
 
-bool are_nicknames(const std::string& a, const std::string& b) {
-  const auto& groups = index();
-  auto ia = groups.find(a);
-  if (ia == groups.end()) return false;
-  auto ib = groups.find(b);
-  if (ib == groups.end()) return false;
-  for (int g : ia->second) {
-    if (ib->second.contains(g)) return true;
-  }
-  return false;
-}
-
 }  // namespace hafnium::services::screening
