@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 namespace hafnium::services::monitoring::rules {
@@ -17,6 +18,8 @@ struct CompiledRule::Node {
   Value literal;
   std::string name;                  // field or function
   std::vector<std::string> args;     // function arguments
+  size_t index = 0;                  // field position in the schema, or call number
+  size_t start = 0, end = 0;         // source span of a comparison
   std::set<std::string> set;         // for 'in'
   Op op = Op::kAnd;
   std::shared_ptr<const Node> left, right;
@@ -32,6 +35,7 @@ struct Token {
   std::string text;
   double number = 0;
   size_t offset = 0;
+  size_t end = 0;
 };
 
 struct Failure {
@@ -100,9 +104,10 @@ class Lexer {
           ++i;
         }
       }
+      t.end = i;
       out.push_back(std::move(t));
     }
-    out.push_back({Token::Kind::kEnd, "", 0, source_.size()});
+    out.push_back({Token::Kind::kEnd, "", 0, source_.size(), source_.size()});
     return out;
   }
 
@@ -120,6 +125,7 @@ class Parser {
     return node;
   }
   size_t nodes() const { return nodes_; }
+  std::vector<FeatureCall> take_calls() { return std::move(calls_); }
 
  private:
   const Token& peek() const { return tokens_[pos_]; }
@@ -193,6 +199,7 @@ class Parser {
     return parse_comparison();
   }
   NodePtr parse_comparison() {
+    const size_t start = peek().offset;
     auto left = parse_sum();
     const Token at = peek();
     static const std::pair<const char*, Op> kOps[] = {{"==", Op::kEq}, {"!=", Op::kNe}, {"<=", Op::kLe},
@@ -202,7 +209,13 @@ class Parser {
         auto right = parse_sum();
         if (left->type != right->type) fail(at, "cannot compare " + type_name(left->type) + " with " + type_name(right->type));
         if (left->type == Type::kBool && op != Op::kEq && op != Op::kNe) fail(at, "true/false values only compare with == and !=");
-        return binary(op, Type::kBool, left, right);
+        auto n = make(Node::Kind::kBinary, Type::kBool);
+        n->op = op;
+        n->left = std::move(left);
+        n->right = std::move(right);
+        n->start = start;
+        n->end = tokens_[pos_ - 1].end;
+        return n;
       }
     }
     if (accept_word("in")) {
@@ -230,7 +243,13 @@ class Parser {
         fail(list_at, "'in' takes [ 'a', 'b' ] or list('name')");
       }
       if (left->type != Type::kString) fail(at, "'in' tests a text value");
-      return binary(Op::kIn, Type::kBool, left, set);
+      auto n = make(Node::Kind::kBinary, Type::kBool);
+      n->op = Op::kIn;
+      n->left = std::move(left);
+      n->right = std::move(set);
+      n->start = start;
+      n->end = tokens_[pos_ - 1].end;
+      return n;
     }
     return left;
   }
@@ -304,8 +323,12 @@ class Parser {
             } while (accept_symbol(","));
             if (!accept_symbol(")")) fail(peek(), "expected ')'");
           }
-          if (n->args.size() != fn->second) {
-            fail(t, t.text + " takes " + std::to_string(fn->second) + " arguments, got " + std::to_string(n->args.size()));
+          size_t fewest = fn->second;
+          if (auto m = schema_.minimum_arguments.find(t.text); m != schema_.minimum_arguments.end()) fewest = m->second;
+          if (n->args.size() < fewest || n->args.size() > fn->second) {
+            std::string expected = fewest == fn->second ? std::to_string(fn->second)
+                                                        : std::to_string(fewest) + " to " + std::to_string(fn->second);
+            fail(t, t.text + " takes " + expected + " arguments, got " + std::to_string(n->args.size()));
           }
           if (auto allowed = schema_.function_arguments.find(t.text); allowed != schema_.function_arguments.end()) {
             for (size_t i = 0; i < n->args.size() && i < allowed->second.size(); ++i) {
@@ -316,12 +339,17 @@ class Parser {
               }
             }
           }
+          FeatureCall call{n->name, n->args};
+          auto known = std::find(calls_.begin(), calls_.end(), call);
+          n->index = static_cast<size_t>(known - calls_.begin());
+          if (known == calls_.end()) calls_.push_back(std::move(call));
           return n;
         }
         auto field = schema_.fields.find(t.text);
         if (field == schema_.fields.end()) fail(t, "unknown field '" + t.text + "'");
         auto n = make(Node::Kind::kField, field->second);
         n->name = t.text;
+        n->index = static_cast<size_t>(std::distance(schema_.fields.begin(), field));
         return n;
       }
       case Token::Kind::kSymbol:
@@ -345,45 +373,61 @@ class Parser {
   const Schema& schema_;
   size_t pos_ = 0;
   size_t nodes_ = 0;
+  std::vector<FeatureCall> calls_;
 };
 
 struct EvalError {
   std::string reason;
 };
 
-Value eval(const Node& n, const Context& c) {
+struct Evaluation {
+  const Context& context;
+  const std::string& source;
+  std::vector<Fact>* facts;
+};
+
+Value eval(const Node& n, const Evaluation& e) {
+  const Context& c = e.context;
   switch (n.kind) {
     case Node::Kind::kLiteral: return n.literal;
     case Node::Kind::kField: {
-      Value v = c.field(n.name);
+      Value v = c.field(n.index, n.name);
       if (std::holds_alternative<std::monostate>(v)) throw EvalError{"missing value " + n.name};
       return v;
     }
     case Node::Kind::kFeature: {
-      auto v = c.feature(n.name, n.args);
-      if (!v) throw EvalError{"feature " + n.name + " unavailable"};
+      auto v = c.feature(n.index, FeatureCall{n.name, n.args});
+      if (!v) throw EvalError{"feature " + FeatureCall{n.name, n.args}.text() + " unavailable"};
       return *v;
     }
     case Node::Kind::kSet: return std::monostate{};
     case Node::Kind::kUnary: {
-      Value v = eval(*n.left, c);
+      Value v = eval(*n.left, e);
       if (n.op == Op::kNot) return !std::get<bool>(v);
       return -std::get<double>(v);
     }
     case Node::Kind::kBinary: break;
   }
   // Short-circuit logic first.
-  if (n.op == Op::kAnd) return std::get<bool>(eval(*n.left, c)) && std::get<bool>(eval(*n.right, c));
-  if (n.op == Op::kOr) return std::get<bool>(eval(*n.left, c)) || std::get<bool>(eval(*n.right, c));
-  if (n.op == Op::kIn) return n.right->set.contains(std::get<std::string>(eval(*n.left, c)));
-  Value l = eval(*n.left, c), r = eval(*n.right, c);
+  if (n.op == Op::kAnd) return std::get<bool>(eval(*n.left, e)) && std::get<bool>(eval(*n.right, e));
+  if (n.op == Op::kOr) return std::get<bool>(eval(*n.left, e)) || std::get<bool>(eval(*n.right, e));
+  auto record = [&](const Value& l, const Value& r, bool held) {
+    if (e.facts) e.facts->push_back({e.source.substr(n.start, n.end - n.start), l, r, held});
+    return held;
+  };
+  if (n.op == Op::kIn) {
+    Value l = eval(*n.left, e);
+    bool held = n.right->set.contains(std::get<std::string>(l));
+    return record(l, n.right->name.empty() ? Value{std::monostate{}} : Value{"list('" + n.right->name + "')"}, held);
+  }
+  Value l = eval(*n.left, e), r = eval(*n.right, e);
   switch (n.op) {
-    case Op::kEq: return l == r;
-    case Op::kNe: return l != r;
-    case Op::kLt: return l < r;
-    case Op::kLe: return l <= r;
-    case Op::kGt: return l > r;
-    case Op::kGe: return l >= r;
+    case Op::kEq: return record(l, r, l == r);
+    case Op::kNe: return record(l, r, l != r);
+    case Op::kLt: return record(l, r, l < r);
+    case Op::kLe: return record(l, r, l <= r);
+    case Op::kGt: return record(l, r, l > r);
+    case Op::kGe: return record(l, r, l >= r);
     case Op::kAdd: return std::get<double>(l) + std::get<double>(r);
     case Op::kSub: return std::get<double>(l) - std::get<double>(r);
     case Op::kMul: return std::get<double>(l) * std::get<double>(r);
@@ -399,7 +443,29 @@ Value eval(const Node& n, const Context& c) {
 
 }  // namespace
 
-std::variant<CompiledRule, CompileError> compile_rule(const std::string& source, const Schema& schema) {
+std::string FeatureCall::text() const {
+  std::string out = function + "(";
+  for (size_t i = 0; i < args.size(); ++i) out += (i ? ", '" : "'") + args[i] + "'";
+  return out + ")";
+}
+
+std::string to_display(const Value& value) {
+  if (const auto* d = std::get_if<double>(&value)) {
+    char buffer[64];
+    if (std::fabs(*d) < 1e15 && *d == std::floor(*d)) {
+      std::snprintf(buffer, sizeof buffer, "%.0f", *d);
+    } else {
+      std::snprintf(buffer, sizeof buffer, "%.2f", *d);
+    }
+    return buffer;
+  }
+  if (const auto* s = std::get_if<std::string>(&value)) return *s;
+  if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
+  return "(missing)";
+}
+
+namespace {
+std::variant<CompiledRule, CompileError> compile(const std::string& source, const Schema& schema, bool condition) {
   auto position = [&](size_t offset) {
     CompileError e;
     for (size_t i = 0; i < offset && i < source.size(); ++i) {
@@ -420,7 +486,7 @@ std::variant<CompiledRule, CompileError> compile_rule(const std::string& source,
   try {
     Parser parser(Lexer(source).tokens(), schema);
     auto root = parser.parse();
-    if (root->type != Type::kBool) {
+    if (condition && root->type != Type::kBool) {
       auto e = position(0);
       e.reason = "a rule's condition must be true/false";
       return e;
@@ -428,6 +494,8 @@ std::variant<CompiledRule, CompileError> compile_rule(const std::string& source,
     CompiledRule rule;
     rule.root_ = std::move(root);
     rule.node_count_ = parser.nodes();
+    rule.calls_ = parser.take_calls();
+    rule.source_ = source;
     return rule;
   } catch (const Failure& failure) {
     auto e = position(failure.offset);
@@ -435,11 +503,30 @@ std::variant<CompiledRule, CompileError> compile_rule(const std::string& source,
     return e;
   }
 }
+}  // namespace
+
+std::variant<CompiledRule, CompileError> compile_rule(const std::string& source, const Schema& schema) {
+  return compile(source, schema, true);
+}
+
+std::variant<CompiledRule, CompileError> compile_expression(const std::string& source, const Schema& schema) {
+  return compile(source, schema, false);
+}
+
+Value CompiledRule::value(const Context& context) const {
+  try {
+    return eval(*root_, Evaluation{context, source_, nullptr});
+  } catch (const EvalError&) {
+    return std::monostate{};
+  } catch (const std::bad_variant_access&) {
+    return std::monostate{};
+  }
+}
 
 EvalResult CompiledRule::evaluate(const Context& context) const {
   EvalResult result;
   try {
-    result.fired = std::get<bool>(eval(*root_, context));
+    result.fired = std::get<bool>(eval(*root_, Evaluation{context, source_, context.record_facts ? &result.facts : nullptr}));
   } catch (const EvalError& error) {
     result.error = error.reason;
   } catch (const std::bad_variant_access&) {

@@ -25,15 +25,41 @@ struct Schema {
   std::map<std::string, Type> fields;
   // function name -> argument count (all string literals), result is a number
   std::map<std::string, size_t> functions;
+  // Functions whose last arguments may be left out: name -> fewest arguments.
+  std::map<std::string, size_t> minimum_arguments;
   // Optional: the values each argument of a function may take.
   std::map<std::string, std::vector<std::set<std::string>>> function_arguments;
   std::map<std::string, std::set<std::string>> lists;  // named lists: high_risk_countries, ...
 };
 
-// Values for one evaluation.
+// One feature call of a compiled rule ("sum('out', '24h')"); a rule's
+// calls are de-duplicated and numbered in order of first appearance, so an
+// engine can resolve them once and look values up by number.
+struct FeatureCall {
+  std::string function;
+  std::vector<std::string> args;
+  bool operator==(const FeatureCall&) const = default;
+  std::string text() const;  // sum('out', '24h')
+};
+
+// Values for one evaluation. Fields come with their position in
+// Schema::fields (map order) and their name; features with the number of
+// the call in CompiledRule::calls() and the call itself.
 struct Context {
-  std::function<Value(const std::string& field)> field;
-  std::function<std::optional<double>(const std::string& function, const std::vector<std::string>& args)> feature;
+  std::function<Value(size_t field_index, const std::string& field)> field;
+  std::function<std::optional<double>(size_t call_index, const FeatureCall& call)> feature;
+  // Record the comparisons evaluated (for an alert's explanation); off on
+  // the hot path, on when a rule has fired and must explain itself.
+  bool record_facts = false;
+};
+
+// One comparison as evaluated: the source text, the values on both sides
+// and whether it held. This is how an alert shows actual values against
+// thresholds.
+struct Fact {
+  std::string condition;
+  Value left, right;
+  bool held = false;
 };
 
 struct CompileError {
@@ -45,6 +71,7 @@ struct CompileError {
 struct EvalResult {
   bool fired = false;
   std::string error;  // "division by zero", "missing value tx.channel", ...: the rule does not fire
+  std::vector<Fact> facts;  // with Context::record_facts
 };
 
 class CompiledRule {
@@ -52,11 +79,18 @@ class CompiledRule {
   // Evaluation is bounded: the expression is a tree of at most
   // kMaxNodes nodes without loops or recursion through user code.
   EvalResult evaluate(const Context& context) const;
+  // The value of an expression compiled with compile_expression (used by
+  // explanation templates); monostate when a value is missing.
+  Value value(const Context& context) const;
   size_t nodes() const { return node_count_; }
+  const std::vector<FeatureCall>& calls() const { return calls_; }
+  const std::string& source() const { return source_; }
 
   struct Node;
   std::shared_ptr<const Node> root_;
   size_t node_count_ = 0;
+  std::vector<FeatureCall> calls_;
+  std::string source_;
 };
 
 inline constexpr size_t kMaxNodes = 512;
@@ -67,5 +101,10 @@ inline constexpr size_t kMaxSourceBytes = 8 * 1024;
 //   debtor.country in list('high_risk_countries') or count('in', '1h') > 3 * avg_daily_count('90d')
 // Returns the rule, or the first error with its line and column.
 std::variant<CompiledRule, CompileError> compile_rule(const std::string& source, const Schema& schema);
+// Compiles an expression of any type ("tx.amount", "sum('out', '24h') / 2").
+std::variant<CompiledRule, CompileError> compile_expression(const std::string& source, const Schema& schema);
+
+// Display form of a value: numbers without trailing zeros, text as is.
+std::string to_display(const Value& value);
 
 }  // namespace hafnium::services::monitoring::rules

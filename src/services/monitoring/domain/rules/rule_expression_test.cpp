@@ -18,17 +18,17 @@ Schema schema() {
 
 Context context(double amount, std::string type, std::string country, double sum24h, double count1h, double avg) {
   Context c;
-  c.field = [=](const std::string& f) -> Value {
+  c.field = [=](size_t, const std::string& f) -> Value {
     if (f == "tx.amount") return amount;
     if (f == "tx.type") return type;
     if (f == "debtor.country") return country;
     if (f == "tx.round") return std::fmod(amount, 1000.0) == 0;
     return std::monostate{};
   };
-  c.feature = [=](const std::string& fn, const std::vector<std::string>& args) -> std::optional<double> {
-    if (fn == "sum" && args == std::vector<std::string>{"out", "24h"}) return sum24h;
-    if (fn == "count") return count1h;
-    if (fn == "avg_daily_count") return avg;
+  c.feature = [=](size_t, const FeatureCall& call) -> std::optional<double> {
+    if (call.function == "sum" && call.args == std::vector<std::string>{"out", "24h"}) return sum24h;
+    if (call.function == "count") return count1h;
+    if (call.function == "avg_daily_count") return avg;
     return std::nullopt;
   };
   return c;
@@ -73,6 +73,35 @@ TEST(RuleLanguage, RuntimeProblemsDoNotFireAndSayWhy) {
   auto missing = compile("tx.channel == 'atm'").evaluate(context(1, "wire", "DE", 0, 0, 0));
   EXPECT_FALSE(missing.fired);
   EXPECT_EQ(missing.error, "missing value tx.channel");
+}
+
+TEST(RuleLanguage, FiredRulesExplainTheirComparisonsWithActualValues) {
+  auto rule = compile("tx.amount >= 9_000 and sum('out', '24h') + tx.amount >= 10000 and debtor.country in list('high_risk_countries')");
+  auto c = context(9500, "cash_deposit", "IR", 2000, 1, 1);
+  c.record_facts = true;
+  auto result = rule.evaluate(c);
+  ASSERT_TRUE(result.fired);
+  ASSERT_EQ(result.facts.size(), 3u);
+  EXPECT_EQ(result.facts[0].condition, "tx.amount >= 9_000");
+  EXPECT_EQ(to_display(result.facts[0].left), "9500");
+  EXPECT_EQ(to_display(result.facts[0].right), "9000");
+  EXPECT_EQ(result.facts[1].condition, "sum('out', '24h') + tx.amount >= 10000");
+  EXPECT_EQ(to_display(result.facts[1].left), "11500");
+  EXPECT_EQ(result.facts[2].condition, "debtor.country in list('high_risk_countries')");
+  EXPECT_EQ(to_display(result.facts[2].right), "list('high_risk_countries')");
+  EXPECT_TRUE(result.facts[2].held);
+  ASSERT_EQ(rule.calls().size(), 1u);
+  EXPECT_EQ(rule.calls()[0].text(), "sum('out', '24h')");
+  // Without record_facts nothing is collected (the hot path).
+  EXPECT_TRUE(rule.evaluate(context(9500, "cash_deposit", "IR", 2000, 1, 1)).facts.empty());
+}
+
+TEST(RuleLanguage, ExpressionsForTemplatesHaveAnyTypeAndMissingIsMonostate) {
+  auto result = compile_expression("sum('out', '24h') / 2", schema());
+  ASSERT_TRUE(std::holds_alternative<CompiledRule>(result));
+  EXPECT_EQ(to_display(std::get<CompiledRule>(result).value(context(1, "wire", "DE", 3000, 0, 0))), "1500");
+  auto missing = std::get<CompiledRule>(compile_expression("tx.channel", schema()));
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(missing.value(context(1, "wire", "DE", 0, 0, 0))));
 }
 
 TEST(RuleLanguage, CompileErrorsCarryLineColumnAndReason) {

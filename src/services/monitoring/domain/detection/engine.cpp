@@ -1,0 +1,530 @@
+#include "services/monitoring/domain/detection/engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace hafnium::services::monitoring::detection {
+
+namespace {
+
+constexpr int64_t kMinute = 60'000'000LL, kHour = 60 * kMinute, kDay = 24 * kHour;
+using Group = ResolvedFeature::Group;
+using Kind = ResolvedFeature::Kind;
+using Statistic = ResolvedFeature::Statistic;
+
+int64_t bucket_for(int64_t window) { return window <= 2 * kHour ? kMinute : window <= 7 * kDay ? kHour : kDay; }
+
+uint64_t hash_text(std::string_view text) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+enum class Field {
+  kAmount, kOriginalAmount, kCurrency, kType, kChannel, kHour, kIsRound, kCrossBorder, kSelfTransfer,
+  kDebtorAccount, kCreditorAccount, kDebtorCountry, kCreditorCountry, kDebtorBank, kCreditorBank,
+  kDebtorCustomer, kCreditorCustomer, kUnknown
+};
+
+// Field positions in the schema's (map) order, resolved once.
+const std::vector<Field>& field_order() {
+  static const std::vector<Field> order = [] {
+    static const std::map<std::string, Field> by_name = {
+        {"tx.amount", Field::kAmount},           {"tx.original_amount", Field::kOriginalAmount},
+        {"tx.currency", Field::kCurrency},       {"tx.type", Field::kType},
+        {"tx.channel", Field::kChannel},         {"tx.hour", Field::kHour},
+        {"tx.is_round", Field::kIsRound},        {"tx.cross_border", Field::kCrossBorder},
+        {"tx.self_transfer", Field::kSelfTransfer}, {"debtor.account", Field::kDebtorAccount},
+        {"creditor.account", Field::kCreditorAccount}, {"debtor.country", Field::kDebtorCountry},
+        {"creditor.country", Field::kCreditorCountry}, {"debtor.bank", Field::kDebtorBank},
+        {"creditor.bank", Field::kCreditorBank}, {"debtor.customer", Field::kDebtorCustomer},
+        {"creditor.customer", Field::kCreditorCustomer}};
+    std::vector<Field> out;
+    for (const auto& [name, _] : detection_schema().fields) {
+      auto it = by_name.find(name);
+      out.push_back(it == by_name.end() ? Field::kUnknown : it->second);
+    }
+    return out;
+  }();
+  return order;
+}
+
+rules::Value text_or_missing(const std::string& s) {
+  if (s.empty()) return std::monostate{};
+  return s;
+}
+
+}  // namespace
+
+struct TenantEngine::Track {
+  Group group;
+  std::string filter_source;  // empty: every transaction
+  const rules::CompiledRule* filter = nullptr;
+  std::vector<int64_t> windows;
+  std::unordered_map<std::string, std::vector<SlidingWindow>> keys;
+};
+
+struct TenantEngine::Evaluation {
+  const Transaction& tx;
+  std::optional<double> amount;  // reporting currency
+  HistorySnapshot debtor_history, creditor_history;
+  std::vector<std::optional<double>> values;
+  std::vector<char> computed;
+  std::vector<std::vector<std::string>> evidence;  // graph findings per slot
+};
+
+namespace {
+
+rules::Value field_value(size_t index, const Transaction& t, const std::optional<double>& amount) {
+  const auto& order = field_order();
+  if (index >= order.size()) return std::monostate{};
+  switch (order[index]) {
+    case Field::kAmount: return amount ? rules::Value{*amount} : rules::Value{std::monostate{}};
+    case Field::kOriginalAmount:
+      return static_cast<double>(t.amount.minor) / std::pow(10.0, t.amount.exponent);
+    case Field::kCurrency: return t.amount.currency;
+    case Field::kType: return t.type;
+    case Field::kChannel: return text_or_missing(t.channel);
+    case Field::kHour: {
+      int64_t micros_of_day = ((t.occurred_at % kDay) + kDay) % kDay;
+      return static_cast<double>(micros_of_day / kHour);
+    }
+    case Field::kIsRound: {
+      int64_t unit = 1;
+      for (int i = 0; i < t.amount.exponent; ++i) unit *= 10;
+      return t.amount.minor % (1000 * unit) == 0;
+    }
+    case Field::kCrossBorder:
+      if (t.debtor.country.empty() || t.creditor.country.empty()) return std::monostate{};
+      return t.debtor.country != t.creditor.country;
+    case Field::kSelfTransfer: return t.debtor.account_id == t.creditor.account_id;
+    case Field::kDebtorAccount: return t.debtor.account_id;
+    case Field::kCreditorAccount: return t.creditor.account_id;
+    case Field::kDebtorCountry: return text_or_missing(t.debtor.country);
+    case Field::kCreditorCountry: return text_or_missing(t.creditor.country);
+    case Field::kDebtorBank: return text_or_missing(t.debtor.bank_id);
+    case Field::kCreditorBank: return text_or_missing(t.creditor.bank_id);
+    case Field::kDebtorCustomer: return text_or_missing(t.debtor.customer_id);
+    case Field::kCreditorCustomer: return text_or_missing(t.creditor.customer_id);
+    case Field::kUnknown: break;
+  }
+  return std::monostate{};
+}
+
+bool same_feature(const ResolvedFeature& a, const ResolvedFeature& b, const std::string& a_filter,
+                  const std::string& b_filter) {
+  return a.kind == b.kind && a.statistic == b.statistic && a.group == b.group && a.creditor_side == b.creditor_side &&
+         a_filter == b_filter && a.window == b.window;
+}
+
+}  // namespace
+
+TenantEngine::TenantEngine(std::string tenant_id, EngineOptions options)
+    : tenant_id_(std::move(tenant_id)), options_(options), graph_(options.graph) {}
+
+TenantEngine::~TenantEngine() = default;
+
+size_t TenantEngine::slot_for(const ResolvedFeature& feature, std::vector<std::unique_ptr<Track>>& tracks) {
+  const std::string filter_source =
+      feature.filter == 0 ? std::string() : rules_->filters()[feature.filter - 1].source();
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    const auto& s = slots_[i].feature;
+    std::string s_filter = s.kind == Kind::kAggregate ? tracks[slots_[i].track]->filter_source : std::string();
+    if (same_feature(s, feature, s_filter, filter_source)) return i;
+  }
+  Slot slot{feature, 0, 0};
+  if (feature.kind == Kind::kAggregate) {
+    size_t t = 0;
+    while (t < tracks.size() && !(tracks[t]->group == feature.group && tracks[t]->filter_source == filter_source)) ++t;
+    if (t == tracks.size()) {
+      auto track = std::make_unique<Track>();
+      track->group = feature.group;
+      track->filter_source = filter_source;
+      track->filter = feature.filter == 0 ? nullptr : &rules_->filters()[feature.filter - 1];
+      tracks.push_back(std::move(track));
+    }
+    auto& windows = tracks[t]->windows;
+    auto w = std::find(windows.begin(), windows.end(), feature.window);
+    if (w == windows.end()) {
+      windows.push_back(feature.window);
+      w = windows.end() - 1;
+    }
+    slot.track = t;
+    slot.window = static_cast<size_t>(w - windows.begin());
+  }
+  slots_.push_back(slot);
+  return slots_.size() - 1;
+}
+
+void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
+  rules_ = std::move(rules);
+  std::vector<std::unique_ptr<Track>> tracks;
+  slots_.clear();
+  rule_slots_.clear();
+  template_slots_.clear();
+  history_out_.reset();
+  history_in_.reset();
+  for (const auto& rule : rules_->rules()) {
+    std::vector<size_t> calls;
+    for (const auto& f : rule.features) calls.push_back(slot_for(f, tracks));
+    rule_slots_.push_back(std::move(calls));
+    std::vector<std::vector<size_t>> pieces;
+    for (const auto& piece : rule.explanation) {
+      std::vector<size_t> piece_calls;
+      for (const auto& f : piece.features) piece_calls.push_back(slot_for(f, tracks));
+      pieces.push_back(std::move(piece_calls));
+    }
+    template_slots_.push_back(std::move(pieces));
+  }
+  if (rules_->uses_history()) {
+    ResolvedFeature out;
+    out.kind = Kind::kAggregate;
+    out.group = Group::kAccountOut;
+    out.window = 90 * kDay;
+    history_out_ = slot_for(out, tracks);
+    out.group = Group::kAccountIn;
+    history_in_ = slot_for(out, tracks);
+  }
+  // Carry the windows the new rules still read over from the old tracks.
+  for (auto& track : tracks) {
+    for (auto& old : tracks_) {
+      if (!old || old->group != track->group || old->filter_source != track->filter_source) continue;
+      for (auto& [key, old_windows] : old->keys) {
+        std::vector<SlidingWindow> windows;
+        for (int64_t length : track->windows) {
+          auto at = std::find(old->windows.begin(), old->windows.end(), length);
+          if (at != old->windows.end()) {
+            windows.push_back(std::move(old_windows[static_cast<size_t>(at - old->windows.begin())]));
+          } else {
+            windows.emplace_back(length, bucket_for(length), options_.lateness_micros);
+          }
+        }
+        track->keys.emplace(key, std::move(windows));
+      }
+      old.reset();
+      break;
+    }
+  }
+  tracks_ = std::move(tracks);
+}
+
+std::optional<std::string> TenantEngine::track_key(const Track& track, const Transaction& t, bool creditor_side) const {
+  const Party& party = creditor_side ? t.creditor : t.debtor;
+  switch (track.group) {
+    case Group::kAccountOut:
+    case Group::kAccountIn: return party.account_id;
+    case Group::kCustomerOut:
+      if (party.customer_id.empty()) return std::nullopt;
+      return party.customer_id;
+    case Group::kPair: return t.debtor.account_id + '\x1f' + t.creditor.account_id;
+    case Group::kCountryIn:
+      if (t.creditor.country.empty()) return std::nullopt;
+      return t.creditor.country;
+  }
+  return std::nullopt;
+}
+
+TenantEngine::HistorySnapshot TenantEngine::history_of(const std::string& account, bool incoming, int64_t at) const {
+  HistorySnapshot h;
+  auto it = history_.find(account);
+  if (it == history_.end()) {
+    h.age_days = 0.0;
+    return h;
+  }
+  const double days = static_cast<double>(kDay);
+  if (it->second.last_seen <= at) h.days_since_last = static_cast<double>(at - it->second.last_seen) / days;
+  double age = std::max(0.0, static_cast<double>(at - it->second.first_seen) / days);
+  h.age_days = age;
+  const auto& slot = slots_[incoming ? *history_in_ : *history_out_];
+  const auto& track = *tracks_[slot.track];
+  auto key = track.keys.find(account);
+  if (key == track.keys.end()) {
+    h.daily_count = 0.0;
+    return h;
+  }
+  auto stats = key->second[slot.window].stats(at);
+  if (stats.count > 0) h.avg_amount = stats.mean / 100.0;
+  h.daily_count = static_cast<double>(stats.count) / std::clamp(age, 1.0, 90.0);
+  return h;
+}
+
+std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
+  const Transaction& t = e.tx;
+  const ResolvedFeature& f = slot.feature;
+  switch (f.kind) {
+    case Kind::kAggregate: {
+      const Track& track = *tracks_[slot.track];
+      auto key = track_key(track, t, f.creditor_side);
+      if (!key) return std::nullopt;
+      auto it = track.keys.find(*key);
+      if (it == track.keys.end()) return f.statistic == Statistic::kCount || f.statistic == Statistic::kSum ||
+                                                 f.statistic == Statistic::kDistinct
+                                             ? std::optional<double>(0.0)
+                                             : std::nullopt;
+      auto s = it->second[slot.window].stats(t.occurred_at);
+      switch (f.statistic) {
+        case Statistic::kCount: return static_cast<double>(s.count);
+        case Statistic::kSum: return static_cast<double>(s.sum) / 100.0;
+        case Statistic::kDistinct: return static_cast<double>(s.distinct);
+        case Statistic::kAvg: return s.count ? std::optional<double>(s.mean / 100.0) : std::nullopt;
+        case Statistic::kMin: return s.count ? std::optional<double>(static_cast<double>(s.min) / 100.0) : std::nullopt;
+        case Statistic::kMax: return s.count ? std::optional<double>(static_cast<double>(s.max) / 100.0) : std::nullopt;
+        case Statistic::kStddev: return s.count ? std::optional<double>(s.stddev / 100.0) : std::nullopt;
+      }
+      return std::nullopt;
+    }
+    case Kind::kDaysSinceLast: return (f.creditor_side ? e.creditor_history : e.debtor_history).days_since_last;
+    case Kind::kAccountAgeDays: return (f.creditor_side ? e.creditor_history : e.debtor_history).age_days;
+    case Kind::kHistoryAvgAmount: return (f.creditor_side ? e.creditor_history : e.debtor_history).avg_amount;
+    case Kind::kHistoryDailyCount: return (f.creditor_side ? e.creditor_history : e.debtor_history).daily_count;
+    case Kind::kCycleHops:
+    case Kind::kScatterGather:
+    case Kind::kGatherScatter:
+    case Kind::kBipartite: {
+      const auto& d = t.debtor.account_id;
+      const auto& c = t.creditor.account_id;
+      GraphFinding finding = f.kind == Kind::kCycleHops       ? graph_.cycle(d, c, t.occurred_at, f.window)
+                             : f.kind == Kind::kScatterGather ? graph_.scatter_gather(d, c, t.occurred_at, f.window)
+                             : f.kind == Kind::kGatherScatter ? graph_.gather_scatter(d, t.occurred_at, f.window)
+                                                              : graph_.bipartite(d, c, t.occurred_at, f.window);
+      size_t index = static_cast<size_t>(&slot - slots_.data());
+      e.evidence[index] = std::move(finding.transaction_ids);
+      return finding.size;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evaluate) {
+  std::vector<AlertChange> changes;
+  if (!rules_) return changes;
+  Evaluation e{t, options_.rates->to_reporting(t.amount.minor, t.amount.exponent, t.amount.currency), {}, {}, {}, {}, {}};
+  const int64_t cents = e.amount ? static_cast<int64_t>(std::llround(*e.amount * 100.0)) : 0;
+  const bool self = t.debtor.account_id == t.creditor.account_id;
+  if (history_out_) {
+    e.debtor_history = history_of(t.debtor.account_id, false, t.occurred_at);
+    e.creditor_history = history_of(t.creditor.account_id, true, t.occurred_at);
+  }
+  for (const auto* account : {&t.debtor.account_id, &t.creditor.account_id}) {
+    auto& h = history_[*account];
+    h.first_seen = std::min(h.first_seen, t.occurred_at);
+    h.last_seen = std::max(h.last_seen, t.occurred_at);
+  }
+  // A transfer between an account and itself moves nothing between
+  // parties: it is activity (history), not a payment to aggregate.
+  if (self) return changes;
+
+  // Features: every track the rules read, the transaction included.
+  rules::Context filter_context;
+  filter_context.field = [&](size_t index, const std::string&) { return field_value(index, t, e.amount); };
+  bool late = false;
+  for (auto& track : tracks_) {
+    if (track->filter && !track->filter->evaluate(filter_context).fired) continue;
+    auto key = track_key(*track, t, track->group == Group::kAccountIn || track->group == Group::kCountryIn);
+    if (!key) continue;
+    auto [it, inserted] = track->keys.try_emplace(*key);
+    if (inserted) {
+      for (int64_t length : track->windows) it->second.emplace_back(length, bucket_for(length), options_.lateness_micros);
+    }
+    uint64_t distinct = 0;
+    switch (track->group) {
+      case Group::kAccountOut:
+      case Group::kCustomerOut: distinct = hash_text(t.creditor.account_id); break;
+      case Group::kAccountIn:
+      case Group::kCountryIn: distinct = hash_text(t.debtor.account_id); break;
+      case Group::kPair: distinct = 0; break;
+    }
+    for (auto& window : it->second) {
+      if (!window.add(t.occurred_at, cents, distinct)) late = true;
+    }
+  }
+  if (late) ++late_;
+  if (options_.graph_types.contains(t.type)) graph_.add(t.debtor.account_id, t.creditor.account_id, t.occurred_at, t.id);
+  newest_ = std::max(newest_, t.occurred_at);
+
+  // Alerts whose collection period ended long ago are forgotten now and then.
+  if (++processed_ % 4096 == 0) {
+    for (auto it = open_alerts_.begin(); it != open_alerts_.end();) {
+      it = it->second.window_until < newest_ - options_.lateness_micros ? open_alerts_.erase(it) : std::next(it);
+    }
+  }
+  if (!evaluate) return changes;
+
+  e.values.assign(slots_.size(), std::nullopt);
+  e.computed.assign(slots_.size(), 0);
+  e.evidence.assign(slots_.size(), {});
+  const auto& all = rules_->rules();
+  for (size_t r = 0; r < all.size(); ++r) {
+    const auto& rule = all[r];
+    const auto& calls = rule_slots_[r];
+    rules::Context context;
+    context.field = filter_context.field;
+    context.feature = [this, &e, &calls](size_t call, const rules::FeatureCall&) -> std::optional<double> {
+      size_t s = calls[call];
+      if (!e.computed[s]) {
+        e.values[s] = compute(slots_[s], e);
+        e.computed[s] = 1;
+      }
+      return e.values[s];
+    };
+    if (!rule.condition.evaluate(context).fired) continue;
+    context.record_facts = true;
+    auto explained = rule.condition.evaluate(context);
+    // Evidence: what the graph found, the subject's payments in the
+    // rule's longest window, and this transaction.
+    std::vector<std::string> evidence;
+    int64_t longest = 0;
+    bool creditor_subject = rule.definition.subject == "creditor";
+    for (size_t call = 0; call < calls.size(); ++call) {
+      const auto& slot = slots_[calls[call]];
+      if (slot.feature.kind == Kind::kAggregate &&
+          (slot.feature.group == Group::kAccountOut || slot.feature.group == Group::kAccountIn)) {
+        longest = std::max(longest, slot.feature.window);
+      }
+      for (const auto& id : e.evidence[calls[call]]) evidence.push_back(id);
+    }
+    if (longest > 0) {
+      const auto& account = creditor_subject ? t.creditor.account_id : t.debtor.account_id;
+      bool outgoing = !creditor_subject;
+      for (auto& id : graph_.payments(account, outgoing, t.occurred_at - longest, t.occurred_at,
+                                      options_.max_transaction_ids_per_alert)) {
+        evidence.push_back(std::move(id));
+      }
+    }
+    evidence.push_back(t.id);
+    changes.push_back(record(rule, t, e, std::move(explained.facts), render(rule, r, e), std::move(evidence)));
+  }
+  return changes;
+}
+
+std::string TenantEngine::render(const CompiledRuleDefinition& rule, size_t rule_index, Evaluation& e) {
+  std::string out;
+  const auto& pieces = template_slots_[rule_index];
+  for (size_t p = 0; p < rule.explanation.size(); ++p) {
+    const auto& piece = rule.explanation[p];
+    if (!piece.expression) {
+      out += piece.text;
+      continue;
+    }
+    const auto& calls = pieces[p];
+    rules::Context context;
+    context.field = [&](size_t index, const std::string&) { return field_value(index, e.tx, e.amount); };
+    context.feature = [this, &e, &calls](size_t call, const rules::FeatureCall&) -> std::optional<double> {
+      size_t s = calls[call];
+      if (!e.computed[s]) {
+        e.values[s] = compute(slots_[s], e);
+        e.computed[s] = 1;
+      }
+      return e.values[s];
+    };
+    out += rules::to_display(piece.expression->value(context));
+  }
+  return out;
+}
+
+AlertChange TenantEngine::record(const CompiledRuleDefinition& rule, const Transaction& t, Evaluation&,
+                                 std::vector<rules::Fact> facts, std::string explanation,
+                                 std::vector<std::string> evidence) {
+  const auto& d = rule.definition;
+  const std::string& subject = d.subject == "creditor" ? t.creditor.account_id : t.debtor.account_id;
+  std::string key = d.id + '\x1f' + subject;
+  auto it = open_alerts_.find(key);
+  auto add_ids = [&](Alert& alert) {
+    std::set<std::string> known(alert.transaction_ids.begin(), alert.transaction_ids.end());
+    for (auto& id : evidence) {
+      if (alert.transaction_ids.size() >= options_.max_transaction_ids_per_alert) break;
+      if (known.insert(id).second) alert.transaction_ids.push_back(std::move(id));
+    }
+  };
+  if (it != open_alerts_.end() && t.occurred_at >= it->second.raised_at && t.occurred_at <= it->second.window_until) {
+    Alert& alert = it->second;
+    alert.hits += 1;
+    add_ids(alert);
+    return {AlertChange::Kind::kJoined, alert, t.id};
+  }
+  Alert alert;
+  char id[32];
+  std::snprintf(id, sizeof id, "alr_%016llx",
+                static_cast<unsigned long long>(hash_text(tenant_id_ + '\x1f' + key + '\x1f' + t.id)));
+  alert.id = id;
+  alert.rule_id = d.id;
+  alert.rule_version = d.version;
+  alert.rule_name = d.name;
+  alert.typology = d.typology;
+  alert.subject_id = subject;
+  alert.severity = d.severity;
+  alert.score = d.score;
+  alert.raised_at = t.occurred_at;
+  alert.window_until = t.occurred_at + rule.suppression_micros;
+  alert.explanation = std::move(explanation);
+  alert.conditions = std::move(facts);
+  add_ids(alert);
+  open_alerts_[key] = alert;
+  return {AlertChange::Kind::kRaised, std::move(alert), t.id};
+}
+
+void TenantEngine::remember(const Alert& alert) { open_alerts_[alert.rule_id + '\x1f' + alert.subject_id] = alert; }
+
+size_t TenantEngine::keys() const {
+  size_t n = 0;
+  for (const auto& track : tracks_) n += track->keys.size();
+  return n;
+}
+
+size_t TenantEngine::memory_bytes() const {
+  size_t bytes = graph_.memory_bytes() + history_.size() * (sizeof(AccountHistory) + 64);
+  for (const auto& track : tracks_) {
+    for (const auto& [key, windows] : track->keys) {
+      bytes += key.capacity() + 64;
+      for (const auto& w : windows) bytes += w.memory_bytes();
+    }
+  }
+  for (const auto& [key, alert] : open_alerts_) {
+    bytes += key.capacity() + sizeof(Alert) + alert.explanation.capacity();
+    for (const auto& id : alert.transaction_ids) bytes += sizeof(std::string) + id.capacity();
+  }
+  return bytes;
+}
+
+DetectionEngine::Slot& DetectionEngine::tenant(const std::string& tenant_id) {
+  std::lock_guard lock(mutex_);
+  auto& slot = tenants_[tenant_id];
+  if (!slot) {
+    slot = std::make_unique<Slot>();
+    slot->engine = std::make_unique<TenantEngine>(tenant_id, options_);
+  }
+  return *slot;
+}
+
+std::vector<std::string> DetectionEngine::tenants() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [id, _] : tenants_) out.push_back(id);
+  return out;
+}
+
+size_t DetectionEngine::memory_bytes() const {
+  std::lock_guard lock(mutex_);
+  size_t bytes = 0;
+  for (const auto& [id, slot] : tenants_) {
+    std::lock_guard tenant_lock(slot->mutex);
+    bytes += slot->engine->memory_bytes();
+  }
+  return bytes;
+}
+
+uint64_t DetectionEngine::late_transactions() const {
+  std::lock_guard lock(mutex_);
+  uint64_t n = 0;
+  for (const auto& [id, slot] : tenants_) {
+    std::lock_guard tenant_lock(slot->mutex);
+    n += slot->engine->late_transactions();
+  }
+  return n;
+}
+
+}  // namespace hafnium::services::monitoring::detection

@@ -1,0 +1,135 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "services/monitoring/domain/detection/alert.h"
+#include "services/monitoring/domain/detection/reference_rates.h"
+#include "services/monitoring/domain/detection/rule_set.h"
+#include "services/monitoring/domain/detection/transaction_graph.h"
+#include "services/monitoring/domain/sliding_window.h"
+#include "services/monitoring/domain/transaction.h"
+
+namespace hafnium::services::monitoring::detection {
+
+struct EngineOptions {
+  // Transactions up to this much older than the newest of their key still
+  // land in their own window buckets.
+  int64_t lateness_micros = 3600LL * 1'000'000;
+  const ReferenceRates* rates = &ReferenceRates::bundled();
+  size_t max_transaction_ids_per_alert = 100;
+  TransactionGraph::Limits graph;
+  // Account-to-account transfers form the payment graph; card spending
+  // and cash do not move funds between the parties being layered.
+  std::set<std::string> graph_types = {"wire", "ach", "transfer", "crypto", "cheque", "other"};
+};
+
+// The monitoring engine of one tenant: windowed features per grouping key,
+// account history, the time-bounded payment graph, the compiled rules and
+// the alerts still collecting hits. Pure computation, no I/O: the stream
+// consumer persists what it returns, the replay command writes it to a
+// file, the backtest returns it. Not thread-safe; one thread at a time.
+class TenantEngine {
+ public:
+  TenantEngine(std::string tenant_id, EngineOptions options);
+  ~TenantEngine();
+  TenantEngine(const TenantEngine&) = delete;
+  TenantEngine& operator=(const TenantEngine&) = delete;
+
+  // Installs a rule set. Features the new rules need that the old ones
+  // did not start empty from here (windows already kept carry over).
+  void set_rules(std::shared_ptr<const RuleSet> rules);
+  const std::shared_ptr<const RuleSet>& rules() const { return rules_; }
+
+  // Feeds one transaction, in event-time order as far as possible (late
+  // ones within the lateness are fine). With `evaluate` false the state is
+  // updated without evaluating rules: how a restart rebuilds its state.
+  std::vector<AlertChange> process(const Transaction& transaction, bool evaluate = true);
+
+  // An alert raised before (restored from the store) that later hits join.
+  void remember(const Alert& alert);
+
+  size_t accounts() const { return graph_.accounts(); }
+  size_t keys() const;
+  uint64_t late_transactions() const { return late_; }
+  // Approximate heap bytes held by features, graph and open alerts.
+  size_t memory_bytes() const;
+
+ private:
+  struct Track;
+  struct Evaluation;
+  struct Slot {
+    ResolvedFeature feature;
+    size_t track = 0;   // aggregates: which track
+    size_t window = 0;  // and which of its windows
+  };
+  struct AccountHistory {
+    int64_t first_seen = INT64_MAX;
+    int64_t last_seen = INT64_MIN;
+  };
+  struct HistorySnapshot {
+    std::optional<double> days_since_last, age_days, avg_amount, daily_count;
+  };
+
+  size_t slot_for(const ResolvedFeature& feature, std::vector<std::unique_ptr<Track>>& tracks);
+  std::optional<std::string> track_key(const Track& track, const Transaction& t, bool creditor_side) const;
+  std::optional<double> compute(const Slot& slot, Evaluation& evaluation);
+  HistorySnapshot history_of(const std::string& account, bool incoming, int64_t at) const;
+  std::string render(const CompiledRuleDefinition& rule, size_t rule_index, Evaluation& evaluation);
+  AlertChange record(const CompiledRuleDefinition& rule, const Transaction& t, Evaluation& evaluation,
+                     std::vector<rules::Fact> facts, std::string explanation, std::vector<std::string> evidence);
+
+  std::string tenant_id_;
+  EngineOptions options_;
+  std::shared_ptr<const RuleSet> rules_;
+  std::vector<std::unique_ptr<Track>> tracks_;
+  std::vector<Slot> slots_;
+  std::vector<std::vector<size_t>> rule_slots_;                  // per rule: call number -> slot
+  std::vector<std::vector<std::vector<size_t>>> template_slots_;  // per rule, per piece: call -> slot
+  std::optional<size_t> history_out_, history_in_;               // 90-day tracks history reads
+  std::unordered_map<std::string, AccountHistory> history_;
+  TransactionGraph graph_;
+  std::unordered_map<std::string, Alert> open_alerts_;  // rule id \x1f subject -> alert
+  int64_t newest_ = INT64_MIN;
+  uint64_t processed_ = 0;
+  uint64_t late_ = 0;
+};
+
+// Tenant engines by tenant, each behind its own lock.
+class DetectionEngine {
+ public:
+  explicit DetectionEngine(EngineOptions options = {}) : options_(options) {}
+
+  // Runs `f(TenantEngine&)` under the tenant's lock, creating the engine
+  // (with `rules`) the first time.
+  template <typename F>
+  auto with_tenant(const std::string& tenant_id, F&& f) {
+    auto& slot = tenant(tenant_id);
+    std::lock_guard lock(slot.mutex);
+    return f(*slot.engine);
+  }
+  std::vector<std::string> tenants() const;
+  size_t memory_bytes() const;
+  uint64_t late_transactions() const;
+
+ private:
+  struct Slot {
+    std::mutex mutex;
+    std::unique_ptr<TenantEngine> engine;
+  };
+  Slot& tenant(const std::string& tenant_id);
+
+  EngineOptions options_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<Slot>> tenants_;
+};
+
+}  // namespace hafnium::services::monitoring::detection

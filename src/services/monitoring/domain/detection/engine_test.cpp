@@ -1,0 +1,231 @@
+#include "services/monitoring/domain/detection/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace hafnium::services::monitoring::detection {
+namespace {
+
+constexpr int64_t kHour = 3600LL * 1'000'000, kDay = 24 * kHour;
+constexpr int64_t kStart = 1'700'000'000LL * 1'000'000;
+
+Transaction payment(const std::string& id, int64_t at, const std::string& debtor, const std::string& creditor,
+                    int64_t dollars, const std::string& type = "ach") {
+  Transaction t;
+  t.id = id;
+  t.occurred_at = at;
+  t.amount = Money{dollars * 100, "USD", 2};
+  t.type = type;
+  t.debtor.account_id = debtor;
+  t.creditor.account_id = creditor;
+  return t;
+}
+
+std::shared_ptr<const RuleSet> compile(const std::vector<RuleDefinition>& definitions) {
+  auto result = RuleSet::compile(definitions);
+  if (auto* error = std::get_if<std::pair<std::string, RuleError>>(&result)) {
+    ADD_FAILURE() << error->first << ": " << error->second.field << " " << error->second.reason;
+    return nullptr;
+  }
+  return std::get<std::shared_ptr<const RuleSet>>(result);
+}
+
+std::shared_ptr<const RuleSet> pack_rule(const std::string& id) {
+  std::vector<RuleDefinition> one;
+  for (const auto& r : default_pack()) {
+    if (r.id == id) one.push_back(r);
+  }
+  EXPECT_EQ(one.size(), 1u) << id;
+  return compile(one);
+}
+
+std::vector<AlertChange> feed(TenantEngine& engine, const std::vector<Transaction>& transactions) {
+  std::vector<AlertChange> all;
+  for (const auto& t : transactions) {
+    for (auto& change : engine.process(t)) all.push_back(std::move(change));
+  }
+  return all;
+}
+
+TEST(DefaultPack, EveryRuleCompilesAndIsDocumented) {
+  const auto& pack = default_pack();
+  ASSERT_EQ(pack.size(), 14u);
+  std::set<std::string> typologies;
+  for (const auto& r : pack) typologies.insert(r.typology);
+  for (const char* t : {"large_cash", "structuring", "velocity", "rapid_movement", "fan_out", "fan_in",
+                        "high_risk_jurisdiction", "round_amounts", "dormant_reactivation", "cycle", "scatter_gather",
+                        "gather_scatter", "bipartite"}) {
+    EXPECT_TRUE(typologies.contains(t)) << t;
+  }
+  EXPECT_NE(compile(pack), nullptr);
+}
+
+TEST(DetectionEngine, StructuringRaisesOneAlertWithItsTransactionsAndActualValues) {
+  TenantEngine engine("t1", {});
+  engine.set_rules(pack_rule("structuring"));
+  auto changes = feed(engine, {payment("c1", kStart, "A", "CASH", 9000, "cash_deposit"),
+                               payment("c2", kStart + kDay, "A", "CASH", 9500, "cash_deposit"),
+                               payment("w1", kStart + kDay, "A", "B", 9500, "wire"),
+                               payment("c3", kStart + 2 * kDay, "A", "CASH", 8500, "cash_deposit")});
+  ASSERT_EQ(changes.size(), 1u);
+  const Alert& alert = changes[0].alert;
+  EXPECT_EQ(changes[0].kind, AlertChange::Kind::kRaised);
+  EXPECT_EQ(alert.rule_id, "structuring");
+  EXPECT_EQ(alert.subject_id, "A");
+  EXPECT_EQ(alert.severity, "high");
+  EXPECT_EQ(alert.explanation, "3 cash transactions between 8,000 and 10,000 USD within 7 days.");
+  // Evidence: the account's payments in the window and the trigger.
+  for (const char* id : {"c3"}) {
+    EXPECT_NE(std::find(alert.transaction_ids.begin(), alert.transaction_ids.end(), id), alert.transaction_ids.end());
+  }
+  auto count = std::find_if(alert.conditions.begin(), alert.conditions.end(),
+                            [](const rules::Fact& f) { return f.condition.starts_with("count("); });
+  ASSERT_NE(count, alert.conditions.end());
+  EXPECT_EQ(rules::to_display(count->left), "3");
+  EXPECT_EQ(rules::to_display(count->right), "3");
+
+  // A fourth within the suppression period joins the alert.
+  auto more = engine.process(payment("c4", kStart + 3 * kDay, "A", "CASH", 9900, "cash_deposit"));
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(more[0].kind, AlertChange::Kind::kJoined);
+  EXPECT_EQ(more[0].alert.id, alert.id);
+  EXPECT_EQ(more[0].alert.hits, 2);
+}
+
+TEST(DetectionEngine, FanInAlertsTheCreditorOnceAndConvertsCurrencies) {
+  TenantEngine engine("t1", {});
+  engine.set_rules(pack_rule("fan-in"));
+  std::vector<Transaction> ts;
+  for (int i = 0; i < 6; ++i) ts.push_back(payment("f" + std::to_string(i), kStart + i * kHour, "S" + std::to_string(i), "HUB", 500));
+  ts[1].amount = Money{50000, "EUR", 2};
+  auto changes = feed(engine, ts);
+  ASSERT_EQ(changes.size(), 3u);  // raised at the 4th sender, joined by the 5th and 6th
+  EXPECT_EQ(changes[0].kind, AlertChange::Kind::kRaised);
+  EXPECT_EQ(changes[0].transaction_id, "f3");
+  EXPECT_EQ(changes[0].alert.subject_id, "HUB");
+  EXPECT_EQ(changes[0].alert.explanation, "Transfers from 4 distinct counterparties within 4 days, 2037.63 USD in total.");
+  EXPECT_EQ(changes[2].alert.hits, 3);
+  EXPECT_EQ(changes[2].alert.transaction_ids.size(), 6u);
+}
+
+TEST(DetectionEngine, CardSpendingAndSelfTransfersAreNotFanOut) {
+  TenantEngine engine("t1", {});
+  engine.set_rules(pack_rule("fan-out"));
+  std::vector<Transaction> ts;
+  for (int i = 0; i < 8; ++i) ts.push_back(payment("k" + std::to_string(i), kStart + i * kHour, "A", "M" + std::to_string(i), 50, "card"));
+  for (int i = 0; i < 8; ++i) ts.push_back(payment("s" + std::to_string(i), kStart + i * kHour, "A", "A", 50, "transfer"));
+  EXPECT_TRUE(feed(engine, ts).empty());
+}
+
+TEST(DetectionEngine, CycleReturnsTheChainInOrder) {
+  TenantEngine engine("t1", {});
+  engine.set_rules(pack_rule("cycle"));
+  auto changes = feed(engine, {payment("1", kStart, "A", "B", 5000), payment("x", kStart + kHour, "B", "Z", 10),
+                               payment("2", kStart + 2 * kHour, "B", "C", 4900), payment("3", kStart + kDay, "C", "A", 4800)});
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].alert.typology, "cycle");
+  EXPECT_EQ(changes[0].alert.subject_id, "A");
+  EXPECT_EQ(changes[0].alert.explanation, "Funds left this account and came back through 3 hops within 10 days.");
+  std::vector<std::string> expected = {"1", "2", "3"};
+  EXPECT_EQ(changes[0].alert.transaction_ids, expected);
+}
+
+TEST(DetectionEngine, CycleMustRespectTimeOrderAndWindow) {
+  TenantEngine engine("t1", {});
+  engine.set_rules(pack_rule("cycle"));
+  // B -> C happened before A -> B: money cannot have flowed A -> B -> C -> A.
+  EXPECT_TRUE(feed(engine, {payment("2", kStart, "B", "C", 10), payment("1", kStart + kHour, "A", "B", 10),
+                            payment("3", kStart + 2 * kHour, "C", "A", 10)})
+                  .empty());
+  // Outside the 10-day window.
+  EXPECT_TRUE(feed(engine, {payment("4", kStart + 3 * kDay, "D", "E", 10), payment("5", kStart + 14 * kDay, "E", "D", 10)})
+                  .empty());
+}
+
+TEST(TransactionGraph, ScatterGatherGatherScatterAndBipartite) {
+  TransactionGraph g({});
+  g.add("S", "M1", kStart, "a");
+  g.add("S", "M2", kStart + 1, "b");
+  g.add("M1", "T", kStart + kHour, "c");
+  g.add("M2", "T", kStart + 2 * kHour, "d");
+  auto sg = g.scatter_gather("M2", "T", kStart + 2 * kHour, 10 * kDay);
+  EXPECT_EQ(sg.size, 2);
+  EXPECT_EQ(sg.transaction_ids.size(), 4u);
+
+  g.add("P1", "H", kStart, "e");
+  g.add("P2", "H", kStart, "f");
+  g.add("P3", "H", kStart, "g");
+  g.add("H", "Q1", kStart + kHour, "h");
+  g.add("H", "Q2", kStart + kHour, "i");
+  EXPECT_EQ(g.gather_scatter("H", kStart + kHour, kDay).size, 2);
+  g.add("H", "Q3", kStart + kHour, "j");
+  EXPECT_EQ(g.gather_scatter("H", kStart + kHour, kDay).size, 3);
+
+  for (const char* a : {"L1", "L2", "L3"}) {
+    for (const char* b : {"R1", "R2"}) g.add(a, b, kStart, std::string(a) + b);
+  }
+  auto layer = g.bipartite("L3", "R2", kStart, kDay);
+  EXPECT_EQ(layer.size, 3);
+  EXPECT_EQ(g.bipartite("S", "M2", kStart + 1, kDay).size, 0);
+}
+
+TEST(DetectionEngine, RebuildingWithoutEvaluationThenContinuingEqualsAnUninterruptedRun) {
+  std::vector<Transaction> ts;
+  for (int i = 0; i < 400; ++i) {
+    std::string d = "A" + std::to_string(i % 17), c = "A" + std::to_string((i * 7 + 3) % 23);
+    ts.push_back(payment("t" + std::to_string(i), kStart + i * (kHour / 3), d, c, 900 + (i * 37) % 9000,
+                         i % 5 == 0 ? "cash_deposit" : "ach"));
+  }
+  auto pack = compile(default_pack());
+  TenantEngine uninterrupted("t1", {});
+  uninterrupted.set_rules(pack);
+  std::vector<AlertChange> first;
+  for (size_t i = 0; i < ts.size(); ++i) {
+    auto changes = uninterrupted.process(ts[i]);
+    if (i >= 250) first.insert(first.end(), changes.begin(), changes.end());
+  }
+  // A restart: state rebuilt from the first 250 without raising anything,
+  // the alerts still open remembered, then the rest evaluated.
+  TenantEngine restarted("t1", {});
+  restarted.set_rules(pack);
+  TenantEngine reference("t1", {});
+  reference.set_rules(pack);
+  for (size_t i = 0; i < 250; ++i) {
+    for (auto& change : reference.process(ts[i])) restarted.remember(change.alert);
+    EXPECT_TRUE(restarted.process(ts[i], false).empty());
+  }
+  std::vector<AlertChange> second;
+  for (size_t i = 250; i < ts.size(); ++i) {
+    auto changes = restarted.process(ts[i]);
+    second.insert(second.end(), changes.begin(), changes.end());
+  }
+  ASSERT_FALSE(first.empty());
+  ASSERT_EQ(first.size(), second.size());
+  for (size_t i = 0; i < first.size(); ++i) {
+    EXPECT_EQ(first[i].alert.id, second[i].alert.id);
+    EXPECT_EQ(first[i].alert.explanation, second[i].alert.explanation);
+    EXPECT_EQ(first[i].alert.transaction_ids, second[i].alert.transaction_ids);
+  }
+  EXPECT_EQ(uninterrupted.keys(), restarted.keys());
+}
+
+TEST(RuleSet, UnusableRulesSayWhichFieldAndWhy) {
+  RuleDefinition r{"x", "x", "custom", "count('out', '5x') > 1", "medium", 10, "debtor", "24h", "", true, 1};
+  auto e = RuleSet::check(r);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->field, "condition");
+  EXPECT_NE(e->reason.find("window '5x'"), std::string::npos);
+  r.condition = "count('out', '1h', \"tx.colour == 'red'\") > 1";
+  ASSERT_TRUE(RuleSet::check(r));
+  EXPECT_NE(RuleSet::check(r)->reason.find("unknown field 'tx.colour'"), std::string::npos);
+  r.condition = "count('out', '1h') > 1";
+  r.explanation = "{tx.amount";
+  EXPECT_EQ(RuleSet::check(r)->field, "explanation");
+  r.explanation = "";
+  r.subject = "bank";
+  EXPECT_EQ(RuleSet::check(r)->field, "subject");
+}
+
+}  // namespace
+}  // namespace hafnium::services::monitoring::detection
