@@ -17,5 +17,6 @@ void add_version_command(CLI::App& app, int& exit_code);
 void add_screen_command(CLI::App& app, int& exit_code);
 void add_lists_commands(CLI::App& app, int& exit_code);
 void add_transactions_commands(CLI::App& app, int& exit_code);
+void add_monitor_commands(CLI::App& app, int& exit_code);
 
 }  // namespace hafnium::app

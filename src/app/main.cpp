@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   hafnium::app::add_screen_command(app, exit_code);
   hafnium::app::add_lists_commands(app, exit_code);
   hafnium::app::add_transactions_commands(app, exit_code);
+  hafnium::app::add_monitor_commands(app, exit_code);
   hafnium::app::add_version_command(app, exit_code);
   try {
     app.parse(argc, argv);

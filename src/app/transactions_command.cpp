@@ -15,7 +15,7 @@
 #include "platform/http/json_body.h"
 #include "platform/util/time.h"
 #include "services/monitoring/ingestion.h"
-#include "services/screening/domain/csv.h"
+#include "app/transaction_records.h"
 
 namespace hafnium::app {
 
@@ -30,83 +30,6 @@ struct ImportOptions {
   size_t batch = 1000;
 };
 
-// CSV columns (docs/monitoring.md): the transaction's fields, the parties'
-// as debtor_<field> / creditor_<field>.
-const std::set<std::string>& csv_columns() {
-  static const std::set<std::string> columns = {
-      "id", "occurred_at", "amount", "currency", "type", "channel",
-      "debtor_account_id", "debtor_customer_id", "debtor_name", "debtor_country", "debtor_bank_id",
-      "creditor_account_id", "creditor_customer_id", "creditor_name", "creditor_country", "creditor_bank_id"};
-  return columns;
-}
-
-// Yields (line number, JSON object or parse error) for each record.
-class Records {
- public:
-  explicit Records(const std::string& path) : in_(path, std::ios::binary), csv_(in_) {
-    if (!in_) throw std::invalid_argument(path + ": cannot be read");
-    ndjson_ = path.ends_with(".ndjson") || path.ends_with(".jsonl");
-    if (!ndjson_) {
-      auto header = csv_.next();
-      if (!header) throw std::invalid_argument(path + ": is empty");
-      for (size_t i = 0; i < header->size(); ++i) {
-        std::string name = (*header)[i];
-        if (!csv_columns().contains(name)) throw std::invalid_argument(path + ":1: unknown column '" + name + "'");
-        columns_.push_back(name);
-      }
-    }
-  }
-
-  // false at the end.
-  bool next(size_t& line, boost::json::object& object, std::string& error) {
-    error.clear();
-    if (ndjson_) {
-      std::string text;
-      while (std::getline(in_, text)) {
-        line = ++line_;
-        if (!text.empty() && text.back() == '\r') text.pop_back();
-        if (text.find_first_not_of(" \t") == std::string::npos) continue;
-        try {
-          auto value = http::parse_json_text(text);
-          if (!value.is_object()) error = "not a JSON object";
-          else object = std::move(value.as_object());
-        } catch (const http::ApiError& e) {
-          error = e.detail();
-        }
-        return true;
-      }
-      return false;
-    }
-    auto row = csv_.next();
-    if (!row) return false;
-    line = csv_.record_line();
-    if (row->size() != columns_.size()) {
-      error = "expected " + std::to_string(columns_.size()) + " fields, found " + std::to_string(row->size());
-      return true;
-    }
-    object = {};
-    boost::json::object debtor, creditor;
-    for (size_t i = 0; i < columns_.size(); ++i) {
-      const auto& name = columns_[i];
-      const auto& value = (*row)[i];
-      if (value.empty()) continue;
-      if (name.starts_with("debtor_")) debtor[name.substr(7)] = value;
-      else if (name.starts_with("creditor_")) creditor[name.substr(9)] = value;
-      else object[name] = value;
-    }
-    object["debtor"] = std::move(debtor);
-    object["creditor"] = std::move(creditor);
-    return true;
-  }
-
- private:
-  std::ifstream in_;
-  services::screening::CsvReader csv_;
-  bool ndjson_ = false;
-  std::vector<std::string> columns_;
-  size_t line_ = 0;
-};
-
 int import_transactions(const ImportOptions& options) {
   auto db = open_migrated_store(options.common);
   auth::TenantStore tenants(*db);
@@ -114,7 +37,7 @@ int import_transactions(const ImportOptions& options) {
   if (!tenant) tenant = tenants.find_by_id(options.tenant);
   if (!tenant) throw std::invalid_argument("no tenant '" + options.tenant + "'");
   mon::Ingestion ingestion(db);
-  Records records(options.input);
+  TransactionRecords records(options.input);
   bool tty = isatty(STDERR_FILENO);
   auto started = std::chrono::steady_clock::now();
   size_t created = 0, duplicates = 0, rejected = 0, seen = 0;
