@@ -58,7 +58,9 @@ TEST_P(TransactionsApi, StoresOnceAndResendsReturnTheFirstResult) {
     sql << "SELECT payload FROM outbox WHERE event_type = 'transaction.ingested'", soci::into(payload);
   });
   EXPECT_EQ(payload.find("Jane Doe"), std::string::npos);  // events carry no names
-  EXPECT_EQ(boost::json::parse(payload).at("key").as_string(), "A1");
+  // Keyed by tenant: the detector needs the tenant's payments in order.
+  auto whoami = boost::json::parse(server_->client().get("/api/v1/whoami", server_->admin_key()).body);
+  EXPECT_EQ(boost::json::parse(payload).at("key").as_string(), whoami.at("tenant").at("id").as_string());
 }
 
 TEST_P(TransactionsApi, BadTransactionsAreRefusedAndChangeNothing) {
@@ -264,9 +266,13 @@ TEST(RulesApi, CreateCompileVersionAndConcurrencyControl) {
   std::string id(boost::json::parse(created.body).at("id").as_string());
 
   auto bad = server.client().request("POST", "/api/v1/rules", {auth, json},
-                                     R"({"name":"x","severity":"low","score":1,"condition":"tx.amount >= 1 and\nsum('out', '2h') > 0"})");
+                                     R"({"name":"x","severity":"low","score":1,"condition":"tx.amount >= 1 and\nsum('over', '2h') > 0"})");
   ASSERT_EQ(bad.status, 400);
-  EXPECT_NE(bad.body.find("line 2, column 1: sum argument 2 must be one of"), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("line 2, column 1: sum argument 1 must be one of"), std::string::npos) << bad.body;
+  auto bad_window = server.client().request("POST", "/api/v1/rules", {auth, json},
+                                            R"({"name":"x","severity":"low","score":1,"condition":"sum('out', '2y') > 0"})");
+  ASSERT_EQ(bad_window.status, 400);
+  EXPECT_NE(bad_window.body.find("window '2y' is not a duration"), std::string::npos) << bad_window.body;
   auto bad_list = server.client().request("POST", "/api/v1/rules", {auth, json},
                                           R"json({"name":"x","severity":"urgent","score":101,"condition":"debtor.country in list('nope')"})json");
   ASSERT_EQ(bad_list.status, 400);

@@ -1,5 +1,11 @@
 #pragma once
 
+#include <chrono>
+#include <thread>
+
+#include "platform/auth/api_keys.h"
+#include "platform/auth/tenants.h"
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -64,6 +70,18 @@ class InProcessServer {
   const std::string& admin_key() const { return admin_key_; }
   TestHttpClient client() const { return TestHttpClient("127.0.0.1", port_); }
   const TempStore& store() const { return *store_; }
+
+  // A second tenant with an admin key, usable once the authenticator has
+  // picked the key up (its snapshot refreshes every 500 ms).
+  std::string create_tenant_key(const std::string& name) {
+    auth::TenantStore tenants(runtime_->db());
+    auto tenant = tenants.create(name);
+    auto key = auth::ApiKeyStore(runtime_->db()).create(tenant.id, "test", {"admin"}).secret;
+    for (int i = 0; i < 300 && client().get("/api/v1/whoami", key).status != 200; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return key;
+  }
 
  private:
   std::unique_ptr<TempStore> owned_store_;

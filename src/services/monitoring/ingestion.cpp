@@ -23,7 +23,7 @@ std::vector<IngestResult> Ingestion::ingest(const std::string& tenant_id, const 
       std::string document = boost::json::serialize(body);
       if (MonitoringStore::insert(sql, tenant_id, t, document, hash, now)) {
         events::Outbox::enqueue(sql, "transactions",
-                                events::make_envelope("transaction.ingested", tenant_id, t.debtor.account_id,
+                                events::make_envelope("transaction.ingested", tenant_id, tenant_id,
                                                       boost::json::object{{"id", t.id},
                                                                           {"occurred_at", body.at("occurred_at")},
                                                                           {"amount", body.at("amount")},

@@ -7,10 +7,11 @@
 namespace hafnium::services::monitoring {
 
 class FeatureStore;
+class Detector;
 
 // The `monitoring` target: transaction ingestion and the sliding-window
-// features fed by the `transactions` topic (issue 4, in progress: rules,
-// alerts and typologies are not built yet).
+// features fed by the `transactions` topic, rules, and the detector that
+// evaluates the default pack and the tenant's rules on the stream.
 class MonitoringModule : public TargetModule {
  public:
   MonitoringModule() : TargetModule("monitoring") {}
@@ -19,6 +20,7 @@ class MonitoringModule : public TargetModule {
   void start(runtime::Runtime& runtime) override;
 
   FeatureStore& features() { return *features_; }
+  Detector& detector() { return *detector_; }
 
  protected:
   std::vector<store::Migration> domain_migrations() const override;
@@ -26,6 +28,7 @@ class MonitoringModule : public TargetModule {
  private:
   void ensure_features(runtime::Runtime& runtime);
   std::shared_ptr<FeatureStore> features_;
+  std::shared_ptr<Detector> detector_;
 };
 
 }  // namespace hafnium::services::monitoring

@@ -8,6 +8,7 @@
 #include "platform/http/json_body.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
+#include "services/monitoring/domain/detection/rule_set.h"
 #include "services/monitoring/rules_store.h"
 
 namespace hafnium::services::monitoring {
@@ -44,10 +45,14 @@ RuleRecord read_rule(const Request& request) {
   rule.explanation = reader.optional_string("explanation", 2000).value_or("");
   rule.enabled = reader.optional_bool("enabled").value_or(true);
   if (!rule.condition.empty()) {
-    auto compiled = rules::compile_rule(rule.condition, rule_schema());
-    if (auto* error = std::get_if<rules::CompileError>(&compiled)) {
-      reader.add_error("condition", "line " + std::to_string(error->line) + ", column " +
-                                        std::to_string(error->column) + ": " + error->reason);
+    // Compiled as the detector will: the condition, its windows and
+    // filters, and the explanation's placeholders.
+    detection::RuleDefinition d;
+    d.name = rule.name;
+    d.condition = rule.condition;
+    d.explanation = rule.explanation;
+    if (auto error = detection::RuleSet::check(d); error && (error->field == "condition" || error->field == "explanation")) {
+      reader.add_error(error->field, error->reason);
     }
   }
   reader.finish();
@@ -62,11 +67,12 @@ const std::string& rule_id(const Request& request) {
 
 }  // namespace
 
-void register_rule_routes(http::Router& router, runtime::Runtime& runtime) {
+void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
+                          std::function<void(const std::string&)> on_change) {
   router.add({.method = http::Method::kGet,
               .pattern = "/api/v1/rules",
               .action = "rules.read",
-              .handler = [&runtime](const Request& request, RequestContext& context) {
+              .handler = [&runtime, on_change](const Request& request, RequestContext& context) {
                 auto page = api::parse_page(request);
                 auto rules = runtime.db().read([&](soci::session& sql) {
                   return RulesStore::list(sql, context.principal.tenant_id, page.after.value_or(""), page.limit + 1);
@@ -85,7 +91,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime) {
   router.add({.method = http::Method::kPost,
               .pattern = "/api/v1/rules",
               .action = "rules.write",
-              .handler = [&runtime](const Request& request, RequestContext& context) {
+              .handler = [&runtime, on_change](const Request& request, RequestContext& context) {
                 auto rule = read_rule(request);
                 rule.id = util::uuid_v7();
                 rule.version = 1;
@@ -97,6 +103,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime) {
                                           {context.principal.tenant_id, rule.author, "rules.create", "rule/" + rule.id,
                                            "success", "", context.trace_id});
                 });
+                on_change(context.principal.tenant_id);
                 Response response = Response::json(201, rule_to_json(rule));
                 response.set_header("Location", "/api/v1/rules/" + rule.id);
                 api::set_etag(response, rule.version);
@@ -107,7 +114,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime) {
   router.add({.method = http::Method::kGet,
               .pattern = "/api/v1/rules/{id}",
               .action = "rules.read",
-              .handler = [&runtime](const Request& request, RequestContext& context) {
+              .handler = [&runtime, on_change](const Request& request, RequestContext& context) {
                 const auto& id = rule_id(request);
                 auto rule = runtime.db().read(
                     [&](soci::session& sql) { return RulesStore::find(sql, context.principal.tenant_id, id); });
@@ -121,7 +128,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime) {
   router.add({.method = http::Method::kPut,
               .pattern = "/api/v1/rules/{id}",
               .action = "rules.write",
-              .handler = [&runtime](const Request& request, RequestContext& context) {
+              .handler = [&runtime, on_change](const Request& request, RequestContext& context) {
                 const auto& id = rule_id(request);
                 auto replacement = read_rule(request);
                 auto updated = runtime.db().write([&](soci::session& sql) {
@@ -140,6 +147,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime) {
                                            context.trace_id});
                   return replacement;
                 });
+                on_change(context.principal.tenant_id);
                 Response response = Response::json(200, rule_to_json(updated));
                 api::set_etag(response, updated.version);
                 return response;
@@ -149,7 +157,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime) {
   router.add({.method = http::Method::kGet,
               .pattern = "/api/v1/rules/{id}/versions",
               .action = "rules.read",
-              .handler = [&runtime](const Request& request, RequestContext& context) {
+              .handler = [&runtime, on_change](const Request& request, RequestContext& context) {
                 const auto& id = rule_id(request);
                 auto versions = runtime.db().read(
                     [&](soci::session& sql) { return RulesStore::versions(sql, context.principal.tenant_id, id); });

@@ -467,6 +467,21 @@ AlertChange TenantEngine::record(const CompiledRuleDefinition& rule, const Trans
   return {AlertChange::Kind::kRaised, std::move(alert), t.id};
 }
 
+void TenantEngine::reset() {
+  rules_.reset();
+  tracks_.clear();
+  slots_.clear();
+  rule_slots_.clear();
+  template_slots_.clear();
+  history_out_.reset();
+  history_in_.reset();
+  history_.clear();
+  graph_ = TransactionGraph(options_.graph);
+  open_alerts_.clear();
+  newest_ = INT64_MIN;
+  processed_ = 0;
+}
+
 void TenantEngine::remember(const Alert& alert) { open_alerts_[alert.rule_id + '\x1f' + alert.subject_id] = alert; }
 
 size_t TenantEngine::keys() const {

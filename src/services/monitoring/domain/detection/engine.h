@@ -54,6 +54,9 @@ class TenantEngine {
   // updated without evaluating rules: how a restart rebuilds its state.
   std::vector<AlertChange> process(const Transaction& transaction, bool evaluate = true);
 
+  // Forgets everything (features, graph, alerts, rules): the start of a rebuild.
+  void reset();
+
   // An alert raised before (restored from the store) that later hits join.
   void remember(const Alert& alert);
 

@@ -1,0 +1,91 @@
+#include "services/monitoring/alerts_api.h"
+
+#include <boost/json.hpp>
+
+#include "platform/api/pagination.h"
+#include "platform/audit/audit_log.h"
+#include "platform/http/json_body.h"
+#include "platform/util/time.h"
+#include "services/monitoring/alerts_store.h"
+
+namespace hafnium::services::monitoring {
+
+namespace {
+using http::Request;
+using http::RequestContext;
+using http::Response;
+
+std::string actor(const RequestContext& context) {
+  return context.principal.kind == auth::CredentialKind::kJwt ? "user:" + context.principal.subject
+                                                             : context.principal.subject;
+}
+}  // namespace
+
+void register_alert_routes(http::Router& router, runtime::Runtime& runtime) {
+  router.add({.method = http::Method::kGet,
+              .pattern = "/api/v1/alerts",
+              .action = "alerts.read",
+              .handler = [&runtime](const Request& request, RequestContext& context) {
+                auto page = api::parse_page(request);
+                std::string status = request.query_param("status").value_or("");
+                std::string rule = request.query_param("rule_id").value_or("");
+                if (!status.empty() && status != "open" && status != "closed") {
+                  throw http::problems::validation({{"status", "must be open or closed"}});
+                }
+                auto alerts = runtime.db().read([&](soci::session& sql) {
+                  return AlertsStore::list(sql, context.principal.tenant_id, status, rule, page.after.value_or(""),
+                                           page.limit + 1);
+                });
+                std::optional<std::string> next;
+                if (alerts.size() > page.limit) {
+                  alerts.resize(page.limit);
+                  next = alerts.back().alert.id;
+                }
+                boost::json::array items;
+                for (const auto& a : alerts) items.push_back(stored_alert_to_json(a));
+                return Response::json(200, api::page_body(std::move(items), next));
+              },
+              .target = "monitoring"});
+
+  router.add({.method = http::Method::kGet,
+              .pattern = "/api/v1/alerts/{id}",
+              .action = "alerts.read",
+              .handler = [&runtime](const Request& request, RequestContext& context) {
+                const auto& id = request.path_param("id");
+                auto alert = runtime.db().read(
+                    [&](soci::session& sql) { return AlertsStore::find(sql, context.principal.tenant_id, id); });
+                if (!alert) throw http::problems::not_found("no alert '" + id + "'");
+                return Response::json(200, stored_alert_to_json(*alert));
+              },
+              .target = "monitoring"});
+
+  router.add({.method = http::Method::kPost,
+              .pattern = "/api/v1/alerts/{id}/status",
+              .action = "alerts.write",
+              .handler = [&runtime](const Request& request, RequestContext& context) {
+                const auto& id = request.path_param("id");
+                auto body = http::parse_json_object(request);
+                http::ObjectReader reader(body);
+                std::string status = reader.required_string("status", 16);
+                std::string reason = reader.optional_string("reason", 2000).value_or("");
+                if (!status.empty() && status != "open" && status != "closed") {
+                  reader.add_error("status", "must be open or closed");
+                }
+                if (status == "closed" && reason.empty()) reader.add_error("reason", "is required to close an alert");
+                reader.finish();
+                auto updated = runtime.db().write([&](soci::session& sql) -> std::optional<StoredAlert> {
+                  auto alert = AlertsStore::find(sql, context.principal.tenant_id, id);
+                  if (!alert) return std::nullopt;
+                  AlertsStore::set_status(sql, context.principal.tenant_id, id, status, reason, util::now_micros());
+                  audit::AuditLog::append(sql, runtime.db().dialect(),
+                                          {context.principal.tenant_id, actor(context), "alerts." + status,
+                                           "alert/" + id, "success", "", context.trace_id});
+                  return AlertsStore::find(sql, context.principal.tenant_id, id);
+                });
+                if (!updated) throw http::problems::not_found("no alert '" + id + "'");
+                return Response::json(200, stored_alert_to_json(*updated));
+              },
+              .target = "monitoring"});
+}
+
+}  // namespace hafnium::services::monitoring

@@ -1,0 +1,116 @@
+#include "services/monitoring/alerts_store.h"
+
+#include <boost/json.hpp>
+
+#include "platform/store/row.h"
+#include "platform/util/time.h"
+
+namespace hafnium::services::monitoring {
+
+std::vector<store::Migration> AlertsStore::migrations() {
+  std::vector<std::string> ddl = {
+      "CREATE TABLE monitoring_alerts (tenant_id TEXT NOT NULL, id TEXT NOT NULL, rule_id TEXT NOT NULL,"
+      " subject_id TEXT NOT NULL, severity TEXT NOT NULL, status TEXT NOT NULL, status_reason TEXT NOT NULL,"
+      " raised_at BIGINT NOT NULL, window_until BIGINT NOT NULL, document TEXT NOT NULL, updated_at BIGINT NOT NULL,"
+      " PRIMARY KEY (tenant_id, id))",
+      "CREATE INDEX monitoring_alerts_window ON monitoring_alerts (tenant_id, window_until)",
+      "CREATE TABLE monitoring_evaluations (tenant_id TEXT NOT NULL, transaction_id TEXT NOT NULL,"
+      " position BIGINT NOT NULL, PRIMARY KEY (tenant_id, transaction_id))",
+      "CREATE INDEX monitoring_evaluations_order ON monitoring_evaluations (tenant_id, position)"};
+  return {{5, "alerts and the detector's evaluation order", ddl, ddl}};
+}
+
+void AlertsStore::upsert(soci::session& sql, const std::string& tenant_id, const detection::Alert& a, int64_t now) {
+  std::string document = boost::json::serialize(detection::alert_to_json(a));
+  long long raised = a.raised_at, until = a.window_until, at = now;
+  std::string open = "open", empty;
+  sql << "INSERT INTO monitoring_alerts (tenant_id, id, rule_id, subject_id, severity, status, status_reason,"
+         " raised_at, window_until, document, updated_at) VALUES (:t, :id, :r, :s, :sv, :st, :sr, :ra, :wu, :d, :u)"
+         " ON CONFLICT (tenant_id, id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
+      soci::use(tenant_id), soci::use(a.id), soci::use(a.rule_id), soci::use(a.subject_id), soci::use(a.severity),
+      soci::use(open), soci::use(empty), soci::use(raised), soci::use(until), soci::use(document), soci::use(at);
+}
+
+namespace {
+constexpr const char* kColumns = "SELECT document, status, status_reason, updated_at FROM monitoring_alerts";
+
+detection::Alert alert_from_document(const std::string& document) {
+  auto o = boost::json::parse(document).as_object();
+  detection::Alert a;
+  a.id = std::string(o.at("id").as_string());
+  a.rule_id = std::string(o.at("rule_id").as_string());
+  a.rule_version = o.at("rule_version").as_int64();
+  a.rule_name = std::string(o.at("rule_name").as_string());
+  a.typology = std::string(o.at("typology").as_string());
+  a.subject_id = std::string(o.at("subject").at("id").as_string());
+  a.severity = std::string(o.at("severity").as_string());
+  a.score = o.at("score").as_int64();
+  a.raised_at = util::parse_rfc3339(std::string(o.at("raised_at").as_string())).value_or(0);
+  a.window_until = util::parse_rfc3339(std::string(o.at("window_until").as_string())).value_or(0);
+  a.explanation = std::string(o.at("explanation").as_string());
+  for (const auto& id : o.at("transaction_ids").as_array()) a.transaction_ids.emplace_back(id.as_string());
+  a.hits = o.at("hits").as_int64();
+  return a;
+}
+
+StoredAlert from_row(const soci::row& row) {
+  StoredAlert s;
+  std::string document = store::get_string(row, 0);
+  s.alert = alert_from_document(document);
+  s.document = boost::json::parse(document).as_object();
+  s.status = store::get_string(row, 1);
+  s.status_reason = store::get_string(row, 2);
+  s.updated_at = store::get_int64(row, 3);
+  return s;
+}
+}  // namespace
+
+std::optional<StoredAlert> AlertsStore::find(soci::session& sql, const std::string& tenant_id, const std::string& id) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << std::string(kColumns) + " WHERE tenant_id = :t AND id = :id", soci::use(tenant_id), soci::use(id));
+  for (const auto& row : rows) {
+    return from_row(row);
+  }
+  return std::nullopt;
+}
+
+std::vector<StoredAlert> AlertsStore::list(soci::session& sql, const std::string& tenant_id, const std::string& status,
+                                           const std::string& rule_id, const std::string& after, size_t limit) {
+  std::vector<StoredAlert> out;
+  long long n = static_cast<long long>(limit);
+  soci::rowset<soci::row> rows =
+      (sql.prepare << std::string(kColumns) +
+                          " WHERE tenant_id = :t AND id > :after AND (:s = '' OR status = :s2)"
+                          " AND (:r = '' OR rule_id = :r2) ORDER BY id LIMIT :n",
+       soci::use(tenant_id), soci::use(after), soci::use(status), soci::use(status), soci::use(rule_id),
+       soci::use(rule_id), soci::use(n));
+  for (const auto& row : rows) out.push_back(from_row(row));
+  return out;
+}
+
+void AlertsStore::set_status(soci::session& sql, const std::string& tenant_id, const std::string& id,
+                             const std::string& status, const std::string& reason, int64_t now) {
+  long long at = now;
+  sql << "UPDATE monitoring_alerts SET status = :s, status_reason = :r, updated_at = :u WHERE tenant_id = :t AND id = :id",
+      soci::use(status), soci::use(reason), soci::use(at), soci::use(tenant_id), soci::use(id);
+}
+
+std::vector<detection::Alert> AlertsStore::open_windows(soci::session& sql, const std::string& tenant_id, int64_t since) {
+  std::vector<detection::Alert> out;
+  long long s = since;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT document FROM monitoring_alerts WHERE tenant_id = :t AND window_until >= :s ORDER BY raised_at",
+       soci::use(tenant_id), soci::use(s));
+  for (const auto& row : rows) out.push_back(alert_from_document(store::get_string(row, 0)));
+  return out;
+}
+
+boost::json::object stored_alert_to_json(const StoredAlert& s) {
+  auto o = s.document;
+  o["status"] = s.status;
+  o["status_reason"] = s.status_reason;
+  o["updated_at"] = util::format_rfc3339(s.updated_at);
+  return o;
+}
+
+}  // namespace hafnium::services::monitoring

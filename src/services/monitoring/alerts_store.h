@@ -1,0 +1,38 @@
+#pragma once
+
+#include <optional>
+#include <soci/soci.h>
+#include <string>
+#include <vector>
+
+#include "platform/store/migrations.h"
+#include "services/monitoring/domain/detection/alert.h"
+
+namespace hafnium::services::monitoring {
+
+struct StoredAlert {
+  detection::Alert alert;
+  boost::json::object document;  // as raised, with its conditions
+  std::string status = "open";  // open, closed
+  std::string status_reason;
+  int64_t updated_at = 0;
+};
+
+// Alerts per tenant, and the record of which transactions the detector has
+// evaluated and in what order (how a restart rebuilds its state).
+class AlertsStore {
+ public:
+  static std::vector<store::Migration> migrations();
+  static void upsert(soci::session& sql, const std::string& tenant_id, const detection::Alert& alert, int64_t now);
+  static std::optional<StoredAlert> find(soci::session& sql, const std::string& tenant_id, const std::string& id);
+  static std::vector<StoredAlert> list(soci::session& sql, const std::string& tenant_id, const std::string& status,
+                                       const std::string& rule_id, const std::string& after, size_t limit);
+  static void set_status(soci::session& sql, const std::string& tenant_id, const std::string& id,
+                         const std::string& status, const std::string& reason, int64_t now);
+  // Alerts still collecting hits at `newest` event time.
+  static std::vector<detection::Alert> open_windows(soci::session& sql, const std::string& tenant_id, int64_t since);
+};
+
+boost::json::object stored_alert_to_json(const StoredAlert& alert);
+
+}  // namespace hafnium::services::monitoring

@@ -1,0 +1,153 @@
+// The detector on the stream, over real HTTP on both stores: transactions
+// in, alerts (with their explanation and transactions) and alert.raised
+// events out, analysts close them, and a restart continues where the
+// stream left off without raising anything twice.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "support/runtime_fixture.h"
+
+namespace hafnium::testing {
+namespace {
+
+std::string ach(const std::string& id, const std::string& at, const std::string& debtor, const std::string& creditor,
+                const std::string& amount = "2500.00") {
+  return R"({"id":")" + id + R"(","occurred_at":")" + at + R"(","amount":")" + amount +
+         R"(","currency":"USD","type":"ach","debtor":{"account_id":")" + debtor +
+         R"("},"creditor":{"account_id":")" + creditor + R"("}})";
+}
+
+class AlertsApi : public ::testing::TestWithParam<std::string> {
+ protected:
+  static InProcessServer::Options options(TempStore* store, const std::string& backend) {
+    InProcessServer::Options o;
+    o.backend = backend;
+    o.targets = {"facade", "monitoring"};
+    o.existing_store = store;
+    return o;
+  }
+  static HttpResponse call(InProcessServer& server, const std::string& key, const std::string& method,
+                           const std::string& path, const std::string& body = "") {
+    return server.client().request(method, path, {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}},
+                                   body);
+  }
+  // Waits until the detector has evaluated `n` transactions.
+  static void wait_evaluated(InProcessServer& server, long long n) {
+    for (int i = 0; i < 1000; ++i) {
+      long long c = 0;
+      server.runtime().db().read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM monitoring_evaluations", soci::into(c); });
+      if (c >= n) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL() << "the detector did not evaluate " << n << " transactions";
+  }
+  static boost::json::array alerts(InProcessServer& server, const std::string& key, const std::string& query = "") {
+    auto res = call(server, key, "GET", "/api/v1/alerts" + query);
+    EXPECT_EQ(res.status, 200) << res.body;
+    return boost::json::parse(res.body).at("items").as_array();
+  }
+};
+
+TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContinues) {
+  HAFNIUM_REQUIRE_BACKEND(GetParam());
+  TempStore store(GetParam());
+  std::string key, alert_id;
+  {
+    InProcessServer server(options(&store, GetParam()));
+    key = server.admin_key();
+    std::string batch = "[";
+    for (int i = 0; i < 4; ++i) {
+      batch += (i ? "," : "") + ach("in" + std::to_string(i), "2026-11-0" + std::to_string(i + 1) + "T10:00:00Z",
+                                    "SENDER-" + std::to_string(i), "MULE");
+    }
+    batch += "]";
+    ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions:batch", batch).status, 200);
+    wait_evaluated(server, 4);
+
+    auto items = alerts(server, key);
+    ASSERT_EQ(items.size(), 1u) << boost::json::serialize(items);
+    const auto& alert = items[0].as_object();
+    alert_id = std::string(alert.at("id").as_string());
+    EXPECT_EQ(alert.at("rule_id"), "fan-in");
+    EXPECT_EQ(alert.at("typology"), "fan_in");
+    EXPECT_EQ(alert.at("subject").at("id"), "MULE");
+    EXPECT_EQ(alert.at("status"), "open");
+    EXPECT_EQ(alert.at("hits"), 1);  // raised by the 4th sender
+    EXPECT_EQ(alert.at("explanation"), "Transfers from 4 distinct counterparties within 4 days, 10000 USD in total.");
+    EXPECT_EQ(alert.at("transaction_ids").as_array().size(), 4u);
+    bool threshold_shown = false;
+    for (const auto& c : alert.at("conditions").as_array()) {
+      if (c.at("condition").as_string().starts_with("distinct(")) {
+        EXPECT_EQ(c.at("actual").to_number<double>(), 4);
+        EXPECT_EQ(c.at("threshold").to_number<double>(), 4);
+        threshold_shown = true;
+      }
+    }
+    EXPECT_TRUE(threshold_shown);
+
+    // The event went out through the outbox with the alert.
+    long long events = 0;
+    server.runtime().db().read([&](soci::session& sql) {
+      sql << "SELECT COUNT(*) FROM outbox WHERE topic = 'alerts' AND payload LIKE '%alert.raised%'", soci::into(events);
+    });
+    EXPECT_EQ(events, 1);
+
+    // Closing needs a reason; a closed alert says why; the audit trail has it.
+    auto bad = call(server, key, "POST", "/api/v1/alerts/" + alert_id + "/status", R"({"status":"closed"})");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(bad.body.find("reason"), std::string::npos);
+    auto closed = call(server, key, "POST", "/api/v1/alerts/" + alert_id + "/status",
+                       R"({"status":"closed","reason":"known payroll aggregator"})");
+    ASSERT_EQ(closed.status, 200) << closed.body;
+    EXPECT_EQ(boost::json::parse(closed.body).at("status_reason"), "known payroll aggregator");
+    EXPECT_EQ(alerts(server, key, "?status=open").size(), 0u);
+    EXPECT_EQ(alerts(server, key, "?status=closed").size(), 1u);
+    EXPECT_EQ(call(server, key, "GET", "/api/v1/alerts/alr_0000000000000000").status, 404);
+    EXPECT_EQ(call(server, key, "GET", "/api/v1/alerts?status=maybe").status, 400);
+  }
+  // Restart: the engine is rebuilt from the evaluated transactions. A new
+  // sender within the window of the alert joins it instead of raising a
+  // second one, exactly as an uninterrupted run would.
+  InProcessServer restarted(options(&store, GetParam()));
+  ASSERT_EQ(call(restarted, key, "POST", "/api/v1/transactions", ach("in9", "2026-11-05T09:00:00Z", "SENDER-9", "MULE")).status, 201);
+  wait_evaluated(restarted, 5);
+  auto items = alerts(restarted, key);
+  ASSERT_EQ(items.size(), 1u) << boost::json::serialize(items);
+  EXPECT_EQ(items[0].at("id").as_string(), alert_id);
+  EXPECT_EQ(items[0].at("hits"), 2);
+  EXPECT_EQ(items[0].at("transaction_ids").as_array().size(), 5u);
+  // A redelivered event changes nothing.
+  long long evaluations = 0;
+  restarted.runtime().db().read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM monitoring_evaluations", soci::into(evaluations); });
+  EXPECT_EQ(evaluations, 5);
+}
+
+TEST_P(AlertsApi, TenantsSeeOnlyTheirOwnAlerts) {
+  HAFNIUM_REQUIRE_BACKEND(GetParam());
+  TempStore store(GetParam());
+  InProcessServer server(options(&store, GetParam()));
+  std::string key = server.admin_key();
+  std::string batch = "[";
+  for (int i = 0; i < 4; ++i) {
+    batch += (i ? "," : "") + ach("t" + std::to_string(i), "2026-11-01T1" + std::to_string(i) + ":00:00Z",
+                                  "S" + std::to_string(i), "HUB");
+  }
+  batch += "]";
+  ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions:batch", batch).status, 200);
+  wait_evaluated(server, 4);
+  auto items = alerts(server, key);
+  ASSERT_EQ(items.size(), 1u);
+  std::string id(items[0].at("id").as_string());
+  auto other = server.create_tenant_key("other-bank");
+  EXPECT_EQ(alerts(server, other).size(), 0u);
+  EXPECT_EQ(call(server, other, "GET", "/api/v1/alerts/" + id).status, 404);
+  EXPECT_EQ(call(server, other, "POST", "/api/v1/alerts/" + id + "/status", R"({"status":"closed","reason":"x"})").status, 404);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AlertsApi, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace hafnium::testing
