@@ -5,7 +5,6 @@
 #include "services/monitoring/alerts_store.h"
 #include "services/monitoring/api.h"
 #include "services/monitoring/detector.h"
-#include "services/monitoring/features.h"
 #include "services/monitoring/rules_api.h"
 #include "services/monitoring/rules_store.h"
 #include "services/monitoring/store.h"
@@ -13,50 +12,56 @@
 namespace hafnium::services::monitoring {
 
 namespace {
-// Transactions up to an hour behind the newest of their account still
-// count in their own window buckets.
-constexpr int64_t kLatenessMicros = 3600LL * 1'000'000;
+// Migration 3 created per-event window buckets for a feature store that the
+// detector replaced (its state is rebuilt from the evaluated transactions);
+// the table is created and dropped so that every store has the same history.
+std::vector<store::Migration> retired_migrations() {
+  std::vector<std::string> create = {
+      "CREATE TABLE monitoring_window_buckets (tenant_id TEXT NOT NULL, group_key TEXT NOT NULL,"
+      " window_name TEXT NOT NULL, bucket_index BIGINT NOT NULL, event_count BIGINT NOT NULL,"
+      " amount_sum BIGINT NOT NULL, amount_squares DOUBLE PRECISION NOT NULL, amount_min BIGINT NOT NULL,"
+      " amount_max BIGINT NOT NULL, distinct_keys TEXT NOT NULL, newest BIGINT NOT NULL,"
+      " PRIMARY KEY (tenant_id, group_key, window_name, bucket_index))"};
+  std::vector<std::string> drop = {"DROP TABLE monitoring_window_buckets"};
+  return {{3, "sliding-window feature buckets", create, create}, {6, "retire the feature-bucket table", drop, drop}};
+}
 }  // namespace
 
 std::vector<store::Migration> MonitoringModule::domain_migrations() const {
   auto all = MonitoringStore::migrations();
-  for (auto& m : FeatureStore::migrations()) all.push_back(std::move(m));
+  for (auto& m : retired_migrations()) all.push_back(std::move(m));
   for (auto& m : RulesStore::migrations()) all.push_back(std::move(m));
   for (auto& m : AlertsStore::migrations()) all.push_back(std::move(m));
   return all;
 }
 
-void MonitoringModule::ensure_features(runtime::Runtime& runtime) {
-  if (!features_) features_ = std::make_shared<FeatureStore>(runtime.db_ptr(), kLatenessMicros);
+void MonitoringModule::ensure_detector(runtime::Runtime& runtime) {
   if (!detector_) detector_ = std::make_shared<Detector>(runtime.db_ptr());
 }
 
 void MonitoringModule::register_routes(http::Router& router, runtime::Runtime& runtime) {
   register_transaction_routes(router, runtime, std::make_shared<Ingestion>(runtime.db_ptr()));
-  ensure_features(runtime);
+  ensure_detector(runtime);
   auto detector = detector_;
   register_rule_routes(router, runtime, [detector](const std::string& tenant) { detector->rules_changed(tenant); });
   register_alert_routes(router, runtime);
 }
 
 void MonitoringModule::register_consumers(events::EventBus& bus, runtime::Runtime& runtime) {
-  ensure_features(runtime);
-  features_->subscribe(bus);
+  ensure_detector(runtime);
   detector_->subscribe(bus);
 }
 
 void MonitoringModule::start(runtime::Runtime& runtime) {
-  ensure_features(runtime);
-  // Before the bus starts: every delivered event finds the restored state.
-  features_->load();
+  ensure_detector(runtime);
+  // Before the bus starts: every delivered event finds the rebuilt state.
   detector_->load();
-  auto features = features_;
   auto detector = detector_;
   runtime.metrics().callback_counter("hafnium_monitoring_alerts_raised_total", "Alerts raised by the detector",
                                      [detector] { return static_cast<double>(detector->alerts_raised()); });
   runtime.metrics().callback_counter("hafnium_monitoring_late_events_total",
                                      "Transactions too late for one or more of their windows",
-                                     [features] { return static_cast<double>(features->late_events()); });
+                                     [detector] { return static_cast<double>(detector->engine().late_transactions()); });
 }
 
 }  // namespace hafnium::services::monitoring

@@ -6,7 +6,6 @@
 
 namespace hafnium::services::monitoring {
 
-class FeatureStore;
 class Detector;
 
 // The `monitoring` target: transaction ingestion and the sliding-window
@@ -19,15 +18,13 @@ class MonitoringModule : public TargetModule {
   void register_consumers(events::EventBus& bus, runtime::Runtime& runtime) override;
   void start(runtime::Runtime& runtime) override;
 
-  FeatureStore& features() { return *features_; }
   Detector& detector() { return *detector_; }
 
  protected:
   std::vector<store::Migration> domain_migrations() const override;
 
  private:
-  void ensure_features(runtime::Runtime& runtime);
-  std::shared_ptr<FeatureStore> features_;
+  void ensure_detector(runtime::Runtime& runtime);
   std::shared_ptr<Detector> detector_;
 };
 

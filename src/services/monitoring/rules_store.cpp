@@ -5,28 +5,6 @@
 
 namespace hafnium::services::monitoring {
 
-const rules::Schema& rule_schema() {
-  static const rules::Schema schema = [] {
-    rules::Schema s;
-    using rules::Type;
-    s.fields = {{"tx.amount", Type::kNumber},        {"tx.currency", Type::kString},
-                {"tx.type", Type::kString},          {"tx.channel", Type::kString},
-                {"debtor.account", Type::kString},   {"creditor.account", Type::kString},
-                {"debtor.country", Type::kString},   {"creditor.country", Type::kString}};
-    std::set<std::string> directions = {"in", "out"};
-    std::set<std::string> windows = {"1h", "24h", "7d", "30d", "90d"};
-    for (const char* fn : {"count", "sum", "avg", "min", "max", "stddev", "distinct"}) {
-      s.functions[fn] = 2;
-      s.function_arguments[fn] = {directions, windows};
-    }
-    // FATF, "High-Risk Jurisdictions subject to a Call for Action"
-    // (DPRK, Iran, Myanmar), as published in February 2025.
-    s.lists["high_risk_countries"] = {"KP", "IR", "MM"};
-    return s;
-  }();
-  return schema;
-}
-
 std::vector<store::Migration> RulesStore::migrations() {
   std::vector<std::string> ddl = {
       "CREATE TABLE monitoring_rules (tenant_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,"

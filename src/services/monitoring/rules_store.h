@@ -19,10 +19,6 @@ struct RuleRecord {
   int64_t created_at = 0, updated_at = 0;
 };
 
-// The schema rules compile against: transaction fields, window features of
-// the account as debtor ('out') or creditor ('in'), and named lists.
-const rules::Schema& rule_schema();
-
 // Rules per tenant, versioned: every change writes a new version row with
 // its author and time; the rule row holds the current version.
 class RulesStore {

@@ -484,6 +484,19 @@ void TenantEngine::reset() {
 
 void TenantEngine::remember(const Alert& alert) { open_alerts_[alert.rule_id + '\x1f' + alert.subject_id] = alert; }
 
+std::optional<WindowStats> TenantEngine::aggregate(ResolvedFeature::Group group, const std::string& key,
+                                                  int64_t window, int64_t at, const std::string& filter) const {
+  for (const auto& track : tracks_) {
+    if (track->group != group || track->filter_source != filter) continue;
+    auto w = std::find(track->windows.begin(), track->windows.end(), window);
+    if (w == track->windows.end()) return std::nullopt;
+    auto it = track->keys.find(key);
+    if (it == track->keys.end()) return WindowStats{};
+    return it->second[static_cast<size_t>(w - track->windows.begin())].stats(at);
+  }
+  return std::nullopt;
+}
+
 size_t TenantEngine::keys() const {
   size_t n = 0;
   for (const auto& track : tracks_) n += track->keys.size();

@@ -60,6 +60,12 @@ class TenantEngine {
   // An alert raised before (restored from the store) that later hits join.
   void remember(const Alert& alert);
 
+  // A grouping key's aggregates over one window at `at`, as the rules see
+  // them (amounts in reporting-currency cents), for diagnostics and tests;
+  // nullopt when no rule keeps that window for that grouping and filter.
+  std::optional<WindowStats> aggregate(ResolvedFeature::Group group, const std::string& key, int64_t window,
+                                       int64_t at, const std::string& filter = "") const;
+
   size_t accounts() const { return graph_.accounts(); }
   size_t keys() const;
   uint64_t late_transactions() const { return late_; }
