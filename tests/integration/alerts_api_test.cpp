@@ -58,13 +58,13 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
     InProcessServer server(options(&store, GetParam()));
     key = server.admin_key();
     std::string batch = "[";
-    for (int i = 0; i < 4; ++i) {
-      batch += (i ? "," : "") + ach("in" + std::to_string(i), "2026-11-0" + std::to_string(i + 1) + "T10:00:00Z",
+    for (int i = 0; i < 5; ++i) {
+      batch += (i ? "," : "") + ach("in" + std::to_string(i), "2026-11-01T1" + std::to_string(i) + ":00:00Z",
                                     "SENDER-" + std::to_string(i), "MULE");
     }
     batch += "]";
     ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions:batch", batch).status, 200);
-    wait_evaluated(server, 4);
+    wait_evaluated(server, 5);
 
     auto items = alerts(server, key);
     ASSERT_EQ(items.size(), 1u) << boost::json::serialize(items);
@@ -74,14 +74,14 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
     EXPECT_EQ(alert.at("typology"), "fan_in");
     EXPECT_EQ(alert.at("subject").at("id"), "MULE");
     EXPECT_EQ(alert.at("status"), "open");
-    EXPECT_EQ(alert.at("hits"), 1);  // raised by the 4th sender
-    EXPECT_EQ(alert.at("explanation"), "Transfers from 4 distinct counterparties within 4 days, 10000 USD in total.");
-    EXPECT_EQ(alert.at("transaction_ids").as_array().size(), 4u);
+    EXPECT_EQ(alert.at("hits"), 1);  // raised by the 5th new sender
+    EXPECT_EQ(alert.at("explanation"), "Transfers from 5 new counterparties within 4 days, 12500 USD in total.");
+    EXPECT_EQ(alert.at("transaction_ids").as_array().size(), 5u);
     bool threshold_shown = false;
     for (const auto& c : alert.at("conditions").as_array()) {
-      if (c.at("condition").as_string().starts_with("distinct(")) {
-        EXPECT_EQ(c.at("actual").to_number<double>(), 4);
-        EXPECT_EQ(c.at("threshold").to_number<double>(), 4);
+      if (c.at("condition").as_string().ends_with(">= 5")) {
+        EXPECT_EQ(c.at("actual").to_number<double>(), 5);
+        EXPECT_EQ(c.at("threshold").to_number<double>(), 5);
         threshold_shown = true;
       }
     }
@@ -111,17 +111,17 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
   // sender within the window of the alert joins it instead of raising a
   // second one, exactly as an uninterrupted run would.
   InProcessServer restarted(options(&store, GetParam()));
-  ASSERT_EQ(call(restarted, key, "POST", "/api/v1/transactions", ach("in9", "2026-11-05T09:00:00Z", "SENDER-9", "MULE")).status, 201);
-  wait_evaluated(restarted, 5);
+  ASSERT_EQ(call(restarted, key, "POST", "/api/v1/transactions", ach("in9", "2026-11-02T09:00:00Z", "SENDER-9", "MULE")).status, 201);
+  wait_evaluated(restarted, 6);
   auto items = alerts(restarted, key);
   ASSERT_EQ(items.size(), 1u) << boost::json::serialize(items);
   EXPECT_EQ(items[0].at("id").as_string(), alert_id);
   EXPECT_EQ(items[0].at("hits"), 2);
-  EXPECT_EQ(items[0].at("transaction_ids").as_array().size(), 5u);
+  EXPECT_EQ(items[0].at("transaction_ids").as_array().size(), 6u);
   // A redelivered event changes nothing.
   long long evaluations = 0;
   restarted.runtime().db().read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM monitoring_evaluations", soci::into(evaluations); });
-  EXPECT_EQ(evaluations, 5);
+  EXPECT_EQ(evaluations, 6);
 }
 
 TEST_P(AlertsApi, TenantsSeeOnlyTheirOwnAlerts) {
@@ -130,13 +130,13 @@ TEST_P(AlertsApi, TenantsSeeOnlyTheirOwnAlerts) {
   InProcessServer server(options(&store, GetParam()));
   std::string key = server.admin_key();
   std::string batch = "[";
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 5; ++i) {
     batch += (i ? "," : "") + ach("t" + std::to_string(i), "2026-11-01T1" + std::to_string(i) + ":00:00Z",
                                   "S" + std::to_string(i), "HUB");
   }
   batch += "]";
   ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions:batch", batch).status, 200);
-  wait_evaluated(server, 4);
+  wait_evaluated(server, 5);
   auto items = alerts(server, key);
   ASSERT_EQ(items.size(), 1u);
   std::string id(items[0].at("id").as_string());

@@ -47,7 +47,9 @@ bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_ke
 void SlidingWindow::expire() {
   // Keep every bucket a late event or a query at `newest` can still need.
   int64_t oldest_needed = floor_div(newest_ - length_ - lateness_, width_);
-  while (!buckets_.empty() && buckets_.front().index < oldest_needed) buckets_.pop_front();
+  auto keep = std::lower_bound(buckets_.begin(), buckets_.end(), oldest_needed,
+                               [](const Bucket& b, int64_t i) { return b.index < i; });
+  buckets_.erase(buckets_.begin(), keep);
 }
 
 WindowStats SlidingWindow::stats(int64_t at) const {
@@ -77,13 +79,31 @@ WindowStats SlidingWindow::stats(int64_t at) const {
   return s;
 }
 
+size_t SlidingWindow::new_distinct(int64_t at, int64_t recent) const {
+  int64_t last = floor_div(at, width_);
+  int64_t first = last - length_ / width_ + 1;
+  int64_t split = floor_div(at - recent, width_);  // buckets after it are recent
+  std::vector<uint64_t> before, after;
+  for (const auto& b : buckets_) {
+    if (b.index < first || b.index > last) continue;
+    auto& into = b.index > split ? after : before;
+    into.insert(into.end(), b.distinct.begin(), b.distinct.end());
+  }
+  std::sort(before.begin(), before.end());
+  std::sort(after.begin(), after.end());
+  after.erase(std::unique(after.begin(), after.end()), after.end());
+  size_t fresh = 0;
+  for (uint64_t k : after) fresh += std::binary_search(before.begin(), before.end(), k) ? 0 : 1;
+  return fresh;
+}
+
 size_t SlidingWindow::memory_bytes() const {
-  size_t bytes = sizeof(*this);
-  for (const auto& b : buckets_) bytes += sizeof(Bucket) + b.distinct.capacity() * sizeof(uint64_t);
+  size_t bytes = sizeof(*this) + buckets_.capacity() * sizeof(Bucket);
+  for (const auto& b : buckets_) bytes += b.distinct.capacity() * sizeof(uint64_t);
   return bytes;
 }
 
-void SlidingWindow::restore(std::deque<Bucket> buckets, int64_t newest) {
+void SlidingWindow::restore(std::vector<Bucket> buckets, int64_t newest) {
   buckets_ = std::move(buckets);
   newest_ = newest;
   std::sort(buckets_.begin(), buckets_.end(), [](const Bucket& a, const Bucket& b) { return a.index < b.index; });

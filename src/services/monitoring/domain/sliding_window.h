@@ -1,7 +1,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <vector>
 #include <string>
 #include <vector>
 
@@ -34,6 +34,9 @@ class SlidingWindow {
   bool add(int64_t event_time, int64_t amount_minor, uint64_t distinct_key);
   // Aggregates over (at - length, at], bucket-aligned.
   WindowStats stats(int64_t at) const;
+  // Distinct keys of (at - recent, at] that do not appear earlier in the
+  // window: new counterparties against the rest of the window as baseline.
+  size_t new_distinct(int64_t at, int64_t recent) const;
 
   int64_t newest() const { return newest_; }
   size_t bucket_count() const { return buckets_.size(); }
@@ -49,9 +52,9 @@ class SlidingWindow {
     int64_t max = 0;
     std::vector<uint64_t> distinct;  // sorted, unique
   };
-  const std::deque<Bucket>& buckets() const { return buckets_; }
+  const std::vector<Bucket>& buckets() const { return buckets_; }
   // Rebuilds from persisted buckets (state survives restarts).
-  void restore(std::deque<Bucket> buckets, int64_t newest);
+  void restore(std::vector<Bucket> buckets, int64_t newest);
 
  private:
   void expire();
@@ -60,7 +63,7 @@ class SlidingWindow {
   int64_t width_;
   int64_t lateness_;
   int64_t newest_ = INT64_MIN;
-  std::deque<Bucket> buckets_;  // ascending index
+  std::vector<Bucket> buckets_;  // ascending index
 };
 
 }  // namespace hafnium::services::monitoring

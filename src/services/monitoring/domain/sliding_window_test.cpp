@@ -91,5 +91,18 @@ TEST(SlidingWindow, RefusesNonsenseSpecs) {
   EXPECT_THROW(SlidingWindow(kHour, 0, 0), std::invalid_argument);
 }
 
+TEST(SlidingWindow, NewDistinctCountsCounterpartiesNotSeenBeforeTheRecentPart) {
+  constexpr int64_t kHour = 3600LL * 1'000'000, kDay = 24 * kHour;
+  SlidingWindow w(34 * kDay, kDay, kHour);
+  const int64_t t0 = 100 * kDay;
+  w.add(t0, 100, 1);            // an old counterparty
+  w.add(t0 + 10 * kDay, 100, 2);
+  w.add(t0 + 31 * kDay, 100, 1);  // recent, but known
+  w.add(t0 + 32 * kDay, 100, 3);  // recent and new
+  w.add(t0 + 33 * kDay, 100, 4);  // recent and new
+  EXPECT_EQ(w.new_distinct(t0 + 33 * kDay, 4 * kDay), 2u);
+  EXPECT_EQ(w.stats(t0 + 33 * kDay).distinct, 4u);
+}
+
 }  // namespace
 }  // namespace hafnium::services::monitoring

@@ -65,11 +65,15 @@ struct TenantEngine::Track {
   std::string filter_source;  // empty: every transaction
   const rules::CompiledRule* filter = nullptr;
   std::vector<int64_t> windows;
+  // Account groupings by account number; the others by their text key.
+  std::vector<std::vector<SlidingWindow>> by_account;
   std::unordered_map<std::string, std::vector<SlidingWindow>> keys;
+  bool per_account() const { return group == Group::kAccountOut || group == Group::kAccountIn; }
 };
 
 struct TenantEngine::Evaluation {
   const Transaction& tx;
+  Account debtor, creditor;
   std::optional<double> amount;  // reporting currency
   HistorySnapshot debtor_history, creditor_history;
   std::vector<std::optional<double>> values;
@@ -148,9 +152,11 @@ size_t TenantEngine::slot_for(const ResolvedFeature& feature, std::vector<std::u
       tracks.push_back(std::move(track));
     }
     auto& windows = tracks[t]->windows;
-    auto w = std::find(windows.begin(), windows.end(), feature.window);
+    // new_distinct reads its window plus the 30 days before as baseline.
+    const int64_t kept = feature.statistic == Statistic::kNewDistinct ? feature.window + 30 * kDay : feature.window;
+    auto w = std::find(windows.begin(), windows.end(), kept);
     if (w == windows.end()) {
-      windows.push_back(feature.window);
+      windows.push_back(kept);
       w = windows.end() - 1;
     }
     slot.track = t;
@@ -193,8 +199,9 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
   for (auto& track : tracks) {
     for (auto& old : tracks_) {
       if (!old || old->group != track->group || old->filter_source != track->filter_source) continue;
-      for (auto& [key, old_windows] : old->keys) {
+      auto carry = [&](std::vector<SlidingWindow>& old_windows) {
         std::vector<SlidingWindow> windows;
+        if (old_windows.empty()) return windows;
         for (int64_t length : track->windows) {
           auto at = std::find(old->windows.begin(), old->windows.end(), length);
           if (at != old->windows.end()) {
@@ -203,8 +210,10 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
             windows.emplace_back(length, bucket_for(length), options_.lateness_micros);
           }
         }
-        track->keys.emplace(key, std::move(windows));
-      }
+        return windows;
+      };
+      for (auto& [key, old_windows] : old->keys) track->keys.emplace(key, carry(old_windows));
+      for (auto& old_windows : old->by_account) track->by_account.push_back(carry(old_windows));
       old.reset();
       break;
     }
@@ -212,41 +221,74 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
   tracks_ = std::move(tracks);
 }
 
-std::optional<std::string> TenantEngine::track_key(const Track& track, const Transaction& t, bool creditor_side) const {
-  const Party& party = creditor_side ? t.creditor : t.debtor;
-  switch (track.group) {
-    case Group::kAccountOut:
-    case Group::kAccountIn: return party.account_id;
-    case Group::kCustomerOut:
-      if (party.customer_id.empty()) return std::nullopt;
-      return party.customer_id;
-    case Group::kPair: return t.debtor.account_id + '\x1f' + t.creditor.account_id;
-    case Group::kCountryIn:
-      if (t.creditor.country.empty()) return std::nullopt;
-      return t.creditor.country;
+TenantEngine::Account TenantEngine::intern(const std::string& account) {
+  auto [it, inserted] = account_ids_.try_emplace(account, static_cast<Account>(account_names_.size()));
+  if (inserted) {
+    account_names_.push_back(account);
+    history_.emplace_back();
   }
-  return std::nullopt;
+  return it->second;
 }
 
-TenantEngine::HistorySnapshot TenantEngine::history_of(const std::string& account, bool incoming, int64_t at) const {
+std::optional<TenantEngine::Account> TenantEngine::find_account(const std::string& account) const {
+  auto it = account_ids_.find(account);
+  if (it == account_ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<SlidingWindow>* TenantEngine::windows_of(Track& track, const Transaction& t, Account debtor,
+                                                     Account creditor, bool creditor_side, bool create) {
+  auto fresh = [&](std::vector<SlidingWindow>& windows) {
+    if (windows.empty() && create) {
+      for (int64_t length : track.windows) windows.emplace_back(length, bucket_for(length), options_.lateness_micros);
+    }
+    return windows.empty() ? nullptr : &windows;
+  };
+  if (track.per_account()) {
+    Account account = creditor_side ? creditor : debtor;
+    if (account >= track.by_account.size()) {
+      if (!create) return nullptr;
+      track.by_account.resize(account_names_.size());
+    }
+    return fresh(track.by_account[account]);
+  }
+  std::string key;
+  const Party& party = creditor_side ? t.creditor : t.debtor;
+  switch (track.group) {
+    case Group::kCustomerOut: key = party.customer_id; break;
+    case Group::kPair: key = t.debtor.account_id + '\x1f' + t.creditor.account_id; break;
+    case Group::kCountryIn: key = t.creditor.country; break;
+    default: break;
+  }
+  if (key.empty()) return nullptr;
+  if (!create) {
+    auto it = track.keys.find(key);
+    return it == track.keys.end() ? nullptr : &it->second;
+  }
+  return fresh(track.keys[key]);
+}
+
+TenantEngine::HistorySnapshot TenantEngine::history_of(Account account, bool incoming, int64_t at) {
   HistorySnapshot h;
-  auto it = history_.find(account);
-  if (it == history_.end()) {
+  const AccountHistory& seen = history_[account];
+  if (seen.first_seen == INT64_MAX) {
     h.age_days = 0.0;
     return h;
   }
   const double days = static_cast<double>(kDay);
-  if (it->second.last_seen <= at) h.days_since_last = static_cast<double>(at - it->second.last_seen) / days;
-  double age = std::max(0.0, static_cast<double>(at - it->second.first_seen) / days);
+  if (seen.last_seen <= at) h.days_since_last = static_cast<double>(at - seen.last_seen) / days;
+  double age = std::max(0.0, static_cast<double>(at - seen.first_seen) / days);
   h.age_days = age;
   const auto& slot = slots_[incoming ? *history_in_ : *history_out_];
-  const auto& track = *tracks_[slot.track];
-  auto key = track.keys.find(account);
-  if (key == track.keys.end()) {
+  auto& track = *tracks_[slot.track];
+  auto* windows = track.per_account() && account < track.by_account.size() && !track.by_account[account].empty()
+                      ? &track.by_account[account]
+                      : nullptr;
+  if (!windows) {
     h.daily_count = 0.0;
     return h;
   }
-  auto stats = key->second[slot.window].stats(at);
+  auto stats = (*windows)[slot.window].stats(at);
   if (stats.count > 0) h.avg_amount = stats.mean / 100.0;
   h.daily_count = static_cast<double>(stats.count) / std::clamp(age, 1.0, 90.0);
   return h;
@@ -257,19 +299,29 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
   const ResolvedFeature& f = slot.feature;
   switch (f.kind) {
     case Kind::kAggregate: {
-      const Track& track = *tracks_[slot.track];
-      auto key = track_key(track, t, f.creditor_side);
-      if (!key) return std::nullopt;
-      auto it = track.keys.find(*key);
-      if (it == track.keys.end()) return f.statistic == Statistic::kCount || f.statistic == Statistic::kSum ||
-                                                 f.statistic == Statistic::kDistinct
-                                             ? std::optional<double>(0.0)
-                                             : std::nullopt;
-      auto s = it->second[slot.window].stats(t.occurred_at);
+      Track& track = *tracks_[slot.track];
+      auto* windows = windows_of(track, t, e.debtor, e.creditor, f.creditor_side, false);
+      if (!windows) {
+        // No state yet for a key the transaction has: nothing in the window.
+        // A key it lacks (no customer id, no country): no value at all.
+        bool keyed = track.group == Group::kCustomerOut ? !(f.creditor_side ? t.creditor : t.debtor).customer_id.empty()
+                     : track.group == Group::kCountryIn ? !t.creditor.country.empty()
+                                                        : true;
+        if (!keyed) return std::nullopt;
+        return f.statistic == Statistic::kCount || f.statistic == Statistic::kSum ||
+                       f.statistic == Statistic::kDistinct || f.statistic == Statistic::kNewDistinct
+                   ? std::optional<double>(0.0)
+                   : std::nullopt;
+      }
+      if (f.statistic == Statistic::kNewDistinct) {
+        return static_cast<double>((*windows)[slot.window].new_distinct(t.occurred_at, f.window));
+      }
+      auto s = (*windows)[slot.window].stats(t.occurred_at);
       switch (f.statistic) {
         case Statistic::kCount: return static_cast<double>(s.count);
         case Statistic::kSum: return static_cast<double>(s.sum) / 100.0;
         case Statistic::kDistinct: return static_cast<double>(s.distinct);
+        case Statistic::kNewDistinct: break;  // answered above
         case Statistic::kAvg: return s.count ? std::optional<double>(s.mean / 100.0) : std::nullopt;
         case Statistic::kMin: return s.count ? std::optional<double>(static_cast<double>(s.min) / 100.0) : std::nullopt;
         case Statistic::kMax: return s.count ? std::optional<double>(static_cast<double>(s.max) / 100.0) : std::nullopt;
@@ -285,9 +337,8 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
     case Kind::kScatterGather:
     case Kind::kGatherScatter:
     case Kind::kBipartite: {
-      const auto& d = t.debtor.account_id;
-      const auto& c = t.creditor.account_id;
-      GraphFinding finding = f.kind == Kind::kCycleHops       ? graph_.cycle(d, c, t.occurred_at, f.window)
+      const Account d = e.debtor, c = e.creditor;
+      GraphFinding finding = f.kind == Kind::kCycleHops       ? graph_.cycle(d, c, t.occurred_at, e.amount ? static_cast<int64_t>(std::llround(*e.amount * 100.0)) : -1, f.window)
                              : f.kind == Kind::kScatterGather ? graph_.scatter_gather(d, c, t.occurred_at, f.window)
                              : f.kind == Kind::kGatherScatter ? graph_.gather_scatter(d, t.occurred_at, f.window)
                                                               : graph_.bipartite(d, c, t.occurred_at, f.window);
@@ -302,15 +353,17 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
 std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evaluate) {
   std::vector<AlertChange> changes;
   if (!rules_) return changes;
-  Evaluation e{t, options_.rates->to_reporting(t.amount.minor, t.amount.exponent, t.amount.currency), {}, {}, {}, {}, {}};
+  const Account debtor = intern(t.debtor.account_id), creditor = intern(t.creditor.account_id);
+  Evaluation e{t, debtor, creditor, options_.rates->to_reporting(t.amount.minor, t.amount.exponent, t.amount.currency),
+               {}, {}, {}, {}, {}};
   const int64_t cents = e.amount ? static_cast<int64_t>(std::llround(*e.amount * 100.0)) : 0;
   const bool self = t.debtor.account_id == t.creditor.account_id;
   if (history_out_) {
-    e.debtor_history = history_of(t.debtor.account_id, false, t.occurred_at);
-    e.creditor_history = history_of(t.creditor.account_id, true, t.occurred_at);
+    e.debtor_history = history_of(debtor, false, t.occurred_at);
+    e.creditor_history = history_of(creditor, true, t.occurred_at);
   }
-  for (const auto* account : {&t.debtor.account_id, &t.creditor.account_id}) {
-    auto& h = history_[*account];
+  for (Account account : {debtor, creditor}) {
+    auto& h = history_[account];
     h.first_seen = std::min(h.first_seen, t.occurred_at);
     h.last_seen = std::max(h.last_seen, t.occurred_at);
   }
@@ -324,12 +377,9 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   bool late = false;
   for (auto& track : tracks_) {
     if (track->filter && !track->filter->evaluate(filter_context).fired) continue;
-    auto key = track_key(*track, t, track->group == Group::kAccountIn || track->group == Group::kCountryIn);
-    if (!key) continue;
-    auto [it, inserted] = track->keys.try_emplace(*key);
-    if (inserted) {
-      for (int64_t length : track->windows) it->second.emplace_back(length, bucket_for(length), options_.lateness_micros);
-    }
+    auto* windows = windows_of(*track, t, debtor, creditor,
+                               track->group == Group::kAccountIn || track->group == Group::kCountryIn, true);
+    if (!windows) continue;
     uint64_t distinct = 0;
     switch (track->group) {
       case Group::kAccountOut:
@@ -338,12 +388,12 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
       case Group::kCountryIn: distinct = hash_text(t.debtor.account_id); break;
       case Group::kPair: distinct = 0; break;
     }
-    for (auto& window : it->second) {
+    for (auto& window : *windows) {
       if (!window.add(t.occurred_at, cents, distinct)) late = true;
     }
   }
   if (late) ++late_;
-  if (options_.graph_types.contains(t.type)) graph_.add(t.debtor.account_id, t.creditor.account_id, t.occurred_at, t.id);
+  if (options_.graph_types.contains(t.type)) graph_.add(debtor, creditor, t.occurred_at, e.amount ? cents : -1, t.id);
   newest_ = std::max(newest_, t.occurred_at);
 
   // Alerts whose collection period ended long ago are forgotten now and then.
@@ -388,7 +438,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
       for (const auto& id : e.evidence[calls[call]]) evidence.push_back(id);
     }
     if (longest > 0) {
-      const auto& account = creditor_subject ? t.creditor.account_id : t.debtor.account_id;
+      Account account = creditor_subject ? creditor : debtor;
       bool outgoing = !creditor_subject;
       for (auto& id : graph_.payments(account, outgoing, t.occurred_at - longest, t.occurred_at,
                                       options_.max_transaction_ids_per_alert)) {
@@ -475,6 +525,8 @@ void TenantEngine::reset() {
   template_slots_.clear();
   history_out_.reset();
   history_in_.reset();
+  account_ids_.clear();
+  account_names_.clear();
   history_.clear();
   graph_ = TransactionGraph(options_.graph);
   open_alerts_.clear();
@@ -490,22 +542,39 @@ std::optional<WindowStats> TenantEngine::aggregate(ResolvedFeature::Group group,
     if (track->group != group || track->filter_source != filter) continue;
     auto w = std::find(track->windows.begin(), track->windows.end(), window);
     if (w == track->windows.end()) return std::nullopt;
-    auto it = track->keys.find(key);
-    if (it == track->keys.end()) return WindowStats{};
-    return it->second[static_cast<size_t>(w - track->windows.begin())].stats(at);
+    const std::vector<SlidingWindow>* windows = nullptr;
+    if (track->per_account()) {
+      auto account = find_account(key);
+      if (account && *account < track->by_account.size() && !track->by_account[*account].empty()) {
+        windows = &track->by_account[*account];
+      }
+    } else if (auto it = track->keys.find(key); it != track->keys.end()) {
+      windows = &it->second;
+    }
+    if (!windows) return WindowStats{};
+    return (*windows)[static_cast<size_t>(w - track->windows.begin())].stats(at);
   }
   return std::nullopt;
 }
 
 size_t TenantEngine::keys() const {
   size_t n = 0;
-  for (const auto& track : tracks_) n += track->keys.size();
+  for (const auto& track : tracks_) {
+    n += track->keys.size();
+    for (const auto& windows : track->by_account) n += windows.empty() ? 0 : 1;
+  }
   return n;
 }
 
 size_t TenantEngine::memory_bytes() const {
-  size_t bytes = graph_.memory_bytes() + history_.size() * (sizeof(AccountHistory) + 64);
+  size_t bytes = graph_.memory_bytes() + history_.capacity() * sizeof(AccountHistory);
+  for (const auto& name : account_names_) bytes += sizeof(std::string) + (name.capacity() > 15 ? name.capacity() : 0) + 48;
   for (const auto& track : tracks_) {
+    bytes += track->by_account.capacity() * sizeof(std::vector<SlidingWindow>);
+    for (const auto& windows : track->by_account) {
+      bytes += windows.capacity() * sizeof(SlidingWindow);
+      for (const auto& w : windows) bytes += w.memory_bytes() - sizeof(SlidingWindow);
+    }
     for (const auto& [key, windows] : track->keys) {
       bytes += key.capacity() + 64;
       for (const auto& w : windows) bytes += w.memory_bytes();

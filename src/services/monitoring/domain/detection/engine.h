@@ -66,7 +66,7 @@ class TenantEngine {
   std::optional<WindowStats> aggregate(ResolvedFeature::Group group, const std::string& key, int64_t window,
                                        int64_t at, const std::string& filter = "") const;
 
-  size_t accounts() const { return graph_.accounts(); }
+  size_t accounts() const { return account_names_.size(); }
   size_t keys() const;
   uint64_t late_transactions() const { return late_; }
   // Approximate heap bytes held by features, graph and open alerts.
@@ -80,6 +80,7 @@ class TenantEngine {
     size_t track = 0;   // aggregates: which track
     size_t window = 0;  // and which of its windows
   };
+  using Account = TransactionGraph::Account;
   struct AccountHistory {
     int64_t first_seen = INT64_MAX;
     int64_t last_seen = INT64_MIN;
@@ -89,9 +90,14 @@ class TenantEngine {
   };
 
   size_t slot_for(const ResolvedFeature& feature, std::vector<std::unique_ptr<Track>>& tracks);
-  std::optional<std::string> track_key(const Track& track, const Transaction& t, bool creditor_side) const;
+  Account intern(const std::string& account);
+  std::optional<Account> find_account(const std::string& account) const;
+  // The windows of the transaction's key in a track (nullptr when the key
+  // is missing or, with create false, unknown).
+  std::vector<SlidingWindow>* windows_of(Track& track, const Transaction& t, Account debtor, Account creditor,
+                                         bool creditor_side, bool create);
   std::optional<double> compute(const Slot& slot, Evaluation& evaluation);
-  HistorySnapshot history_of(const std::string& account, bool incoming, int64_t at) const;
+  HistorySnapshot history_of(Account account, bool incoming, int64_t at);
   std::string render(const CompiledRuleDefinition& rule, size_t rule_index, Evaluation& evaluation);
   AlertChange record(const CompiledRuleDefinition& rule, const Transaction& t, Evaluation& evaluation,
                      std::vector<rules::Fact> facts, std::string explanation, std::vector<std::string> evidence);
@@ -104,7 +110,10 @@ class TenantEngine {
   std::vector<std::vector<size_t>> rule_slots_;                  // per rule: call number -> slot
   std::vector<std::vector<std::vector<size_t>>> template_slots_;  // per rule, per piece: call -> slot
   std::optional<size_t> history_out_, history_in_;               // 90-day tracks history reads
-  std::unordered_map<std::string, AccountHistory> history_;
+  // Accounts are numbered once; per-account state lives in vectors.
+  std::unordered_map<std::string, Account> account_ids_;
+  std::vector<std::string> account_names_;
+  std::vector<AccountHistory> history_;
   TransactionGraph graph_;
   std::unordered_map<std::string, Alert> open_alerts_;  // rule id \x1f subject -> alert
   int64_t newest_ = INT64_MIN;

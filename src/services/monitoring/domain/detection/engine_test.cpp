@@ -97,16 +97,32 @@ TEST(DetectionEngine, FanInAlertsTheCreditorOnceAndConvertsCurrencies) {
   TenantEngine engine("t1", {});
   engine.set_rules(pack_rule("fan-in"));
   std::vector<Transaction> ts;
-  for (int i = 0; i < 6; ++i) ts.push_back(payment("f" + std::to_string(i), kStart + i * kHour, "S" + std::to_string(i), "HUB", 500));
+  for (int i = 0; i < 7; ++i) ts.push_back(payment("f" + std::to_string(i), kStart + i * kHour, "S" + std::to_string(i), "HUB", 500));
   ts[1].amount = Money{50000, "EUR", 2};
   auto changes = feed(engine, ts);
-  ASSERT_EQ(changes.size(), 3u);  // raised at the 4th sender, joined by the 5th and 6th
+  ASSERT_EQ(changes.size(), 3u);  // raised at the 5th new sender, joined by the 6th and 7th
   EXPECT_EQ(changes[0].kind, AlertChange::Kind::kRaised);
-  EXPECT_EQ(changes[0].transaction_id, "f3");
+  EXPECT_EQ(changes[0].transaction_id, "f4");
   EXPECT_EQ(changes[0].alert.subject_id, "HUB");
-  EXPECT_EQ(changes[0].alert.explanation, "Transfers from 4 distinct counterparties within 4 days, 2037.63 USD in total.");
+  EXPECT_EQ(changes[0].alert.explanation, "Transfers from 5 new counterparties within 4 days, 2537.63 USD in total.");
   EXPECT_EQ(changes[2].alert.hits, 3);
-  EXPECT_EQ(changes[2].alert.transaction_ids.size(), 6u);
+  EXPECT_EQ(changes[2].alert.transaction_ids.size(), 7u);
+}
+
+TEST(DetectionEngine, FanInFromTheUsualSendersIsNotNew) {
+  TenantEngine engine("t1", {});
+  engine.set_rules(pack_rule("fan-in"));
+  std::vector<Transaction> ts;
+  // Ten regular payers, every week for six weeks: nothing new in any 4 days.
+  for (int week = 0; week < 6; ++week) {
+    for (int i = 0; i < 10; ++i) {
+      ts.push_back(payment("w" + std::to_string(week) + "-" + std::to_string(i), kStart + week * 7 * kDay + i * kHour,
+                           "PAYER" + std::to_string(i), "LANDLORD", 900));
+    }
+  }
+  auto changes = feed(engine, ts);
+  ASSERT_FALSE(changes.empty());  // the first week: all of them are new
+  for (const auto& change : changes) EXPECT_LT(change.alert.raised_at, kStart + 7 * kDay);
 }
 
 TEST(DetectionEngine, CardSpendingAndSelfTransfersAreNotFanOut) {
@@ -138,6 +154,10 @@ TEST(DetectionEngine, CycleMustRespectTimeOrderAndWindow) {
   EXPECT_TRUE(feed(engine, {payment("2", kStart, "B", "C", 10), payment("1", kStart + kHour, "A", "B", 10),
                             payment("3", kStart + 2 * kHour, "C", "A", 10)})
                   .empty());
+  // The money does not come back: 5,000 out, 100 passed on.
+  EXPECT_TRUE(feed(engine, {payment("6", kStart, "F", "G", 5000), payment("7", kStart + kHour, "G", "H", 100),
+                            payment("8", kStart + 2 * kHour, "H", "F", 4800)})
+                  .empty());
   // Outside the 10-day window.
   EXPECT_TRUE(feed(engine, {payment("4", kStart + 3 * kDay, "D", "E", 10), payment("5", kStart + 14 * kDay, "E", "D", 10)})
                   .empty());
@@ -145,29 +165,40 @@ TEST(DetectionEngine, CycleMustRespectTimeOrderAndWindow) {
 
 TEST(TransactionGraph, ScatterGatherGatherScatterAndBipartite) {
   TransactionGraph g({});
-  g.add("S", "M1", kStart, "a");
-  g.add("S", "M2", kStart + 1, "b");
-  g.add("M1", "T", kStart + kHour, "c");
-  g.add("M2", "T", kStart + 2 * kHour, "d");
-  auto sg = g.scatter_gather("M2", "T", kStart + 2 * kHour, 10 * kDay);
+  enum : TransactionGraph::Account { S, M1, M2, T, P1, P2, P3, H, Q1, Q2, Q3, L1, L2, L3, R1, R2 };
+  g.add(S, M1, kStart, 1000, "a");
+  g.add(S, M2, kStart + 1, 1000, "b");
+  g.add(M1, T, kStart + kHour, 900, "c");
+  g.add(M2, T, kStart + 2 * kHour, 950, "d");
+  auto sg = g.scatter_gather(M2, T, kStart + 2 * kHour, 10 * kDay);
   EXPECT_EQ(sg.size, 2);
-  EXPECT_EQ(sg.transaction_ids.size(), 4u);
+  EXPECT_EQ(sg.transaction_ids, (std::vector<std::string>{"a", "c", "b", "d"}));
 
-  g.add("P1", "H", kStart, "e");
-  g.add("P2", "H", kStart, "f");
-  g.add("P3", "H", kStart, "g");
-  g.add("H", "Q1", kStart + kHour, "h");
-  g.add("H", "Q2", kStart + kHour, "i");
-  EXPECT_EQ(g.gather_scatter("H", kStart + kHour, kDay).size, 2);
-  g.add("H", "Q3", kStart + kHour, "j");
-  EXPECT_EQ(g.gather_scatter("H", kStart + kHour, kDay).size, 3);
+  g.add(P1, H, kStart, 100, "e");
+  g.add(P2, H, kStart, 100, "f");
+  g.add(P3, H, kStart, 100, "g");
+  g.add(H, Q1, kStart + kHour, 100, "h");
+  g.add(H, Q2, kStart + kHour, 100, "i");
+  EXPECT_EQ(g.gather_scatter(H, kStart + kHour, kDay).size, 2);
+  g.add(H, Q3, kStart + kHour, 100, "j");
+  EXPECT_EQ(g.gather_scatter(H, kStart + kHour, kDay).size, 3);
 
-  for (const char* a : {"L1", "L2", "L3"}) {
-    for (const char* b : {"R1", "R2"}) g.add(a, b, kStart, std::string(a) + b);
+  for (auto a : {L1, L2, L3}) {
+    for (auto b : {R1, R2}) g.add(a, b, kStart, 100, std::to_string(a) + "-" + std::to_string(b));
   }
-  auto layer = g.bipartite("L3", "R2", kStart, kDay);
+  auto layer = g.bipartite(L3, R2, kStart, kDay);
   EXPECT_EQ(layer.size, 3);
-  EXPECT_EQ(g.bipartite("S", "M2", kStart + 1, kDay).size, 0);
+  EXPECT_EQ(g.bipartite(S, M2, kStart + 1, kDay).size, 0);
+  EXPECT_EQ(g.payments(H, true, kStart, kStart + kHour, 2), (std::vector<std::string>{"i", "j"}));
+}
+
+TEST(TransactionGraph, MemoryPerAccountIsBoundedByTheEdgeCap) {
+  TransactionGraph::Limits limits;
+  limits.max_edges_per_account = 8;
+  TransactionGraph g(limits);
+  for (int i = 0; i < 1000; ++i) g.add(0, 1 + i % 50, kStart + i, 100, "t" + std::to_string(i));
+  EXPECT_EQ(g.payments(0, true, kStart, kStart + 2000, 100).size(), 8u);
+  EXPECT_EQ(g.payments(0, true, kStart, kStart + 2000, 100).back(), "t999");
 }
 
 TEST(DetectionEngine, RebuildingWithoutEvaluationThenContinuingEqualsAnUninterruptedRun) {

@@ -15,6 +15,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& default_pack_f
 namespace {
 
 constexpr int64_t kMinute = 60'000'000LL, kHour = 60 * kMinute, kDay = 24 * kHour;
+constexpr int64_t kNewBaseline = 30 * kDay;
 
 using Kind = ResolvedFeature::Kind;
 using Statistic = ResolvedFeature::Statistic;
@@ -24,7 +25,7 @@ const std::map<std::string, Statistic>& statistics() {
   static const std::map<std::string, Statistic> m = {
       {"count", Statistic::kCount}, {"sum", Statistic::kSum},       {"avg", Statistic::kAvg},
       {"min", Statistic::kMin},     {"max", Statistic::kMax},       {"stddev", Statistic::kStddev},
-      {"distinct", Statistic::kDistinct}};
+      {"distinct", Statistic::kDistinct}, {"new_distinct", Statistic::kNewDistinct}};
   return m;
 }
 
@@ -145,6 +146,9 @@ std::variant<ResolvedFeature, std::string> RuleSet::resolve(const rules::Feature
         found = filter_sources_.end() - 1;
       }
       f.filter = static_cast<size_t>(found - filter_sources_.begin()) + 1;
+    }
+    if (f.statistic == Statistic::kNewDistinct && f.window + kNewBaseline > 90 * kDay) {
+      return call.text() + ": new_distinct windows are at most 60d (30 more days are its baseline)";
     }
     longest_window_ = std::max(longest_window_, f.window);
     return f;

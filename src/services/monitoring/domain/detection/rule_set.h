@@ -56,7 +56,9 @@ struct ResolvedFeature {
     kGatherScatter,
     kBipartite,
   } kind = Kind::kAggregate;
-  enum class Statistic { kCount, kSum, kAvg, kMin, kMax, kStddev, kDistinct } statistic = Statistic::kCount;
+  // kNewDistinct: counterparties of the window not seen in the 30 days
+  // before it (the engine keeps the window plus that baseline).
+  enum class Statistic { kCount, kSum, kAvg, kMin, kMax, kStddev, kDistinct, kNewDistinct } statistic = Statistic::kCount;
   // Groupings: an account's outgoing or incoming payments, a customer's
   // outgoing ones, a debtor->creditor pair, payments into a country.
   enum class Group { kAccountOut, kAccountIn, kCustomerOut, kPair, kCountryIn } group = Group::kAccountOut;

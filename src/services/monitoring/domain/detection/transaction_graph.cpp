@@ -1,81 +1,111 @@
 #include "services/monitoring/domain/detection/transaction_graph.h"
 
 #include <algorithm>
-#include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace hafnium::services::monitoring::detection {
 
-uint32_t TransactionGraph::intern(const std::string& account) {
-  auto [it, inserted] = ids_.try_emplace(account, static_cast<uint32_t>(nodes_.size()));
-  if (inserted) {
-    nodes_.emplace_back();
-    names_.push_back(account);
-  }
-  return it->second;
+namespace {
+const std::string kForgotten;
+bool within(const auto& e, int64_t earliest, int64_t time) { return e.time >= earliest && e.time <= time; }
+}  // namespace
+
+void TransactionGraph::trim(std::vector<Edge>& edges, int64_t newest) const {
+  size_t drop = 0;
+  while (drop < edges.size() && edges[drop].time < newest - limits_.horizon_micros) ++drop;
+  if (edges.size() - drop > limits_.max_edges_per_account) drop = edges.size() - limits_.max_edges_per_account;
+  if (drop > 0) edges.erase(edges.begin(), edges.begin() + static_cast<std::ptrdiff_t>(drop));
 }
 
-const TransactionGraph::Node* TransactionGraph::find(const std::string& account) const {
-  auto it = ids_.find(account);
-  return it == ids_.end() ? nullptr : &nodes_[it->second];
+const std::string& TransactionGraph::transaction_id(uint64_t sequence) const {
+  if (sequence < ring_base_ || sequence - ring_base_ >= ring_.size()) return kForgotten;
+  return ring_[sequence - ring_base_].second;
 }
 
-void TransactionGraph::trim(std::deque<Edge>& edges, int64_t newest) const {
-  while (!edges.empty() && (edges.front().time < newest - limits_.horizon_micros ||
-                            edges.size() > limits_.max_edges_per_account)) {
-    edges.pop_front();
-  }
+void TransactionGraph::append_ids(const Edge& e, std::vector<std::string>& out) const {
+  const auto& id = transaction_id(e.transaction);
+  if (!id.empty()) out.push_back(id);
 }
 
-void TransactionGraph::add(const std::string& debtor, const std::string& creditor, int64_t time,
+bool TransactionGraph::conserved(int64_t before, int64_t after) const {
+  if (before < 0 || after < 0) return true;
+  double b = static_cast<double>(before), a = static_cast<double>(after);
+  return a >= b * limits_.conserve_min && a <= b * limits_.conserve_max;
+}
+
+void TransactionGraph::add(Account debtor, Account creditor, int64_t time, int64_t cents,
                            const std::string& transaction_id) {
   if (debtor == creditor) return;
-  uint32_t d = intern(debtor), c = intern(creditor);
-  // Edges stay sorted by time: a late payment is inserted in its place.
-  auto insert = [&](std::deque<Edge>& edges, uint32_t other) {
+  if (std::max(debtor, creditor) >= nodes_.size()) nodes_.resize(std::max(debtor, creditor) + 1);
+  newest_ = std::max(newest_, time);
+  const uint64_t sequence = ring_base_ + ring_.size();
+  ring_.emplace_back(time, transaction_id);
+  // Ids older than the horizon belong to edges no search may use any more.
+  while (!ring_.empty() && ring_.front().first < newest_ - 2 * limits_.horizon_micros) {
+    ring_.pop_front();
+    ++ring_base_;
+  }
+  auto insert = [&](std::vector<Edge>& edges, Account other) {
+    // Edges stay sorted by time: a late payment is inserted in its place.
     auto pos = std::upper_bound(edges.begin(), edges.end(), time, [](int64_t t, const Edge& e) { return t < e.time; });
-    edges.insert(pos, Edge{time, other, transaction_id});
-    trim(edges, std::max(time, edges.back().time));
+    edges.insert(pos, Edge{time, sequence, cents, other});
+    trim(edges, edges.back().time);
   };
-  insert(nodes_[d].out, c);
-  insert(nodes_[c].in, d);
+  insert(nodes_[debtor].out, creditor);
+  insert(nodes_[creditor].in, debtor);
 }
 
-GraphFinding TransactionGraph::cycle(const std::string& debtor, const std::string& creditor, int64_t time,
+GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t time, int64_t cents,
                                      int64_t window) const {
   GraphFinding finding;
-  auto from = ids_.find(creditor), to = ids_.find(debtor);
-  if (from == ids_.end() || to == ids_.end() || from->second == to->second) return finding;
-  const uint32_t start = from->second, target = to->second;
+  const Node* start_node = node(creditor);
+  const Node* target_node = node(debtor);
+  if (!start_node || !target_node || debtor == creditor) return finding;
   const int64_t earliest = time - window;
+  // Cheap refusals first: the creditor must have paid someone, and the
+  // debtor been paid by someone, within the window.
+  auto any_within = [&](const std::vector<Edge>& edges) {
+    auto it = std::lower_bound(edges.begin(), edges.end(), earliest, [](const Edge& e, int64_t t) { return e.time < t; });
+    return it != edges.end() && it->time <= time;
+  };
+  if (!any_within(start_node->out) || !any_within(target_node->in)) return finding;
   // Breadth-first over time-respecting paths: each payment of the chain is
   // no earlier than the one before it and no later than the closing one.
   // The earliest arrival per account dominates, so it is all we keep.
   struct Step {
-    uint32_t node;
+    Account node;
     int64_t arrival;
     int parent;  // index into steps, -1 for the start
     const Edge* edge;
   };
-  std::vector<Step> steps = {{start, earliest, -1, nullptr}};
-  std::unordered_map<uint32_t, int64_t> best = {{start, earliest}};
+  std::vector<Step> steps = {{creditor, earliest, -1, nullptr}};
+  std::unordered_map<Account, int64_t> best = {{creditor, earliest}};
   size_t level_begin = 0, visits = 0;
   for (size_t hops = 1; hops < limits_.max_cycle_hops; ++hops) {
     size_t level_end = steps.size();
     for (size_t i = level_begin; i < level_end; ++i) {
-      for (const Edge& e : nodes_[steps[i].node].out) {
+      const auto& edges = nodes_[steps[i].node].out;
+      auto first = std::lower_bound(edges.begin(), edges.end(), std::max(steps[i].arrival, earliest),
+                                    [](const Edge& e, int64_t t) { return e.time < t; });
+      for (auto it = first; it != edges.end() && it->time <= time; ++it) {
+        const Edge& e = *it;
         if (++visits > limits_.max_visits) return finding;
-        if (e.time < steps[i].arrival || e.time < earliest || e.time > time) continue;
-        if (e.other == target) {
+        if (steps[i].edge && !conserved(steps[i].edge->cents, e.cents)) continue;
+        if (e.other == debtor) {
+          if (!conserved(e.cents, cents)) continue;
+          // The exact amount sent straight back is a returned payment
+          // (a refund, a rejected credit), not a loop.
+          if (hops == 1 && e.cents >= 0 && e.cents == cents) continue;
           // Closed: creditor -> ... -> debtor, then this payment.
           finding.size = static_cast<double>(hops + 1);
-          finding.transaction_ids.push_back(e.transaction);
-          for (int p = static_cast<int>(i); p >= 0 && steps[p].edge; p = steps[p].parent) {
-            finding.transaction_ids.push_back(steps[p].edge->transaction);
-          }
-          std::reverse(finding.transaction_ids.begin(), finding.transaction_ids.end());
+          std::vector<const Edge*> chain = {&e};
+          for (int p = static_cast<int>(i); p >= 0 && steps[p].edge; p = steps[p].parent) chain.push_back(steps[p].edge);
+          for (auto c = chain.rbegin(); c != chain.rend(); ++c) append_ids(**c, finding.transaction_ids);
           return finding;
         }
+        // Only accounts that paid someone on are worth a step.
+        if (nodes_[e.other].out.empty()) continue;
         auto known = best.find(e.other);
         if (known != best.end() && known->second <= e.time) continue;
         best[e.other] = e.time;
@@ -88,33 +118,43 @@ GraphFinding TransactionGraph::cycle(const std::string& debtor, const std::strin
   return finding;
 }
 
-GraphFinding TransactionGraph::scatter_gather(const std::string& debtor, const std::string& creditor, int64_t time,
-                                              int64_t window) const {
+GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, int64_t time, int64_t window) const {
   GraphFinding best;
-  const Node* middle = find(debtor);
-  auto sink_it = ids_.find(creditor);
-  if (!middle || sink_it == ids_.end()) return best;
-  const uint32_t sink = sink_it->second;
+  const Node* middle = node(debtor);
+  const Node* sink = node(creditor);
+  if (!middle || !sink) return best;
   const int64_t earliest = time - window;
+  // Who paid the sink within the window, with their earliest such payment.
+  std::unordered_map<Account, const Edge*> gatherers;
+  for (const Edge& e : sink->in) {
+    if (within(e, earliest, time) && e.other != creditor) gatherers.try_emplace(e.other, &e);
+  }
+  if (gatherers.size() < 2) return best;
   size_t visits = 0;
-  std::set<uint32_t> sources_seen;
+  std::unordered_set<Account> sources_seen;
   for (const Edge& into_middle : middle->in) {
-    if (into_middle.time < earliest || into_middle.time > time || into_middle.other == sink) continue;
+    if (!within(into_middle, earliest, time) || into_middle.other == creditor) continue;
     if (!sources_seen.insert(into_middle.other).second) continue;
     // Intermediates the source paid that went on to pay the sink.
     GraphFinding candidate;
-    std::unordered_set<uint32_t> intermediates;
+    std::unordered_set<Account> intermediates;
     for (const Edge& scatter : nodes_[into_middle.other].out) {
-      if (scatter.time < earliest || scatter.time > time || scatter.other == sink) continue;
-      if (intermediates.contains(scatter.other)) continue;
-      for (const Edge& gather : nodes_[scatter.other].out) {
-        if (++visits > limits_.max_visits) return best;
-        if (gather.other != sink || gather.time < scatter.time || gather.time > time) continue;
-        intermediates.insert(scatter.other);
-        candidate.transaction_ids.push_back(scatter.transaction);
-        candidate.transaction_ids.push_back(gather.transaction);
-        break;
+      if (++visits > limits_.max_visits) return best;
+      if (!within(scatter, earliest, time) || intermediates.contains(scatter.other)) continue;
+      auto gather = gatherers.find(scatter.other);
+      if (gather == gatherers.end()) continue;
+      // The intermediate's payment to the sink, after it was paid.
+      const Edge* onward = nullptr;
+      for (const Edge& e : nodes_[scatter.other].out) {
+        if (e.other == creditor && e.time >= scatter.time && e.time <= time && conserved(scatter.cents, e.cents)) {
+          onward = &e;
+          break;
+        }
       }
+      if (!onward) continue;
+      intermediates.insert(scatter.other);
+      append_ids(scatter, candidate.transaction_ids);
+      append_ids(*onward, candidate.transaction_ids);
     }
     candidate.size = static_cast<double>(intermediates.size());
     if (candidate.size > best.size) best = std::move(candidate);
@@ -122,92 +162,87 @@ GraphFinding TransactionGraph::scatter_gather(const std::string& debtor, const s
   return best;
 }
 
-GraphFinding TransactionGraph::gather_scatter(const std::string& debtor, int64_t time, int64_t window) const {
+GraphFinding TransactionGraph::gather_scatter(Account debtor, int64_t time, int64_t window) const {
   GraphFinding finding;
-  const Node* hub = find(debtor);
+  const Node* hub = node(debtor);
   if (!hub) return finding;
   const int64_t earliest = time - window;
-  std::unordered_set<uint32_t> sources, sinks;
+  std::unordered_set<Account> sources, sinks;
   int64_t first_in = INT64_MAX;
   for (const Edge& e : hub->in) {
-    if (e.time < earliest || e.time > time) continue;
+    if (!within(e, earliest, time)) continue;
     sources.insert(e.other);
     first_in = std::min(first_in, e.time);
-    finding.transaction_ids.push_back(e.transaction);
   }
+  if (sources.empty()) return finding;
   for (const Edge& e : hub->out) {
-    if (e.time < earliest || e.time > time || e.time < first_in) continue;
-    sinks.insert(e.other);
-    finding.transaction_ids.push_back(e.transaction);
+    if (within(e, earliest, time) && e.time >= first_in) sinks.insert(e.other);
   }
   finding.size = static_cast<double>(std::min(sources.size(), sinks.size()));
-  if (finding.size == 0) finding.transaction_ids.clear();
+  if (finding.size == 0) return finding;
+  for (const Edge& e : hub->in) {
+    if (within(e, earliest, time)) append_ids(e, finding.transaction_ids);
+  }
+  for (const Edge& e : hub->out) {
+    if (within(e, earliest, time) && e.time >= first_in) append_ids(e, finding.transaction_ids);
+  }
   return finding;
 }
 
-GraphFinding TransactionGraph::bipartite(const std::string& debtor, const std::string& creditor, int64_t time,
-                                         int64_t window) const {
+GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64_t time, int64_t window) const {
   GraphFinding finding;
-  const Node* source = find(debtor);
-  const Node* target = find(creditor);
+  const Node* source = node(debtor);
+  const Node* target = node(creditor);
   if (!source || !target) return finding;
   const int64_t earliest = time - window;
-  std::unordered_set<uint32_t> targets;
+  std::unordered_set<Account> targets;
   for (const Edge& e : source->out) {
-    if (e.time >= earliest && e.time <= time) targets.insert(e.other);
+    if (within(e, earliest, time)) targets.insert(e.other);
   }
   if (targets.size() < 2) return finding;
   size_t visits = 0;
-  std::set<uint32_t> layer;
-  auto self = ids_.at(debtor);
+  std::unordered_set<Account> layer;
   for (const Edge& peer_edge : target->in) {
-    if (peer_edge.time < earliest || peer_edge.time > time || peer_edge.other == self) continue;
-    if (layer.contains(peer_edge.other)) continue;
+    if (!within(peer_edge, earliest, time) || peer_edge.other == debtor || layer.contains(peer_edge.other)) continue;
     std::vector<const Edge*> shared;
-    std::unordered_set<uint32_t> shared_targets;
+    std::unordered_set<Account> shared_targets;
     for (const Edge& e : nodes_[peer_edge.other].out) {
       if (++visits > limits_.max_visits) break;
-      if (e.time < earliest || e.time > time || !targets.contains(e.other)) continue;
+      if (!within(e, earliest, time) || !targets.contains(e.other)) continue;
       if (shared_targets.insert(e.other).second) shared.push_back(&e);
     }
     if (shared_targets.size() >= 2) {
       layer.insert(peer_edge.other);
-      for (const Edge* e : shared) finding.transaction_ids.push_back(e->transaction);
+      for (const Edge* e : shared) append_ids(*e, finding.transaction_ids);
     }
   }
   if (layer.empty()) return finding;
   for (const Edge& e : source->out) {
-    if (e.time >= earliest && e.time <= time) finding.transaction_ids.push_back(e.transaction);
+    if (within(e, earliest, time)) append_ids(e, finding.transaction_ids);
   }
   finding.size = static_cast<double>(layer.size() + 1);
   return finding;
 }
 
-std::vector<std::string> TransactionGraph::payments(const std::string& account, bool outgoing, int64_t from,
-                                                   int64_t to, size_t limit) const {
+std::vector<std::string> TransactionGraph::payments(Account account, bool outgoing, int64_t from, int64_t to,
+                                                   size_t limit) const {
   std::vector<std::string> out;
-  const Node* node = find(account);
-  if (!node) return out;
-  const auto& edges = outgoing ? node->out : node->in;
+  const Node* n = node(account);
+  if (!n) return out;
+  const auto& edges = outgoing ? n->out : n->in;
   for (auto it = edges.rbegin(); it != edges.rend() && out.size() < limit; ++it) {
     if (it->time > to) continue;
     if (it->time < from) break;
-    out.push_back(it->transaction);
+    append_ids(*it, out);
   }
   std::reverse(out.begin(), out.end());
   return out;
 }
 
 size_t TransactionGraph::memory_bytes() const {
-  size_t bytes = sizeof(*this) + nodes_.capacity() * sizeof(Node) + names_.capacity() * sizeof(std::string);
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    bytes += (nodes_[i].out.size() + nodes_[i].in.size()) * sizeof(Edge) + names_[i].capacity() * 2 + 32;
-    for (const auto* edges : {&nodes_[i].out, &nodes_[i].in}) {
-      for (const Edge& e : *edges) {
-        if (e.transaction.capacity() > 15) bytes += e.transaction.capacity();
-      }
-    }
-  }
+  size_t bytes = sizeof(*this) + nodes_.capacity() * sizeof(Node);
+  for (const auto& n : nodes_) bytes += (n.out.capacity() + n.in.capacity()) * sizeof(Edge);
+  for (const auto& [time, id] : ring_) bytes += sizeof(std::pair<int64_t, std::string>) + (id.capacity() > 15 ? id.capacity() : 0);
   return bytes;
 }
 

@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <deque>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace hafnium::services::monitoring::detection {
@@ -15,48 +14,57 @@ struct GraphFinding {
   std::vector<std::string> transaction_ids;
 };
 
-// A time-bounded payment graph of one tenant, kept incrementally: each
-// account keeps its recent outgoing and incoming payments (at most
-// `max_edges_per_account` per direction, none older than the horizon), so
-// memory per active account is bounded whatever the traffic. Typologies
-// are searched around the newest payment only, with a bounded amount of
-// work, so one payment never costs more than `max_visits` edge visits.
+// A time-bounded payment graph of one tenant, kept incrementally over
+// accounts numbered by the engine: each account keeps its recent outgoing
+// and incoming payments (at most `max_edges_per_account` per direction,
+// none older than the horizon), so memory per active account is bounded
+// whatever the traffic. Typologies are searched around the newest payment
+// only, with a bounded amount of work (`max_visits` edge visits).
 class TransactionGraph {
  public:
+  using Account = uint32_t;
   struct Limits {
     int64_t horizon_micros = 30LL * 24 * 3600 * 1'000'000;
     size_t max_edges_per_account = 256;
     size_t max_cycle_hops = 12;
     size_t max_visits = 20'000;
+    // Layering moves most of the money along: each hop of a cycle or a
+    // scatter-gather carries between these multiples of the hop before it
+    // (amounts in reporting-currency cents; unknown amounts pass).
+    double conserve_min = 0.5;
+    double conserve_max = 1.5;
   };
   explicit TransactionGraph(Limits limits) : limits_(limits) {}
 
   // Adds a payment debtor -> creditor at `time`. Self-transfers are kept
   // out of the graph (they move nothing between parties).
-  void add(const std::string& debtor, const std::string& creditor, int64_t time, const std::string& transaction_id);
+  // `cents` is the amount in reporting-currency cents, -1 when unknown.
+  void add(Account debtor, Account creditor, int64_t time, int64_t cents, const std::string& transaction_id);
 
   // Each typology is evaluated for the newest payment debtor -> creditor at
   // `time` (already added), over payments in [time - window, time].
   //
   // Cycle: funds return to the debtor: the shortest chain creditor -> ... ->
   // debtor of payments in time order, closed by this payment; size = hops.
-  GraphFinding cycle(const std::string& debtor, const std::string& creditor, int64_t time, int64_t window) const;
+  // Each hop carries a conserved amount (Limits::conserve_*); the exact
+  // amount sent straight back (two hops) is a returned payment, not a cycle.
+  GraphFinding cycle(Account debtor, Account creditor, int64_t time, int64_t cents, int64_t window) const;
   // Scatter-gather: a source paid several intermediates that each paid this
-  // payment's creditor; size = intermediates (this payment's debtor among them).
-  GraphFinding scatter_gather(const std::string& debtor, const std::string& creditor, int64_t time, int64_t window) const;
+  // payment's creditor, each passing on a conserved amount; size =
+  // intermediates (this payment's debtor among them).
+  GraphFinding scatter_gather(Account debtor, Account creditor, int64_t time, int64_t window) const;
   // Gather-scatter: the debtor gathered from several sources and scatters
   // to several sinks; size = min(distinct sources, distinct sinks), with
   // every outgoing payment after the first incoming one.
-  GraphFinding gather_scatter(const std::string& debtor, int64_t time, int64_t window) const;
+  GraphFinding gather_scatter(Account debtor, int64_t time, int64_t window) const;
   // Bipartite layering: accounts that each paid two or more of the same
   // creditors as this payment's debtor; size = accounts in the layer
   // (debtor included), 0 when the debtor shares no two creditors with anyone.
-  GraphFinding bipartite(const std::string& debtor, const std::string& creditor, int64_t time, int64_t window) const;
+  GraphFinding bipartite(Account debtor, Account creditor, int64_t time, int64_t window) const;
 
   // The account's payments out (or in) within [from, to], oldest first,
   // at most `limit`, the newest kept when there are more.
-  std::vector<std::string> payments(const std::string& account, bool outgoing, int64_t from, int64_t to,
-                                    size_t limit) const;
+  std::vector<std::string> payments(Account account, bool outgoing, int64_t from, int64_t to, size_t limit) const;
 
   size_t accounts() const { return nodes_.size(); }
   size_t memory_bytes() const;
@@ -64,20 +72,27 @@ class TransactionGraph {
  private:
   struct Edge {
     int64_t time;
-    uint32_t other;
-    std::string transaction;
+    uint64_t transaction;  // sequence number into the id ring
+    int64_t cents;
+    Account other;
   };
   struct Node {
-    std::deque<Edge> out, in;
+    std::vector<Edge> out, in;  // by time
   };
-  uint32_t intern(const std::string& account);
-  const Node* find(const std::string& account) const;
-  void trim(std::deque<Edge>& edges, int64_t newest) const;
+  const Node* node(Account a) const { return a < nodes_.size() ? &nodes_[a] : nullptr; }
+  bool conserved(int64_t before, int64_t after) const;
+  void trim(std::vector<Edge>& edges, int64_t newest) const;
+  // The transaction id behind an edge ("" once it left the ring).
+  const std::string& transaction_id(uint64_t sequence) const;
+  void append_ids(const Edge& e, std::vector<std::string>& out) const;
 
   Limits limits_;
-  std::unordered_map<std::string, uint32_t> ids_;
   std::vector<Node> nodes_;
-  std::vector<std::string> names_;
+  // Transaction ids of the payments in the graph, once each, oldest first:
+  // (event time, id) from sequence number ring_base_ on.
+  std::deque<std::pair<int64_t, std::string>> ring_;
+  uint64_t ring_base_ = 0;
+  int64_t newest_ = INT64_MIN;
 };
 
 }  // namespace hafnium::services::monitoring::detection
