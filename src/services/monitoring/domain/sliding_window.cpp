@@ -20,12 +20,22 @@ SlidingWindow::SlidingWindow(int64_t length_micros, int64_t bucket_micros, int64
   }
 }
 
+void SlidingWindow::extend(int64_t length_micros) { length_ = std::max(length_, length_micros); }
+
 bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_key) {
   if (newest_ != INT64_MIN && event_time <= newest_ - length_ - lateness_) return false;
   newest_ = std::max(newest_, event_time);
   int64_t index = floor_div(event_time, width_);
-  auto it = std::lower_bound(buckets_.begin(), buckets_.end(), index,
-                             [](const Bucket& b, int64_t i) { return b.index < i; });
+  auto first = buckets_.begin() + static_cast<std::ptrdiff_t>(begin_);
+  // Most events land in the newest bucket or after it.
+  auto it = buckets_.end();
+  if (first == buckets_.end() || buckets_.back().index < index) {
+    it = buckets_.end();
+  } else if (buckets_.back().index == index) {
+    it = buckets_.end() - 1;
+  } else {
+    it = std::lower_bound(first, buckets_.end(), index, [](const Bucket& b, int64_t i) { return b.index < i; });
+  }
   if (it == buckets_.end() || it->index != index) {
     Bucket bucket;
     bucket.index = index;
@@ -47,44 +57,68 @@ bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_ke
 void SlidingWindow::expire() {
   // Keep every bucket a late event or a query at `newest` can still need.
   int64_t oldest_needed = floor_div(newest_ - length_ - lateness_, width_);
-  auto keep = std::lower_bound(buckets_.begin(), buckets_.end(), oldest_needed,
-                               [](const Bucket& b, int64_t i) { return b.index < i; });
-  buckets_.erase(buckets_.begin(), keep);
+  while (begin_ < buckets_.size() && buckets_[begin_].index < oldest_needed) {
+    buckets_[begin_].distinct = {};  // give the memory back now
+    ++begin_;
+  }
+  if (begin_ > 0 && begin_ * 2 >= buckets_.size()) {
+    buckets_.erase(buckets_.begin(), buckets_.begin() + static_cast<std::ptrdiff_t>(begin_));
+    begin_ = 0;
+  }
 }
 
-WindowStats SlidingWindow::stats(int64_t at) const {
+WindowStats SlidingWindow::stats(int64_t at, int64_t length, bool with_distinct) const {
   WindowStats s;
   int64_t last = floor_div(at, width_);
-  int64_t first = last - length_ / width_ + 1;  // (at - length, at] in whole buckets
+  int64_t first = last - std::min(length, length_) / width_ + 1;  // (at - length, at] in whole buckets
   double squares = 0;
   std::vector<uint64_t> distinct;
   bool any = false;
-  for (const auto& b : buckets_) {
-    if (b.index < first || b.index > last) continue;
-    s.count += b.count;
-    s.sum += b.sum;
-    squares += b.sum_squares;
-    s.min = any ? std::min(s.min, b.min) : b.min;
-    s.max = any ? std::max(s.max, b.max) : b.max;
+  auto from = std::lower_bound(buckets_.begin() + static_cast<std::ptrdiff_t>(begin_), buckets_.end(), first,
+                               [](const Bucket& b, int64_t i) { return b.index < i; });
+  size_t single = 0;  // distinct keys of a single bucket need no merge
+  const Bucket* only = nullptr;
+  for (auto b = from; b != buckets_.end() && b->index <= last; ++b) {
+    s.count += b->count;
+    s.sum += b->sum;
+    squares += b->sum_squares;
+    s.min = any ? std::min(s.min, b->min) : b->min;
+    s.max = any ? std::max(s.max, b->max) : b->max;
+    if (!with_distinct) {
+      // totals only
+    } else if (!any) {
+      only = &*b;
+      single = b->distinct.size();
+    } else {
+      if (only) {
+        distinct.assign(only->distinct.begin(), only->distinct.end());
+        only = nullptr;
+      }
+      distinct.insert(distinct.end(), b->distinct.begin(), b->distinct.end());
+    }
     any = true;
-    distinct.insert(distinct.end(), b.distinct.begin(), b.distinct.end());
   }
   if (s.count > 0) {
     s.mean = static_cast<double>(s.sum) / static_cast<double>(s.count);
     double variance = squares / static_cast<double>(s.count) - s.mean * s.mean;
     s.stddev = variance > 0 ? std::sqrt(variance) : 0.0;
   }
-  std::sort(distinct.begin(), distinct.end());
-  s.distinct = static_cast<size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
+  if (only) {
+    s.distinct = single;
+  } else {
+    std::sort(distinct.begin(), distinct.end());
+    s.distinct = static_cast<size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
+  }
   return s;
 }
 
-size_t SlidingWindow::new_distinct(int64_t at, int64_t recent) const {
+size_t SlidingWindow::new_distinct(int64_t at, int64_t recent, int64_t length) const {
   int64_t last = floor_div(at, width_);
-  int64_t first = last - length_ / width_ + 1;
+  int64_t first = last - std::min(length, length_) / width_ + 1;
   int64_t split = floor_div(at - recent, width_);  // buckets after it are recent
   std::vector<uint64_t> before, after;
-  for (const auto& b : buckets_) {
+  for (size_t i = begin_; i < buckets_.size(); ++i) {
+    const Bucket& b = buckets_[i];
     if (b.index < first || b.index > last) continue;
     auto& into = b.index > split ? after : before;
     into.insert(into.end(), b.distinct.begin(), b.distinct.end());
@@ -101,12 +135,6 @@ size_t SlidingWindow::memory_bytes() const {
   size_t bytes = sizeof(*this) + buckets_.capacity() * sizeof(Bucket);
   for (const auto& b : buckets_) bytes += b.distinct.capacity() * sizeof(uint64_t);
   return bytes;
-}
-
-void SlidingWindow::restore(std::vector<Bucket> buckets, int64_t newest) {
-  buckets_ = std::move(buckets);
-  newest_ = newest;
-  std::sort(buckets_.begin(), buckets_.end(), [](const Bucket& a, const Bucket& b) { return a.index < b.index; });
 }
 
 }  // namespace hafnium::services::monitoring

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
 #include <string>
 #include <vector>
 
@@ -22,6 +21,9 @@ struct WindowStats {
 // counterparty pair) over event time, kept in fixed-width buckets: a window
 // of `length` answers for (t - length, t] with bucket granularity, so a 24 h
 // window with 1 h buckets keeps at most 25 buckets whatever the traffic.
+// Any shorter window at the same granularity is answered from the same
+// buckets (stats with a length), so one set of hourly buckets serves 4 h,
+// 24 h and 7 d alike.
 // Events may arrive out of order: an event up to `lateness` older than the
 // newest seen lands in its own bucket; older ones are refused (the caller
 // counts them) rather than silently mis-attributed.
@@ -33,13 +35,21 @@ class SlidingWindow {
   // and the lateness (it cannot be attributed any more).
   bool add(int64_t event_time, int64_t amount_minor, uint64_t distinct_key);
   // Aggregates over (at - length, at], bucket-aligned.
-  WindowStats stats(int64_t at) const;
-  // Distinct keys of (at - recent, at] that do not appear earlier in the
-  // window: new counterparties against the rest of the window as baseline.
-  size_t new_distinct(int64_t at, int64_t recent) const;
+  WindowStats stats(int64_t at) const { return stats(at, length_); }
+  // The same over a shorter window (length at most the window's); the
+  // distinct count (a merge of the buckets' keys) only when asked for.
+  WindowStats stats(int64_t at, int64_t length, bool with_distinct = true) const;
+  // Distinct keys of (at - recent, at] that do not appear earlier in
+  // (at - length, at - recent]: new counterparties against a baseline.
+  size_t new_distinct(int64_t at, int64_t recent) const { return new_distinct(at, recent, length_); }
+  size_t new_distinct(int64_t at, int64_t recent, int64_t length) const;
+  // Keeps buckets for a longer window from now on.
+  void extend(int64_t length_micros);
 
+  int64_t length() const { return length_; }
+  int64_t bucket_width() const { return width_; }
   int64_t newest() const { return newest_; }
-  size_t bucket_count() const { return buckets_.size(); }
+  size_t bucket_count() const { return buckets_.size() - begin_; }
   // Approximate heap bytes held, for the per-account memory bound.
   size_t memory_bytes() const;
 
@@ -52,9 +62,6 @@ class SlidingWindow {
     int64_t max = 0;
     std::vector<uint64_t> distinct;  // sorted, unique
   };
-  const std::vector<Bucket>& buckets() const { return buckets_; }
-  // Rebuilds from persisted buckets (state survives restarts).
-  void restore(std::vector<Bucket> buckets, int64_t newest);
 
  private:
   void expire();
@@ -63,7 +70,10 @@ class SlidingWindow {
   int64_t width_;
   int64_t lateness_;
   int64_t newest_ = INT64_MIN;
-  std::vector<Bucket> buckets_;  // ascending index
+  // Ascending index from begin_: expired buckets are skipped, and only
+  // compacted away once they are half the vector (no per-event shifting).
+  std::vector<Bucket> buckets_;
+  size_t begin_ = 0;
 };
 
 }  // namespace hafnium::services::monitoring

@@ -13,6 +13,11 @@ using Group = ResolvedFeature::Group;
 using Kind = ResolvedFeature::Kind;
 using Statistic = ResolvedFeature::Statistic;
 
+bool is_graph(Kind kind) {
+  return kind == Kind::kCycleHops || kind == Kind::kScatterGather || kind == Kind::kGatherScatter ||
+         kind == Kind::kBipartite;
+}
+
 int64_t bucket_for(int64_t window) { return window <= 2 * kHour ? kMinute : window <= 7 * kDay ? kHour : kDay; }
 
 uint64_t hash_text(std::string_view text) {
@@ -64,7 +69,29 @@ struct TenantEngine::Track {
   Group group;
   std::string filter_source;  // empty: every transaction
   const rules::CompiledRule* filter = nullptr;
-  std::vector<int64_t> windows;
+  std::vector<int64_t> windows;       // the lengths rules read
+  // Buckets are kept per granularity (level), each as long as the longest
+  // window read at that granularity: one set of hourly buckets serves every
+  // window from 3 h to 7 d.
+  std::vector<int64_t> level_widths, level_lengths;
+  std::vector<size_t> window_level;   // window -> level
+  void plan_levels() {
+    level_widths.clear();
+    level_lengths.clear();
+    window_level.clear();
+    for (int64_t length : windows) {
+      int64_t width = bucket_for(length);
+      auto it = std::find(level_widths.begin(), level_widths.end(), width);
+      if (it == level_widths.end()) {
+        level_widths.push_back(width);
+        level_lengths.push_back(length);
+        it = level_widths.end() - 1;
+      }
+      size_t level = static_cast<size_t>(it - level_widths.begin());
+      level_lengths[level] = std::max(level_lengths[level], length);
+      window_level.push_back(level);
+    }
+  }
   // Account groupings by account number; the others by their text key.
   std::vector<std::vector<SlidingWindow>> by_account;
   std::unordered_map<std::string, std::vector<SlidingWindow>> keys;
@@ -75,10 +102,14 @@ struct TenantEngine::Evaluation {
   const Transaction& tx;
   Account debtor, creditor;
   std::optional<double> amount;  // reporting currency
-  HistorySnapshot debtor_history, creditor_history;
+  // Each party's history as it was before this transaction, and whether
+  // the transaction went into the history windows (taken out again when a
+  // history feature is read: history describes the account before it).
+  AccountHistory debtor_before, creditor_before;
+  int64_t cents = 0;
+  bool debtor_added = false, creditor_added = false;
   std::vector<std::optional<double>> values;
   std::vector<char> computed;
-  std::vector<std::vector<std::string>> evidence;  // graph findings per slot
 };
 
 namespace {
@@ -195,25 +226,27 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
     out.group = Group::kAccountIn;
     history_in_ = slot_for(out, tracks);
   }
-  // Carry the windows the new rules still read over from the old tracks.
+  for (auto& track : tracks) track->plan_levels();
+  // Carry the buckets the new rules still read over from the old tracks.
   for (auto& track : tracks) {
     for (auto& old : tracks_) {
       if (!old || old->group != track->group || old->filter_source != track->filter_source) continue;
-      auto carry = [&](std::vector<SlidingWindow>& old_windows) {
-        std::vector<SlidingWindow> windows;
-        if (old_windows.empty()) return windows;
-        for (int64_t length : track->windows) {
-          auto at = std::find(old->windows.begin(), old->windows.end(), length);
-          if (at != old->windows.end()) {
-            windows.push_back(std::move(old_windows[static_cast<size_t>(at - old->windows.begin())]));
+      auto carry = [&](std::vector<SlidingWindow>& old_levels) {
+        std::vector<SlidingWindow> levels;
+        if (old_levels.empty()) return levels;
+        for (size_t l = 0; l < track->level_widths.size(); ++l) {
+          auto at = std::find(old->level_widths.begin(), old->level_widths.end(), track->level_widths[l]);
+          if (at != old->level_widths.end()) {
+            levels.push_back(std::move(old_levels[static_cast<size_t>(at - old->level_widths.begin())]));
+            levels.back().extend(track->level_lengths[l]);
           } else {
-            windows.emplace_back(length, bucket_for(length), options_.lateness_micros);
+            levels.emplace_back(track->level_lengths[l], track->level_widths[l], options_.lateness_micros);
           }
         }
-        return windows;
+        return levels;
       };
-      for (auto& [key, old_windows] : old->keys) track->keys.emplace(key, carry(old_windows));
-      for (auto& old_windows : old->by_account) track->by_account.push_back(carry(old_windows));
+      for (auto& [key, old_levels] : old->keys) track->keys.emplace(key, carry(old_levels));
+      for (auto& old_levels : old->by_account) track->by_account.push_back(carry(old_levels));
       old.reset();
       break;
     }
@@ -240,7 +273,9 @@ std::vector<SlidingWindow>* TenantEngine::windows_of(Track& track, const Transac
                                                      Account creditor, bool creditor_side, bool create) {
   auto fresh = [&](std::vector<SlidingWindow>& windows) {
     if (windows.empty() && create) {
-      for (int64_t length : track.windows) windows.emplace_back(length, bucket_for(length), options_.lateness_micros);
+      for (size_t l = 0; l < track.level_widths.size(); ++l) {
+        windows.emplace_back(track.level_lengths[l], track.level_widths[l], options_.lateness_micros);
+      }
     }
     return windows.empty() ? nullptr : &windows;
   };
@@ -268,30 +303,41 @@ std::vector<SlidingWindow>* TenantEngine::windows_of(Track& track, const Transac
   return fresh(track.keys[key]);
 }
 
-TenantEngine::HistorySnapshot TenantEngine::history_of(Account account, bool incoming, int64_t at) {
-  HistorySnapshot h;
-  const AccountHistory& seen = history_[account];
-  if (seen.first_seen == INT64_MAX) {
-    h.age_days = 0.0;
-    return h;
-  }
+std::optional<double> TenantEngine::history_value(const ResolvedFeature& f, const Evaluation& e) const {
+  const bool creditor_side = f.creditor_side;
+  const AccountHistory& seen = creditor_side ? e.creditor_before : e.debtor_before;
+  const int64_t at = e.tx.occurred_at;
   const double days = static_cast<double>(kDay);
-  if (seen.last_seen <= at) h.days_since_last = static_cast<double>(at - seen.last_seen) / days;
-  double age = std::max(0.0, static_cast<double>(at - seen.first_seen) / days);
-  h.age_days = age;
-  const auto& slot = slots_[incoming ? *history_in_ : *history_out_];
-  auto& track = *tracks_[slot.track];
-  auto* windows = track.per_account() && account < track.by_account.size() && !track.by_account[account].empty()
-                      ? &track.by_account[account]
-                      : nullptr;
-  if (!windows) {
-    h.daily_count = 0.0;
-    return h;
+  if (seen.first_seen == INT64_MAX) {  // never seen before
+    if (f.kind == Kind::kAccountAgeDays || f.kind == Kind::kHistoryDailyCount) return 0.0;
+    return std::nullopt;
   }
-  auto stats = (*windows)[slot.window].stats(at);
-  if (stats.count > 0) h.avg_amount = stats.mean / 100.0;
-  h.daily_count = static_cast<double>(stats.count) / std::clamp(age, 1.0, 90.0);
-  return h;
+  double age = std::max(0.0, static_cast<double>(at - seen.first_seen) / days);
+  switch (f.kind) {
+    case Kind::kDaysSinceLast:
+      return seen.last_seen <= at ? std::optional<double>(static_cast<double>(at - seen.last_seen) / days) : std::nullopt;
+    case Kind::kAccountAgeDays: return age;
+    default: break;
+  }
+  // The account's payments in the direction of this one over 90 days,
+  // without this one.
+  const auto& slot = slots_[creditor_side ? *history_in_ : *history_out_];
+  const auto& track = *tracks_[slot.track];
+  Account account = creditor_side ? e.creditor : e.debtor;
+  int64_t count = 0, sum = 0;
+  if (account < track.by_account.size() && !track.by_account[account].empty()) {
+    auto stats = track.by_account[account][track.window_level[slot.window]].stats(at, track.windows[slot.window], false);
+    count = stats.count;
+    sum = stats.sum;
+  }
+  if (creditor_side ? e.creditor_added : e.debtor_added) {
+    count -= 1;
+    sum -= e.cents;
+  }
+  if (f.kind == Kind::kHistoryAvgAmount) {
+    return count > 0 ? std::optional<double>(static_cast<double>(sum) / static_cast<double>(count) / 100.0) : std::nullopt;
+  }
+  return static_cast<double>(count) / std::clamp(age, 1.0, 90.0);
 }
 
 std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
@@ -313,10 +359,11 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
                    ? std::optional<double>(0.0)
                    : std::nullopt;
       }
+      const SlidingWindow& level = (*windows)[track.window_level[slot.window]];
       if (f.statistic == Statistic::kNewDistinct) {
-        return static_cast<double>((*windows)[slot.window].new_distinct(t.occurred_at, f.window));
+        return static_cast<double>(level.new_distinct(t.occurred_at, f.window, track.windows[slot.window]));
       }
-      auto s = (*windows)[slot.window].stats(t.occurred_at);
+      auto s = level.stats(t.occurred_at, track.windows[slot.window], f.statistic == Statistic::kDistinct);
       switch (f.statistic) {
         case Statistic::kCount: return static_cast<double>(s.count);
         case Statistic::kSum: return static_cast<double>(s.sum) / 100.0;
@@ -329,39 +376,44 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
       }
       return std::nullopt;
     }
-    case Kind::kDaysSinceLast: return (f.creditor_side ? e.creditor_history : e.debtor_history).days_since_last;
-    case Kind::kAccountAgeDays: return (f.creditor_side ? e.creditor_history : e.debtor_history).age_days;
-    case Kind::kHistoryAvgAmount: return (f.creditor_side ? e.creditor_history : e.debtor_history).avg_amount;
-    case Kind::kHistoryDailyCount: return (f.creditor_side ? e.creditor_history : e.debtor_history).daily_count;
+    case Kind::kDaysSinceLast:
+    case Kind::kAccountAgeDays:
+    case Kind::kHistoryAvgAmount:
+    case Kind::kHistoryDailyCount: return history_value(f, e);
     case Kind::kCycleHops:
     case Kind::kScatterGather:
     case Kind::kGatherScatter:
-    case Kind::kBipartite: {
-      const Account d = e.debtor, c = e.creditor;
-      GraphFinding finding = f.kind == Kind::kCycleHops       ? graph_.cycle(d, c, t.occurred_at, e.amount ? static_cast<int64_t>(std::llround(*e.amount * 100.0)) : -1, f.window)
-                             : f.kind == Kind::kScatterGather ? graph_.scatter_gather(d, c, t.occurred_at, f.window)
-                             : f.kind == Kind::kGatherScatter ? graph_.gather_scatter(d, t.occurred_at, f.window)
-                                                              : graph_.bipartite(d, c, t.occurred_at, f.window);
-      size_t index = static_cast<size_t>(&slot - slots_.data());
-      e.evidence[index] = std::move(finding.transaction_ids);
-      return finding.size;
-    }
+    case Kind::kBipartite: return graph_finding(slot, e, false).size;
   }
   return std::nullopt;
+}
+
+GraphFinding TenantEngine::graph_finding(const Slot& slot, const Evaluation& e, bool evidence) const {
+  const Transaction& t = e.tx;
+  const ResolvedFeature& f = slot.feature;
+  const Account d = e.debtor, c = e.creditor;
+  switch (f.kind) {
+    case Kind::kCycleHops: {
+      int64_t cents = e.amount ? static_cast<int64_t>(std::llround(*e.amount * 100.0)) : -1;
+      return graph_.cycle(d, c, t.occurred_at, cents, f.window, evidence);
+    }
+    case Kind::kScatterGather: return graph_.scatter_gather(d, c, t.occurred_at, f.window, evidence);
+    case Kind::kGatherScatter: return graph_.gather_scatter(d, t.occurred_at, f.window, evidence);
+    case Kind::kBipartite: return graph_.bipartite(d, c, t.occurred_at, f.window, evidence);
+    default: return {};
+  }
 }
 
 std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evaluate) {
   std::vector<AlertChange> changes;
   if (!rules_) return changes;
   const Account debtor = intern(t.debtor.account_id), creditor = intern(t.creditor.account_id);
-  Evaluation e{t, debtor, creditor, options_.rates->to_reporting(t.amount.minor, t.amount.exponent, t.amount.currency),
-               {}, {}, {}, {}, {}};
+  Evaluation e{t, debtor, creditor, options_.rates->to_reporting(t.amount.minor, t.amount.exponent, t.amount.currency)};
   const int64_t cents = e.amount ? static_cast<int64_t>(std::llround(*e.amount * 100.0)) : 0;
+  e.cents = cents;
   const bool self = t.debtor.account_id == t.creditor.account_id;
-  if (history_out_) {
-    e.debtor_history = history_of(debtor, false, t.occurred_at);
-    e.creditor_history = history_of(creditor, true, t.occurred_at);
-  }
+  e.debtor_before = history_[debtor];
+  e.creditor_before = history_[creditor];
   for (Account account : {debtor, creditor}) {
     auto& h = history_[account];
     h.first_seen = std::min(h.first_seen, t.occurred_at);
@@ -375,7 +427,10 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   rules::Context filter_context;
   filter_context.field = [&](size_t index, const std::string&) { return field_value(index, t, e.amount); };
   bool late = false;
-  for (auto& track : tracks_) {
+  const size_t history_out_track = history_out_ ? slots_[*history_out_].track : SIZE_MAX;
+  const size_t history_in_track = history_in_ ? slots_[*history_in_].track : SIZE_MAX;
+  for (size_t ti = 0; ti < tracks_.size(); ++ti) {
+    auto& track = tracks_[ti];
     if (track->filter && !track->filter->evaluate(filter_context).fired) continue;
     auto* windows = windows_of(*track, t, debtor, creditor,
                                track->group == Group::kAccountIn || track->group == Group::kCountryIn, true);
@@ -388,9 +443,13 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
       case Group::kCountryIn: distinct = hash_text(t.debtor.account_id); break;
       case Group::kPair: distinct = 0; break;
     }
+    bool added = true;
     for (auto& window : *windows) {
-      if (!window.add(t.occurred_at, cents, distinct)) late = true;
+      if (!window.add(t.occurred_at, cents, distinct)) added = false;
     }
+    if (!added) late = true;
+    if (ti == history_out_track) e.debtor_added = added;
+    if (ti == history_in_track) e.creditor_added = added;
   }
   if (late) ++late_;
   if (options_.graph_types.contains(t.type)) graph_.add(debtor, creditor, t.occurred_at, e.amount ? cents : -1, t.id);
@@ -406,7 +465,6 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
 
   e.values.assign(slots_.size(), std::nullopt);
   e.computed.assign(slots_.size(), 0);
-  e.evidence.assign(slots_.size(), {});
   const auto& all = rules_->rules();
   for (size_t r = 0; r < all.size(); ++r) {
     const auto& rule = all[r];
@@ -435,7 +493,9 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
           (slot.feature.group == Group::kAccountOut || slot.feature.group == Group::kAccountIn)) {
         longest = std::max(longest, slot.feature.window);
       }
-      for (const auto& id : e.evidence[calls[call]]) evidence.push_back(id);
+      if (is_graph(slot.feature.kind) && e.computed[calls[call]]) {
+        for (auto& id : graph_finding(slot, e, true).transaction_ids) evidence.push_back(std::move(id));
+      }
     }
     if (longest > 0) {
       Account account = creditor_subject ? creditor : debtor;
@@ -552,7 +612,8 @@ std::optional<WindowStats> TenantEngine::aggregate(ResolvedFeature::Group group,
       windows = &it->second;
     }
     if (!windows) return WindowStats{};
-    return (*windows)[static_cast<size_t>(w - track->windows.begin())].stats(at);
+    size_t index = static_cast<size_t>(w - track->windows.begin());
+    return (*windows)[track->window_level[index]].stats(at, window);
   }
   return std::nullopt;
 }

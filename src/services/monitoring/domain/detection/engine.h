@@ -85,9 +85,6 @@ class TenantEngine {
     int64_t first_seen = INT64_MAX;
     int64_t last_seen = INT64_MIN;
   };
-  struct HistorySnapshot {
-    std::optional<double> days_since_last, age_days, avg_amount, daily_count;
-  };
 
   size_t slot_for(const ResolvedFeature& feature, std::vector<std::unique_ptr<Track>>& tracks);
   Account intern(const std::string& account);
@@ -97,7 +94,8 @@ class TenantEngine {
   std::vector<SlidingWindow>* windows_of(Track& track, const Transaction& t, Account debtor, Account creditor,
                                          bool creditor_side, bool create);
   std::optional<double> compute(const Slot& slot, Evaluation& evaluation);
-  HistorySnapshot history_of(Account account, bool incoming, int64_t at);
+  GraphFinding graph_finding(const Slot& slot, const Evaluation& evaluation, bool evidence) const;
+  std::optional<double> history_value(const ResolvedFeature& feature, const Evaluation& evaluation) const;
   std::string render(const CompiledRuleDefinition& rule, size_t rule_index, Evaluation& evaluation);
   AlertChange record(const CompiledRuleDefinition& rule, const Transaction& t, Evaluation& evaluation,
                      std::vector<rules::Fact> facts, std::string explanation, std::vector<std::string> evidence);

@@ -57,7 +57,7 @@ void TransactionGraph::add(Account debtor, Account creditor, int64_t time, int64
 }
 
 GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t time, int64_t cents,
-                                     int64_t window) const {
+                                     int64_t window, bool evidence) const {
   GraphFinding finding;
   const Node* start_node = node(creditor);
   const Node* target_node = node(debtor);
@@ -99,9 +99,11 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
           if (hops == 1 && e.cents >= 0 && e.cents == cents) continue;
           // Closed: creditor -> ... -> debtor, then this payment.
           finding.size = static_cast<double>(hops + 1);
-          std::vector<const Edge*> chain = {&e};
-          for (int p = static_cast<int>(i); p >= 0 && steps[p].edge; p = steps[p].parent) chain.push_back(steps[p].edge);
-          for (auto c = chain.rbegin(); c != chain.rend(); ++c) append_ids(**c, finding.transaction_ids);
+          if (evidence) {
+            std::vector<const Edge*> chain = {&e};
+            for (int p = static_cast<int>(i); p >= 0 && steps[p].edge; p = steps[p].parent) chain.push_back(steps[p].edge);
+            for (auto c = chain.rbegin(); c != chain.rend(); ++c) append_ids(**c, finding.transaction_ids);
+          }
           return finding;
         }
         // Only accounts that paid someone on are worth a step.
@@ -118,22 +120,33 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
   return finding;
 }
 
-GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, int64_t time, int64_t window) const {
+GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, int64_t time, int64_t window,
+                                              bool evidence) const {
   GraphFinding best;
   const Node* middle = node(debtor);
   const Node* sink = node(creditor);
   if (!middle || !sink) return best;
   const int64_t earliest = time - window;
-  // Who paid the sink within the window, with their earliest such payment.
-  std::unordered_map<Account, const Edge*> gatherers;
-  for (const Edge& e : sink->in) {
-    if (within(e, earliest, time) && e.other != creditor) gatherers.try_emplace(e.other, &e);
+  // Cheap refusals first: the debtor must have been paid within the
+  // window, and the sink paid by two or more accounts.
+  auto first_within = [&](const std::vector<Edge>& edges) {
+    return std::lower_bound(edges.begin(), edges.end(), earliest, [](const Edge& e, int64_t t) { return e.time < t; });
+  };
+  auto into_middle_begin = first_within(middle->in);
+  if (into_middle_begin == middle->in.end() || into_middle_begin->time > time) return best;
+  // Who paid the sink within the window.
+  std::vector<Account> gatherers;
+  for (auto it = first_within(sink->in); it != sink->in.end() && it->time <= time; ++it) {
+    if (it->other != creditor) gatherers.push_back(it->other);
   }
+  std::sort(gatherers.begin(), gatherers.end());
+  gatherers.erase(std::unique(gatherers.begin(), gatherers.end()), gatherers.end());
   if (gatherers.size() < 2) return best;
   size_t visits = 0;
   std::unordered_set<Account> sources_seen;
-  for (const Edge& into_middle : middle->in) {
-    if (!within(into_middle, earliest, time) || into_middle.other == creditor) continue;
+  for (auto in = into_middle_begin; in != middle->in.end() && in->time <= time; ++in) {
+    const Edge& into_middle = *in;
+    if (into_middle.other == creditor) continue;
     if (!sources_seen.insert(into_middle.other).second) continue;
     // Intermediates the source paid that went on to pay the sink.
     GraphFinding candidate;
@@ -141,8 +154,7 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
     for (const Edge& scatter : nodes_[into_middle.other].out) {
       if (++visits > limits_.max_visits) return best;
       if (!within(scatter, earliest, time) || intermediates.contains(scatter.other)) continue;
-      auto gather = gatherers.find(scatter.other);
-      if (gather == gatherers.end()) continue;
+      if (!std::binary_search(gatherers.begin(), gatherers.end(), scatter.other)) continue;
       // The intermediate's payment to the sink, after it was paid.
       const Edge* onward = nullptr;
       for (const Edge& e : nodes_[scatter.other].out) {
@@ -153,8 +165,10 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
       }
       if (!onward) continue;
       intermediates.insert(scatter.other);
-      append_ids(scatter, candidate.transaction_ids);
-      append_ids(*onward, candidate.transaction_ids);
+      if (evidence) {
+        append_ids(scatter, candidate.transaction_ids);
+        append_ids(*onward, candidate.transaction_ids);
+      }
     }
     candidate.size = static_cast<double>(intermediates.size());
     if (candidate.size > best.size) best = std::move(candidate);
@@ -162,7 +176,7 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
   return best;
 }
 
-GraphFinding TransactionGraph::gather_scatter(Account debtor, int64_t time, int64_t window) const {
+GraphFinding TransactionGraph::gather_scatter(Account debtor, int64_t time, int64_t window, bool evidence) const {
   GraphFinding finding;
   const Node* hub = node(debtor);
   if (!hub) return finding;
@@ -179,7 +193,7 @@ GraphFinding TransactionGraph::gather_scatter(Account debtor, int64_t time, int6
     if (within(e, earliest, time) && e.time >= first_in) sinks.insert(e.other);
   }
   finding.size = static_cast<double>(std::min(sources.size(), sinks.size()));
-  if (finding.size == 0) return finding;
+  if (finding.size == 0 || !evidence) return finding;
   for (const Edge& e : hub->in) {
     if (within(e, earliest, time)) append_ids(e, finding.transaction_ids);
   }
@@ -189,7 +203,8 @@ GraphFinding TransactionGraph::gather_scatter(Account debtor, int64_t time, int6
   return finding;
 }
 
-GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64_t time, int64_t window) const {
+GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64_t time, int64_t window,
+                                         bool evidence) const {
   GraphFinding finding;
   const Node* source = node(debtor);
   const Node* target = node(creditor);
@@ -213,14 +228,17 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
     }
     if (shared_targets.size() >= 2) {
       layer.insert(peer_edge.other);
-      for (const Edge* e : shared) append_ids(*e, finding.transaction_ids);
+      if (evidence) {
+        for (const Edge* e : shared) append_ids(*e, finding.transaction_ids);
+      }
     }
   }
   if (layer.empty()) return finding;
+  finding.size = static_cast<double>(layer.size() + 1);
+  if (!evidence) return finding;
   for (const Edge& e : source->out) {
     if (within(e, earliest, time)) append_ids(e, finding.transaction_ids);
   }
-  finding.size = static_cast<double>(layer.size() + 1);
   return finding;
 }
 

@@ -48,19 +48,23 @@ class TransactionGraph {
   // debtor of payments in time order, closed by this payment; size = hops.
   // Each hop carries a conserved amount (Limits::conserve_*); the exact
   // amount sent straight back (two hops) is a returned payment, not a cycle.
-  GraphFinding cycle(Account debtor, Account creditor, int64_t time, int64_t cents, int64_t window) const;
+  // With `evidence` false only the size is computed (the hot path); with
+  // true the transactions that make the finding are listed too.
+  GraphFinding cycle(Account debtor, Account creditor, int64_t time, int64_t cents, int64_t window,
+                     bool evidence = true) const;
   // Scatter-gather: a source paid several intermediates that each paid this
   // payment's creditor, each passing on a conserved amount; size =
   // intermediates (this payment's debtor among them).
-  GraphFinding scatter_gather(Account debtor, Account creditor, int64_t time, int64_t window) const;
+  GraphFinding scatter_gather(Account debtor, Account creditor, int64_t time, int64_t window,
+                              bool evidence = true) const;
   // Gather-scatter: the debtor gathered from several sources and scatters
   // to several sinks; size = min(distinct sources, distinct sinks), with
   // every outgoing payment after the first incoming one.
-  GraphFinding gather_scatter(Account debtor, int64_t time, int64_t window) const;
+  GraphFinding gather_scatter(Account debtor, int64_t time, int64_t window, bool evidence = true) const;
   // Bipartite layering: accounts that each paid two or more of the same
   // creditors as this payment's debtor; size = accounts in the layer
   // (debtor included), 0 when the debtor shares no two creditors with anyone.
-  GraphFinding bipartite(Account debtor, Account creditor, int64_t time, int64_t window) const;
+  GraphFinding bipartite(Account debtor, Account creditor, int64_t time, int64_t window, bool evidence = true) const;
 
   // The account's payments out (or in) within [from, to], oldest first,
   // at most `limit`, the newest kept when there are more.
