@@ -20,6 +20,24 @@ SlidingWindow::SlidingWindow(int64_t length_micros, int64_t bucket_micros, int64
   }
 }
 
+void SlidingWindow::KeySet::insert(uint64_t key) {
+  if (size_ == 0) {
+    first_ = key;
+    size_ = 1;
+    return;
+  }
+  if (size_ == 1) {
+    if (key == first_) return;
+    rest_ = key < first_ ? std::vector<uint64_t>{key, first_} : std::vector<uint64_t>{first_, key};
+    size_ = 2;
+    return;
+  }
+  auto pos = std::lower_bound(rest_.begin(), rest_.end(), key);
+  if (pos != rest_.end() && *pos == key) return;
+  rest_.insert(pos, key);
+  size_ = static_cast<uint32_t>(rest_.size());
+}
+
 void SlidingWindow::extend(int64_t length_micros) { length_ = std::max(length_, length_micros); }
 
 bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_key) {
@@ -48,8 +66,7 @@ bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_ke
   it->sum_squares += static_cast<double>(amount) * static_cast<double>(amount);
   it->min = std::min(it->min, amount);
   it->max = std::max(it->max, amount);
-  auto pos = std::lower_bound(it->distinct.begin(), it->distinct.end(), distinct_key);
-  if (pos == it->distinct.end() || *pos != distinct_key) it->distinct.insert(pos, distinct_key);
+  it->distinct.insert(distinct_key);
   expire();
   return true;
 }
@@ -58,7 +75,7 @@ void SlidingWindow::expire() {
   // Keep every bucket a late event or a query at `newest` can still need.
   int64_t oldest_needed = floor_div(newest_ - length_ - lateness_, width_);
   while (begin_ < buckets_.size() && buckets_[begin_].index < oldest_needed) {
-    buckets_[begin_].distinct = {};  // give the memory back now
+    buckets_[begin_].distinct.clear();  // give the memory back now
     ++begin_;
   }
   if (begin_ > 0 && begin_ * 2 >= buckets_.size()) {
@@ -133,7 +150,7 @@ size_t SlidingWindow::new_distinct(int64_t at, int64_t recent, int64_t length) c
 
 size_t SlidingWindow::memory_bytes() const {
   size_t bytes = sizeof(*this) + buckets_.capacity() * sizeof(Bucket);
-  for (const auto& b : buckets_) bytes += b.distinct.capacity() * sizeof(uint64_t);
+  for (const auto& b : buckets_) bytes += b.distinct.heap_bytes();
   return bytes;
 }
 

@@ -53,6 +53,27 @@ class SlidingWindow {
   // Approximate heap bytes held, for the per-account memory bound.
   size_t memory_bytes() const;
 
+  // The distinct keys of one bucket, sorted and unique. Most buckets hold
+  // one key (one counterparty in that hour or day): that one is kept inline,
+  // without a heap allocation.
+  class KeySet {
+   public:
+    void insert(uint64_t key);
+    const uint64_t* begin() const { return size_ <= 1 ? &first_ : rest_.data(); }
+    const uint64_t* end() const { return begin() + size_; }
+    size_t size() const { return size_; }
+    size_t heap_bytes() const { return rest_.capacity() * sizeof(uint64_t); }
+    void clear() {
+      rest_ = {};
+      size_ = 0;
+    }
+
+   private:
+    uint64_t first_ = 0;
+    uint32_t size_ = 0;
+    std::vector<uint64_t> rest_;  // all keys once there are two or more
+  };
+
   struct Bucket {
     int64_t index;  // event_time / bucket width
     int64_t count = 0;
@@ -60,7 +81,7 @@ class SlidingWindow {
     double sum_squares = 0;
     int64_t min = 0;
     int64_t max = 0;
-    std::vector<uint64_t> distinct;  // sorted, unique
+    KeySet distinct;
   };
 
  private:
