@@ -9,27 +9,9 @@
 #include "platform/util/time.h"
 #include "services/monitoring/alerts_store.h"
 #include "services/monitoring/rules_store.h"
+#include "services/monitoring/store.h"
 
 namespace hafnium::services::monitoring {
-
-namespace {
-
-// Stored transactions were validated when they were ingested; reading them
-// back must not apply the clock-skew bound again.
-constexpr int64_t kNoSkewCheck = INT64_MAX / 2;
-
-std::optional<Transaction> read_stored(const std::string& document) {
-  Transaction t;
-  std::vector<http::FieldError> errors;
-  auto value = boost::json::parse(document);
-  if (!value.is_object()) return std::nullopt;
-  auto& object = value.as_object();
-  object.erase("ingested_at");  // added by the store, not part of the request
-  if (!read_transaction(object, "", kNoSkewCheck, {}, t, errors)) return std::nullopt;
-  return t;
-}
-
-}  // namespace
 
 Detector::Detector(std::shared_ptr<store::Database> db) : db_(std::move(db)) {}
 
@@ -72,7 +54,7 @@ void Detector::rebuild(detection::TenantEngine& engine, const std::string& tenan
     int64_t newest = INT64_MIN;
     size_t count = 0;
     for (const auto& document : rows) {
-      auto t = read_stored(document);
+      auto t = read_stored_transaction(document);
       if (!t) continue;
       engine.process(*t, false);
       newest = std::max(newest, t->occurred_at);
@@ -141,7 +123,7 @@ void Detector::handle(const events::Message& message) {
       soci::indicator ind;
       sql << "SELECT document FROM monitoring_transactions WHERE tenant_id = :t AND id = :id", soci::use(tenant),
           soci::use(transaction_id), soci::into(document, ind);
-      if (ind == soci::i_ok) transaction = read_stored(document);
+      if (ind == soci::i_ok) transaction = read_stored_transaction(document);
       return false;
     });
     if (seen) return 0;

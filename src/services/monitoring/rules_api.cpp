@@ -8,6 +8,7 @@
 #include "platform/http/json_body.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
+#include "services/monitoring/backtest.h"
 #include "services/monitoring/domain/detection/rule_set.h"
 #include "services/monitoring/rules_store.h"
 
@@ -63,6 +64,27 @@ const std::string& rule_id(const Request& request) {
   const auto& id = request.path_param("id");
   if (!util::is_uuid(id)) throw http::problems::not_found("no rule '" + id + "'");
   return id;
+}
+
+const detection::RuleDefinition* pack_rule(const std::string& id) {
+  for (const auto& r : detection::default_pack()) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+detection::RuleDefinition to_definition(const RuleRecord& r) {
+  detection::RuleDefinition d;
+  d.id = r.id;
+  d.name = r.name;
+  d.typology = "custom";
+  d.condition = r.condition;
+  d.severity = r.severity;
+  d.score = r.score;
+  d.explanation = r.explanation;
+  d.enabled = true;  // a backtest runs the rule whether or not it is enabled
+  d.version = r.version;
+  return d;
 }
 
 }  // namespace
@@ -151,6 +173,75 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                 Response response = Response::json(200, rule_to_json(updated));
                 api::set_etag(response, updated.version);
                 return response;
+              },
+              .target = "monitoring"});
+
+  // POST /api/v1/rules/{id}:backtest {"from", "to", "draft"?}: the draft
+  // (or the rule as stored, or a default-pack rule by its id) over stored
+  // history; nothing is raised.
+  router.add({.method = http::Method::kPost,
+              .pattern = "/api/v1/rules/{id}:backtest",
+              .action = "rules.write",
+              .handler = [&runtime](const Request& request, RequestContext& context) {
+                const auto& id = request.path_param("id");
+                auto body = http::parse_json_object(request);
+                http::ObjectReader reader(body);
+                auto from_text = reader.required_string("from", 40);
+                auto to_text = reader.required_string("to", 40);
+                auto from = util::parse_rfc3339(from_text), to = util::parse_rfc3339(to_text);
+                if (!from_text.empty() && !from) reader.add_error("from", "must be an RFC 3339 time");
+                if (!to_text.empty() && !to) reader.add_error("to", "must be an RFC 3339 time");
+                if (from && to && *from > *to) reader.add_error("to", "must not be before from");
+                if (from && to && *to - *from > 366LL * 24 * 3600 * 1'000'000) reader.add_error("to", "a backtest covers at most 366 days");
+                std::optional<detection::RuleDefinition> draft;
+                if (auto* d = body.if_contains("draft")) {
+                  if (!d->is_object()) {
+                    reader.add_error("draft", "must be a rule object");
+                  } else {
+                    auto parsed = detection::rule_from_json(d->as_object());
+                    if (auto* errors = std::get_if<std::vector<detection::RuleError>>(&parsed)) {
+                      for (const auto& e : *errors) reader.add_error("draft/" + e.field, e.reason);
+                    } else {
+                      draft = std::get<detection::RuleDefinition>(std::move(parsed));
+                    }
+                  }
+                  reader.accept("draft");
+                }
+                reader.finish();
+                return runtime.db().read([&](soci::session& sql) {
+                  detection::RuleDefinition rule;
+                  if (const auto* packed = pack_rule(id)) {
+                    rule = *packed;
+                  } else if (util::is_uuid(id)) {
+                    auto stored = RulesStore::find(sql, context.principal.tenant_id, id);
+                    if (!stored) throw http::problems::not_found("no rule '" + id + "'");
+                    rule = to_definition(*stored);
+                  } else {
+                    throw http::problems::not_found("no rule '" + id + "'");
+                  }
+                  if (draft) {
+                    draft->id = rule.id;
+                    draft->version = rule.version;
+                    draft->enabled = true;
+                    rule = *draft;
+                  }
+                  BacktestResult result;
+                  try {
+                    result = run_backtest(sql, context.principal.tenant_id, rule, *from, *to);
+                  } catch (const std::length_error& e) {
+                    throw http::problems::unprocessable("backtest-too-large", e.what());
+                  }
+                  boost::json::array alerts;
+                  for (const auto& a : result.alerts) alerts.push_back(detection::alert_to_json(a));
+                  return Response::json(
+                      200, boost::json::object{{"rule", detection::rule_to_json(rule)},
+                                               {"from", util::format_rfc3339(*from)},
+                                               {"to", util::format_rfc3339(*to)},
+                                               {"transactions_replayed", result.transactions_replayed},
+                                               {"transactions_evaluated", result.transactions_evaluated},
+                                               {"alerts_total", result.alerts_total},
+                                               {"alerts", std::move(alerts)}});
+                });
               },
               .target = "monitoring"});
 

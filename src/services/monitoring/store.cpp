@@ -1,5 +1,7 @@
 #include "services/monitoring/store.h"
 
+#include <boost/json.hpp>
+
 #include "platform/store/row.h"
 
 namespace hafnium::services::monitoring {
@@ -42,6 +44,23 @@ std::optional<StoredTransaction> MonitoringStore::find(soci::session& sql, const
     return StoredTransaction{store::get_string(row, 0), store::get_string(row, 1), store::get_int64(row, 2)};
   }
   return std::nullopt;
+}
+
+std::optional<Transaction> read_stored_transaction(const std::string& document) {
+  constexpr int64_t kNoSkewCheck = INT64_MAX / 2;
+  Transaction t;
+  std::vector<http::FieldError> errors;
+  boost::json::value value;
+  try {
+    value = boost::json::parse(document);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (!value.is_object()) return std::nullopt;
+  auto& object = value.as_object();
+  object.erase("ingested_at");  // added by the store, not part of the request
+  if (!read_transaction(object, "", kNoSkewCheck, {}, t, errors)) return std::nullopt;
+  return t;
 }
 
 }  // namespace hafnium::services::monitoring

@@ -26,6 +26,33 @@ class MonitoringStore {
                      const std::string& document, const std::string& content_hash, int64_t ingested_at);
   static std::optional<StoredTransaction> find(soci::session& sql, const std::string& tenant_id,
                                                const std::string& id);
+  // Calls `f(Transaction)` for the tenant's stored transactions with
+  // occurred_at in [from, to], in event-time order; returns how many.
+  template <typename F>
+  static size_t for_each_between(soci::session& sql, const std::string& tenant_id, int64_t from, int64_t to, F&& f);
 };
+
+// A stored document back into a Transaction (validated when it was
+// ingested: the clock-skew bound is not applied again); nullopt if it
+// cannot be read.
+std::optional<Transaction> read_stored_transaction(const std::string& document);
+
+template <typename F>
+size_t MonitoringStore::for_each_between(soci::session& sql, const std::string& tenant_id, int64_t from, int64_t to,
+                                         F&& f) {
+  long long lo = from, hi = to;
+  size_t n = 0;
+  soci::rowset<std::string> rows =
+      (sql.prepare << "SELECT document FROM monitoring_transactions WHERE tenant_id = :t AND occurred_at >= :lo"
+                      " AND occurred_at <= :hi ORDER BY occurred_at, id",
+       soci::use(tenant_id), soci::use(lo), soci::use(hi));
+  for (const auto& document : rows) {
+    if (auto t = read_stored_transaction(document)) {
+      f(*t);
+      ++n;
+    }
+  }
+  return n;
+}
 
 }  // namespace hafnium::services::monitoring
