@@ -13,7 +13,47 @@
 
 namespace hafnium::services::monitoring {
 
-Detector::Detector(std::shared_ptr<store::Database> db) : db_(std::move(db)) {}
+namespace {
+constexpr auto kCommitInterval = std::chrono::milliseconds(5);
+constexpr size_t kCommitBatch = 5000;
+constexpr int64_t kLatenessMicros = 3600LL * 1'000'000;
+
+std::string text(const boost::json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+}  // namespace
+
+std::optional<Transaction> transaction_from_event(const boost::json::object& data) {
+  const auto* debtor = data.if_contains("debtor");
+  const auto* creditor = data.if_contains("creditor");
+  if (!debtor || !creditor || !debtor->is_object() || !creditor->is_object()) return std::nullopt;
+  Transaction t;
+  t.id = text(data, "id");
+  auto occurred = util::parse_rfc3339(text(data, "occurred_at"));
+  auto exponent = currency_exponent(text(data, "currency"));
+  if (t.id.empty() || !occurred || !exponent) return std::nullopt;
+  t.occurred_at = *occurred;
+  t.amount.currency = text(data, "currency");
+  t.amount.exponent = *exponent;
+  if (parse_amount(text(data, "amount"), *exponent, t.amount.minor) != AmountError::kNone) return std::nullopt;
+  t.type = text(data, "type");
+  t.channel = text(data, "channel");
+  for (auto [json, party] : {std::make_pair(&debtor->as_object(), &t.debtor), std::make_pair(&creditor->as_object(), &t.creditor)}) {
+    party->account_id = text(*json, "account_id");
+    party->customer_id = text(*json, "customer_id");
+    party->country = text(*json, "country");
+    party->bank_id = text(*json, "bank_id");
+  }
+  if (t.debtor.account_id.empty() || t.creditor.account_id.empty()) return std::nullopt;
+  return t;
+}
+
+Detector::Detector(std::shared_ptr<store::Database> db) : db_(std::move(db)) {
+  committer_ = std::thread([this] { committer(); });
+}
+
+Detector::~Detector() { stop(); }
 
 std::shared_ptr<const detection::RuleSet> Detector::compile_rules(soci::session& sql, const std::string& tenant_id) {
   std::vector<detection::RuleDefinition> definitions = detection::default_pack();
@@ -44,6 +84,7 @@ std::shared_ptr<const detection::RuleSet> Detector::compile_rules(soci::session&
 
 void Detector::rebuild(detection::TenantEngine& engine, const std::string& tenant_id) {
   engine.reset();
+  std::vector<Transaction> missing;
   db_->read([&](soci::session& sql) {
     engine.set_rules(compile_rules(sql, tenant_id));
     soci::rowset<std::string> rows =
@@ -60,11 +101,24 @@ void Detector::rebuild(detection::TenantEngine& engine, const std::string& tenan
       newest = std::max(newest, t->occurred_at);
       ++count;
     }
-    for (const auto& alert : AlertsStore::open_windows(sql, tenant_id, newest == INT64_MIN ? 0 : newest - 3600LL * 1'000'000)) {
+    for (const auto& alert :
+         AlertsStore::open_windows(sql, tenant_id, newest == INT64_MIN ? 0 : newest - kLatenessMicros)) {
       engine.remember(alert);
     }
-    spdlog::info("monitoring: tenant {} state rebuilt from {} evaluated transactions", tenant_id, count);
+    // Stored but never evaluated: acknowledged by the bus, not committed by
+    // the detector before a crash (or not delivered yet).
+    soci::rowset<std::string> gaps =
+        (sql.prepare << "SELECT t.document FROM monitoring_transactions t WHERE t.tenant_id = :t AND NOT EXISTS"
+                        " (SELECT 1 FROM monitoring_evaluations e WHERE e.tenant_id = t.tenant_id"
+                        " AND e.transaction_id = t.id) ORDER BY t.ingested_at, t.id",
+         soci::use(tenant_id));
+    for (const auto& document : gaps) {
+      if (auto t = read_stored_transaction(document)) missing.push_back(std::move(*t));
+    }
+    spdlog::info("monitoring: tenant {} rebuilt from {} evaluated transactions; {} to evaluate", tenant_id, count,
+                 missing.size());
   });
+  for (const auto& t : missing) evaluate(engine, tenant_id, t, "");
 }
 
 void Detector::load() {
@@ -74,7 +128,7 @@ void Detector::load() {
     soci::indicator ind;
     sql << "SELECT MAX(position) FROM monitoring_evaluations", soci::into(max_position, ind);
     position_ = ind == soci::i_ok ? max_position : 0;
-    soci::rowset<std::string> rows = sql.prepare << "SELECT DISTINCT tenant_id FROM monitoring_evaluations";
+    soci::rowset<std::string> rows = sql.prepare << "SELECT DISTINCT tenant_id FROM monitoring_transactions";
     for (const auto& t : rows) tenants.push_back(t);
   });
   for (const auto& tenant : tenants) {
@@ -83,6 +137,7 @@ void Detector::load() {
       return 0;
     });
   }
+  flush();
 }
 
 void Detector::rules_changed(const std::string& tenant_id) {
@@ -94,11 +149,35 @@ void Detector::subscribe(events::EventBus& bus) {
   bus.subscribe(kConsumerGroup, {"transactions"}, [this](const events::Message& message) { handle(message); });
 }
 
+bool Detector::evaluated_or_pending(const std::string& tenant_id, const std::string& transaction_id) {
+  {
+    std::lock_guard lock(pending_mutex_);
+    if (pending_ids_.contains({tenant_id, transaction_id})) return true;
+  }
+  return db_->read([&](soci::session& sql) {
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM monitoring_evaluations WHERE tenant_id = :t AND transaction_id = :id",
+        soci::use(tenant_id), soci::use(transaction_id), soci::into(n);
+    return n > 0;
+  });
+}
+
+void Detector::evaluate(detection::TenantEngine& engine, const std::string& tenant_id, const Transaction& transaction,
+                        const std::string& trace_id) {
+  auto changes = engine.process(transaction);
+  evaluated_.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lock(pending_mutex_);
+  pending_ids_.insert({tenant_id, transaction.id});
+  pending_.push_back({tenant_id, transaction.id, ++position_, std::move(changes), trace_id});
+  if (pending_.size() >= kCommitBatch) pending_cv_.notify_one();
+}
+
 void Detector::handle(const events::Message& message) {
   auto envelope = events::Envelope::from_json(boost::json::parse(message.payload));
   if (envelope.type != "transaction.ingested") return;
   const std::string& tenant = envelope.tenant_id;
-  std::string transaction_id(envelope.data.as_object().at("id").as_string());
+  const auto& data = envelope.data.as_object();
+  std::string transaction_id = text(data, "id");
   bool stale, broken;
   {
     std::lock_guard lock(mutex_);
@@ -113,35 +192,56 @@ void Detector::handle(const events::Message& message) {
     if (stale || !engine.rules()) {
       engine.set_rules(db_->read([&](soci::session& sql) { return compile_rules(sql, tenant); }));
     }
-    std::optional<Transaction> transaction;
-    bool seen = db_->read([&](soci::session& sql) {
-      int n = 0;
-      sql << "SELECT COUNT(*) FROM monitoring_evaluations WHERE tenant_id = :t AND transaction_id = :id",
-          soci::use(tenant), soci::use(transaction_id), soci::into(n);
-      if (n > 0) return true;
-      std::string document;
-      soci::indicator ind;
-      sql << "SELECT document FROM monitoring_transactions WHERE tenant_id = :t AND id = :id", soci::use(tenant),
-          soci::use(transaction_id), soci::into(document, ind);
-      if (ind == soci::i_ok) transaction = read_stored_transaction(document);
-      return false;
-    });
-    if (seen) return 0;
+    if (evaluated_or_pending(tenant, transaction_id)) return 0;
+    auto transaction = transaction_from_event(data);
+    if (!transaction) {
+      // An event of an older shape: read the stored transaction.
+      db_->read([&](soci::session& sql) {
+        if (auto stored = MonitoringStore::find(sql, tenant, transaction_id)) {
+          transaction = read_stored_transaction(stored->document);
+        }
+      });
+    }
     if (!transaction) throw std::runtime_error("transaction.ingested for a transaction that is not stored");
-    auto changes = engine.process(*transaction);
-    try {
-      db_->write([&](soci::session& sql) {
-        long long position = ++position_;
+    evaluate(engine, tenant, *transaction, envelope.trace_id);
+    return 0;
+  });
+}
+
+void Detector::committer() {
+  std::unique_lock lock(pending_mutex_);
+  while (true) {
+    pending_cv_.wait_for(lock, kCommitInterval, [this] { return stopping_ || pending_.size() >= kCommitBatch; });
+    if (pending_.empty()) {
+      if (stopping_) return;
+      continue;
+    }
+    std::vector<Pending> batch;
+    batch.swap(pending_);
+    committing_ = true;
+    lock.unlock();
+    commit(std::move(batch));
+    lock.lock();
+    committing_ = false;
+    pending_cv_.notify_all();
+  }
+}
+
+void Detector::commit(std::vector<Pending> batch) {
+  try {
+    db_->write([&](soci::session& sql) {
+      int64_t now = util::now_micros();
+      for (const auto& p : batch) {
+        long long position = p.position;
         sql << "INSERT INTO monitoring_evaluations (tenant_id, transaction_id, position) VALUES (:t, :id, :p)",
-            soci::use(tenant), soci::use(transaction_id), soci::use(position);
-        int64_t now = util::now_micros();
-        for (const auto& change : changes) {
-          AlertsStore::upsert(sql, tenant, change.alert, now);
+            soci::use(p.tenant_id), soci::use(p.transaction_id), soci::use(position);
+        for (const auto& change : p.changes) {
+          AlertsStore::upsert(sql, p.tenant_id, change.alert, now);
           if (change.kind != detection::AlertChange::Kind::kRaised) continue;
           const auto& a = change.alert;
           events::Outbox::enqueue(
               sql, "alerts",
-              events::make_envelope("alert.raised", tenant, a.subject_id,
+              events::make_envelope("alert.raised", p.tenant_id, a.subject_id,
                                     boost::json::object{{"id", a.id},
                                                         {"rule_id", a.rule_id},
                                                         {"rule_version", a.rule_version},
@@ -150,21 +250,59 @@ void Detector::handle(const events::Message& message) {
                                                         {"severity", a.severity},
                                                         {"score", a.score},
                                                         {"transaction_id", change.transaction_id}},
-                                    envelope.trace_id));
+                                    p.trace_id));
         }
-      });
-    } catch (...) {
-      // The engine is ahead of the store: rebuild it from what committed
-      // before the bus redelivers.
-      std::lock_guard lock(mutex_);
-      stale_state_[tenant] = true;
-      throw;
+      }
+    });
+    for (const auto& p : batch) {
+      for (const auto& change : p.changes) {
+        if (change.kind == detection::AlertChange::Kind::kRaised) raised_.fetch_add(1, std::memory_order_relaxed);
+      }
     }
-    for (const auto& change : changes) {
-      if (change.kind == detection::AlertChange::Kind::kRaised) ++raised_;
+  } catch (const std::exception& error) {
+    // The engines are ahead of the store: each tenant of the batch is
+    // rebuilt from what committed, and what did not is evaluated again.
+    commit_failures_.fetch_add(1);
+    spdlog::error("monitoring: committing {} evaluations failed ({}); the tenants concerned are rebuilt", batch.size(),
+                  error.what());
+    std::set<std::string> tenants;
+    for (const auto& p : batch) tenants.insert(p.tenant_id);
+    std::lock_guard lock(mutex_);
+    for (const auto& t : tenants) stale_state_[t] = true;
+  }
+  std::lock_guard lock(pending_mutex_);
+  for (const auto& p : batch) pending_ids_.erase({p.tenant_id, p.transaction_id});
+}
+
+void Detector::flush() {
+  std::unique_lock lock(pending_mutex_);
+  pending_cv_.notify_all();
+  // Wait until nothing is pending and no batch is being committed.
+  while (!pending_.empty() || committing_) {
+    if (!pending_.empty() && !committing_) {
+      std::vector<Pending> batch;
+      batch.swap(pending_);
+      committing_ = true;
+      lock.unlock();
+      commit(std::move(batch));
+      lock.lock();
+      committing_ = false;
+      pending_cv_.notify_all();
+      continue;
     }
-    return 0;
-  });
+    pending_cv_.wait_for(lock, kCommitInterval);
+  }
+}
+
+void Detector::stop() {
+  flush();
+  {
+    std::lock_guard lock(pending_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  pending_cv_.notify_all();
+  if (committer_.joinable()) committer_.join();
 }
 
 }  // namespace hafnium::services::monitoring

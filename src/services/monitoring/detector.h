@@ -1,10 +1,14 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "platform/events/bus.h"
 #include "platform/store/database.h"
@@ -13,16 +17,27 @@
 namespace hafnium::services::monitoring {
 
 // The stream side of monitoring: consumer group `monitoring-detection` on
-// the `transactions` topic. Each transaction.ingested event is evaluated by
-// the tenant's engine (the default pack plus the tenant's enabled rules),
-// and its alerts (raised or joined), their alert.raised events and the
-// evaluation record commit in one transaction: a redelivered event finds
-// its evaluation record and changes nothing. At start, and after a failed
-// commit, a tenant's engine is rebuilt by feeding it the transactions it
-// had evaluated, in the same order, without evaluating them again.
+// the `transactions` topic. Each transaction.ingested event is evaluated in
+// memory by the tenant's engine (the default pack plus the tenant's enabled
+// rules); its evaluation record (the transaction and its position in the
+// detector's order), its alerts (raised or joined) and their alert.raised
+// events are committed by a committer thread in batches (every few
+// milliseconds), so the store sees one transaction per batch, not per event.
+//
+// Nothing is lost and nothing counts twice:
+// - the evaluation record is the truth: a redelivered event whose
+//   transaction is evaluated (committed or pending) is skipped;
+// - at start, each tenant's engine is rebuilt by feeding it the evaluated
+//   transactions in their recorded order without evaluating them, then
+//   every stored transaction without an evaluation record (acknowledged by
+//   the bus but not committed before a crash) is evaluated, in ingestion
+//   order, before any new event;
+// - a failed commit drops the tenant's pending work and repeats that
+//   rebuild and catch-up before its next event.
 class Detector {
  public:
   explicit Detector(std::shared_ptr<store::Database> db);
+  ~Detector();
 
   static constexpr const char* kConsumerGroup = "monitoring-detection";
   void load();
@@ -30,22 +45,58 @@ class Detector {
   void handle(const events::Message& message);
   // The tenant's rules changed: recompile before the next transaction.
   void rules_changed(const std::string& tenant_id);
+  // Commits what is pending and stops the committer (after the bus stopped).
+  void stop();
+  // Commits what is pending now (tests, shutdown).
+  void flush();
 
   detection::DetectionEngine& engine() { return engine_; }
   uint64_t alerts_raised() const { return raised_.load(); }
+  uint64_t evaluated() const { return evaluated_.load(); }
+  uint64_t commit_failures() const { return commit_failures_.load(); }
 
  private:
+  struct Pending {
+    std::string tenant_id;
+    std::string transaction_id;
+    int64_t position;
+    std::vector<detection::AlertChange> changes;
+    std::string trace_id;
+  };
+
   std::shared_ptr<const detection::RuleSet> compile_rules(soci::session& sql, const std::string& tenant_id);
-  // Under the tenant's lock: state from the evaluated transactions, in order.
+  // Under the tenant's lock: state from the evaluated transactions, in
+  // order, then the stored transactions never evaluated.
   void rebuild(detection::TenantEngine& engine, const std::string& tenant_id);
+  void evaluate(detection::TenantEngine& engine, const std::string& tenant_id, const Transaction& transaction,
+                const std::string& trace_id);
+  bool evaluated_or_pending(const std::string& tenant_id, const std::string& transaction_id);
+  void committer();
+  void commit(std::vector<Pending> batch);
 
   std::shared_ptr<store::Database> db_;
   detection::DetectionEngine engine_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards the maps below
   std::map<std::string, bool> stale_rules_;  // tenant -> rules must be reloaded
   std::map<std::string, bool> stale_state_;  // tenant -> state must be rebuilt
   std::atomic<int64_t> position_{0};
+
+  std::mutex pending_mutex_;
+  std::condition_variable pending_cv_;
+  std::vector<Pending> pending_;
+  std::set<std::pair<std::string, std::string>> pending_ids_;  // (tenant, transaction) not yet committed
+  bool committing_ = false;
+  bool stopping_ = false;
+  std::thread committer_;
+
   std::atomic<uint64_t> raised_{0};
+  std::atomic<uint64_t> evaluated_{0};
+  std::atomic<uint64_t> commit_failures_{0};
 };
+
+// The transaction an ingested event describes (the event carries every
+// field rules read, none that identify a person); nullopt for an event of
+// an older shape that lacks them.
+std::optional<Transaction> transaction_from_event(const boost::json::object& data);
 
 }  // namespace hafnium::services::monitoring

@@ -9,6 +9,31 @@
 
 namespace hafnium::services::monitoring {
 
+namespace {
+// What the detector needs and nothing that names a person: ids, amounts,
+// types, countries and banks; never names or the free-form metadata.
+boost::json::object ingested_event_data(const Transaction& t, const boost::json::object& body) {
+  auto party = [](const Party& p) {
+    boost::json::object o{{"account_id", p.account_id}};
+    if (!p.customer_id.empty()) o["customer_id"] = p.customer_id;
+    if (!p.country.empty()) o["country"] = p.country;
+    if (!p.bank_id.empty()) o["bank_id"] = p.bank_id;
+    return o;
+  };
+  boost::json::object data{{"id", t.id},
+                           {"occurred_at", body.at("occurred_at")},
+                           {"amount", body.at("amount")},
+                           {"currency", t.amount.currency},
+                           {"type", t.type},
+                           {"debtor_account", t.debtor.account_id},
+                           {"creditor_account", t.creditor.account_id},
+                           {"debtor", party(t.debtor)},
+                           {"creditor", party(t.creditor)}};
+  if (!t.channel.empty()) data["channel"] = t.channel;
+  return data;
+}
+}  // namespace
+
 std::vector<IngestResult> Ingestion::ingest(const std::string& tenant_id, const std::vector<Transaction>& transactions,
                                             const std::string& trace_id) {
   return db_->write([&](soci::session& sql) {
@@ -24,14 +49,7 @@ std::vector<IngestResult> Ingestion::ingest(const std::string& tenant_id, const 
       if (MonitoringStore::insert(sql, tenant_id, t, document, hash, now)) {
         events::Outbox::enqueue(sql, "transactions",
                                 events::make_envelope("transaction.ingested", tenant_id, tenant_id,
-                                                      boost::json::object{{"id", t.id},
-                                                                          {"occurred_at", body.at("occurred_at")},
-                                                                          {"amount", body.at("amount")},
-                                                                          {"currency", t.amount.currency},
-                                                                          {"type", t.type},
-                                                                          {"debtor_account", t.debtor.account_id},
-                                                                          {"creditor_account", t.creditor.account_id}},
-                                                      trace_id));
+                                                      ingested_event_data(t, body), trace_id));
         results.push_back({IngestOutcome::kCreated, std::move(body)});
         continue;
       }

@@ -52,6 +52,11 @@ void MonitoringModule::register_consumers(events::EventBus& bus, runtime::Runtim
   detector_->subscribe(bus);
 }
 
+void MonitoringModule::stop() {
+  // After the bus stopped: commit what the detector evaluated.
+  if (detector_) detector_->stop();
+}
+
 void MonitoringModule::start(runtime::Runtime& runtime) {
   ensure_detector(runtime);
   // Before the bus starts: every delivered event finds the rebuilt state.
@@ -59,6 +64,12 @@ void MonitoringModule::start(runtime::Runtime& runtime) {
   auto detector = detector_;
   runtime.metrics().callback_counter("hafnium_monitoring_alerts_raised_total", "Alerts raised by the detector",
                                      [detector] { return static_cast<double>(detector->alerts_raised()); });
+  runtime.metrics().callback_counter("hafnium_monitoring_transactions_evaluated_total",
+                                     "Transactions evaluated by the detector",
+                                     [detector] { return static_cast<double>(detector->evaluated()); });
+  runtime.metrics().callback_counter("hafnium_monitoring_commit_failures_total",
+                                     "Detector batches that failed to commit (their tenants were rebuilt)",
+                                     [detector] { return static_cast<double>(detector->commit_failures()); });
   runtime.metrics().callback_counter("hafnium_monitoring_late_events_total",
                                      "Transactions too late for one or more of their windows",
                                      [detector] { return static_cast<double>(detector->engine().late_transactions()); });

@@ -17,6 +17,7 @@ class MonitoringModule : public TargetModule {
   void register_routes(http::Router& router, runtime::Runtime& runtime) override;
   void register_consumers(events::EventBus& bus, runtime::Runtime& runtime) override;
   void start(runtime::Runtime& runtime) override;
+  void stop() override;
 
   Detector& detector() { return *detector_; }
 

@@ -1,0 +1,43 @@
+-- wrk script: POST /api/v1/transactions:batch with BATCH (default 1000)
+-- NDJSON transactions per request, unique ids per thread and request, over
+-- ACCOUNTS (default 100000) accounts with a mix of types and amounts.
+-- Environment: HAFNIUM_KEY (API key), BATCH, ACCOUNTS.
+local counter = 0
+local thread_id = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  thread_id = id
+  math.randomseed(os.time() * 1000 + thread_id)
+  batch = tonumber(os.getenv("BATCH") or "1000")
+  accounts = tonumber(os.getenv("ACCOUNTS") or "100000")
+  key = os.getenv("HAFNIUM_KEY")
+  types = {"transfer", "card", "card", "ach", "ach", "wire", "cash_deposit", "cheque"}
+  run = os.time()
+end
+
+function request()
+  counter = counter + 1
+  local now = os.date("!%Y-%m-%dT%H:%M:%SZ")
+  local lines = {}
+  for i = 1, batch do
+    local d = math.random(accounts)
+    local c = math.random(4) > 1 and ((d * 7919 + math.random(5) * 104729) % accounts) or math.random(accounts)
+    local cents = math.floor(math.exp(math.log(25000) + 1.2 * (math.random() + math.random() + math.random() - 1.5)))
+    lines[i] = string.format('{"id":"w%d-%d-%d-%d","occurred_at":"%s","amount":"%d.%02d","currency":"USD","type":"%s","debtor":{"account_id":"A%d"},"creditor":{"account_id":"A%d"}}',
+      run, thread_id, counter, i, now, math.floor(cents / 100), cents % 100, types[math.random(#types)], d, c)
+  end
+  return wrk.format("POST", "/api/v1/transactions:batch",
+    {["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/x-ndjson"}, table.concat(lines, "\n"))
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    print("status " .. status .. ": " .. string.sub(body, 1, 200))
+  end
+end
