@@ -66,13 +66,23 @@ size_t OutboxRelay::publish_batch() {
     std::string topic, key, type, payload, id;
   };
   std::vector<Row> rows;
+  // Rows in flight are still unpublished in the table: read past them, so
+  // that up to kMaxInFlight events are in the bus while earlier ones wait
+  // to be marked published.
+  constexpr size_t kPass = 1000, kMaxInFlight = 20'000;
+  long long limit;
+  {
+    std::lock_guard lock(mutex_);
+    if (in_flight_.size() >= kMaxInFlight) return 0;
+    limit = static_cast<long long>(kPass + in_flight_.size());
+  }
   db_->read([&](soci::session& sql) {
     // Unpublished rows in commit-sequence order. Sequence numbers can commit
     // out of order on PostgreSQL, so there is no high-water mark: every pass
     // looks at all unpublished rows and skips the ones already in flight.
-    soci::rowset<soci::row> result = sql.prepare
+    soci::rowset<soci::row> result = (sql.prepare
         << "SELECT seq, topic, event_key, event_type, payload, id FROM outbox"
-           " WHERE published_at IS NULL ORDER BY seq LIMIT 1000";
+           " WHERE published_at IS NULL ORDER BY seq LIMIT :n", soci::use(limit));
     for (const auto& row : result) {
       rows.push_back({store::get_int64(row, 0), store::get_string(row, 1),
                       store::get_string(row, 2), store::get_string(row, 3),

@@ -123,6 +123,11 @@ Database::Database(StoreUrl url, size_t pool_size)
       session << "PRAGMA synchronous=FULL";
       session << "PRAGMA foreign_keys=ON";
       session << "PRAGMA busy_timeout=10000";
+      // Page reads through a memory map and a larger page cache: the
+      // monitoring tables grow to gigabytes, and without these every index
+      // probe is a read() system call copying a page.
+      session << "PRAGMA mmap_size=1073741824";
+      session << "PRAGMA cache_size=-65536";
     } else {
       session.open(*soci::factory_postgresql(), url_.connect_string);
     }

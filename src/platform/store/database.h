@@ -5,6 +5,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <type_traits>
 
@@ -44,10 +45,16 @@ class Database {
 
   // Runs `f` in one transaction: committed when it returns, rolled back when
   // it throws. SQLite takes the write lock up front (BEGIN IMMEDIATE) so two
-  // writers never deadlock upgrading from a read lock.
+  // writers never deadlock upgrading from a read lock. SQLite has one
+  // writer at a time anyway: the writers of this process queue on a mutex
+  // instead of polling the file lock with SQLite's sleeping back-off, which
+  // starves the short writers (outbox marks, detector commits) behind long
+  // ones under load.
   template <class F>
   auto write(F&& f) {
     soci::session sql(*pool_);
+    std::unique_lock<std::mutex> one_writer;
+    if (url_.dialect == Dialect::kSqlite) one_writer = std::unique_lock(writer_);
     begin(sql);
     try {
       if constexpr (std::is_void_v<decltype(f(sql))>) {
@@ -76,6 +83,7 @@ class Database {
   StoreUrl url_;
   std::unique_ptr<soci::connection_pool> pool_;
   size_t pool_size_;
+  std::mutex writer_;
 };
 
 // True for a UNIQUE / PRIMARY KEY violation in either dialect.

@@ -16,7 +16,13 @@ std::vector<store::Migration> MonitoringStore::migrations() {
       "CREATE INDEX monitoring_transactions_debtor ON monitoring_transactions (tenant_id, debtor_account, occurred_at)",
       "CREATE INDEX monitoring_transactions_creditor ON monitoring_transactions (tenant_id, creditor_account, occurred_at)",
   };
-  return {{2, "transactions", ddl, ddl}};
+  // The per-account indexes of version 2 served no query; backtests and
+  // rebuilds read a tenant's transactions by event time.
+  std::vector<std::string> by_time = {"DROP INDEX monitoring_transactions_debtor",
+                                      "DROP INDEX monitoring_transactions_creditor",
+                                      "CREATE INDEX monitoring_transactions_time ON monitoring_transactions"
+                                      " (tenant_id, occurred_at)"};
+  return {{2, "transactions", ddl, ddl}, {7, "transactions indexed by event time", by_time, by_time}};
 }
 
 bool MonitoringStore::insert(soci::session& sql, const std::string& tenant_id, const Transaction& t,
