@@ -31,10 +31,6 @@ std::string key_id(const Request& request) {
   return id;
 }
 
-std::string actor(const RequestContext& context) {
-  return context.principal.kind == auth::CredentialKind::kJwt ? "user:" + context.principal.subject
-                                                             : context.principal.subject;
-}
 
 boost::json::object render(const auth::ApiKeyRecord& key) {
   boost::json::object o;
@@ -98,7 +94,7 @@ void register_api_key_routes(http::Router& router, runtime::Runtime& runtime) {
                 auto created = runtime.db().write([&](soci::session& sql) {
                   auto key = auth::ApiKeyStore::create_in(sql, context.principal.tenant_id, name, roles);
                   audit::AuditLog::append(sql, runtime.db().dialect(),
-                                          {context.principal.tenant_id, actor(context),
+                                          {context.principal.tenant_id, context.actor(),
                                            "tenants.api_keys.create", "api_key/" + key.record.id,
                                            "success", "", context.trace_id});
                   return key;
@@ -146,7 +142,7 @@ void register_api_key_routes(http::Router& router, runtime::Runtime& runtime) {
                                                               name, key->version);
                   if (!version) throw http::problems::precondition_failed("the API key changed meanwhile");
                   audit::AuditLog::append(sql, runtime.db().dialect(),
-                                          {context.principal.tenant_id, actor(context),
+                                          {context.principal.tenant_id, context.actor(),
                                            "tenants.api_keys.update", "api_key/" + id, "success", "",
                                            context.trace_id});
                   return *auth::ApiKeyStore::find_in(sql, id, context.principal.tenant_id);
@@ -168,7 +164,7 @@ void register_api_key_routes(http::Router& router, runtime::Runtime& runtime) {
                     throw http::problems::not_found("no active API key '" + id + "'");
                   }
                   audit::AuditLog::append(sql, runtime.db().dialect(),
-                                          {context.principal.tenant_id, actor(context),
+                                          {context.principal.tenant_id, context.actor(),
                                            "tenants.api_keys.revoke", "api_key/" + id, "success",
                                            "", context.trace_id});
                 });

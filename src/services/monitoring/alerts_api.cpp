@@ -15,10 +15,6 @@ using http::Request;
 using http::RequestContext;
 using http::Response;
 
-std::string actor(const RequestContext& context) {
-  return context.principal.kind == auth::CredentialKind::kJwt ? "user:" + context.principal.subject
-                                                             : context.principal.subject;
-}
 }  // namespace
 
 void register_alert_routes(http::Router& router, runtime::Runtime& runtime) {
@@ -78,7 +74,7 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime) {
                   if (!alert) return std::nullopt;
                   AlertsStore::set_status(sql, context.principal.tenant_id, id, status, reason, util::now_micros());
                   audit::AuditLog::append(sql, runtime.db().dialect(),
-                                          {context.principal.tenant_id, actor(context), "alerts." + status,
+                                          {context.principal.tenant_id, context.actor(), "alerts." + status,
                                            "alert/" + id, "success", "", context.trace_id});
                   return AlertsStore::find(sql, context.principal.tenant_id, id);
                 });

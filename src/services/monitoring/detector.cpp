@@ -57,19 +57,7 @@ Detector::~Detector() { stop(); }
 
 std::shared_ptr<const detection::RuleSet> Detector::compile_rules(soci::session& sql, const std::string& tenant_id) {
   std::vector<detection::RuleDefinition> definitions = detection::default_pack();
-  for (const auto& r : RulesStore::list(sql, tenant_id, "", 10'000)) {
-    detection::RuleDefinition d;
-    d.id = r.id;
-    d.name = r.name;
-    d.typology = "custom";
-    d.condition = r.condition;
-    d.severity = r.severity;
-    d.score = r.score;
-    d.explanation = r.explanation;
-    d.enabled = r.enabled;
-    d.version = r.version;
-    definitions.push_back(std::move(d));
-  }
+  for (const auto& r : RulesStore::list(sql, tenant_id, "", 10'000)) definitions.push_back(to_definition(r));
   auto compiled = detection::RuleSet::compile(definitions);
   if (auto* error = std::get_if<std::pair<std::string, detection::RuleError>>(&compiled)) {
     // Rules are compiled when written, so this means the language changed
@@ -216,15 +204,19 @@ void Detector::committer() {
       if (stopping_) return;
       continue;
     }
-    std::vector<Pending> batch;
-    batch.swap(pending_);
-    committing_ = true;
-    lock.unlock();
-    commit(std::move(batch));
-    lock.lock();
-    committing_ = false;
-    pending_cv_.notify_all();
+    commit_pending(lock);
   }
+}
+
+void Detector::commit_pending(std::unique_lock<std::mutex>& lock) {
+  std::vector<Pending> batch;
+  batch.swap(pending_);
+  committing_ = true;
+  lock.unlock();
+  commit(std::move(batch));
+  lock.lock();
+  committing_ = false;
+  pending_cv_.notify_all();
 }
 
 void Detector::commit(std::vector<Pending> batch) {
@@ -280,14 +272,7 @@ void Detector::flush() {
   // Wait until nothing is pending and no batch is being committed.
   while (!pending_.empty() || committing_) {
     if (!pending_.empty() && !committing_) {
-      std::vector<Pending> batch;
-      batch.swap(pending_);
-      committing_ = true;
-      lock.unlock();
-      commit(std::move(batch));
-      lock.lock();
-      committing_ = false;
-      pending_cv_.notify_all();
+      commit_pending(lock);
       continue;
     }
     pending_cv_.wait_for(lock, kCommitInterval);

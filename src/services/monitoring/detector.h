@@ -72,6 +72,9 @@ class Detector {
                 const std::string& trace_id);
   bool evaluated_or_pending(const std::string& tenant_id, const std::string& transaction_id);
   void committer();
+  // Commits what is pending; called with pending_mutex_ held (released
+  // while the store works).
+  void commit_pending(std::unique_lock<std::mutex>& lock);
   void commit(std::vector<Pending> batch);
 
   std::shared_ptr<store::Database> db_;

@@ -20,10 +20,6 @@ using http::Request;
 using http::RequestContext;
 using http::Response;
 
-std::string actor(const RequestContext& context) {
-  return context.principal.kind == auth::CredentialKind::kJwt ? "user:" + context.principal.subject
-                                                             : context.principal.subject;
-}
 
 // Reads and compiles a rule body; throws a validation problem with every
 // field error (the condition's with its line and column).
@@ -73,19 +69,6 @@ const detection::RuleDefinition* pack_rule(const std::string& id) {
   return nullptr;
 }
 
-detection::RuleDefinition to_definition(const RuleRecord& r) {
-  detection::RuleDefinition d;
-  d.id = r.id;
-  d.name = r.name;
-  d.typology = "custom";
-  d.condition = r.condition;
-  d.severity = r.severity;
-  d.score = r.score;
-  d.explanation = r.explanation;
-  d.enabled = true;  // a backtest runs the rule whether or not it is enabled
-  d.version = r.version;
-  return d;
-}
 
 }  // namespace
 
@@ -117,7 +100,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                 auto rule = read_rule(request);
                 rule.id = util::uuid_v7();
                 rule.version = 1;
-                rule.author = actor(context);
+                rule.author = context.actor();
                 rule.created_at = rule.updated_at = util::now_micros();
                 runtime.db().write([&](soci::session& sql) {
                   RulesStore::insert(sql, context.principal.tenant_id, rule);
@@ -161,7 +144,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                   replacement.version = current->version + 1;
                   replacement.created_at = current->created_at;
                   replacement.updated_at = util::now_micros();
-                  replacement.author = actor(context);
+                  replacement.author = context.actor();
                   RulesStore::update(sql, context.principal.tenant_id, replacement);
                   audit::AuditLog::append(sql, runtime.db().dialect(),
                                           {context.principal.tenant_id, replacement.author, "rules.update",
@@ -216,6 +199,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                     auto stored = RulesStore::find(sql, context.principal.tenant_id, id);
                     if (!stored) throw http::problems::not_found("no rule '" + id + "'");
                     rule = to_definition(*stored);
+                    rule.enabled = true;  // a backtest runs the rule whether or not it is enabled
                   } else {
                     throw http::problems::not_found("no rule '" + id + "'");
                   }

@@ -114,4 +114,18 @@ boost::json::object rule_to_json(const RuleRecord& r) {
           {"updated_at", util::format_rfc3339(r.updated_at)}};
 }
 
+detection::RuleDefinition to_definition(const RuleRecord& r) {
+  detection::RuleDefinition d;
+  d.id = r.id;
+  d.name = r.name;
+  d.typology = "custom";
+  d.condition = r.condition;
+  d.severity = r.severity;
+  d.score = r.score;
+  d.explanation = r.explanation;
+  d.enabled = r.enabled;
+  d.version = r.version;
+  return d;
+}
+
 }  // namespace hafnium::services::monitoring

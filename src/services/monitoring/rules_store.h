@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "platform/store/migrations.h"
+#include "services/monitoring/domain/detection/rule_set.h"
 #include "services/monitoring/domain/rules/rule_expression.h"
 
 namespace hafnium::services::monitoring {
@@ -33,5 +34,9 @@ class RulesStore {
 };
 
 boost::json::object rule_to_json(const RuleRecord& rule);
+
+// A tenant rule as the engine runs it: subject debtor, typology custom,
+// 24 h suppression (what the rules API does not ask for).
+detection::RuleDefinition to_definition(const RuleRecord& rule);
 
 }  // namespace hafnium::services::monitoring

@@ -666,22 +666,14 @@ std::vector<std::string> DetectionEngine::tenants() const {
 }
 
 size_t DetectionEngine::memory_bytes() const {
-  std::lock_guard lock(mutex_);
   size_t bytes = 0;
-  for (const auto& [id, slot] : tenants_) {
-    std::lock_guard tenant_lock(slot->mutex);
-    bytes += slot->engine->memory_bytes();
-  }
+  for_each([&](const TenantEngine& engine) { bytes += engine.memory_bytes(); });
   return bytes;
 }
 
 uint64_t DetectionEngine::late_transactions() const {
-  std::lock_guard lock(mutex_);
   uint64_t n = 0;
-  for (const auto& [id, slot] : tenants_) {
-    std::lock_guard tenant_lock(slot->mutex);
-    n += slot->engine->late_transactions();
-  }
+  for_each([&](const TenantEngine& engine) { n += engine.late_transactions(); });
   return n;
 }
 

@@ -142,6 +142,15 @@ class DetectionEngine {
     std::unique_ptr<TenantEngine> engine;
   };
   Slot& tenant(const std::string& tenant_id);
+  // Runs `f(const TenantEngine&)` for every tenant, each under its lock.
+  template <typename F>
+  void for_each(F&& f) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, slot] : tenants_) {
+      std::lock_guard tenant_lock(slot->mutex);
+      f(static_cast<const TenantEngine&>(*slot->engine));
+    }
+  }
 
   EngineOptions options_;
   mutable std::mutex mutex_;
