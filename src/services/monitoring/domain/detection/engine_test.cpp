@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 namespace hafnium::services::monitoring::detection {
 namespace {
@@ -239,6 +240,72 @@ TEST(DetectionEngine, RebuildingWithoutEvaluationThenContinuingEqualsAnUninterru
     EXPECT_EQ(first[i].alert.transaction_ids, second[i].alert.transaction_ids);
   }
   EXPECT_EQ(uninterrupted.keys(), restarted.keys());
+}
+
+RuleDefinition custom(const std::string& id, const std::string& condition, const std::string& explanation = "",
+                      const std::string& subject = "debtor") {
+  RuleDefinition r;
+  r.id = id;
+  r.name = id;
+  r.condition = condition;
+  r.explanation = explanation;
+  r.subject = subject;
+  r.suppression = "1m";
+  return r;
+}
+
+TEST(DetectionEngine, GroupingsByCustomerPairAndCountryWithFilters) {
+  TenantEngine engine("t1", {});
+  engine.set_rules(compile({custom("customer", "count('customer.out', '24h') >= 3", "{count('customer.out', '24h')}"),
+                            custom("pair", "sum('pair', '7d') >= 3000", "{sum('pair', '7d')}"),
+                            custom("country", "distinct('country.in', '24h', \"tx.amount >= 100\") >= 2", "",
+                                   "creditor")}));
+  auto t1 = payment("1", kStart, "A1", "B", 1000);
+  auto t2 = payment("2", kStart + kHour, "A2", "B", 1000);  // another account of the same customer
+  auto t3 = payment("3", kStart + 2 * kHour, "A1", "B", 1000);
+  for (auto* t : {&t1, &t2, &t3}) t->debtor.customer_id = "CUST-7";
+  t1.creditor.country = t2.creditor.country = "DE";
+  t2.amount.minor = 5000;  // 50 USD: outside the country rule's filter
+  t3.creditor.country = "DE";
+  auto changes = feed(engine, {t1, t2, t3});
+  std::map<std::string, std::string> fired;
+  for (const auto& ch : changes) fired[ch.alert.rule_id] = ch.alert.explanation;
+  EXPECT_EQ(fired["customer"], "3");  // three payments of the customer over two accounts
+  EXPECT_FALSE(fired.contains("pair"));  // A1 -> B: 2,000 in 7 days
+  EXPECT_FALSE(fired.contains("country"));  // one distinct payer of 100 USD or more into DE
+  auto more = payment("4", kStart + 3 * kHour, "A3", "B", 1000);
+  more.creditor.country = "DE";
+  auto again = feed(engine, {payment("5", kStart + 3 * kHour, "A1", "B", 1000), more});
+  fired.clear();
+  for (const auto& ch : again) fired[ch.alert.rule_id] = ch.alert.explanation;
+  EXPECT_EQ(fired["pair"], "3000");
+  EXPECT_TRUE(fired.contains("country"));  // A1 and A3 into DE
+  // A payment without a customer or a country has no such key: no value, no alert.
+  auto bare = feed(engine, {payment("6", kStart + 4 * kHour, "Z", "Y", 1000)});
+  for (const auto& ch : bare) EXPECT_NE(ch.alert.rule_id, "customer");
+}
+
+TEST(DetectionEngine, HistoryFeaturesDescribeTheAccountBeforeThisPayment) {
+  TenantEngine engine("t1", {});
+  engine.set_rules(compile({custom("history",
+                                   "days_since_last('debtor') >= 0",
+                                   "{days_since_last('debtor')}|{account_age_days('debtor')}|"
+                                   "{history_avg_amount('debtor')}|{history_daily_count('debtor')}")}));
+  // A new account: days_since_last is missing, so the rule does not fire.
+  EXPECT_TRUE(engine.process(payment("1", kStart, "A", "B", 100)).empty());
+  EXPECT_EQ(engine.process(payment("2", kStart + 10 * kDay, "A", "B", 300))[0].alert.explanation, "10|10|100|0.10");
+  // Twenty days in: two payments before this one, averaging 200 USD.
+  EXPECT_EQ(engine.process(payment("3", kStart + 20 * kDay, "A", "C", 5000))[0].alert.explanation, "10|20|200|0.10");
+}
+
+TEST(DetectionEngine, DormantAccountReactivationFromThePack) {
+  TenantEngine engine("t1", {});
+  engine.set_rules(pack_rule("dormant-reactivation"));
+  EXPECT_TRUE(engine.process(payment("1", kStart, "A", "B", 100)).empty());
+  EXPECT_TRUE(engine.process(payment("2", kStart + 30 * kDay, "A", "B", 9000)).empty());  // 30 days: not dormant
+  auto changes = engine.process(payment("3", kStart + 130 * kDay, "A", "B", 9000));
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].alert.explanation, "First activity in 100 days: 9000 USD.");
 }
 
 TEST(RuleSet, UnusableRulesSayWhichFieldAndWhy) {
