@@ -106,6 +106,9 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
     EXPECT_EQ(alerts(server, key, "?status=closed").size(), 1u);
     EXPECT_EQ(call(server, key, "GET", "/api/v1/alerts/alr_0000000000000000").status, 404);
     EXPECT_EQ(call(server, key, "GET", "/api/v1/alerts?status=maybe").status, 400);
+    EXPECT_EQ(call(server, key, "GET", "/api/v1/alerts?severity=urgent").status, 400);
+    EXPECT_EQ(alerts(server, key, "?subject_id=MULE&severity=medium&rule_id=fan-in").size(), 1u);
+    EXPECT_EQ(alerts(server, key, "?subject_id=SENDER-1").size(), 0u);
   }
   // Restart: the engine is rebuilt from the evaluated transactions. A new
   // sender within the window of the alert joins it instead of raising a

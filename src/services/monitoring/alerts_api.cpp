@@ -23,13 +23,21 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime) {
               .action = "alerts.read",
               .handler = [&runtime](const Request& request, RequestContext& context) {
                 auto page = api::parse_page(request);
-                std::string status = request.query_param("status").value_or("");
-                std::string rule = request.query_param("rule_id").value_or("");
-                if (!status.empty() && status != "open" && status != "closed") {
-                  throw http::problems::validation({{"status", "must be open or closed"}});
+                AlertsStore::Filter filter{request.query_param("status").value_or(""),
+                                           request.query_param("rule_id").value_or(""),
+                                           request.query_param("subject_id").value_or(""),
+                                           request.query_param("severity").value_or("")};
+                std::vector<http::FieldError> errors;
+                if (!filter.status.empty() && filter.status != "open" && filter.status != "closed") {
+                  errors.push_back({"status", "must be open or closed"});
                 }
+                if (!filter.severity.empty() && filter.severity != "low" && filter.severity != "medium" &&
+                    filter.severity != "high" && filter.severity != "critical") {
+                  errors.push_back({"severity", "must be low, medium, high or critical"});
+                }
+                if (!errors.empty()) throw http::problems::validation(std::move(errors));
                 auto alerts = runtime.db().read([&](soci::session& sql) {
-                  return AlertsStore::list(sql, context.principal.tenant_id, status, rule, page.after.value_or(""),
+                  return AlertsStore::list(sql, context.principal.tenant_id, filter, page.after.value_or(""),
                                            page.limit + 1);
                 });
                 std::optional<std::string> next;

@@ -74,16 +74,18 @@ std::optional<StoredAlert> AlertsStore::find(soci::session& sql, const std::stri
   return std::nullopt;
 }
 
-std::vector<StoredAlert> AlertsStore::list(soci::session& sql, const std::string& tenant_id, const std::string& status,
-                                           const std::string& rule_id, const std::string& after, size_t limit) {
+std::vector<StoredAlert> AlertsStore::list(soci::session& sql, const std::string& tenant_id, const Filter& f,
+                                           const std::string& after, size_t limit) {
   std::vector<StoredAlert> out;
   long long n = static_cast<long long>(limit);
   soci::rowset<soci::row> rows =
       (sql.prepare << std::string(kColumns) +
                           " WHERE tenant_id = :t AND id > :after AND (:s = '' OR status = :s2)"
-                          " AND (:r = '' OR rule_id = :r2) ORDER BY id LIMIT :n",
-       soci::use(tenant_id), soci::use(after), soci::use(status), soci::use(status), soci::use(rule_id),
-       soci::use(rule_id), soci::use(n));
+                          " AND (:r = '' OR rule_id = :r2) AND (:sub = '' OR subject_id = :sub2)"
+                          " AND (:sev = '' OR severity = :sev2) ORDER BY id LIMIT :n",
+       soci::use(tenant_id), soci::use(after), soci::use(f.status), soci::use(f.status), soci::use(f.rule_id),
+       soci::use(f.rule_id), soci::use(f.subject_id), soci::use(f.subject_id), soci::use(f.severity),
+       soci::use(f.severity), soci::use(n));
   for (const auto& row : rows) out.push_back(from_row(row));
   return out;
 }

@@ -25,8 +25,12 @@ class AlertsStore {
   static std::vector<store::Migration> migrations();
   static void upsert(soci::session& sql, const std::string& tenant_id, const detection::Alert& alert, int64_t now);
   static std::optional<StoredAlert> find(soci::session& sql, const std::string& tenant_id, const std::string& id);
-  static std::vector<StoredAlert> list(soci::session& sql, const std::string& tenant_id, const std::string& status,
-                                       const std::string& rule_id, const std::string& after, size_t limit);
+  // Filters left empty match everything.
+  struct Filter {
+    std::string status, rule_id, subject_id, severity;
+  };
+  static std::vector<StoredAlert> list(soci::session& sql, const std::string& tenant_id, const Filter& filter,
+                                       const std::string& after, size_t limit);
   static void set_status(soci::session& sql, const std::string& tenant_id, const std::string& id,
                          const std::string& status, const std::string& reason, int64_t now);
   // Alerts still collecting hits at `newest` event time.
