@@ -206,6 +206,36 @@ TEST_P(AlertsApi, BacktestsRunDraftsOverStoredHistoryWithoutRaisingAnything) {
                  R"({"from":"2026-10-01T00:00:00Z","to":"2026-10-31T00:00:00Z"})").status, 404);
 }
 
+TEST_P(AlertsApi, TenantRulesRunOnTheStreamWithTheirSubjectAndSuppression) {
+  HAFNIUM_REQUIRE_BACKEND(GetParam());
+  TempStore store(GetParam());
+  InProcessServer server(options(&store, GetParam()));
+  std::string key = server.admin_key();
+  auto created = call(server, key, "POST", "/api/v1/rules", R"({"name":"Large payment received","severity":"low",
+    "score":20,"typology":"large_value","subject":"creditor","suppression":"7d",
+    "condition":"tx.amount >= 50000","explanation":"{tx.amount} USD received"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto rule = boost::json::parse(created.body).as_object();
+  EXPECT_EQ(rule.at("subject"), "creditor");
+  EXPECT_EQ(rule.at("suppression"), "7d");
+  std::string id(rule.at("id").as_string());
+  EXPECT_EQ(call(server, key, "POST", "/api/v1/rules", R"({"name":"x","severity":"low","score":1,"subject":"bank",
+    "suppression":"forever","condition":"tx.amount > 1"})").status, 400);
+
+  ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions:batch",
+                 "[" + ach("L1", "2026-11-01T10:00:00Z", "PAYER", "PAYEE", "60000.00") + "," +
+                     ach("L2", "2026-11-03T10:00:00Z", "OTHER", "PAYEE", "70000.00") + "]")
+                .status,
+            200);
+  wait_evaluated(server, 2);
+  auto items = alerts(server, key, "?rule_id=" + id);
+  ASSERT_EQ(items.size(), 1u);  // the second joined within 7 days
+  EXPECT_EQ(items[0].at("subject").at("id"), "PAYEE");
+  EXPECT_EQ(items[0].at("typology"), "large_value");
+  EXPECT_EQ(items[0].at("hits"), 2);
+  EXPECT_EQ(items[0].at("explanation"), "60000 USD received");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AlertsApi, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -41,6 +41,13 @@ RuleRecord read_rule(const Request& request) {
   }
   rule.explanation = reader.optional_string("explanation", 2000).value_or("");
   rule.enabled = reader.optional_bool("enabled").value_or(true);
+  rule.typology = reader.optional_string("typology", 64).value_or("custom");
+  rule.subject = reader.optional_string("subject", 16).value_or("debtor");
+  rule.suppression = reader.optional_string("suppression", 16).value_or("24h");
+  if (rule.subject != "debtor" && rule.subject != "creditor") reader.add_error("subject", "must be debtor or creditor");
+  if (!detection::parse_duration(rule.suppression)) {
+    reader.add_error("suppression", "must be a duration from 1m to 90d such as 24h or 7d");
+  }
   if (!rule.condition.empty()) {
     // Compiled as the detector will: the condition, its windows and
     // filters, and the explanation's placeholders.

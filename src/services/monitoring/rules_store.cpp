@@ -15,7 +15,15 @@ std::vector<store::Migration> RulesStore::migrations() {
       " name TEXT NOT NULL, condition TEXT NOT NULL, severity TEXT NOT NULL, score BIGINT NOT NULL,"
       " explanation TEXT NOT NULL, enabled INTEGER NOT NULL, author TEXT NOT NULL, created_at BIGINT NOT NULL,"
       " PRIMARY KEY (tenant_id, rule_id, version))"};
-  return {{4, "rules and their versions", ddl, ddl}};
+  std::vector<std::string> placement;
+  for (const char* table : {"monitoring_rules", "monitoring_rule_versions"}) {
+    for (const char* column : {"typology TEXT NOT NULL DEFAULT 'custom'", "subject TEXT NOT NULL DEFAULT 'debtor'",
+                               "suppression TEXT NOT NULL DEFAULT '24h'"}) {
+      placement.push_back(std::string("ALTER TABLE ") + table + " ADD COLUMN " + column);
+    }
+  }
+  return {{4, "rules and their versions", ddl, ddl},
+          {8, "rules: typology, subject and suppression", placement, placement}};
 }
 
 namespace {
@@ -23,10 +31,11 @@ void insert_version(soci::session& sql, const std::string& tenant_id, const Rule
   long long version = r.version, score = r.score, at = r.updated_at;
   int enabled = r.enabled ? 1 : 0;
   sql << "INSERT INTO monitoring_rule_versions (tenant_id, rule_id, version, name, condition, severity, score,"
-         " explanation, enabled, author, created_at) VALUES (:t, :id, :v, :n, :c, :s, :sc, :e, :en, :a, :at)",
+         " explanation, enabled, author, created_at, typology, subject, suppression)"
+         " VALUES (:t, :id, :v, :n, :c, :s, :sc, :e, :en, :a, :at, :ty, :su, :sp)",
       soci::use(tenant_id), soci::use(r.id), soci::use(version), soci::use(r.name), soci::use(r.condition),
       soci::use(r.severity), soci::use(score), soci::use(r.explanation), soci::use(enabled), soci::use(r.author),
-      soci::use(at);
+      soci::use(at), soci::use(r.typology), soci::use(r.subject), soci::use(r.suppression);
 }
 
 RuleRecord from_row(const soci::row& row) {
@@ -42,21 +51,25 @@ RuleRecord from_row(const soci::row& row) {
   r.author = store::get_string(row, 8);
   r.created_at = store::get_int64(row, 9);
   r.updated_at = store::get_int64(row, 10);
+  r.typology = store::get_string(row, 11);
+  r.subject = store::get_string(row, 12);
+  r.suppression = store::get_string(row, 13);
   return r;
 }
 constexpr const char* kColumns =
-    "SELECT id, name, condition, severity, score, explanation, enabled, version, author, created_at, updated_at"
-    " FROM monitoring_rules";
+    "SELECT id, name, condition, severity, score, explanation, enabled, version, author, created_at, updated_at,"
+    " typology, subject, suppression FROM monitoring_rules";
 }  // namespace
 
 void RulesStore::insert(soci::session& sql, const std::string& tenant_id, const RuleRecord& r) {
   long long version = r.version, score = r.score, created = r.created_at, updated = r.updated_at;
   int enabled = r.enabled ? 1 : 0;
   sql << "INSERT INTO monitoring_rules (tenant_id, id, name, condition, severity, score, explanation, enabled,"
-         " version, author, created_at, updated_at) VALUES (:t, :id, :n, :c, :s, :sc, :e, :en, :v, :a, :ca, :ua)",
+         " version, author, created_at, updated_at, typology, subject, suppression)"
+         " VALUES (:t, :id, :n, :c, :s, :sc, :e, :en, :v, :a, :ca, :ua, :ty, :su, :sp)",
       soci::use(tenant_id), soci::use(r.id), soci::use(r.name), soci::use(r.condition), soci::use(r.severity),
       soci::use(score), soci::use(r.explanation), soci::use(enabled), soci::use(version), soci::use(r.author),
-      soci::use(created), soci::use(updated);
+      soci::use(created), soci::use(updated), soci::use(r.typology), soci::use(r.subject), soci::use(r.suppression);
   insert_version(sql, tenant_id, r);
 }
 
@@ -64,10 +77,11 @@ void RulesStore::update(soci::session& sql, const std::string& tenant_id, const 
   long long version = r.version, score = r.score, updated = r.updated_at;
   int enabled = r.enabled ? 1 : 0;
   sql << "UPDATE monitoring_rules SET name = :n, condition = :c, severity = :s, score = :sc, explanation = :e,"
-         " enabled = :en, version = :v, author = :a, updated_at = :ua WHERE tenant_id = :t AND id = :id",
+         " enabled = :en, version = :v, author = :a, updated_at = :ua, typology = :ty, subject = :su,"
+         " suppression = :sp WHERE tenant_id = :t AND id = :id",
       soci::use(r.name), soci::use(r.condition), soci::use(r.severity), soci::use(score), soci::use(r.explanation),
-      soci::use(enabled), soci::use(version), soci::use(r.author), soci::use(updated), soci::use(tenant_id),
-      soci::use(r.id);
+      soci::use(enabled), soci::use(version), soci::use(r.author), soci::use(updated), soci::use(r.typology),
+      soci::use(r.subject), soci::use(r.suppression), soci::use(tenant_id), soci::use(r.id);
   insert_version(sql, tenant_id, r);
 }
 
@@ -93,8 +107,8 @@ std::vector<RuleRecord> RulesStore::versions(soci::session& sql, const std::stri
   std::vector<RuleRecord> out;
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT rule_id, name, condition, severity, score, explanation, enabled, version, author,"
-                      " created_at, created_at FROM monitoring_rule_versions WHERE tenant_id = :t AND rule_id = :id"
-                      " ORDER BY version",
+                      " created_at, created_at, typology, subject, suppression FROM monitoring_rule_versions"
+                      " WHERE tenant_id = :t AND rule_id = :id ORDER BY version",
        soci::use(tenant_id), soci::use(id));
   for (const auto& row : rows) out.push_back(from_row(row));
   return out;
@@ -107,6 +121,9 @@ boost::json::object rule_to_json(const RuleRecord& r) {
           {"severity", r.severity},
           {"score", r.score},
           {"explanation", r.explanation},
+          {"typology", r.typology},
+          {"subject", r.subject},
+          {"suppression", r.suppression},
           {"enabled", r.enabled},
           {"version", r.version},
           {"author", r.author},
@@ -118,7 +135,9 @@ detection::RuleDefinition to_definition(const RuleRecord& r) {
   detection::RuleDefinition d;
   d.id = r.id;
   d.name = r.name;
-  d.typology = "custom";
+  d.typology = r.typology;
+  d.subject = r.subject;
+  d.suppression = r.suppression;
   d.condition = r.condition;
   d.severity = r.severity;
   d.score = r.score;

@@ -14,6 +14,9 @@ namespace hafnium::services::monitoring {
 
 struct RuleRecord {
   std::string id, name, condition, severity, explanation, author;
+  std::string typology = "custom";
+  std::string subject = "debtor";   // whose alert: the debtor or the creditor account
+  std::string suppression = "24h";  // later hits join an alert for this long
   int64_t score = 0;
   bool enabled = true;
   int64_t version = 1;
@@ -35,8 +38,7 @@ class RulesStore {
 
 boost::json::object rule_to_json(const RuleRecord& rule);
 
-// A tenant rule as the engine runs it: subject debtor, typology custom,
-// 24 h suppression (what the rules API does not ask for).
+// A tenant rule as the engine runs it.
 detection::RuleDefinition to_definition(const RuleRecord& rule);
 
 }  // namespace hafnium::services::monitoring
