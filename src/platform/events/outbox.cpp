@@ -80,12 +80,29 @@ size_t OutboxRelay::publish_batch() {
     // Unpublished rows in commit-sequence order. Sequence numbers can commit
     // out of order on PostgreSQL, so there is no high-water mark: every pass
     // looks at all unpublished rows and skips the ones already in flight.
+    // Sequence numbers first (the partial index answers alone), then the
+    // payloads of the rows not in flight only.
+    std::vector<long long> fresh;
+    {
+      soci::rowset<long long> seqs =
+          (sql.prepare << "SELECT seq FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT :n", soci::use(limit));
+      std::lock_guard lock(mutex_);
+      for (long long seq : seqs) {
+        if (!in_flight_.contains(seq)) fresh.push_back(seq);
+        if (fresh.size() >= kPass) break;
+      }
+    }
+    if (fresh.empty()) return;
+    long long lo = fresh.front(), hi = fresh.back();
     soci::rowset<soci::row> result = (sql.prepare
         << "SELECT seq, topic, event_key, event_type, payload, id FROM outbox"
-           " WHERE published_at IS NULL ORDER BY seq LIMIT :n", soci::use(limit));
+           " WHERE published_at IS NULL AND seq >= :lo AND seq <= :hi ORDER BY seq", soci::use(lo), soci::use(hi));
+    size_t next = 0;
     for (const auto& row : result) {
-      rows.push_back({store::get_int64(row, 0), store::get_string(row, 1),
-                      store::get_string(row, 2), store::get_string(row, 3),
+      long long seq = store::get_int64(row, 0);
+      while (next < fresh.size() && fresh[next] < seq) ++next;
+      if (next == fresh.size() || fresh[next] != seq) continue;  // in flight
+      rows.push_back({seq, store::get_string(row, 1), store::get_string(row, 2), store::get_string(row, 3),
                       store::get_string(row, 4), store::get_string(row, 5)});
     }
   });

@@ -107,6 +107,8 @@ void Detector::rebuild(detection::TenantEngine& engine, const std::string& tenan
                  missing.size());
   });
   for (const auto& t : missing) evaluate(engine, tenant_id, t, "");
+  std::lock_guard lock(mutex_);
+  rebuilt_at_[tenant_id] = util::now_micros();
 }
 
 void Detector::load() {
@@ -126,6 +128,8 @@ void Detector::load() {
     });
   }
   flush();
+  std::lock_guard lock(mutex_);
+  loaded_at_ = util::now_micros();
 }
 
 void Detector::rules_changed(const std::string& tenant_id) {
@@ -137,10 +141,18 @@ void Detector::subscribe(events::EventBus& bus) {
   bus.subscribe(kConsumerGroup, {"transactions"}, [this](const events::Message& message) { handle(message); });
 }
 
-bool Detector::evaluated_or_pending(const std::string& tenant_id, const std::string& transaction_id) {
+bool Detector::evaluated_or_pending(const std::string& tenant_id, const std::string& transaction_id,
+                                    int64_t event_time) {
   {
     std::lock_guard lock(pending_mutex_);
     if (pending_ids_.contains({tenant_id, transaction_id})) return true;
+  }
+  {
+    constexpr int64_t kClockMargin = 60LL * 1'000'000;
+    std::lock_guard lock(mutex_);
+    auto it = rebuilt_at_.find(tenant_id);
+    int64_t since = it != rebuilt_at_.end() ? it->second : loaded_at_;
+    if (since != INT64_MAX && event_time > since + kClockMargin) return false;
   }
   return db_->read([&](soci::session& sql) {
     int n = 0;
@@ -180,7 +192,7 @@ void Detector::handle(const events::Message& message) {
     if (stale || !engine.rules()) {
       engine.set_rules(db_->read([&](soci::session& sql) { return compile_rules(sql, tenant); }));
     }
-    if (evaluated_or_pending(tenant, transaction_id)) return 0;
+    if (evaluated_or_pending(tenant, transaction_id, envelope.occurred_at)) return 0;
     auto transaction = transaction_from_event(data);
     if (!transaction) {
       // An event of an older shape: read the stored transaction.

@@ -70,7 +70,13 @@ class Detector {
   void rebuild(detection::TenantEngine& engine, const std::string& tenant_id);
   void evaluate(detection::TenantEngine& engine, const std::string& tenant_id, const Transaction& transaction,
                 const std::string& trace_id);
-  bool evaluated_or_pending(const std::string& tenant_id, const std::string& transaction_id);
+  // Whether the event's transaction was evaluated already (committed or
+  // pending). Within one process an event is handled once (the bus retries
+  // only when the handler threw, before anything was evaluated), so only
+  // events created before the tenant's last rebuild ended (plus a minute of
+  // clock margin) can name an evaluated transaction: those are checked
+  // against the store, the others against the pending set alone.
+  bool evaluated_or_pending(const std::string& tenant_id, const std::string& transaction_id, int64_t event_time);
   void committer();
   // Commits what is pending; called with pending_mutex_ held (released
   // while the store works).
@@ -82,6 +88,8 @@ class Detector {
   std::mutex mutex_;  // guards the maps below
   std::map<std::string, bool> stale_rules_;  // tenant -> rules must be reloaded
   std::map<std::string, bool> stale_state_;  // tenant -> state must be rebuilt
+  std::map<std::string, int64_t> rebuilt_at_;  // tenant -> when its last rebuild ended
+  int64_t loaded_at_ = INT64_MAX;              // tenants first seen later: since load()
   std::atomic<int64_t> position_{0};
 
   std::mutex pending_mutex_;
