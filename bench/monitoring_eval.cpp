@@ -32,6 +32,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "platform/util/hash.h"
 #include "platform/util/time.h"
 #include "services/monitoring/domain/detection/engine.h"
 #include "services/screening/domain/csv.h"
@@ -43,14 +44,7 @@ namespace {
 
 constexpr int64_t kMinute = 60'000'000LL, kHour = 60 * kMinute, kDay = 24 * kHour;
 
-uint64_t fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+uint64_t fnv1a(const std::string& text) { return hafnium::util::fnv1a_64(text); }
 
 const std::map<std::string, std::pair<std::string, int>>& currencies() {
   static const std::map<std::string, std::pair<std::string, int>> m = {

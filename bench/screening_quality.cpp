@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/util/hash.h"
 #include "services/screening/domain/csv.h"
 #include "services/screening/domain/name_matcher.h"
 
@@ -27,14 +28,7 @@ struct Case {
   double score = 0;
 };
 
-uint64_t fnv1a(const std::string& text) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+uint64_t fnv1a(const std::string& text) { return hafnium::util::fnv1a_64(text); }
 
 bool in_split(const Case& c, const std::string& split) {
   bool tune = fnv1a(c.name1 + "\x1f" + c.name2) % 2 == 0;

@@ -1,5 +1,7 @@
 #include "services/monitoring/domain/detection/engine.h"
 
+#include "platform/util/hash.h"
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -20,14 +22,7 @@ bool is_graph(Kind kind) {
 
 int64_t bucket_for(int64_t window) { return window <= 2 * kHour ? kMinute : window <= 7 * kDay ? kHour : kDay; }
 
-uint64_t hash_text(std::string_view text) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+uint64_t hash_text(std::string_view text) { return util::fnv1a_64(text); }
 
 enum class Field {
   kAmount, kOriginalAmount, kCurrency, kType, kChannel, kHour, kIsRound, kCrossBorder, kSelfTransfer,
@@ -469,16 +464,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   for (size_t r = 0; r < all.size(); ++r) {
     const auto& rule = all[r];
     const auto& calls = rule_slots_[r];
-    rules::Context context;
-    context.field = filter_context.field;
-    context.feature = [this, &e, &calls](size_t call, const rules::FeatureCall&) -> std::optional<double> {
-      size_t s = calls[call];
-      if (!e.computed[s]) {
-        e.values[s] = compute(slots_[s], e);
-        e.computed[s] = 1;
-      }
-      return e.values[s];
-    };
+    rules::Context context = context_for(calls, e);
     if (!rule.condition.evaluate(context).fired) continue;
     context.record_facts = true;
     auto explained = rule.condition.evaluate(context);
@@ -511,6 +497,21 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   return changes;
 }
 
+rules::Context TenantEngine::context_for(const std::vector<size_t>& calls, Evaluation& e) {
+  rules::Context context;
+  context.field = [&e](size_t index, const std::string&) { return field_value(index, e.tx, e.amount); };
+  // Each feature is computed once per transaction, whichever rule asks.
+  context.feature = [this, &e, &calls](size_t call, const rules::FeatureCall&) -> std::optional<double> {
+    size_t s = calls[call];
+    if (!e.computed[s]) {
+      e.values[s] = compute(slots_[s], e);
+      e.computed[s] = 1;
+    }
+    return e.values[s];
+  };
+  return context;
+}
+
 std::string TenantEngine::render(const CompiledRuleDefinition& rule, size_t rule_index, Evaluation& e) {
   std::string out;
   const auto& pieces = template_slots_[rule_index];
@@ -521,17 +522,7 @@ std::string TenantEngine::render(const CompiledRuleDefinition& rule, size_t rule
       continue;
     }
     const auto& calls = pieces[p];
-    rules::Context context;
-    context.field = [&](size_t index, const std::string&) { return field_value(index, e.tx, e.amount); };
-    context.feature = [this, &e, &calls](size_t call, const rules::FeatureCall&) -> std::optional<double> {
-      size_t s = calls[call];
-      if (!e.computed[s]) {
-        e.values[s] = compute(slots_[s], e);
-        e.computed[s] = 1;
-      }
-      return e.values[s];
-    };
-    out += rules::to_display(piece.expression->value(context));
+    out += rules::to_display(piece.expression->value(context_for(calls, e)));
   }
   return out;
 }

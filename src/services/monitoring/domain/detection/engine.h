@@ -97,6 +97,9 @@ class TenantEngine {
   GraphFinding graph_finding(const Slot& slot, const Evaluation& evaluation, bool evidence) const;
   std::optional<double> history_value(const ResolvedFeature& feature, const Evaluation& evaluation) const;
   std::string render(const CompiledRuleDefinition& rule, size_t rule_index, Evaluation& evaluation);
+  // The values a rule reads: fields of the transaction, features by the
+  // rule's call numbers (`calls`: call number -> slot).
+  rules::Context context_for(const std::vector<size_t>& calls, Evaluation& evaluation);
   AlertChange record(const CompiledRuleDefinition& rule, const Transaction& t, Evaluation& evaluation,
                      std::vector<rules::Fact> facts, std::string explanation, std::vector<std::string> evidence);
 
