@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 DATA_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all setup build release run test test-unit test-integration test-slow bench fuzz clean
+.PHONY: all setup build release run test test-unit test-integration test-slow bench fuzz clean bench-monitoring
 
 all: build
 
@@ -44,6 +44,15 @@ test-slow: fuzz
 
 bench: setup
 	@bash bench/run-http-bench
+
+# Monitoring: the engine micro-benchmarks, the detection evaluation, and
+# five minutes of batches over HTTP end to end.
+bench-monitoring: setup
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target hafnium_benchmarks monitoring_eval
+	@./build/release/hafnium_benchmarks --benchmark_filter='Engine|Validate|Windows'
+	@./build/release/monitoring_eval
+	@bash bench/run-monitoring-bench 300
 
 fuzz: setup
 	@cmake --preset fuzz >/dev/null
