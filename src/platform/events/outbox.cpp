@@ -1,5 +1,7 @@
 #include "platform/events/outbox.h"
 
+#include <algorithm>
+
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
@@ -148,10 +150,17 @@ void OutboxRelay::mark_confirmed() {
   }
   if (batch.empty()) return;
   long long at = util::now_micros();
+  // Confirmations arrive mostly in sequence: one statement per run of
+  // consecutive sequence numbers instead of one per row.
+  std::sort(batch.begin(), batch.end());
   db_->write([&](soci::session& sql) {
-    for (int64_t seq : batch) {
-      long long s = seq;
-      sql << "UPDATE outbox SET published_at = :at WHERE seq = :seq", soci::use(at), soci::use(s);
+    for (size_t i = 0; i < batch.size();) {
+      size_t j = i;
+      while (j + 1 < batch.size() && batch[j + 1] == batch[j] + 1) ++j;
+      long long lo = batch[i], hi = batch[j];
+      sql << "UPDATE outbox SET published_at = :at WHERE seq >= :lo AND seq <= :hi", soci::use(at), soci::use(lo),
+          soci::use(hi);
+      i = j + 1;
     }
   });
   std::lock_guard lock(mutex_);
