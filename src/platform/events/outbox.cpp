@@ -42,12 +42,29 @@ void OutboxRelay::wake() {
 }
 
 void OutboxRelay::loop() {
+  // Marking rows published is a write: behind a busy writer it waits, so it
+  // is done for many confirmations at once (or when idle, or every 100 ms)
+  // rather than before every pass, which would pace publishing by the
+  // store's write queue.
+  constexpr size_t kMarkBatch = 5000;
+  constexpr auto kMarkInterval = std::chrono::milliseconds(100);
+  auto last_mark = std::chrono::steady_clock::now();
+  size_t published = 0;
   while (!stopping_) {
-    size_t published = 0;
     try {
-      mark_confirmed();
+      size_t confirmed;
+      {
+        std::lock_guard lock(mutex_);
+        confirmed = confirmed_.size();
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (confirmed > 0 && (published == 0 || confirmed >= kMarkBatch || now - last_mark >= kMarkInterval)) {
+        mark_confirmed();
+        last_mark = now;
+      }
       published = publish_batch();
     } catch (const std::exception& error) {
+      published = 0;
       spdlog::warn("outbox relay: {}", error.what());
     }
     if (published > 0) continue;  // more may be waiting
