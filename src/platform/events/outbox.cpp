@@ -19,6 +19,23 @@ void Outbox::enqueue(soci::session& sql, const std::string& topic, const Envelop
       soci::use(envelope.key), soci::use(envelope.type), soci::use(payload), soci::use(at);
 }
 
+OutboxWriter::OutboxWriter(soci::session& sql)
+    : statement_((sql.prepare << "INSERT INTO outbox (id, tenant_id, topic, event_key, event_type, payload, created_at)"
+                                 " VALUES (:id, :tenant, :topic, :key, :type, :payload, :at)",
+                  soci::use(id_), soci::use(tenant_), soci::use(topic_), soci::use(key_), soci::use(type_),
+                  soci::use(payload_), soci::use(at_))) {}
+
+void OutboxWriter::enqueue(const std::string& topic, const Envelope& envelope) {
+  id_ = envelope.id;
+  tenant_ = envelope.tenant_id;
+  topic_ = topic;
+  key_ = envelope.key;
+  type_ = envelope.type;
+  payload_ = boost::json::serialize(envelope.to_json());
+  at_ = util::now_micros();
+  statement_.execute(true);
+}
+
 OutboxRelay::OutboxRelay(std::shared_ptr<store::Database> db, EventBus& bus,
                          std::chrono::milliseconds poll_interval)
     : db_(std::move(db)), bus_(bus), poll_interval_(poll_interval) {}

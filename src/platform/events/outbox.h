@@ -24,6 +24,20 @@ class Outbox {
   static void enqueue(soci::session& sql, const std::string& topic, const Envelope& envelope);
 };
 
+// The same for many events in one transaction: the INSERT is prepared once
+// and executed per event (a batch of 1,000 ingested payments would otherwise
+// parse the same SQL 1,000 times).
+class OutboxWriter {
+ public:
+  explicit OutboxWriter(soci::session& sql);
+  void enqueue(const std::string& topic, const Envelope& envelope);
+
+ private:
+  std::string id_, tenant_, topic_, key_, type_, payload_;
+  long long at_ = 0;
+  soci::statement statement_;
+};
+
 struct RelayStats {
   uint64_t published = 0;
   int64_t in_flight = 0;

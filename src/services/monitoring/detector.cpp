@@ -235,10 +235,16 @@ void Detector::commit(std::vector<Pending> batch) {
   try {
     db_->write([&](soci::session& sql) {
       int64_t now = util::now_micros();
+      std::string tenant, transaction;
+      long long position = 0;
+      soci::statement record = (sql.prepare << "INSERT INTO monitoring_evaluations (tenant_id, transaction_id, position)"
+                                               " VALUES (:t, :id, :p)",
+                                soci::use(tenant), soci::use(transaction), soci::use(position));
       for (const auto& p : batch) {
-        long long position = p.position;
-        sql << "INSERT INTO monitoring_evaluations (tenant_id, transaction_id, position) VALUES (:t, :id, :p)",
-            soci::use(p.tenant_id), soci::use(p.transaction_id), soci::use(position);
+        tenant = p.tenant_id;
+        transaction = p.transaction_id;
+        position = p.position;
+        record.execute(true);
         for (const auto& change : p.changes) {
           AlertsStore::upsert(sql, p.tenant_id, change.alert, now);
           if (change.kind != detection::AlertChange::Kind::kRaised) continue;

@@ -40,16 +40,17 @@ std::vector<IngestResult> Ingestion::ingest(const std::string& tenant_id, const 
     std::vector<IngestResult> results;
     results.reserve(transactions.size());
     int64_t now = util::now_micros();
+    MonitoringStore::Inserter inserter(sql);
+    events::OutboxWriter outbox(sql);
     for (const auto& t : transactions) {
       auto body = transaction_to_json(t);
       std::string content = boost::json::serialize(body);
       std::string hash = util::sha256_hex(content).substr(0, 32);
       body["ingested_at"] = util::format_rfc3339(now);
       std::string document = boost::json::serialize(body);
-      if (MonitoringStore::insert(sql, tenant_id, t, document, hash, now)) {
-        events::Outbox::enqueue(sql, "transactions",
-                                events::make_envelope("transaction.ingested", tenant_id, tenant_id,
-                                                      ingested_event_data(t, body), trace_id));
+      if (inserter.insert(tenant_id, t, document, hash, now)) {
+        outbox.enqueue("transactions", events::make_envelope("transaction.ingested", tenant_id, tenant_id,
+                                                             ingested_event_data(t, body), trace_id));
         results.push_back({IngestOutcome::kCreated, std::move(body)});
         continue;
       }

@@ -25,19 +25,30 @@ std::vector<store::Migration> MonitoringStore::migrations() {
   return {{2, "transactions", ddl, ddl}, {7, "transactions indexed by event time", by_time, by_time}};
 }
 
-bool MonitoringStore::insert(soci::session& sql, const std::string& tenant_id, const Transaction& t,
-                             const std::string& document, const std::string& content_hash, int64_t ingested_at) {
-  long long at = t.occurred_at, minor = t.amount.minor, ingested = ingested_at;
-  soci::statement st =
-      (sql.prepare << "INSERT INTO monitoring_transactions (tenant_id, id, occurred_at, amount_minor, currency, type,"
-                      " debtor_account, creditor_account, document, content_hash, ingested_at)"
-                      " VALUES (:t, :id, :at, :m, :c, :ty, :d, :cr, :doc, :h, :i)"
-                      " ON CONFLICT (tenant_id, id) DO NOTHING",
-       soci::use(tenant_id), soci::use(t.id), soci::use(at), soci::use(minor), soci::use(t.amount.currency),
-       soci::use(t.type), soci::use(t.debtor.account_id), soci::use(t.creditor.account_id), soci::use(document),
-       soci::use(content_hash), soci::use(ingested));
-  st.execute(true);
-  return st.get_affected_rows() > 0;
+MonitoringStore::Inserter::Inserter(soci::session& sql)
+    : statement_((sql.prepare << "INSERT INTO monitoring_transactions (tenant_id, id, occurred_at, amount_minor,"
+                                 " currency, type, debtor_account, creditor_account, document, content_hash, ingested_at)"
+                                 " VALUES (:t, :id, :at, :m, :c, :ty, :d, :cr, :doc, :h, :i)"
+                                 " ON CONFLICT (tenant_id, id) DO NOTHING",
+                  soci::use(tenant_), soci::use(id_), soci::use(at_), soci::use(minor_), soci::use(currency_),
+                  soci::use(type_), soci::use(debtor_), soci::use(creditor_), soci::use(document_), soci::use(hash_),
+                  soci::use(ingested_))) {}
+
+bool MonitoringStore::Inserter::insert(const std::string& tenant_id, const Transaction& t, const std::string& document,
+                                       const std::string& content_hash, int64_t ingested_at) {
+  tenant_ = tenant_id;
+  id_ = t.id;
+  at_ = t.occurred_at;
+  minor_ = t.amount.minor;
+  currency_ = t.amount.currency;
+  type_ = t.type;
+  debtor_ = t.debtor.account_id;
+  creditor_ = t.creditor.account_id;
+  document_ = document;
+  hash_ = content_hash;
+  ingested_ = ingested_at;
+  statement_.execute(true);
+  return statement_.get_affected_rows() > 0;
 }
 
 std::optional<StoredTransaction> MonitoringStore::find(soci::session& sql, const std::string& tenant_id,

@@ -21,9 +21,19 @@ class MonitoringStore {
  public:
   static std::vector<store::Migration> migrations();
 
-  // Inserts unless (tenant, id) exists; returns true when inserted.
-  static bool insert(soci::session& sql, const std::string& tenant_id, const Transaction& transaction,
-                     const std::string& document, const std::string& content_hash, int64_t ingested_at);
+  // Inserts transactions within one store transaction, the INSERT prepared
+  // once; insert() returns false when (tenant, id) exists already.
+  class Inserter {
+   public:
+    explicit Inserter(soci::session& sql);
+    bool insert(const std::string& tenant_id, const Transaction& transaction, const std::string& document,
+                const std::string& content_hash, int64_t ingested_at);
+
+   private:
+    std::string tenant_, id_, currency_, type_, debtor_, creditor_, document_, hash_;
+    long long at_ = 0, minor_ = 0, ingested_ = 0;
+    soci::statement statement_;
+  };
   static std::optional<StoredTransaction> find(soci::session& sql, const std::string& tenant_id,
                                                const std::string& id);
   // Calls `f(Transaction)` for the tenant's stored transactions with
