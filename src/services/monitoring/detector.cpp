@@ -240,6 +240,7 @@ void Detector::commit(std::vector<Pending> batch) {
       soci::statement record = (sql.prepare << "INSERT INTO monitoring_evaluations (tenant_id, transaction_id, position)"
                                                " VALUES (:t, :id, :p)",
                                 soci::use(tenant), soci::use(transaction), soci::use(position));
+      events::OutboxWriter outbox(sql);
       for (const auto& p : batch) {
         tenant = p.tenant_id;
         transaction = p.transaction_id;
@@ -249,8 +250,8 @@ void Detector::commit(std::vector<Pending> batch) {
           AlertsStore::upsert(sql, p.tenant_id, change.alert, now);
           if (change.kind != detection::AlertChange::Kind::kRaised) continue;
           const auto& a = change.alert;
-          events::Outbox::enqueue(
-              sql, "alerts",
+          outbox.enqueue(
+              "alerts",
               events::make_envelope("alert.raised", p.tenant_id, a.subject_id,
                                     boost::json::object{{"id", a.id},
                                                         {"rule_id", a.rule_id},
