@@ -71,6 +71,9 @@ std::shared_ptr<const detection::RuleSet> Detector::compile_rules(soci::session&
 }
 
 void Detector::rebuild(detection::TenantEngine& engine, const std::string& tenant_id) {
+  // Evaluations still pending must be committed (or fail) first: otherwise
+  // the catch-up below would find them unevaluated and evaluate them again.
+  flush();
   engine.reset();
   std::vector<Transaction> missing;
   db_->read([&](soci::session& sql) {

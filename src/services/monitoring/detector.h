@@ -32,8 +32,10 @@ namespace hafnium::services::monitoring {
 //   every stored transaction without an evaluation record (acknowledged by
 //   the bus but not committed before a crash) is evaluated, in ingestion
 //   order, before any new event;
-// - a failed commit drops the tenant's pending work and repeats that
-//   rebuild and catch-up before its next event.
+// - a failed commit marks the batch's tenants: before a tenant's next
+//   event, what is still pending is committed, and the rebuild and
+//   catch-up above run again (the failed batch's transactions are
+//   evaluated again, after what did commit).
 class Detector {
  public:
   explicit Detector(std::shared_ptr<store::Database> db);

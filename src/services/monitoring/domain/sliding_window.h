@@ -46,9 +46,6 @@ class SlidingWindow {
   // Keeps buckets for a longer window from now on.
   void extend(int64_t length_micros);
 
-  int64_t length() const { return length_; }
-  int64_t bucket_width() const { return width_; }
-  int64_t newest() const { return newest_; }
   size_t bucket_count() const { return buckets_.size() - begin_; }
   // Approximate heap bytes held, for the per-account memory bound.
   size_t memory_bytes() const;

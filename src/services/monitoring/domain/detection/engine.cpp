@@ -464,7 +464,8 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   for (size_t r = 0; r < all.size(); ++r) {
     const auto& rule = all[r];
     const auto& calls = rule_slots_[r];
-    rules::Context context = context_for(calls, e);
+    const Binding binding{this, &e, &calls};
+    rules::Context context = context_for(binding);
     if (!rule.condition.evaluate(context).fired) continue;
     context.record_facts = true;
     auto explained = rule.condition.evaluate(context);
@@ -497,14 +498,19 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   return changes;
 }
 
-rules::Context TenantEngine::context_for(const std::vector<size_t>& calls, Evaluation& e) {
+rules::Context TenantEngine::context_for(const Binding& binding) {
   rules::Context context;
-  context.field = [&e](size_t index, const std::string&) { return field_value(index, e.tx, e.amount); };
+  // One pointer each: the std::function keeps it inline, no allocation
+  // per rule per transaction.
+  context.field = [&binding](size_t index, const std::string&) {
+    return field_value(index, binding.evaluation->tx, binding.evaluation->amount);
+  };
   // Each feature is computed once per transaction, whichever rule asks.
-  context.feature = [this, &e, &calls](size_t call, const rules::FeatureCall&) -> std::optional<double> {
-    size_t s = calls[call];
+  context.feature = [&binding](size_t call, const rules::FeatureCall&) -> std::optional<double> {
+    Evaluation& e = *binding.evaluation;
+    size_t s = (*binding.calls)[call];
     if (!e.computed[s]) {
-      e.values[s] = compute(slots_[s], e);
+      e.values[s] = binding.engine->compute(binding.engine->slots_[s], e);
       e.computed[s] = 1;
     }
     return e.values[s];
@@ -522,7 +528,8 @@ std::string TenantEngine::render(const CompiledRuleDefinition& rule, size_t rule
       continue;
     }
     const auto& calls = pieces[p];
-    out += rules::to_display(piece.expression->value(context_for(calls, e)));
+    const Binding binding{this, &e, &calls};
+    out += rules::to_display(piece.expression->value(context_for(binding)));
   }
   return out;
 }
@@ -647,19 +654,6 @@ DetectionEngine::Slot& DetectionEngine::tenant(const std::string& tenant_id) {
     slot->engine = std::make_unique<TenantEngine>(tenant_id, options_);
   }
   return *slot;
-}
-
-std::vector<std::string> DetectionEngine::tenants() const {
-  std::lock_guard lock(mutex_);
-  std::vector<std::string> out;
-  for (const auto& [id, _] : tenants_) out.push_back(id);
-  return out;
-}
-
-size_t DetectionEngine::memory_bytes() const {
-  size_t bytes = 0;
-  for_each([&](const TenantEngine& engine) { bytes += engine.memory_bytes(); });
-  return bytes;
 }
 
 uint64_t DetectionEngine::late_transactions() const {

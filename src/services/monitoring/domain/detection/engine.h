@@ -66,7 +66,6 @@ class TenantEngine {
   std::optional<WindowStats> aggregate(ResolvedFeature::Group group, const std::string& key, int64_t window,
                                        int64_t at, const std::string& filter = "") const;
 
-  size_t accounts() const { return account_names_.size(); }
   size_t keys() const;
   uint64_t late_transactions() const { return late_; }
   // Approximate heap bytes held by features, graph and open alerts.
@@ -98,8 +97,14 @@ class TenantEngine {
   std::optional<double> history_value(const ResolvedFeature& feature, const Evaluation& evaluation) const;
   std::string render(const CompiledRuleDefinition& rule, size_t rule_index, Evaluation& evaluation);
   // The values a rule reads: fields of the transaction, features by the
-  // rule's call numbers (`calls`: call number -> slot).
-  rules::Context context_for(const std::vector<size_t>& calls, Evaluation& evaluation);
+  // rule's call numbers (`calls`: call number -> slot). The context refers
+  // to the binding, which must outlive it.
+  struct Binding {
+    TenantEngine* engine;
+    Evaluation* evaluation;
+    const std::vector<size_t>* calls;
+  };
+  static rules::Context context_for(const Binding& binding);
   AlertChange record(const CompiledRuleDefinition& rule, const Transaction& t, Evaluation& evaluation,
                      std::vector<rules::Fact> facts, std::string explanation, std::vector<std::string> evidence);
 
@@ -135,8 +140,6 @@ class DetectionEngine {
     std::lock_guard lock(slot.mutex);
     return f(*slot.engine);
   }
-  std::vector<std::string> tenants() const;
-  size_t memory_bytes() const;
   uint64_t late_transactions() const;
 
  private:

@@ -70,7 +70,6 @@ class TransactionGraph {
   // at most `limit`, the newest kept when there are more.
   std::vector<std::string> payments(Account account, bool outgoing, int64_t from, int64_t to, size_t limit) const;
 
-  size_t accounts() const { return nodes_.size(); }
   size_t memory_bytes() const;
 
  private:

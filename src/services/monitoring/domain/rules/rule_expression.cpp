@@ -18,6 +18,7 @@ struct CompiledRule::Node {
   Value literal;
   std::string name;                  // field or function
   std::vector<std::string> args;     // function arguments
+  FeatureCall call;                  // a feature node's call, handed to the context as is
   size_t index = 0;                  // field position in the schema, or call number
   size_t start = 0, end = 0;         // source span of a comparison
   std::set<std::string> set;         // for 'in'
@@ -339,10 +340,10 @@ class Parser {
               }
             }
           }
-          FeatureCall call{n->name, n->args};
-          auto known = std::find(calls_.begin(), calls_.end(), call);
+          n->call = FeatureCall{n->name, n->args};
+          auto known = std::find(calls_.begin(), calls_.end(), n->call);
           n->index = static_cast<size_t>(known - calls_.begin());
-          if (known == calls_.end()) calls_.push_back(std::move(call));
+          if (known == calls_.end()) calls_.push_back(n->call);
           return n;
         }
         auto field = schema_.fields.find(t.text);
@@ -396,8 +397,8 @@ Value eval(const Node& n, const Evaluation& e) {
       return v;
     }
     case Node::Kind::kFeature: {
-      auto v = c.feature(n.index, FeatureCall{n.name, n.args});
-      if (!v) throw EvalError{"feature " + FeatureCall{n.name, n.args}.text() + " unavailable"};
+      auto v = c.feature(n.index, n.call);
+      if (!v) throw EvalError{"feature " + n.call.text() + " unavailable"};
       return *v;
     }
     case Node::Kind::kSet: return std::monostate{};
