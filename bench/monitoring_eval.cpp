@@ -17,7 +17,8 @@
 // odd = reporting half. An attempt counts as detected when an alert names
 // one of its accounts as subject and lists one of its transactions.
 // EVAL_DEBUG=<rule id> prints that rule's alerts on background accounts
-// (stderr), to see what a rule flags before changing it.
+// (stderr), to see what a rule flags before changing it; EVAL_MISSED=1
+// prints the attempts no alert detected.
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
@@ -209,6 +210,15 @@ int main(int argc, char** argv) {
   all.insert(all.end(), refunds.begin(), refunds.end());
   std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.occurred_at < b.occurred_at; });
 
+  if (const char* watched = std::getenv("EVAL_ACCOUNT")) {  // every payment of one account, to see why a rule did or did not fire
+    for (const auto& t : all) {
+      if (t.debtor.account_id == watched || t.creditor.account_id == watched) {
+        std::fprintf(stderr, "%s %s %s -> %s %s %.2f\n", hafnium::util::format_rfc3339(t.occurred_at).c_str(), t.id.c_str(),
+                     t.debtor.account_id.c_str(), t.creditor.account_id.c_str(), t.type.c_str(),
+                     static_cast<double>(t.amount.minor) / std::pow(10.0, t.amount.exponent));
+      }
+    }
+  }
   auto definitions = rules_dir.empty() ? det::default_pack() : det::load_rule_directory(rules_dir);
   auto compiled = det::RuleSet::compile(definitions);
   if (!std::holds_alternative<std::shared_ptr<const det::RuleSet>>(compiled)) {
@@ -261,6 +271,10 @@ int main(int argc, char** argv) {
       }
     }
     if (!rules_hit.empty()) ++tally.detected;
+    else if (std::getenv("EVAL_MISSED")) {
+      std::fprintf(stderr, "missed %s %s %s: %zu transactions, %zu accounts\n", a.tuning ? "tuning" : "reporting",
+                   a.family.c_str(), a.id.c_str(), a.transactions.size(), a.accounts.size());
+    }
     for (const auto& r : rules_hit) ++rule_hits[a.family][r];
   }
   std::set<std::string> active;

@@ -130,22 +130,28 @@ WindowStats SlidingWindow::stats(int64_t at, int64_t length, bool with_distinct)
 }
 
 size_t SlidingWindow::new_distinct(int64_t at, int64_t recent, int64_t length) const {
-  int64_t last = floor_div(at, width_);
-  int64_t first = last - std::min(length, length_) / width_ + 1;
-  int64_t split = floor_div(at - recent, width_);  // buckets after it are recent
-  std::vector<uint64_t> before, after;
-  for (size_t i = begin_; i < buckets_.size(); ++i) {
-    const Bucket& b = buckets_[i];
-    if (b.index < first || b.index > last) continue;
-    auto& into = b.index > split ? after : before;
-    into.insert(into.end(), b.distinct.begin(), b.distinct.end());
-  }
-  std::sort(before.begin(), before.end());
-  std::sort(after.begin(), after.end());
-  after.erase(std::unique(after.begin(), after.end()), after.end());
-  size_t fresh = 0;
-  for (uint64_t k : after) fresh += std::binary_search(before.begin(), before.end(), k) ? 0 : 1;
-  return fresh;
+  return monitoring::new_distinct(*this, *this, at, recent, std::min(length, length_));
+}
+
+void SlidingWindow::append_keys(int64_t after, int64_t until, std::vector<uint64_t>& out) const {
+  const int64_t first = floor_div(after, width_) + 1, last = floor_div(until, width_);
+  auto from = std::lower_bound(buckets_.begin() + static_cast<std::ptrdiff_t>(begin_), buckets_.end(), first,
+                               [](const Bucket& b, int64_t i) { return b.index < i; });
+  for (auto b = from; b != buckets_.end() && b->index <= last; ++b) out.insert(out.end(), b->distinct.begin(), b->distinct.end());
+}
+
+size_t new_distinct(const SlidingWindow& recent, const SlidingWindow& baseline, int64_t at, int64_t window,
+                    int64_t length) {
+  std::vector<uint64_t> fresh, known;
+  recent.append_keys(at - window, at, fresh);
+  if (fresh.empty()) return 0;
+  baseline.append_keys(at - length, at - window - baseline.bucket_width(), known);
+  std::sort(fresh.begin(), fresh.end());
+  fresh.erase(std::unique(fresh.begin(), fresh.end()), fresh.end());
+  std::sort(known.begin(), known.end());
+  size_t count = 0;
+  for (uint64_t k : fresh) count += std::binary_search(known.begin(), known.end(), k) ? 0 : 1;
+  return count;
 }
 
 size_t SlidingWindow::memory_bytes() const {

@@ -43,10 +43,14 @@ class SlidingWindow {
   // (at - length, at - recent]: new counterparties against a baseline.
   size_t new_distinct(int64_t at, int64_t recent) const { return new_distinct(at, recent, length_); }
   size_t new_distinct(int64_t at, int64_t recent, int64_t length) const;
+  // Appends the distinct keys of the buckets holding (after, until], bucket
+  // aligned as stats() is (unsorted, may repeat).
+  void append_keys(int64_t after, int64_t until, std::vector<uint64_t>& out) const;
   // Keeps buckets for a longer window from now on.
   void extend(int64_t length_micros);
 
   size_t bucket_count() const { return buckets_.size() - begin_; }
+  int64_t bucket_width() const { return width_; }
   // Approximate heap bytes held, for the per-account memory bound.
   size_t memory_bytes() const;
 
@@ -93,5 +97,13 @@ class SlidingWindow {
   std::vector<Bucket> buckets_;
   size_t begin_ = 0;
 };
+
+// new_distinct over two granularities: the keys of `recent` in
+// (at - window, at] that appear nowhere in `baseline`'s buckets before the
+// one holding at - window, back to at - length. The bucket that straddles
+// the window's start is in neither part, so a counterparty seen only there
+// is neither new nor known.
+size_t new_distinct(const SlidingWindow& recent, const SlidingWindow& baseline, int64_t at, int64_t window,
+                    int64_t length);
 
 }  // namespace hafnium::services::monitoring

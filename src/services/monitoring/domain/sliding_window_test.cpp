@@ -104,5 +104,26 @@ TEST(SlidingWindow, NewDistinctCountsCounterpartiesNotSeenBeforeTheRecentPart) {
   EXPECT_EQ(w.stats(t0 + 33 * kDay).distinct, 4u);
 }
 
+TEST(SlidingWindow, NewDistinctKeepsTheWindowAtItsOwnGranularity) {
+  // A 4-day window in hourly buckets against a 30-day baseline in daily
+  // ones: a sender 3.5 days back is in the window even though its day
+  // started more than 4 days back.
+  constexpr int64_t kHour = 3600LL * 1'000'000, kDay = 24 * kHour;
+  SlidingWindow hours(4 * kDay, kHour, kHour), days(34 * kDay, kDay, kHour);
+  const int64_t at = 140 * kDay + 6 * kHour;
+  auto add = [&](int64_t time, uint64_t key) {
+    hours.add(time, 100, key);
+    days.add(time, 100, key);
+  };
+  add(at - 20 * kDay, 1);               // baseline
+  add(at - 4 * kDay - 2 * kHour, 6);    // before the window, in the day it starts in: neither
+  add(at - 3 * kDay - 12 * kHour, 5);   // in the window: new
+  add(at - kDay, 1);                    // in the window, known from the baseline
+  add(at - 10 * kHour, 7);              // new
+  EXPECT_EQ(new_distinct(hours, days, at, 4 * kDay, 34 * kDay), 2u);
+  // The same from the daily buckets alone loses the sender of 3.5 days ago.
+  EXPECT_EQ(days.new_distinct(at, 4 * kDay), 1u);
+}
+
 }  // namespace
 }  // namespace hafnium::services::monitoring

@@ -178,15 +178,23 @@ size_t TenantEngine::slot_for(const ResolvedFeature& feature, std::vector<std::u
       tracks.push_back(std::move(track));
     }
     auto& windows = tracks[t]->windows;
-    // new_distinct reads its window plus the 30 days before as baseline.
-    const int64_t kept = feature.statistic == Statistic::kNewDistinct ? feature.window + 30 * kDay : feature.window;
-    auto w = std::find(windows.begin(), windows.end(), kept);
-    if (w == windows.end()) {
-      windows.push_back(kept);
-      w = windows.end() - 1;
-    }
+    auto window_index = [&windows](int64_t length) {
+      auto w = std::find(windows.begin(), windows.end(), length);
+      if (w == windows.end()) {
+        windows.push_back(length);
+        w = windows.end() - 1;
+      }
+      return static_cast<size_t>(w - windows.begin());
+    };
     slot.track = t;
-    slot.window = static_cast<size_t>(w - windows.begin());
+    slot.window = window_index(feature.window);
+    // new_distinct also reads the 30 days before its window as baseline:
+    // kept in day buckets, while the window keeps its own (finer) ones so
+    // a 4-day window is not cut at a day boundary.
+    if (feature.statistic == Statistic::kNewDistinct) {
+      slot.recent_window = slot.window;
+      slot.window = window_index(feature.window + 30 * kDay);
+    }
   }
   slots_.push_back(slot);
   return slots_.size() - 1;
@@ -298,6 +306,11 @@ std::vector<SlidingWindow>* TenantEngine::windows_of(Track& track, const Transac
   return fresh(track.keys[key]);
 }
 
+// A daily rate over less than two days of an account's life is averaged
+// over two days: an account's first day is one burst, not a rate, and
+// must not become the baseline that hides it.
+constexpr double kMinimumRateDays = 2.0;
+
 std::optional<double> TenantEngine::history_value(const ResolvedFeature& f, const Evaluation& e) const {
   const bool creditor_side = f.creditor_side;
   const AccountHistory& seen = creditor_side ? e.creditor_before : e.debtor_before;
@@ -332,7 +345,7 @@ std::optional<double> TenantEngine::history_value(const ResolvedFeature& f, cons
   if (f.kind == Kind::kHistoryAvgAmount) {
     return count > 0 ? std::optional<double>(static_cast<double>(sum) / static_cast<double>(count) / 100.0) : std::nullopt;
   }
-  return static_cast<double>(count) / std::clamp(age, 1.0, 90.0);
+  return static_cast<double>(count) / std::clamp(age, kMinimumRateDays, 90.0);
 }
 
 std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
@@ -356,7 +369,8 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
       }
       const SlidingWindow& level = (*windows)[track.window_level[slot.window]];
       if (f.statistic == Statistic::kNewDistinct) {
-        return static_cast<double>(level.new_distinct(t.occurred_at, f.window, track.windows[slot.window]));
+        const SlidingWindow& recent = (*windows)[track.window_level[slot.recent_window]];
+        return static_cast<double>(new_distinct(recent, level, t.occurred_at, f.window, track.windows[slot.window]));
       }
       auto s = level.stats(t.occurred_at, track.windows[slot.window], f.statistic == Statistic::kDistinct);
       switch (f.statistic) {
@@ -375,6 +389,16 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
     case Kind::kAccountAgeDays:
     case Kind::kHistoryAvgAmount:
     case Kind::kHistoryDailyCount: return history_value(f, e);
+    case Kind::kAlertScore: {
+      auto it = alerted_.find(f.creditor_side ? e.creditor : e.debtor);
+      int64_t best = 0;
+      if (it != alerted_.end()) {
+        for (const auto& [until, score] : it->second) {
+          if (until >= t.occurred_at) best = std::max(best, score);
+        }
+      }
+      return static_cast<double>(best);
+    }
     case Kind::kCycleHops:
     case Kind::kScatterGather:
     case Kind::kGatherScatter:
@@ -454,6 +478,10 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   if (++processed_ % 4096 == 0) {
     for (auto it = open_alerts_.begin(); it != open_alerts_.end();) {
       it = it->second.window_until < newest_ - options_.lateness_micros ? open_alerts_.erase(it) : std::next(it);
+    }
+    for (auto it = alerted_.begin(); it != alerted_.end();) {
+      std::erase_if(it->second, [&](const auto& entry) { return entry.first < newest_ - options_.lateness_micros; });
+      it = it->second.empty() ? alerted_.erase(it) : std::next(it);
     }
   }
   if (!evaluate) return changes;
@@ -572,6 +600,7 @@ AlertChange TenantEngine::record(const CompiledRuleDefinition& rule, const Trans
   alert.conditions = std::move(facts);
   add_ids(alert);
   open_alerts_[key] = alert;
+  note_alert(alert);
   return {AlertChange::Kind::kRaised, std::move(alert), t.id};
 }
 
@@ -588,11 +617,19 @@ void TenantEngine::reset() {
   history_.clear();
   graph_ = TransactionGraph(options_.graph);
   open_alerts_.clear();
+  alerted_.clear();
   newest_ = INT64_MIN;
   processed_ = 0;
 }
 
-void TenantEngine::remember(const Alert& alert) { open_alerts_[alert.rule_id + '\x1f' + alert.subject_id] = alert; }
+void TenantEngine::remember(const Alert& alert) {
+  open_alerts_[alert.rule_id + '\x1f' + alert.subject_id] = alert;
+  note_alert(alert);
+}
+
+void TenantEngine::note_alert(const Alert& alert) {
+  alerted_[intern(alert.subject_id)].emplace_back(alert.window_until, alert.score);
+}
 
 std::optional<WindowStats> TenantEngine::aggregate(ResolvedFeature::Group group, const std::string& key,
                                                   int64_t window, int64_t at, const std::string& filter) const {
@@ -639,6 +676,7 @@ size_t TenantEngine::memory_bytes() const {
       for (const auto& w : windows) bytes += w.memory_bytes();
     }
   }
+  for (const auto& [account, entries] : alerted_) bytes += 64 + entries.capacity() * sizeof(entries[0]);
   for (const auto& [key, alert] : open_alerts_) {
     bytes += key.capacity() + sizeof(Alert) + alert.explanation.capacity();
     for (const auto& id : alert.transaction_ids) bytes += sizeof(std::string) + id.capacity();

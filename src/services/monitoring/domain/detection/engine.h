@@ -78,6 +78,9 @@ class TenantEngine {
     ResolvedFeature feature;
     size_t track = 0;   // aggregates: which track
     size_t window = 0;  // and which of its windows
+    // new_distinct: the window itself at its own granularity (the window
+    // above is the baseline's, window + 30 days, in coarser buckets).
+    size_t recent_window = 0;
   };
   using Account = TransactionGraph::Account;
   struct AccountHistory {
@@ -122,6 +125,10 @@ class TenantEngine {
   std::vector<AccountHistory> history_;
   TransactionGraph graph_;
   std::unordered_map<std::string, Alert> open_alerts_;  // rule id \x1f subject -> alert
+  // Per account with alerts: (end of collection period, score) of each,
+  // for alert_score(); expired entries go with the open alerts.
+  std::unordered_map<Account, std::vector<std::pair<int64_t, int64_t>>> alerted_;
+  void note_alert(const Alert& alert);
   int64_t newest_ = INT64_MIN;
   uint64_t processed_ = 0;
   uint64_t late_ = 0;

@@ -51,12 +51,12 @@ std::vector<AlertChange> feed(TenantEngine& engine, const std::vector<Transactio
 
 TEST(DefaultPack, EveryRuleCompilesAndIsDocumented) {
   const auto& pack = default_pack();
-  ASSERT_EQ(pack.size(), 14u);
+  ASSERT_EQ(pack.size(), 15u);
   std::set<std::string> typologies;
   for (const auto& r : pack) typologies.insert(r.typology);
   for (const char* t : {"large_cash", "structuring", "velocity", "rapid_movement", "fan_out", "fan_in",
                         "high_risk_jurisdiction", "round_amounts", "dormant_reactivation", "cycle", "scatter_gather",
-                        "gather_scatter", "bipartite"}) {
+                        "gather_scatter", "bipartite", "network"}) {
     EXPECT_TRUE(typologies.contains(t)) << t;
   }
   EXPECT_NE(compile(pack), nullptr);
@@ -151,10 +151,16 @@ TEST(DetectionEngine, CycleReturnsTheChainInOrder) {
 TEST(DetectionEngine, CycleMustRespectTimeOrderAndWindow) {
   TenantEngine engine("t1", {});
   engine.set_rules(pack_rule("cycle"));
-  // B -> C happened before A -> B: money cannot have flowed A -> B -> C -> A.
-  EXPECT_TRUE(feed(engine, {payment("2", kStart, "B", "C", 10), payment("1", kStart + kHour, "A", "B", 10),
-                            payment("3", kStart + 2 * kHour, "C", "A", 10)})
+  // B -> C happened four days before A -> B: more than the three days an
+  // intermediary may pre-fund a hop, so no flow A -> B -> C -> A.
+  EXPECT_TRUE(feed(engine, {payment("2", kStart, "B", "C", 10), payment("1", kStart + 4 * kDay, "A", "B", 10),
+                            payment("3", kStart + 4 * kDay + kHour, "C", "A", 10)})
                   .empty());
+  // A day before is within it: B passed the amount on before it arrived.
+  auto prefunded = feed(engine, {payment("p2", kStart, "J", "K", 10), payment("p1", kStart + kDay, "I", "J", 10),
+                                 payment("p3", kStart + kDay + kHour, "K", "I", 10)});
+  ASSERT_EQ(prefunded.size(), 1u);
+  EXPECT_EQ(prefunded[0].alert.subject_id, "I");
   // The money does not come back: 5,000 out, 100 passed on.
   EXPECT_TRUE(feed(engine, {payment("6", kStart, "F", "G", 5000), payment("7", kStart + kHour, "G", "H", 100),
                             payment("8", kStart + 2 * kHour, "H", "F", 4800)})
@@ -283,6 +289,43 @@ TEST(DetectionEngine, GroupingsByCustomerPairAndCountryWithFilters) {
   // A payment without a customer or a country has no such key: no value, no alert.
   auto bare = feed(engine, {payment("6", kStart + 4 * kHour, "Z", "Y", 1000)});
   for (const auto& ch : bare) EXPECT_NE(ch.alert.rule_id, "customer");
+}
+
+TEST(DetectionEngine, PaymentsBetweenTwoAlertedAccountsAreLinked) {
+  // A suspicion rule (score 60) flags whoever sends 1,000,000 or more;
+  // large cash (score 40) is a report, not a suspicion.
+  auto flag = custom("flag", "tx.amount >= 1000000");
+  flag.score = 60;
+  flag.suppression = "10d";
+  std::vector<RuleDefinition> rules = {flag};
+  for (const auto& r : default_pack()) {
+    if (r.id == "alerted-counterparties" || r.id == "large-cash-single") rules.push_back(r);
+  }
+  TenantEngine engine("t1", {});
+  engine.set_rules(compile(rules));
+  auto raised_by = [](const std::vector<AlertChange>& changes, const std::string& rule) {
+    std::vector<const Alert*> out;
+    for (const auto& c : changes) {
+      if (c.alert.rule_id == rule && c.kind == AlertChange::Kind::kRaised) out.push_back(&c.alert);
+    }
+    return out;
+  };
+  auto flagged = feed(engine, {payment("x0", kStart, "X", "OUT1", 2'000'000), payment("y0", kStart + kHour, "Y", "OUT2", 3'000'000),
+                               payment("w0", kStart + kHour, "W", "BANK", 20'000, "cash_deposit")});
+  EXPECT_EQ(raised_by(flagged, "flag").size(), 2u);
+  EXPECT_EQ(raised_by(flagged, "large-cash-single").size(), 1u);
+  // Alerted to alerted: linked, on the creditor, with this payment.
+  auto linked = feed(engine, {payment("xy", kStart + kDay, "X", "Y", 100)});
+  auto network = raised_by(linked, "alerted-counterparties");
+  ASSERT_EQ(network.size(), 1u);
+  EXPECT_EQ(network[0]->subject_id, "Y");
+  EXPECT_EQ(network[0]->transaction_ids, std::vector<std::string>{"xy"});
+  EXPECT_EQ(network[0]->explanation, "Paid by an account under alert (score 60) while itself under alert (score 60).");
+  // An unalerted sender, and a sender with only a cash report: nothing.
+  EXPECT_TRUE(raised_by(feed(engine, {payment("zy", kStart + kDay, "Z", "Y", 100)}), "alerted-counterparties").empty());
+  EXPECT_TRUE(raised_by(feed(engine, {payment("wx", kStart + kDay, "W", "X", 100)}), "alerted-counterparties").empty());
+  // Once the flags' collection periods are over, the accounts are not linked.
+  EXPECT_TRUE(raised_by(feed(engine, {payment("yx", kStart + 12 * kDay, "Y", "X", 100)}), "alerted-counterparties").empty());
 }
 
 TEST(DetectionEngine, HistoryFeaturesDescribeTheAccountBeforeThisPayment) {

@@ -53,6 +53,13 @@ const std::map<std::string, Kind>& history_functions() {
   return m;
 }
 
+// Functions of one party that need no windows: what the engine already
+// holds about the account.
+const std::map<std::string, Kind>& party_functions() {
+  static const std::map<std::string, Kind> m = {{"alert_score", Kind::kAlertScore}};
+  return m;
+}
+
 const std::map<std::string, Kind>& graph_functions() {
   static const std::map<std::string, Kind> m = {{"cycle_hops", Kind::kCycleHops},
                                                 {"scatter_gather", Kind::kScatterGather},
@@ -101,6 +108,10 @@ const rules::Schema& detection_schema() {
       s.function_arguments[fn] = {subject_names};
     }
     for (const auto& [fn, _] : history_functions()) {
+      s.functions[fn] = 1;
+      s.function_arguments[fn] = {{"debtor", "creditor"}};
+    }
+    for (const auto& [fn, _] : party_functions()) {
       s.functions[fn] = 1;
       s.function_arguments[fn] = {{"debtor", "creditor"}};
     }
@@ -157,6 +168,11 @@ std::variant<ResolvedFeature, std::string> RuleSet::resolve(const rules::Feature
     f.kind = h->second;
     f.creditor_side = call.args[0] == "creditor";
     uses_history_ = true;
+    return f;
+  }
+  if (auto p = party_functions().find(call.function); p != party_functions().end()) {
+    f.kind = p->second;
+    f.creditor_side = call.args[0] == "creditor";
     return f;
   }
   if (auto g = graph_functions().find(call.function); g != graph_functions().end()) {

@@ -51,6 +51,7 @@ struct ResolvedFeature {
     kAccountAgeDays,  // days since the account was first seen
     kHistoryAvgAmount,
     kHistoryDailyCount,
+    kAlertScore,      // highest score of the account's alerts still collecting
     kCycleHops,
     kScatterGather,
     kGatherScatter,
