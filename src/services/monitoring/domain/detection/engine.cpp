@@ -448,6 +448,8 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   bool late = false;
   const size_t history_out_track = history_out_ ? slots_[*history_out_].track : SIZE_MAX;
   const size_t history_in_track = history_in_ ? slots_[*history_in_].track : SIZE_MAX;
+  // The counterparty keys distinct counts use, hashed once.
+  const uint64_t creditor_key = hash_text(t.creditor.account_id), debtor_key = hash_text(t.debtor.account_id);
   for (size_t ti = 0; ti < tracks_.size(); ++ti) {
     auto& track = tracks_[ti];
     if (track->filter && !track->filter->evaluate(filter_context).fired) continue;
@@ -457,9 +459,9 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
     uint64_t distinct = 0;
     switch (track->group) {
       case Group::kAccountOut:
-      case Group::kCustomerOut: distinct = hash_text(t.creditor.account_id); break;
+      case Group::kCustomerOut: distinct = creditor_key; break;
       case Group::kAccountIn:
-      case Group::kCountryIn: distinct = hash_text(t.debtor.account_id); break;
+      case Group::kCountryIn: distinct = debtor_key; break;
       case Group::kPair: distinct = 0; break;
     }
     bool added = true;
@@ -486,6 +488,9 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   }
   if (!evaluate) return changes;
 
+  // The per-transaction feature cache reuses the engine's buffers.
+  e.values.swap(values_scratch_);
+  e.computed.swap(computed_scratch_);
   e.values.assign(slots_.size(), std::nullopt);
   e.computed.assign(slots_.size(), 0);
   const auto& all = rules_->rules();
@@ -523,6 +528,8 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
     evidence.push_back(t.id);
     changes.push_back(record(rule, t, e, std::move(explained.facts), render(rule, r, e), std::move(evidence)));
   }
+  values_scratch_.swap(e.values);
+  computed_scratch_.swap(e.computed);
   return changes;
 }
 

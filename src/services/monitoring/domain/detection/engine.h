@@ -129,6 +129,8 @@ class TenantEngine {
   // for alert_score(); expired entries go with the open alerts.
   std::unordered_map<Account, std::vector<std::pair<int64_t, int64_t>>> alerted_;
   void note_alert(const Alert& alert);
+  std::vector<std::optional<double>> values_scratch_;
+  std::vector<char> computed_scratch_;
   int64_t newest_ = INT64_MIN;
   uint64_t processed_ = 0;
   uint64_t late_ = 0;

@@ -1,8 +1,6 @@
 #include "services/monitoring/domain/detection/transaction_graph.h"
 
 #include <algorithm>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace hafnium::services::monitoring::detection {
 
@@ -16,6 +14,14 @@ void TransactionGraph::trim(std::vector<Edge>& edges, int64_t newest) const {
   while (drop < edges.size() && edges[drop].time < newest - limits_.horizon_micros) ++drop;
   if (edges.size() - drop > limits_.max_edges_per_account) drop = edges.size() - limits_.max_edges_per_account;
   if (drop > 0) edges.erase(edges.begin(), edges.begin() + static_cast<std::ptrdiff_t>(drop));
+}
+
+void TransactionGraph::Marks::begin(size_t accounts) {
+  if (stamps_.size() < accounts) stamps_.resize(accounts);
+  if (++stamp_ == 0) {  // wrapped: forget every old stamp once
+    for (auto& e : stamps_) std::fill(std::begin(e.stamp), std::end(e.stamp), 0u);
+    stamp_ = 1;
+  }
 }
 
 const std::string& TransactionGraph::transaction_id(uint64_t sequence) const {
@@ -81,7 +87,10 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
     const Edge* edge;
   };
   std::vector<Step> steps = {{creditor, earliest, -1, nullptr}};
-  std::unordered_map<Account, int64_t> best = {{creditor, earliest}};
+  // Set 0: accounts reached, with their earliest arrival as the value.
+  marks_.begin(nodes_.size());
+  marks_.mark(creditor, 0);
+  marks_.value(creditor) = earliest;
   size_t level_begin = 0, visits = 0;
   for (size_t hops = 1; hops < limits_.max_cycle_hops; ++hops) {
     size_t level_end = steps.size();
@@ -109,9 +118,9 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
         }
         // Only accounts that paid someone on are worth a step.
         if (nodes_[e.other].out.empty()) continue;
-        auto known = best.find(e.other);
-        if (known != best.end() && known->second <= e.time) continue;
-        best[e.other] = e.time;
+        if (marks_.test(e.other, 0) && marks_.value(e.other) <= e.time) continue;
+        marks_.mark(e.other, 0);
+        marks_.value(e.other) = e.time;
         steps.push_back({e.other, e.time, static_cast<int>(i), &e});
       }
     }
@@ -135,27 +144,28 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
   };
   auto into_middle_begin = first_within(middle->in);
   if (into_middle_begin == middle->in.end() || into_middle_begin->time > time) return best;
-  // Who paid the sink within the window.
-  std::vector<Account> gatherers;
+  // Set 0: who paid the sink within the window; set 1: sources tried;
+  // set 2: the current source's intermediates.
+  marks_.begin(nodes_.size());
+  size_t gatherers = 0;
   for (auto it = first_within(sink->in); it != sink->in.end() && it->time <= time; ++it) {
-    if (it->other != creditor) gatherers.push_back(it->other);
+    if (it->other != creditor && marks_.mark(it->other, 0)) ++gatherers;
   }
-  std::sort(gatherers.begin(), gatherers.end());
-  gatherers.erase(std::unique(gatherers.begin(), gatherers.end()), gatherers.end());
-  if (gatherers.size() < 2) return best;
+  if (gatherers < 2) return best;
   size_t visits = 0;
-  std::unordered_set<Account> sources_seen;
+  std::vector<Account> intermediates;
   for (auto in = into_middle_begin; in != middle->in.end() && in->time <= time; ++in) {
     const Edge& into_middle = *in;
     if (into_middle.other == creditor) continue;
-    if (!sources_seen.insert(into_middle.other).second) continue;
+    if (!marks_.mark(into_middle.other, 1)) continue;
     // Intermediates the source paid that went on to pay the sink.
     GraphFinding candidate;
-    std::unordered_set<Account> intermediates;
+    marks_.unmark_all(2, intermediates);
+    intermediates.clear();
     for (const Edge& scatter : nodes_[into_middle.other].out) {
       if (++visits > limits_.max_visits) return best;
-      if (!within(scatter, earliest, time) || intermediates.contains(scatter.other)) continue;
-      if (!std::binary_search(gatherers.begin(), gatherers.end(), scatter.other)) continue;
+      if (!within(scatter, earliest, time) || marks_.test(scatter.other, 2)) continue;
+      if (!marks_.test(scatter.other, 0)) continue;
       // The intermediate's payment to the sink, after it was paid.
       const Edge* onward = nullptr;
       for (const Edge& e : nodes_[scatter.other].out) {
@@ -165,7 +175,8 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
         }
       }
       if (!onward) continue;
-      intermediates.insert(scatter.other);
+      marks_.mark(scatter.other, 2);
+      intermediates.push_back(scatter.other);
       if (evidence) {
         append_ids(scatter, candidate.transaction_ids);
         append_ids(*onward, candidate.transaction_ids);
@@ -182,18 +193,20 @@ GraphFinding TransactionGraph::gather_scatter(Account debtor, int64_t time, int6
   const Node* hub = node(debtor);
   if (!hub) return finding;
   const int64_t earliest = time - window;
-  std::unordered_set<Account> sources, sinks;
+  // Set 0: distinct sources; set 1: distinct sinks.
+  marks_.begin(nodes_.size());
+  size_t sources = 0, sinks = 0;
   int64_t first_in = INT64_MAX;
   for (const Edge& e : hub->in) {
     if (!within(e, earliest, time)) continue;
-    sources.insert(e.other);
+    if (marks_.mark(e.other, 0)) ++sources;
     first_in = std::min(first_in, e.time);
   }
-  if (sources.empty()) return finding;
+  if (sources == 0) return finding;
   for (const Edge& e : hub->out) {
-    if (within(e, earliest, time) && e.time >= first_in) sinks.insert(e.other);
+    if (within(e, earliest, time) && e.time >= first_in && marks_.mark(e.other, 1)) ++sinks;
   }
-  finding.size = static_cast<double>(std::min(sources.size(), sinks.size()));
+  finding.size = static_cast<double>(std::min(sources, sinks));
   if (finding.size == 0 || !evidence) return finding;
   for (const Edge& e : hub->in) {
     if (within(e, earliest, time)) append_ids(e, finding.transaction_ids);
@@ -211,31 +224,40 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
   const Node* target = node(creditor);
   if (!source || !target) return finding;
   const int64_t earliest = time - window;
-  std::unordered_set<Account> targets;
+  // Set 0: the debtor's creditors; set 1: the layer; set 2: the creditors
+  // the current peer shares with the debtor.
+  marks_.begin(nodes_.size());
+  size_t targets = 0;
   for (const Edge& e : source->out) {
-    if (within(e, earliest, time)) targets.insert(e.other);
+    if (within(e, earliest, time) && marks_.mark(e.other, 0)) ++targets;
   }
-  if (targets.size() < 2) return finding;
-  size_t visits = 0;
-  std::unordered_set<Account> layer;
+  if (targets < 2) return finding;
+  size_t visits = 0, layer = 0;
+  std::vector<const Edge*> shared;
+  std::vector<Account> shared_targets;
   for (const Edge& peer_edge : target->in) {
-    if (!within(peer_edge, earliest, time) || peer_edge.other == debtor || layer.contains(peer_edge.other)) continue;
-    std::vector<const Edge*> shared;
-    std::unordered_set<Account> shared_targets;
+    if (!within(peer_edge, earliest, time) || peer_edge.other == debtor || marks_.test(peer_edge.other, 1)) continue;
+    marks_.unmark_all(2, shared_targets);
+    shared_targets.clear();
+    shared.clear();
     for (const Edge& e : nodes_[peer_edge.other].out) {
       if (++visits > limits_.max_visits) break;
-      if (!within(e, earliest, time) || !targets.contains(e.other)) continue;
-      if (shared_targets.insert(e.other).second) shared.push_back(&e);
+      if (!within(e, earliest, time) || !marks_.test(e.other, 0)) continue;
+      if (marks_.mark(e.other, 2)) {
+        shared_targets.push_back(e.other);
+        shared.push_back(&e);
+      }
     }
     if (shared_targets.size() >= 2) {
-      layer.insert(peer_edge.other);
+      marks_.mark(peer_edge.other, 1);
+      ++layer;
       if (evidence) {
         for (const Edge* e : shared) append_ids(*e, finding.transaction_ids);
       }
     }
   }
-  if (layer.empty()) return finding;
-  finding.size = static_cast<double>(layer.size() + 1);
+  if (layer == 0) return finding;
+  finding.size = static_cast<double>(layer + 1);
   if (!evidence) return finding;
   for (const Edge& e : source->out) {
     if (within(e, earliest, time)) append_ids(e, finding.transaction_ids);

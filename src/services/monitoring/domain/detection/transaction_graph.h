@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <deque>
 #include <string>
 #include <vector>
@@ -96,8 +97,39 @@ class TransactionGraph {
   const std::string& transaction_id(uint64_t sequence) const;
   void append_ids(const Edge& e, std::vector<std::string>& out) const;
 
+  // Per-search scratch over the dense account numbers, reused by every
+  // search instead of a hash set per call: an account is marked in set k
+  // when marks_[account][k] equals the current search's stamp, so starting
+  // a search clears every set at once. Searches run one at a time (the
+  // engine is single-threaded), hence mutable.
+  class Marks {
+   public:
+    static constexpr size_t kSets = 4;
+    void begin(size_t accounts);
+    bool test(Account a, size_t set) const { return stamps_[a].stamp[set] == stamp_; }
+    // Marks; false when it was marked already.
+    bool mark(Account a, size_t set) {
+      if (test(a, set)) return false;
+      stamps_[a].stamp[set] = stamp_;
+      return true;
+    }
+    void unmark_all(size_t set, const std::vector<Account>& accounts) {
+      for (Account a : accounts) stamps_[a].stamp[set] = 0;
+    }
+    int64_t& value(Account a) { return stamps_[a].value; }
+
+   private:
+    struct Entry {
+      uint32_t stamp[kSets] = {};
+      int64_t value = 0;
+    };
+    std::vector<Entry> stamps_;
+    uint32_t stamp_ = 0;
+  };
+
   Limits limits_;
   std::vector<Node> nodes_;
+  mutable Marks marks_;
   // Transaction ids of the payments in the graph, once each, oldest first:
   // (event time, id) from sequence number ring_base_ on.
   std::deque<std::pair<int64_t, std::string>> ring_;
