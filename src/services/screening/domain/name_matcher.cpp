@@ -257,4 +257,117 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   return result;
 }
 
+namespace {
+
+// Whether token_similarity(a, b, ...) can reach `floor`, for two floors
+// at once (pairing and strong agreement), deciding on the paths it takes
+// but from cheap evidence only: "may" may be a false alarm, "cannot" never
+// is. 0: reaches neither, 1: may reach `low`, 2: may reach both.
+int may_reach(const Token& a, const Token& b, bool abjad, bool syllabic, double low, double high) {
+  auto level = [&](double score) { return score >= high ? 2 : score >= low ? 1 : 0; };
+  if (a.text == b.text) return 2;
+  if (a.kind == TokenKind::kNumber || b.kind == TokenKind::kNumber) return 0;
+  if (a.kind == TokenKind::kInitial || b.kind == TokenKind::kInitial) return a.text[0] == b.text[0] ? level(0.9) : 0;
+  if (syllabic) return 0;
+  if ((a.nickname_groups & b.nickname_groups) != 0) return level(0.95);
+  // Spelling: (JW + edit ratio) / 2 >= floor needs an edit distance within
+  // the bound token_similarity uses, and the letter bags bound it below.
+  const size_t longest = std::max(a.text.size(), b.text.size());
+  const int bag = bag_distance(a.bag, b.bag);
+  auto spelling_may_reach = [&](double floor) {
+    double allowed = (longest <= 4 ? 1.0 - floor : 2.0 * (1.0 - floor)) * static_cast<double>(longest);
+    return bag <= std::min(static_cast<int>(longest), static_cast<int>(allowed + 1e-9));
+  };
+  int result = spelling_may_reach(high) ? 2 : spelling_may_reach(low) ? 1 : 0;
+  if (result == 2) return 2;
+  // Latin spellings with one skeleton: 0.9.
+  if (!abjad && a.skeleton.size() >= 2 && longest >= 4 && a.text.size() == b.text.size() && a.skeleton == b.skeleton) {
+    return std::max(result, level(0.9));
+  }
+  if (abjad && a.skeleton.size() >= 2 && b.skeleton.size() >= 2) {
+    if (a.skeleton == b.skeleton) return std::max(result, level(a.skeleton.size() >= 3 ? 0.95 : 0.75));
+    size_t longest_skeleton = std::max(a.skeleton.size(), b.skeleton.size());
+    size_t shortest_skeleton = std::min(a.skeleton.size(), b.skeleton.size());
+    size_t least_distance = std::max<size_t>(1, longest_skeleton - shortest_skeleton);
+    return std::max(result, level((1.0 - static_cast<double>(least_distance) / static_cast<double>(longest_skeleton)) * 0.9));
+  }
+  return result;
+}
+
+// Upper bound of jaro_winkler(a, b) from letter counts: matching
+// characters are equal characters, so at most the shared letters.
+double jaro_winkler_upper_bound(const NormalizedName& a, const NormalizedName& b, size_t a_size, size_t b_size) {
+  std::array<int, kBagLetters + 1> counts_a{}, counts_b{};  // the bag's letters + everything else
+  int bagged_a = 0, bagged_b = 0;
+  for (const auto& t : a.tokens) {
+    for (size_t k = 0; k < kBagLetters; ++k) counts_a[k] += t.bag[k], bagged_a += t.bag[k];
+  }
+  for (const auto& t : b.tokens) {
+    for (size_t k = 0; k < kBagLetters; ++k) counts_b[k] += t.bag[k], bagged_b += t.bag[k];
+  }
+  counts_a[kBagLetters] = static_cast<int>(a_size) - bagged_a;
+  counts_b[kBagLetters] = static_cast<int>(b_size) - bagged_b;
+  int shared = 0;
+  for (size_t k = 0; k < counts_a.size(); ++k) shared += std::max(0, std::min(counts_a[k], counts_b[k]));
+  double m = static_cast<double>(shared);
+  if (m == 0) return 0.0;
+  double jaro = (m / static_cast<double>(a_size) + m / static_cast<double>(b_size) + 1.0) / 3.0;
+  return std::min(1.0, jaro + 0.4 * (1.0 - jaro));  // a common prefix of 4 at most
+}
+
+}  // namespace
+
+double name_score_upper_bound(const NormalizedName& query, const NormalizedName& candidate, const MatcherParameters& p) {
+  const auto& q = query.tokens;
+  const auto& c = candidate.tokens;
+  if (q.empty() || c.empty()) return 0.0;
+  const bool abjad = query.abjad_source || candidate.abjad_source;
+  const bool syllabic = query.syllabic_source || candidate.syllabic_source;
+  constexpr size_t kMaxTokens = 16;
+  const size_t nq = std::min(q.size(), kMaxTokens), nc = std::min(c.size(), kMaxTokens);
+  std::array<bool, kMaxTokens> q_may{}, c_may{};
+  bool strong_possible = false;
+  for (size_t i = 0; i < nq; ++i) {
+    const bool strong_kind = q[i].kind == TokenKind::kName || q[i].kind == TokenKind::kNumber;
+    for (size_t j = 0; j < nc; ++j) {
+      int level = may_reach(q[i], c[j], abjad, syllabic, p.pair_floor, p.agree_threshold);
+      if (level == 0) continue;
+      q_may[i] = c_may[j] = true;
+      if (level == 2 && strong_kind) strong_possible = true;
+    }
+  }
+  // Tokens that can pair with nothing stay unmatched whatever the
+  // assignment; the best case pairs every other token perfectly.
+  double q_pairable = 0, c_pairable = 0, q_lost = 0, c_lost = 0;
+  for (size_t i = 0; i < nq; ++i) (q_may[i] ? q_pairable : q_lost) += weight_of(q[i], p);
+  for (size_t j = 0; j < nc; ++j) (c_may[j] ? c_pairable : c_lost) += weight_of(c[j], p);
+  double agreed_weight = (q_pairable + c_pairable) / 2.0;
+  double bound = agreed_weight > 0 ? agreed_weight / (agreed_weight + p.conflict_penalty * std::min(q_lost, c_lost)) : 0.0;
+  if (!strong_possible) bound *= 0.5;
+  auto strong_count = [](const std::vector<Token>& tokens) {
+    return std::count_if(tokens.begin(), tokens.end(), [](const Token& t) {
+      return t.kind == TokenKind::kName || t.kind == TokenKind::kNumber || t.kind == TokenKind::kInitial;
+    });
+  };
+  auto q_strong = strong_count(q), c_strong = strong_count(c);
+  if (std::min(q_strong, c_strong) == 1 && std::max(q_strong, c_strong) >= 2) bound *= p.single_name_factor;
+  // The other two ways to a score: an acronym, and split or joined tokens.
+  if (q.size() == 1 || c.size() == 1) bound = std::max(bound, 0.9);
+  if (q.size() != c.size()) {
+    size_t q_size = 0, c_size = 0;
+    for (const auto& t : q) q_size += t.text.size();
+    for (const auto& t : c) c_size += t.text.size();
+    if (q_size >= 6 && c_size >= 6) {
+      // jaro() compares the first 64 characters only: no bound beyond.
+      double joined = 1.0;
+      if (q_size <= 64 && c_size <= 64) {
+        double jw = jaro_winkler_upper_bound(query, candidate, q_size, c_size);
+        joined = jw >= 1.0 ? 1.0 : 0.97 * jw;  // 1 only for what may be the same string
+      }
+      if (joined >= 0.9) bound = std::max(bound, joined);
+    }
+  }
+  return std::min(bound, 1.0);
+}
+
 }  // namespace hafnium::services::screening

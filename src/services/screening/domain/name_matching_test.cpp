@@ -126,3 +126,46 @@ TEST(Csv, ReadsQuotedFieldsCrlfAndDosEndOfFile) {
 
 }  // namespace
 }  // namespace hafnium::services::screening
+
+namespace hafnium::services::screening {
+namespace {
+
+TEST(NameMatcher, UpperBoundIsNeverBelowTheScoreAndRulesOutUnrelatedNames) {
+  // Names of every shape the matcher treats differently: scripts, typos,
+  // initials, nicknames, particles, legal forms, numbers, split and joined
+  // words, acronyms, one-word names.
+  const std::vector<std::string> names = {
+      "Mohammad Hossein Bagheri", "Mohammad Ali Rezaei", "Muhammad Ali", "Mohamed Aly", "محمد بن سلمان",
+      "Mohammed bin Salman", "Salman bin Mohammed", "Usama bin Ladin", "Osama Bin Laden", "حسین محمدی",
+      "Hossein Mohammadi", "Владимир Владимирович Путин", "Vladimir Putin", "Wladimir Putin", "Ким Чен Ын",
+      "金正恩", "Kim Jong Un", "Kim Jong-un", "習近平", "Xi Jinping", "John Smith", "J. Smith", "Jon Smyth",
+      "Jonathan Smithson", "William Clark", "Bill Clark", "Robert Jones", "Bob Jones", "Maria Garcia Lopez",
+      "Maria Garcia", "Maria", "Al Qaida", "Alqaida", "Al-Qaeda", "Abu Bakr al-Baghdadi", "Abubakr Baghdadi",
+      "People's Liberation Army", "PLA", "Rosneft Oil Company OAO", "Rosneft", "Siemens AG", "Siemens GmbH",
+      "Bank Melli Iran", "Melli Bank PLC", "Trust 12 Holdings LLC", "Trust 13 Holdings LLC",
+      "Vessel Ocean Star 7", "Ocean Star", "Jose Antonio Rodriguez Zapatero", "José Rodríguez",
+      "Hafiz Muhammad Saeed", "Hafeez Mohammad Sayeed", "Dmitry Medvedev", "Dmitri Medvedyev",
+      "Lee Myung-bak", "이명박", "Abdul Rahman", "Abdulrahman", "A B C D E F", "van der Berg", "Vanderberg"};
+  std::vector<NormalizedName> normalized;
+  for (const auto& n : names) {
+    normalized.push_back(normalize_name(n, EntityKind::kPerson));
+    normalized.push_back(normalize_name(n, EntityKind::kOrganisation));
+  }
+  size_t ruled_out = 0;
+  for (const auto& a : normalized) {
+    for (const auto& b : normalized) {
+      double score = match_names(a, b, {}, false).score;
+      double bound = name_score_upper_bound(a, b);
+      ASSERT_GE(bound + 1e-12, score) << a.joined() << " / " << b.joined();
+      if (bound + 0.11 < kDefaultThreshold) ++ruled_out;
+    }
+  }
+  // The bound is worth computing: most unrelated pairs are ruled out.
+  EXPECT_GT(ruled_out, normalized.size() * normalized.size() / 2);
+  EXPECT_LT(name_score_upper_bound(normalize_name("Mohammad Hossein Bagheri", EntityKind::kPerson),
+                                   normalize_name("Mohammad Ali Rezaei", EntityKind::kPerson)) + 0.11,
+            kDefaultThreshold);
+}
+
+}  // namespace
+}  // namespace hafnium::services::screening

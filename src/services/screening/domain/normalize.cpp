@@ -258,22 +258,12 @@ std::string consonant_skeleton(std::string_view word) {
   return out;
 }
 
-int bag_distance(const LetterBag& a, const LetterBag& b) {
-  int surplus_a = 0, surplus_b = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    int d = static_cast<int>(a[i]) - static_cast<int>(b[i]);
-    if (d > 0) surplus_a += d;
-    else surplus_b -= d;
-  }
-  return std::max(surplus_a, surplus_b);
-}
-
 namespace {
 LetterBag bag_of(const std::string& text) {
   LetterBag bag{};
   for (char c : text) {
-    size_t slot = c >= 'a' && c <= 'z' ? static_cast<size_t>(c - 'a') : c >= '0' && c <= '9' ? static_cast<size_t>(26 + c - '0') : bag.size();
-    if (slot < bag.size() && bag[slot] < 255) ++bag[slot];
+    size_t slot = c >= 'a' && c <= 'z' ? static_cast<size_t>(c - 'a') : c >= '0' && c <= '9' ? static_cast<size_t>(26 + c - '0') : kBagLetters;
+    if (slot < kBagLetters && bag[slot] < 255) ++bag[slot];
   }
   return bag;
 }

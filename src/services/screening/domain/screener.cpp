@@ -104,11 +104,14 @@ std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& 
     const auto& indexed = index.name(id);
     const auto& entity = index.entities()[indexed.entity];
     if (options.lists && !options.lists->contains(entity.list)) continue;
+    // Attributes lift a score by at most 0.11 (birth date and country):
+    // names that cannot reach the threshold minus that are skipped, first
+    // on a cheap upper bound of the name score, then on the score itself;
+    // the rest are scored again with their explanation.
+    constexpr double kMostAttributesAdd = 0.11;
+    if (name_score_upper_bound(query, indexed.name) + kMostAttributesAdd < options.threshold) continue;
     auto name_match = match_names(query, indexed.name, {}, false);
-    // Attributes move a score by at most about 0.1: names far below the
-    // threshold cannot be lifted over it, so skip them early; the rest are
-    // scored again with their explanation.
-    if (name_match.score + 0.11 < options.threshold) continue;
+    if (name_match.score + kMostAttributesAdd < options.threshold) continue;
     name_match = match_names(query, indexed.name, {}, true);
     Match m{indexed.entity, entity.list, entity.id, entity.names[indexed.variant].full, name_match.score, 0, {}, {}};
     for (const char* r : name_match.reasons) m.reasons.emplace_back(r);
