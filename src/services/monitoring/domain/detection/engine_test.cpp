@@ -151,16 +151,10 @@ TEST(DetectionEngine, CycleReturnsTheChainInOrder) {
 TEST(DetectionEngine, CycleMustRespectTimeOrderAndWindow) {
   TenantEngine engine("t1", {});
   engine.set_rules(pack_rule("cycle"));
-  // B -> C happened four days before A -> B: more than the three days an
-  // intermediary may pre-fund a hop, so no flow A -> B -> C -> A.
-  EXPECT_TRUE(feed(engine, {payment("2", kStart, "B", "C", 10), payment("1", kStart + 4 * kDay, "A", "B", 10),
-                            payment("3", kStart + 4 * kDay + kHour, "C", "A", 10)})
+  // B -> C happened before A -> B: money cannot have flowed A -> B -> C -> A.
+  EXPECT_TRUE(feed(engine, {payment("2", kStart, "B", "C", 10), payment("1", kStart + kHour, "A", "B", 10),
+                            payment("3", kStart + 2 * kHour, "C", "A", 10)})
                   .empty());
-  // A day before is within it: B passed the amount on before it arrived.
-  auto prefunded = feed(engine, {payment("p2", kStart, "J", "K", 10), payment("p1", kStart + kDay, "I", "J", 10),
-                                 payment("p3", kStart + kDay + kHour, "K", "I", 10)});
-  ASSERT_EQ(prefunded.size(), 1u);
-  EXPECT_EQ(prefunded[0].alert.subject_id, "I");
   // The money does not come back: 5,000 out, 100 passed on.
   EXPECT_TRUE(feed(engine, {payment("6", kStart, "F", "G", 5000), payment("7", kStart + kHour, "G", "H", 100),
                             payment("8", kStart + 2 * kHour, "H", "F", 4800)})

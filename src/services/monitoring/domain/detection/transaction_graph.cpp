@@ -77,9 +77,8 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
   };
   if (!any_within(start_node->out) || !any_within(target_node->in)) return finding;
   // Breadth-first over time-respecting paths: each payment of the chain is
-  // no earlier than the one before it (less the allowed lead) and no later
-  // than the closing one. The earliest arrival per account dominates, so it
-  // is all we keep.
+  // no earlier than the one before it and no later than the closing one.
+  // The earliest arrival per account dominates, so it is all we keep.
   struct Step {
     Account node;
     int64_t arrival;
@@ -96,7 +95,7 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
     size_t level_end = steps.size();
     for (size_t i = level_begin; i < level_end; ++i) {
       const auto& edges = nodes_[steps[i].node].out;
-      auto first = std::lower_bound(edges.begin(), edges.end(), std::max(steps[i].arrival - limits_.cycle_hop_lead_micros, earliest),
+      auto first = std::lower_bound(edges.begin(), edges.end(), std::max(steps[i].arrival, earliest),
                                     [](const Edge& e, int64_t t) { return e.time < t; });
       for (auto it = first; it != edges.end() && it->time <= time; ++it) {
         const Edge& e = *it;

@@ -34,11 +34,6 @@ class TransactionGraph {
     // (amounts in reporting-currency cents; unknown amounts pass).
     double conserve_min = 0.5;
     double conserve_max = 1.5;
-    // How much earlier than the payment before it a hop of a cycle may be.
-    // An intermediary with a balance can pass the amount on before the
-    // funds reach it (pre-funded mules; AMLworld's cycles are mostly not
-    // in time order), so a strictly time-ordered search misses them.
-    int64_t cycle_hop_lead_micros = 3LL * 24 * 3600 * 1'000'000;
   };
   explicit TransactionGraph(Limits limits) : limits_(limits) {}
 
@@ -51,9 +46,7 @@ class TransactionGraph {
   // `time` (already added), over payments in [time - window, time].
   //
   // Cycle: funds return to the debtor: the shortest chain creditor -> ... ->
-  // debtor of payments in time order (each hop at most
-  // Limits::cycle_hop_lead_micros before the one it follows), closed by
-  // this payment; size = hops.
+  // debtor of payments in time order, closed by this payment; size = hops.
   // Each hop carries a conserved amount (Limits::conserve_*); the exact
   // amount sent straight back (two hops) is a returned payment, not a cycle.
   // With `evidence` false only the size is computed (the hot path); with
