@@ -129,10 +129,6 @@ WindowStats SlidingWindow::stats(int64_t at, int64_t length, bool with_distinct)
   return s;
 }
 
-size_t SlidingWindow::new_distinct(int64_t at, int64_t recent, int64_t length) const {
-  return monitoring::new_distinct(*this, *this, at, recent, std::min(length, length_));
-}
-
 void SlidingWindow::append_keys(int64_t after, int64_t until, std::vector<uint64_t>& out) const {
   const int64_t first = floor_div(after, width_) + 1, last = floor_div(until, width_);
   auto from = std::lower_bound(buckets_.begin() + static_cast<std::ptrdiff_t>(begin_), buckets_.end(), first,

@@ -39,10 +39,6 @@ class SlidingWindow {
   // The same over a shorter window (length at most the window's); the
   // distinct count (a merge of the buckets' keys) only when asked for.
   WindowStats stats(int64_t at, int64_t length, bool with_distinct = true) const;
-  // Distinct keys of (at - recent, at] that do not appear earlier in
-  // (at - length, at - recent]: new counterparties against a baseline.
-  size_t new_distinct(int64_t at, int64_t recent) const { return new_distinct(at, recent, length_); }
-  size_t new_distinct(int64_t at, int64_t recent, int64_t length) const;
   // Appends the distinct keys of the buckets holding (after, until], bucket
   // aligned as stats() is (unsorted, may repeat).
   void append_keys(int64_t after, int64_t until, std::vector<uint64_t>& out) const;
@@ -98,11 +94,12 @@ class SlidingWindow {
   size_t begin_ = 0;
 };
 
-// new_distinct over two granularities: the keys of `recent` in
+// New counterparties against a baseline: the keys of `recent` in
 // (at - window, at] that appear nowhere in `baseline`'s buckets before the
-// one holding at - window, back to at - length. The bucket that straddles
-// the window's start is in neither part, so a counterparty seen only there
-// is neither new nor known.
+// one holding at - window, back to at - length. The two may be one window,
+// or the recent part kept at a finer granularity than the baseline. The
+// baseline bucket that straddles the window's start is in neither part, so
+// a counterparty seen only there is neither new nor known.
 size_t new_distinct(const SlidingWindow& recent, const SlidingWindow& baseline, int64_t at, int64_t window,
                     int64_t length);
 

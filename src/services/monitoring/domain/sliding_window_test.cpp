@@ -100,7 +100,7 @@ TEST(SlidingWindow, NewDistinctCountsCounterpartiesNotSeenBeforeTheRecentPart) {
   w.add(t0 + 31 * kDay, 100, 1);  // recent, but known
   w.add(t0 + 32 * kDay, 100, 3);  // recent and new
   w.add(t0 + 33 * kDay, 100, 4);  // recent and new
-  EXPECT_EQ(w.new_distinct(t0 + 33 * kDay, 4 * kDay), 2u);
+  EXPECT_EQ(new_distinct(w, w, t0 + 33 * kDay, 4 * kDay, 34 * kDay), 2u);
   EXPECT_EQ(w.stats(t0 + 33 * kDay).distinct, 4u);
 }
 
@@ -122,7 +122,7 @@ TEST(SlidingWindow, NewDistinctKeepsTheWindowAtItsOwnGranularity) {
   add(at - 10 * kHour, 7);              // new
   EXPECT_EQ(new_distinct(hours, days, at, 4 * kDay, 34 * kDay), 2u);
   // The same from the daily buckets alone loses the sender of 3.5 days ago.
-  EXPECT_EQ(days.new_distinct(at, 4 * kDay), 1u);
+  EXPECT_EQ(new_distinct(days, days, at, 4 * kDay, 34 * kDay), 1u);
 }
 
 }  // namespace
