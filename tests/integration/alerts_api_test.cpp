@@ -190,6 +190,20 @@ TEST_P(AlertsApi, BacktestsRunDraftsOverStoredHistoryWithoutRaisingAnything) {
   // Raised by the third sender, joined by the three after it.
   EXPECT_EQ(drafted.at("alerts").as_array()[0].at("hits"), 4);
 
+  // A rule that reads other rules' alerts runs beside the tenant's rules
+  // (here the pack's fan-in, raised on COLLECTOR by the fifth sender); only
+  // its own alerts come back.
+  auto linked = call(server, key, "POST", "/api/v1/rules/alerted-counterparties:backtest",
+                     R"({"from":"2026-10-01T00:00:00Z","to":"2026-10-31T00:00:00Z","draft":{"name":"Paid while under alert",
+    "severity":"high","score":70,"subject":"creditor","suppression":"1d","condition":"alert_score('creditor') >= 50"}})");
+  ASSERT_EQ(linked.status, 200) << linked.body;
+  auto linked_body = boost::json::parse(linked.body).as_object();
+  EXPECT_EQ(linked_body.at("alerts_total"), 1);
+  ASSERT_EQ(linked_body.at("alerts").as_array().size(), 1u);
+  const auto& link = linked_body.at("alerts").as_array()[0].as_object();
+  EXPECT_EQ(link.at("rule_id"), "alerted-counterparties");
+  EXPECT_EQ(link.at("transaction_ids"), boost::json::array{"b5"});
+
   // Nothing was stored, raised or emitted.
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_alerts"), alerts_before);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE topic = 'alerts'"), events_before);

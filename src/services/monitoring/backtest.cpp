@@ -9,13 +9,26 @@
 namespace hafnium::services::monitoring {
 
 BacktestResult run_backtest(soci::session& sql, const std::string& tenant_id, const detection::RuleDefinition& rule,
-                            int64_t from, int64_t to, const BacktestLimits& limits) {
+                            int64_t from, int64_t to, const BacktestLimits& limits,
+                            const std::vector<detection::RuleDefinition>& context) {
   constexpr int64_t kDay = 24LL * 3600 * 1'000'000;
-  auto compiled = detection::RuleSet::compile({rule});
-  if (auto* error = std::get_if<std::pair<std::string, detection::RuleError>>(&compiled)) {
-    throw std::invalid_argument(error->second.field + ": " + error->second.reason);
+  auto compile = [](const std::vector<detection::RuleDefinition>& definitions) {
+    auto compiled = detection::RuleSet::compile(definitions);
+    if (auto* error = std::get_if<std::pair<std::string, detection::RuleError>>(&compiled)) {
+      throw std::invalid_argument(error->second.field + ": " + error->second.reason);
+    }
+    return std::get<std::shared_ptr<const detection::RuleSet>>(compiled);
+  };
+  auto rules = compile({rule});
+  if (rules->uses_alerts() && !context.empty()) {
+    // The alerts it reads are the other rules': run them too, silently.
+    std::vector<detection::RuleDefinition> together;
+    for (const auto& other : context) {
+      if (other.id != rule.id) together.push_back(other);
+    }
+    together.push_back(rule);
+    rules = compile(together);
   }
-  auto rules = std::get<std::shared_ptr<const detection::RuleSet>>(compiled);
   int64_t warm_up = std::max(rules->longest_window(), rules->uses_history() ? 90 * kDay : int64_t{0});
   // Counted first: a range too large is refused before any work.
   long long count = 0, lo = from - warm_up, hi = to;
@@ -33,6 +46,7 @@ BacktestResult run_backtest(soci::session& sql, const std::string& tenant_id, co
     bool evaluate = t.occurred_at >= from;
     if (evaluate) ++result.transactions_evaluated;
     for (auto& change : engine.process(t, evaluate)) {
+      if (change.alert.rule_id != rule.id) continue;
       if (change.kind == detection::AlertChange::Kind::kRaised) ++result.alerts_total;
       auto it = listed.find(change.alert.id);
       if (it != listed.end()) {

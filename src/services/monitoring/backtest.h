@@ -26,8 +26,12 @@ struct BacktestResult {
 // raised for transactions in [from, to]. Nothing is stored, raised or
 // emitted. The engine is warmed with the transactions of the rule's
 // longest window before `from` (90 days for history features), so that
-// windows are full at `from`. Throws std::length_error beyond the limits.
+// windows are full at `from`. A rule that reads alert_score runs beside
+// `context` (the tenant's other rules, whose alerts it reads; a rule of the
+// same id is replaced), and only its own alerts are returned. Throws
+// std::length_error beyond the limits.
 BacktestResult run_backtest(soci::session& sql, const std::string& tenant_id, const detection::RuleDefinition& rule,
-                            int64_t from, int64_t to, const BacktestLimits& limits = {});
+                            int64_t from, int64_t to, const BacktestLimits& limits = {},
+                            const std::vector<detection::RuleDefinition>& context = {});
 
 }  // namespace hafnium::services::monitoring

@@ -56,8 +56,7 @@ Detector::Detector(std::shared_ptr<store::Database> db) : db_(std::move(db)) {
 Detector::~Detector() { stop(); }
 
 std::shared_ptr<const detection::RuleSet> Detector::compile_rules(soci::session& sql, const std::string& tenant_id) {
-  std::vector<detection::RuleDefinition> definitions = detection::default_pack();
-  for (const auto& r : RulesStore::list(sql, tenant_id, "", 10'000)) definitions.push_back(to_definition(r));
+  std::vector<detection::RuleDefinition> definitions = active_rule_definitions(sql, tenant_id);
   auto compiled = detection::RuleSet::compile(definitions);
   if (auto* error = std::get_if<std::pair<std::string, detection::RuleError>>(&compiled)) {
     // Rules are compiled when written, so this means the language changed

@@ -218,7 +218,8 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                   }
                   BacktestResult result;
                   try {
-                    result = run_backtest(sql, context.principal.tenant_id, rule, *from, *to);
+                    result = run_backtest(sql, context.principal.tenant_id, rule, *from, *to, {},
+                                          active_rule_definitions(sql, context.principal.tenant_id));
                   } catch (const std::length_error& e) {
                     throw http::problems::unprocessable("backtest-too-large", e.what());
                   }

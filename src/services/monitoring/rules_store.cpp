@@ -147,4 +147,10 @@ detection::RuleDefinition to_definition(const RuleRecord& r) {
   return d;
 }
 
+std::vector<detection::RuleDefinition> active_rule_definitions(soci::session& sql, const std::string& tenant_id) {
+  std::vector<detection::RuleDefinition> definitions = detection::default_pack();
+  for (const auto& r : RulesStore::list(sql, tenant_id, "", 10'000)) definitions.push_back(to_definition(r));
+  return definitions;
+}
+
 }  // namespace hafnium::services::monitoring

@@ -41,4 +41,8 @@ boost::json::object rule_to_json(const RuleRecord& rule);
 // A tenant rule as the engine runs it.
 detection::RuleDefinition to_definition(const RuleRecord& rule);
 
+// What runs for a tenant: the default pack, then the tenant's rules (the
+// disabled ones included; compiling skips them).
+std::vector<detection::RuleDefinition> active_rule_definitions(soci::session& sql, const std::string& tenant_id);
+
 }  // namespace hafnium::services::monitoring

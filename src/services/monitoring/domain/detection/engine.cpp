@@ -530,6 +530,11 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   }
   values_scratch_.swap(e.values);
   computed_scratch_.swap(e.computed);
+  // alert_score describes the parties before this payment, whatever order
+  // the rules run in: its own alerts count from the next payment on.
+  for (const auto& change : changes) {
+    if (change.kind == AlertChange::Kind::kRaised) note_alert(change.alert);
+  }
   return changes;
 }
 
@@ -607,7 +612,6 @@ AlertChange TenantEngine::record(const CompiledRuleDefinition& rule, const Trans
   alert.conditions = std::move(facts);
   add_ids(alert);
   open_alerts_[key] = alert;
-  note_alert(alert);
   return {AlertChange::Kind::kRaised, std::move(alert), t.id};
 }
 

@@ -173,6 +173,7 @@ std::variant<ResolvedFeature, std::string> RuleSet::resolve(const rules::Feature
   if (auto p = party_functions().find(call.function); p != party_functions().end()) {
     f.kind = p->second;
     f.creditor_side = call.args[0] == "creditor";
+    uses_alerts_ = true;
     return f;
   }
   if (auto g = graph_functions().find(call.function); g != graph_functions().end()) {

@@ -98,6 +98,8 @@ class RuleSet {
   int64_t longest_window() const { return longest_window_; }
   bool uses_history() const { return uses_history_; }
   bool uses_graph() const { return uses_graph_; }
+  // Some rule reads alert_score: it sees the alerts the other rules raise.
+  bool uses_alerts() const { return uses_alerts_; }
 
  private:
   std::vector<CompiledRuleDefinition> rules_;
@@ -106,6 +108,7 @@ class RuleSet {
   int64_t longest_window_ = 0;
   bool uses_history_ = false;
   bool uses_graph_ = false;
+  bool uses_alerts_ = false;
 
   std::optional<RuleError> add(const RuleDefinition& definition);
   std::variant<ResolvedFeature, std::string> resolve(const rules::FeatureCall& call);
