@@ -233,8 +233,16 @@ TEST_P(AlertsApi, TenantRulesRunOnTheStreamWithTheirSubjectAndSuppression) {
   EXPECT_EQ(rule.at("subject"), "creditor");
   EXPECT_EQ(rule.at("suppression"), "7d");
   std::string id(rule.at("id").as_string());
-  EXPECT_EQ(call(server, key, "POST", "/api/v1/rules", R"({"name":"x","severity":"low","score":1,"subject":"bank",
-    "suppression":"forever","condition":"tx.amount > 1"})").status, 400);
+  auto unusable = call(server, key, "POST", "/api/v1/rules", R"({"name":"x","severity":"extreme","score":1,"subject":"bank",
+    "suppression":"forever","condition":"tx.amount > 1"})");
+  EXPECT_EQ(unusable.status, 400);
+  // Every unusable field is reported, each once.
+  for (const char* reason : {"must be low, medium, high or critical", "must be debtor or creditor",
+                             "must be a duration from 1m to 90d"}) {
+    auto at = unusable.body.find(reason);
+    EXPECT_NE(at, std::string::npos) << reason << " in " << unusable.body;
+    EXPECT_EQ(unusable.body.find(reason, at + 1), std::string::npos) << reason << " twice in " << unusable.body;
+  }
 
   ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions:batch",
                  "[" + ach("L1", "2026-11-01T10:00:00Z", "PAYER", "PAYEE", "60000.00") + "," +

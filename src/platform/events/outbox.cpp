@@ -11,12 +11,7 @@
 namespace hafnium::events {
 
 void Outbox::enqueue(soci::session& sql, const std::string& topic, const Envelope& envelope) {
-  std::string payload = boost::json::serialize(envelope.to_json());
-  long long at = util::now_micros();
-  sql << "INSERT INTO outbox (id, tenant_id, topic, event_key, event_type, payload, created_at)"
-         " VALUES (:id, :tenant, :topic, :key, :type, :payload, :at)",
-      soci::use(envelope.id), soci::use(envelope.tenant_id), soci::use(topic),
-      soci::use(envelope.key), soci::use(envelope.type), soci::use(payload), soci::use(at);
+  OutboxWriter(sql).enqueue(topic, envelope);
 }
 
 OutboxWriter::OutboxWriter(soci::session& sql)

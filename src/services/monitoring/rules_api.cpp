@@ -1,5 +1,7 @@
 #include "services/monitoring/rules_api.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "platform/api/etag.h"
@@ -30,10 +32,6 @@ RuleRecord read_rule(const Request& request) {
   rule.name = reader.required_string("name", 200);
   rule.condition = reader.required_string("condition", rules::kMaxSourceBytes);
   rule.severity = reader.required_string("severity", 16);
-  if (!rule.severity.empty() && rule.severity != "low" && rule.severity != "medium" && rule.severity != "high" &&
-      rule.severity != "critical") {
-    reader.add_error("severity", "must be low, medium, high or critical");
-  }
   if (auto score = reader.optional_integer("score", 0, 100)) {
     rule.score = *score;
   } else if (!body.contains("score")) {
@@ -44,9 +42,12 @@ RuleRecord read_rule(const Request& request) {
   rule.typology = reader.optional_string("typology", 64).value_or("custom");
   rule.subject = reader.optional_string("subject", 16).value_or("debtor");
   rule.suppression = reader.optional_string("suppression", 16).value_or("24h");
-  if (rule.subject != "debtor" && rule.subject != "creditor") reader.add_error("subject", "must be debtor or creditor");
-  if (!detection::parse_duration(rule.suppression)) {
-    reader.add_error("suppression", "must be a duration from 1m to 90d such as 24h or 7d");
+  // The engine's own checks of severity, subject and suppression, each
+  // field reported once (a missing severity is already "is required").
+  for (const auto& error : detection::rule_field_errors(to_definition(rule))) {
+    bool reported = std::any_of(reader.errors().begin(), reader.errors().end(),
+                                [&](const http::FieldError& e) { return e.field == error.field; });
+    if (!reported) reader.add_error(error.field, error.reason);
   }
   if (!rule.condition.empty()) {
     // Compiled as the detector will: the condition, its windows and

@@ -190,12 +190,20 @@ std::variant<ResolvedFeature, std::string> RuleSet::resolve(const rules::Feature
   return "unknown function " + call.function;
 }
 
+std::vector<RuleError> rule_field_errors(const RuleDefinition& d) {
+  std::vector<RuleError> errors;
+  if (!known_severity(d.severity)) errors.push_back({"severity", "must be low, medium, high or critical"});
+  if (d.score < 0 || d.score > 100) errors.push_back({"score", "must be from 0 to 100"});
+  if (d.subject != "debtor" && d.subject != "creditor") errors.push_back({"subject", "must be debtor or creditor"});
+  if (!parse_duration(d.suppression)) {
+    errors.push_back({"suppression", "must be a duration from 1m to 90d such as 24h or 7d"});
+  }
+  return errors;
+}
+
 std::optional<RuleError> RuleSet::add(const RuleDefinition& d) {
-  if (!known_severity(d.severity)) return RuleError{"severity", "must be low, medium, high or critical"};
-  if (d.score < 0 || d.score > 100) return RuleError{"score", "must be from 0 to 100"};
-  if (d.subject != "debtor" && d.subject != "creditor") return RuleError{"subject", "must be debtor or creditor"};
+  if (auto errors = rule_field_errors(d); !errors.empty()) return errors.front();
   auto suppression = parse_duration(d.suppression);
-  if (!suppression) return RuleError{"suppression", "must be a duration from 1m to 90d such as 24h or 7d"};
   auto compiled = rules::compile_rule(d.condition, detection_schema());
   if (auto* error = std::get_if<rules::CompileError>(&compiled)) return RuleError{"condition", where(*error)};
   CompiledRuleDefinition rule{d, std::get<rules::CompiledRule>(std::move(compiled)), {}, *suppression, {}};

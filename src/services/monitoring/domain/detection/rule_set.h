@@ -114,6 +114,11 @@ class RuleSet {
   std::variant<ResolvedFeature, std::string> resolve(const rules::FeatureCall& call);
 };
 
+// What is wrong with a rule's fields other than its condition and
+// explanation (severity, score, subject, suppression): every error, not
+// only the first, for the API to report them all.
+std::vector<RuleError> rule_field_errors(const RuleDefinition& definition);
+
 // Reads a rule from its JSON form (a rule file or an API body), collecting
 // field errors; `rationale` and `parameters` are documentation and ignored.
 std::variant<RuleDefinition, std::vector<RuleError>> rule_from_json(const boost::json::object& object);

@@ -92,12 +92,12 @@ class TransactionGraph {
 
   // Per-search scratch over the dense account numbers, reused by every
   // search instead of a hash set per call: an account is marked in set k
-  // when marks_[account][k] equals the current search's stamp, so starting
+  // when its stamp k equals the current search's stamp, so starting
   // a search clears every set at once. Searches run one at a time (the
   // engine is single-threaded), hence mutable.
   class Marks {
    public:
-    static constexpr size_t kSets = 4;
+    static constexpr size_t kSets = 3;  // no search needs more
     void begin(size_t accounts);
     bool test(Account a, size_t set) const { return stamps_[a].stamp[set] == stamp_; }
     // Marks; false when it was marked already.
