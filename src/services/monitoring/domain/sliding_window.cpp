@@ -14,8 +14,8 @@ int64_t floor_div(int64_t a, int64_t b) {
 }  // namespace
 
 SlidingWindow::SlidingWindow(int64_t length_micros, int64_t bucket_micros, int64_t lateness_micros)
-    : length_(length_micros), width_(bucket_micros), lateness_(lateness_micros) {
-  if (width_ <= 0 || length_ < width_ || lateness_ < 0) {
+    : length_(length_micros), width_(bucket_micros), horizon_(length_micros + lateness_micros) {
+  if (bucket_micros <= 0 || length_micros < bucket_micros || lateness_micros < 0) {
     throw std::invalid_argument("window length must be at least one bucket; bucket and lateness non-negative");
   }
 }
@@ -38,21 +38,28 @@ void SlidingWindow::KeySet::insert(uint64_t key) {
   size_ = static_cast<uint32_t>(rest_.size());
 }
 
-void SlidingWindow::extend(int64_t length_micros) { length_ = std::max(length_, length_micros); }
+void SlidingWindow::extend(int64_t length_micros) {
+  const int64_t lateness = horizon_ - length_;
+  length_ = std::max(length_, length_micros);
+  horizon_ = length_ + lateness;
+}
 
 bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_key) {
-  if (newest_ != INT64_MIN && event_time <= newest_ - length_ - lateness_) return false;
+  if (newest_ != INT64_MIN && event_time <= newest_ - horizon_) return false;
+  const int64_t index = floor_div(event_time, width_);
+  // The newest live bucket, when there is one, is the one holding newest_:
+  // deciding from this header, not from the bucket, spares a dependent
+  // cache miss on the common paths (a new newest bucket, or the same one).
+  const bool live = begin_ < buckets_.size();
+  const int64_t previous_newest = newest_;
+  const int64_t newest_index = newest_ == INT64_MIN ? INT64_MIN : floor_div(newest_, width_);
   newest_ = std::max(newest_, event_time);
-  int64_t index = floor_div(event_time, width_);
-  auto first = buckets_.begin() + static_cast<std::ptrdiff_t>(begin_);
-  // Most events land in the newest bucket or after it.
   auto it = buckets_.end();
-  if (first == buckets_.end() || buckets_.back().index < index) {
-    it = buckets_.end();
-  } else if (buckets_.back().index == index) {
+  if (live && index == newest_index) {
     it = buckets_.end() - 1;
-  } else {
-    it = std::lower_bound(first, buckets_.end(), index, [](const Bucket& b, int64_t i) { return b.index < i; });
+  } else if (live && index < newest_index) {
+    it = std::lower_bound(buckets_.begin() + static_cast<std::ptrdiff_t>(begin_), buckets_.end(), index,
+                          [](const Bucket& b, int64_t i) { return b.index < i; });
   }
   if (it == buckets_.end() || it->index != index) {
     Bucket bucket;
@@ -67,18 +74,21 @@ bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_ke
   it->min = std::min(it->min, amount);
   it->max = std::max(it->max, amount);
   it->distinct.insert(distinct_key);
-  expire();
+  expire(previous_newest);
   return true;
 }
 
-void SlidingWindow::expire() {
+void SlidingWindow::expire(int64_t previous_newest) {
   // Keep every bucket a late event or a query at `newest` can still need.
-  int64_t oldest_needed = floor_div(newest_ - length_ - lateness_, width_);
+  // Buckets before the previous horizon went when it was reached: unless
+  // the horizon moved to a later bucket, there is nothing to look at.
+  const int64_t oldest_needed = floor_div(newest_ - horizon_, width_);
+  if (previous_newest != INT64_MIN && oldest_needed == floor_div(previous_newest - horizon_, width_)) return;
   while (begin_ < buckets_.size() && buckets_[begin_].index < oldest_needed) {
     buckets_[begin_].distinct.clear();  // give the memory back now
     ++begin_;
   }
-  if (begin_ > 0 && begin_ * 2 >= buckets_.size()) {
+  if (begin_ > 0 && size_t{begin_} * 2 >= buckets_.size()) {
     buckets_.erase(buckets_.begin(), buckets_.begin() + static_cast<std::ptrdiff_t>(begin_));
     begin_ = 0;
   }

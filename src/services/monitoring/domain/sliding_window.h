@@ -30,6 +30,11 @@ struct WindowStats {
 class SlidingWindow {
  public:
   SlidingWindow(int64_t length_micros, int64_t bucket_micros, int64_t lateness_micros);
+  // A placeholder that holds nothing and must be assigned a real window
+  // before use (flat per-account arrays create an account's windows on
+  // its first payment).
+  SlidingWindow() = default;
+  bool in_use() const { return width_ != 0; }
 
   // False when the event is older than the newest event minus the window
   // and the lateness (it cannot be attributed any more).
@@ -82,17 +87,20 @@ class SlidingWindow {
   };
 
  private:
-  void expire();
+  void expire(int64_t previous_newest);
 
-  int64_t length_;
-  int64_t width_;
-  int64_t lateness_;
+  // 64 bytes, one cache line: the engine keeps an account's windows side
+  // by side, and each payment touches several of them.
+  int64_t length_ = 0;
+  int64_t width_ = 0;
+  int64_t horizon_ = 0;  // length plus lateness: how far back an event may land
   int64_t newest_ = INT64_MIN;
   // Ascending index from begin_: expired buckets are skipped, and only
   // compacted away once they are half the vector (no per-event shifting).
   std::vector<Bucket> buckets_;
-  size_t begin_ = 0;
+  uint32_t begin_ = 0;
 };
+static_assert(sizeof(SlidingWindow) <= 64);
 
 // New counterparties against a baseline: the keys of `recent` in
 // (at - window, at] that appear nowhere in `baseline`'s buckets before the

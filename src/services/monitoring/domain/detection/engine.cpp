@@ -87,10 +87,21 @@ struct TenantEngine::Track {
       window_level.push_back(level);
     }
   }
-  // Account groupings by account number; the others by their text key.
-  std::vector<std::vector<SlidingWindow>> by_account;
+  // Account groupings by account number, an account's levels side by side
+  // in one flat array (account * levels + level: a payment touches them
+  // without chasing a pointer per account); the others by their text key.
+  std::vector<SlidingWindow> by_account;
   std::unordered_map<std::string, std::vector<SlidingWindow>> keys;
   bool per_account() const { return group == Group::kAccountOut || group == Group::kAccountIn; }
+  size_t levels() const { return level_widths.size(); }
+  // The account's levels, or nullptr when it has none yet.
+  SlidingWindow* account_levels(Account account) {
+    size_t at = static_cast<size_t>(account) * levels();
+    return at < by_account.size() && by_account[at].in_use() ? &by_account[at] : nullptr;
+  }
+  const SlidingWindow* account_levels(Account account) const {
+    return const_cast<Track*>(this)->account_levels(account);
+  }
 };
 
 struct TenantEngine::Evaluation {
@@ -234,22 +245,30 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
   for (auto& track : tracks) {
     for (auto& old : tracks_) {
       if (!old || old->group != track->group || old->filter_source != track->filter_source) continue;
-      auto carry = [&](std::vector<SlidingWindow>& old_levels) {
-        std::vector<SlidingWindow> levels;
-        if (old_levels.empty()) return levels;
-        for (size_t l = 0; l < track->level_widths.size(); ++l) {
+      // The new levels of one key from its old ones (`old_levels` null: none).
+      auto carry = [&](SlidingWindow* old_levels, SlidingWindow* out) {
+        for (size_t l = 0; l < track->levels(); ++l) {
           auto at = std::find(old->level_widths.begin(), old->level_widths.end(), track->level_widths[l]);
-          if (at != old->level_widths.end()) {
-            levels.push_back(std::move(old_levels[static_cast<size_t>(at - old->level_widths.begin())]));
-            levels.back().extend(track->level_lengths[l]);
+          if (!old_levels) {
+            out[l] = SlidingWindow();
+          } else if (at != old->level_widths.end()) {
+            out[l] = std::move(old_levels[static_cast<size_t>(at - old->level_widths.begin())]);
+            out[l].extend(track->level_lengths[l]);
           } else {
-            levels.emplace_back(track->level_lengths[l], track->level_widths[l], options_.lateness_micros);
+            out[l] = SlidingWindow(track->level_lengths[l], track->level_widths[l], options_.lateness_micros);
           }
         }
-        return levels;
       };
-      for (auto& [key, old_levels] : old->keys) track->keys.emplace(key, carry(old_levels));
-      for (auto& old_levels : old->by_account) track->by_account.push_back(carry(old_levels));
+      for (auto& [key, old_levels] : old->keys) {
+        std::vector<SlidingWindow> levels(track->levels());
+        carry(old_levels.data(), levels.data());
+        track->keys.emplace(key, std::move(levels));
+      }
+      const size_t accounts = old->levels() == 0 ? 0 : old->by_account.size() / old->levels();
+      track->by_account.resize(accounts * track->levels());
+      for (size_t a = 0; a < accounts; ++a) {
+        carry(old->account_levels(static_cast<Account>(a)), track->by_account.data() + a * track->levels());
+      }
       old.reset();
       break;
     }
@@ -272,23 +291,25 @@ std::optional<TenantEngine::Account> TenantEngine::find_account(const std::strin
   return it->second;
 }
 
-std::vector<SlidingWindow>* TenantEngine::windows_of(Track& track, const Transaction& t, Account debtor,
-                                                     Account creditor, bool creditor_side, bool create) {
-  auto fresh = [&](std::vector<SlidingWindow>& windows) {
-    if (windows.empty() && create) {
-      for (size_t l = 0; l < track.level_widths.size(); ++l) {
-        windows.emplace_back(track.level_lengths[l], track.level_widths[l], options_.lateness_micros);
-      }
+SlidingWindow* TenantEngine::windows_of(Track& track, const Transaction& t, Account debtor, Account creditor,
+                                        bool creditor_side, bool create) {
+  auto fresh = [&](SlidingWindow* levels) {
+    for (size_t l = 0; l < track.levels(); ++l) {
+      levels[l] = SlidingWindow(track.level_lengths[l], track.level_widths[l], options_.lateness_micros);
     }
-    return windows.empty() ? nullptr : &windows;
+    return levels;
   };
   if (track.per_account()) {
     Account account = creditor_side ? creditor : debtor;
-    if (account >= track.by_account.size()) {
-      if (!create) return nullptr;
-      track.by_account.resize(account_names_.size());
+    if (SlidingWindow* levels = track.account_levels(account); levels || !create) return levels;
+    const size_t needed = account_names_.size() * track.levels();
+    if (track.by_account.size() < needed) {
+      // Grows geometrically with the accounts (resize alone would add
+      // exactly what is asked, reallocating for every new account).
+      if (track.by_account.capacity() < needed) track.by_account.reserve(std::max(track.by_account.capacity() * 2, needed));
+      track.by_account.resize(needed);
     }
-    return fresh(track.by_account[account]);
+    return fresh(track.by_account.data() + static_cast<size_t>(account) * track.levels());
   }
   std::string key;
   const Party& party = creditor_side ? t.creditor : t.debtor;
@@ -301,9 +322,14 @@ std::vector<SlidingWindow>* TenantEngine::windows_of(Track& track, const Transac
   if (key.empty()) return nullptr;
   if (!create) {
     auto it = track.keys.find(key);
-    return it == track.keys.end() ? nullptr : &it->second;
+    return it == track.keys.end() ? nullptr : it->second.data();
   }
-  return fresh(track.keys[key]);
+  auto& levels = track.keys[key];
+  if (levels.empty()) {
+    levels.resize(track.levels());
+    fresh(levels.data());
+  }
+  return levels.data();
 }
 
 // A daily rate over less than two days of an account's life is averaged
@@ -333,8 +359,8 @@ std::optional<double> TenantEngine::history_value(const ResolvedFeature& f, cons
   const auto& track = *tracks_[slot.track];
   Account account = creditor_side ? e.creditor : e.debtor;
   int64_t count = 0, sum = 0;
-  if (account < track.by_account.size() && !track.by_account[account].empty()) {
-    auto stats = track.by_account[account][track.window_level[slot.window]].stats(at, track.windows[slot.window], false);
+  if (const SlidingWindow* levels = track.account_levels(account)) {
+    auto stats = levels[track.window_level[slot.window]].stats(at, track.windows[slot.window], false);
     count = stats.count;
     sum = stats.sum;
   }
@@ -367,9 +393,9 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
                    ? std::optional<double>(0.0)
                    : std::nullopt;
       }
-      const SlidingWindow& level = (*windows)[track.window_level[slot.window]];
+      const SlidingWindow& level = windows[track.window_level[slot.window]];
       if (f.statistic == Statistic::kNewDistinct) {
-        const SlidingWindow& recent = (*windows)[track.window_level[slot.recent_window]];
+        const SlidingWindow& recent = windows[track.window_level[slot.recent_window]];
         return static_cast<double>(new_distinct(recent, level, t.occurred_at, f.window, track.windows[slot.window]));
       }
       auto s = level.stats(t.occurred_at, track.windows[slot.window], f.statistic == Statistic::kDistinct);
@@ -465,8 +491,8 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
       case Group::kPair: distinct = 0; break;
     }
     bool added = true;
-    for (auto& window : *windows) {
-      if (!window.add(t.occurred_at, cents, distinct)) added = false;
+    for (size_t l = 0; l < track->levels(); ++l) {
+      if (!windows[l].add(t.occurred_at, cents, distinct)) added = false;
     }
     if (!added) late = true;
     if (ti == history_out_track) e.debtor_added = added;
@@ -648,18 +674,15 @@ std::optional<WindowStats> TenantEngine::aggregate(ResolvedFeature::Group group,
     if (track->group != group || track->filter_source != filter) continue;
     auto w = std::find(track->windows.begin(), track->windows.end(), window);
     if (w == track->windows.end()) return std::nullopt;
-    const std::vector<SlidingWindow>* windows = nullptr;
+    const SlidingWindow* windows = nullptr;
     if (track->per_account()) {
-      auto account = find_account(key);
-      if (account && *account < track->by_account.size() && !track->by_account[*account].empty()) {
-        windows = &track->by_account[*account];
-      }
+      if (auto account = find_account(key)) windows = track->account_levels(*account);
     } else if (auto it = track->keys.find(key); it != track->keys.end()) {
-      windows = &it->second;
+      windows = it->second.data();
     }
     if (!windows) return WindowStats{};
     size_t index = static_cast<size_t>(w - track->windows.begin());
-    return (*windows)[track->window_level[index]].stats(at, window);
+    return windows[track->window_level[index]].stats(at, window);
   }
   return std::nullopt;
 }
@@ -668,7 +691,7 @@ size_t TenantEngine::keys() const {
   size_t n = 0;
   for (const auto& track : tracks_) {
     n += track->keys.size();
-    for (const auto& windows : track->by_account) n += windows.empty() ? 0 : 1;
+    for (size_t at = 0; at < track->by_account.size(); at += track->levels()) n += track->by_account[at].in_use() ? 1 : 0;
   }
   return n;
 }
@@ -677,11 +700,8 @@ size_t TenantEngine::memory_bytes() const {
   size_t bytes = graph_.memory_bytes() + history_.capacity() * sizeof(AccountHistory);
   for (const auto& name : account_names_) bytes += sizeof(std::string) + (name.capacity() > 15 ? name.capacity() : 0) + 48;
   for (const auto& track : tracks_) {
-    bytes += track->by_account.capacity() * sizeof(std::vector<SlidingWindow>);
-    for (const auto& windows : track->by_account) {
-      bytes += windows.capacity() * sizeof(SlidingWindow);
-      for (const auto& w : windows) bytes += w.memory_bytes() - sizeof(SlidingWindow);
-    }
+    bytes += track->by_account.capacity() * sizeof(SlidingWindow);
+    for (const auto& w : track->by_account) bytes += w.memory_bytes() - sizeof(SlidingWindow);
     for (const auto& [key, windows] : track->keys) {
       bytes += key.capacity() + 64;
       for (const auto& w : windows) bytes += w.memory_bytes();

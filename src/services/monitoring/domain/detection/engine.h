@@ -93,8 +93,8 @@ class TenantEngine {
   std::optional<Account> find_account(const std::string& account) const;
   // The windows of the transaction's key in a track (nullptr when the key
   // is missing or, with create false, unknown).
-  std::vector<SlidingWindow>* windows_of(Track& track, const Transaction& t, Account debtor, Account creditor,
-                                         bool creditor_side, bool create);
+  SlidingWindow* windows_of(Track& track, const Transaction& t, Account debtor, Account creditor, bool creditor_side,
+                            bool create);
   std::optional<double> compute(const Slot& slot, Evaluation& evaluation);
   GraphFinding graph_finding(const Slot& slot, const Evaluation& evaluation, bool evidence) const;
   std::optional<double> history_value(const ResolvedFeature& feature, const Evaluation& evaluation) const;
