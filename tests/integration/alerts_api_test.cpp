@@ -127,6 +127,60 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
   EXPECT_EQ(evaluations, 6);
 }
 
+// Two accounts each under a fan-in alert (score 55) are linked by a payment
+// between them (pack rule alerted-counterparties) only while both alerts
+// stand: an analyst closing one as a false positive unlinks them, on the
+// running detector and after a restart alike, and reopening links again.
+TEST_P(AlertsApi, AClosedAlertNoLongerLinksItsAccountToOtherAlertedAccounts) {
+  HAFNIUM_REQUIRE_BACKEND(GetParam());
+  TempStore store(GetParam());
+  std::string key, closed_id;
+  auto linked = [&](InProcessServer& server) {
+    return alerts(server, key, "?rule_id=alerted-counterparties").size();
+  };
+  {
+    InProcessServer server(options(&store, GetParam()));
+    key = server.admin_key();
+    std::string batch = "[";
+    for (const std::string mule : {"MULE-A", "MULE-B"}) {
+      for (int i = 0; i < 5; ++i) {
+        batch += (batch.size() > 1 ? "," : "") + ach(mule + "-in" + std::to_string(i),
+                                                     "2026-11-01T1" + std::to_string(i) + ":00:00Z",
+                                                     mule + "-SENDER-" + std::to_string(i), mule);
+      }
+    }
+    batch += "]";
+    ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions:batch", batch).status, 200);
+    wait_evaluated(server, 10);
+    auto fan_in = alerts(server, key, "?rule_id=fan-in&subject_id=MULE-A");
+    ASSERT_EQ(fan_in.size(), 1u) << boost::json::serialize(fan_in);
+    ASSERT_EQ(alerts(server, key, "?rule_id=fan-in&subject_id=MULE-B").size(), 1u);
+    closed_id = std::string(fan_in[0].at("id").as_string());
+    ASSERT_EQ(call(server, key, "POST", "/api/v1/alerts/" + closed_id + "/status",
+                   R"({"status":"closed","reason":"payroll collection account"})")
+                  .status,
+              200);
+    ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions", ach("ab1", "2026-11-02T09:00:00Z", "MULE-A", "MULE-B")).status,
+              201);
+    wait_evaluated(server, 11);
+    EXPECT_EQ(linked(server), 0u);
+  }
+  // The rebuild reads the review status with the alerts.
+  InProcessServer restarted(options(&store, GetParam()));
+  ASSERT_EQ(call(restarted, key, "POST", "/api/v1/transactions", ach("ab2", "2026-11-02T10:00:00Z", "MULE-A", "MULE-B")).status,
+            201);
+  wait_evaluated(restarted, 12);
+  EXPECT_EQ(linked(restarted), 0u);
+  ASSERT_EQ(call(restarted, key, "POST", "/api/v1/alerts/" + closed_id + "/status", R"({"status":"open"})").status, 200);
+  ASSERT_EQ(call(restarted, key, "POST", "/api/v1/transactions", ach("ab3", "2026-11-02T11:00:00Z", "MULE-A", "MULE-B")).status,
+            201);
+  wait_evaluated(restarted, 13);
+  auto network = alerts(restarted, key, "?rule_id=alerted-counterparties");
+  ASSERT_EQ(network.size(), 1u) << boost::json::serialize(network);
+  EXPECT_EQ(network[0].at("subject").at("id"), "MULE-B");
+  EXPECT_EQ(network[0].at("transaction_ids").as_array().back(), "ab3");
+}
+
 TEST_P(AlertsApi, TenantsSeeOnlyTheirOwnAlerts) {
   HAFNIUM_REQUIRE_BACKEND(GetParam());
   TempStore store(GetParam());

@@ -17,7 +17,7 @@ using http::Response;
 
 }  // namespace
 
-void register_alert_routes(http::Router& router, runtime::Runtime& runtime) {
+void register_alert_routes(http::Router& router, runtime::Runtime& runtime, AlertStatusListener on_status) {
   router.add({.method = http::Method::kGet,
               .pattern = "/api/v1/alerts",
               .action = "alerts.read",
@@ -66,7 +66,7 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime) {
   router.add({.method = http::Method::kPost,
               .pattern = "/api/v1/alerts/{id}/status",
               .action = "alerts.write",
-              .handler = [&runtime](const Request& request, RequestContext& context) {
+              .handler = [&runtime, on_status](const Request& request, RequestContext& context) {
                 const auto& id = request.path_param("id");
                 auto body = http::parse_json_object(request);
                 http::ObjectReader reader(body);
@@ -87,6 +87,7 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime) {
                   return AlertsStore::find(sql, context.principal.tenant_id, id);
                 });
                 if (!updated) throw http::problems::not_found("no alert '" + id + "'");
+                if (on_status) on_status(context.principal.tenant_id, id, updated->alert.subject_id, status == "closed");
                 return Response::json(200, stored_alert_to_json(*updated));
               },
               .target = "monitoring"});

@@ -97,13 +97,17 @@ void AlertsStore::set_status(soci::session& sql, const std::string& tenant_id, c
       soci::use(status), soci::use(reason), soci::use(at), soci::use(tenant_id), soci::use(id);
 }
 
-std::vector<detection::Alert> AlertsStore::open_windows(soci::session& sql, const std::string& tenant_id, int64_t since) {
-  std::vector<detection::Alert> out;
+std::vector<AlertsStore::Window> AlertsStore::open_windows(soci::session& sql, const std::string& tenant_id,
+                                                           int64_t since) {
+  std::vector<Window> out;
   long long s = since;
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT document FROM monitoring_alerts WHERE tenant_id = :t AND window_until >= :s ORDER BY raised_at",
+      (sql.prepare << "SELECT document, status FROM monitoring_alerts WHERE tenant_id = :t AND window_until >= :s"
+                      " ORDER BY raised_at",
        soci::use(tenant_id), soci::use(s));
-  for (const auto& row : rows) out.push_back(alert_from_document(store::get_string(row, 0)));
+  for (const auto& row : rows) {
+    out.push_back({alert_from_document(store::get_string(row, 0)), store::get_string(row, 1) == "closed"});
+  }
   return out;
 }
 

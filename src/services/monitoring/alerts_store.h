@@ -33,8 +33,13 @@ class AlertsStore {
                                        const std::string& after, size_t limit);
   static void set_status(soci::session& sql, const std::string& tenant_id, const std::string& id,
                          const std::string& status, const std::string& reason, int64_t now);
-  // Alerts still collecting hits at `newest` event time.
-  static std::vector<detection::Alert> open_windows(soci::session& sql, const std::string& tenant_id, int64_t since);
+  // Alerts still collecting hits at `newest` event time, and whether an
+  // analyst closed each.
+  struct Window {
+    detection::Alert alert;
+    bool closed = false;
+  };
+  static std::vector<Window> open_windows(soci::session& sql, const std::string& tenant_id, int64_t since);
 };
 
 boost::json::object stored_alert_to_json(const StoredAlert& alert);

@@ -91,9 +91,9 @@ void Detector::rebuild(detection::TenantEngine& engine, const std::string& tenan
       newest = std::max(newest, t->occurred_at);
       ++count;
     }
-    for (const auto& alert :
+    for (const auto& window :
          AlertsStore::open_windows(sql, tenant_id, newest == INT64_MIN ? 0 : newest - kLatenessMicros)) {
-      engine.remember(alert);
+      engine.remember(window.alert, window.closed);
     }
     // Stored but never evaluated: acknowledged by the bus, not committed by
     // the detector before a crash (or not delivered yet).
@@ -132,6 +132,16 @@ void Detector::load() {
   flush();
   std::lock_guard lock(mutex_);
   loaded_at_ = util::now_micros();
+}
+
+void Detector::alert_status_changed(const std::string& tenant_id, const std::string& alert_id,
+                                    const std::string& subject_id, bool closed) {
+  // After the change committed: a rebuild from now on reads the new status,
+  // and one that ran before is corrected here (both under the tenant's lock).
+  engine_.with_tenant(tenant_id, [&](detection::TenantEngine& engine) {
+    engine.set_alert_closed(alert_id, subject_id, closed);
+    return 0;
+  });
 }
 
 void Detector::rules_changed(const std::string& tenant_id) {

@@ -45,6 +45,10 @@ class Detector {
   void load();
   void subscribe(events::EventBus& bus);
   void handle(const events::Message& message);
+  // An analyst closed or reopened an alert (committed): a closed alert no
+  // longer makes its subject an alerted account for alert_score().
+  void alert_status_changed(const std::string& tenant_id, const std::string& alert_id, const std::string& subject_id,
+                            bool closed);
   // The tenant's rules changed: recompile before the next transaction.
   void rules_changed(const std::string& tenant_id);
   // Commits what is pending and stops the committer (after the bus stopped).

@@ -44,7 +44,9 @@ void MonitoringModule::register_routes(http::Router& router, runtime::Runtime& r
   ensure_detector(runtime);
   auto detector = detector_;
   register_rule_routes(router, runtime, [detector](const std::string& tenant) { detector->rules_changed(tenant); });
-  register_alert_routes(router, runtime);
+  register_alert_routes(router, runtime,
+                        [detector](const std::string& tenant, const std::string& alert, const std::string& subject,
+                                   bool closed) { detector->alert_status_changed(tenant, alert, subject, closed); });
 }
 
 void MonitoringModule::register_consumers(events::EventBus& bus, runtime::Runtime& runtime) {

@@ -419,8 +419,8 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
       auto it = alerted_.find(f.creditor_side ? e.creditor : e.debtor);
       int64_t best = 0;
       if (it != alerted_.end()) {
-        for (const auto& [until, score] : it->second) {
-          if (until >= t.occurred_at) best = std::max(best, score);
+        for (const auto& mark : it->second) {
+          if (!mark.closed && mark.until >= t.occurred_at) best = std::max(best, mark.score);
         }
       }
       return static_cast<double>(best);
@@ -508,7 +508,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
       it = it->second.window_until < newest_ - options_.lateness_micros ? open_alerts_.erase(it) : std::next(it);
     }
     for (auto it = alerted_.begin(); it != alerted_.end();) {
-      std::erase_if(it->second, [&](const auto& entry) { return entry.first < newest_ - options_.lateness_micros; });
+      std::erase_if(it->second, [&](const AlertMark& mark) { return mark.until < newest_ - options_.lateness_micros; });
       it = it->second.empty() ? alerted_.erase(it) : std::next(it);
     }
   }
@@ -559,7 +559,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   // alert_score describes the parties before this payment, whatever order
   // the rules run in: its own alerts count from the next payment on.
   for (const auto& change : changes) {
-    if (change.kind == AlertChange::Kind::kRaised) note_alert(change.alert);
+    if (change.kind == AlertChange::Kind::kRaised) note_alert(change.alert, false);
   }
   return changes;
 }
@@ -659,13 +659,23 @@ void TenantEngine::reset() {
   processed_ = 0;
 }
 
-void TenantEngine::remember(const Alert& alert) {
+void TenantEngine::remember(const Alert& alert, bool closed) {
   open_alerts_[alert.rule_id + '\x1f' + alert.subject_id] = alert;
-  note_alert(alert);
+  note_alert(alert, closed);
 }
 
-void TenantEngine::note_alert(const Alert& alert) {
-  alerted_[intern(alert.subject_id)].emplace_back(alert.window_until, alert.score);
+void TenantEngine::note_alert(const Alert& alert, bool closed) {
+  alerted_[intern(alert.subject_id)].push_back({alert.window_until, alert.score, alert.id, closed});
+}
+
+void TenantEngine::set_alert_closed(const std::string& alert_id, const std::string& subject_id, bool closed) {
+  auto account = find_account(subject_id);
+  if (!account) return;
+  auto it = alerted_.find(*account);
+  if (it == alerted_.end()) return;
+  for (auto& mark : it->second) {
+    if (mark.alert_id == alert_id) mark.closed = closed;
+  }
 }
 
 std::optional<WindowStats> TenantEngine::aggregate(ResolvedFeature::Group group, const std::string& key,
@@ -707,7 +717,10 @@ size_t TenantEngine::memory_bytes() const {
       for (const auto& w : windows) bytes += w.memory_bytes();
     }
   }
-  for (const auto& [account, entries] : alerted_) bytes += 64 + entries.capacity() * sizeof(entries[0]);
+  for (const auto& [account, marks] : alerted_) {
+    bytes += 64 + marks.capacity() * sizeof(AlertMark);
+    for (const auto& mark : marks) bytes += mark.alert_id.capacity() > 15 ? mark.alert_id.capacity() : 0;
+  }
   for (const auto& [key, alert] : open_alerts_) {
     bytes += key.capacity() + sizeof(Alert) + alert.explanation.capacity();
     for (const auto& id : alert.transaction_ids) bytes += sizeof(std::string) + id.capacity();

@@ -58,7 +58,13 @@ class TenantEngine {
   void reset();
 
   // An alert raised before (restored from the store) that later hits join.
-  void remember(const Alert& alert);
+  // A closed alert (reviewed by an analyst) still gathers the hits of its
+  // collection period but no longer counts for alert_score().
+  void remember(const Alert& alert, bool closed = false);
+  // An analyst closed (or reopened) an alert: from now on it does not (or
+  // does again) make its subject an alerted account for alert_score().
+  // Nothing happens for an alert whose collection period is over.
+  void set_alert_closed(const std::string& alert_id, const std::string& subject_id, bool closed);
 
   // A grouping key's aggregates over one window at `at`, as the rules see
   // them (amounts in reporting-currency cents), for diagnostics and tests;
@@ -125,10 +131,17 @@ class TenantEngine {
   std::vector<AccountHistory> history_;
   TransactionGraph graph_;
   std::unordered_map<std::string, Alert> open_alerts_;  // rule id \x1f subject -> alert
-  // Per account with alerts: (end of collection period, score) of each,
-  // for alert_score(); expired entries go with the open alerts.
-  std::unordered_map<Account, std::vector<std::pair<int64_t, int64_t>>> alerted_;
-  void note_alert(const Alert& alert);
+  // Per account with alerts: each alert's end of collection period, score
+  // and review state, for alert_score(); expired entries go with the open
+  // alerts.
+  struct AlertMark {
+    int64_t until;
+    int64_t score;
+    std::string alert_id;
+    bool closed;
+  };
+  std::unordered_map<Account, std::vector<AlertMark>> alerted_;
+  void note_alert(const Alert& alert, bool closed);
   std::vector<std::optional<double>> values_scratch_;
   std::vector<char> computed_scratch_;
   int64_t newest_ = INT64_MIN;

@@ -318,6 +318,20 @@ TEST(DetectionEngine, PaymentsBetweenTwoAlertedAccountsAreLinked) {
   // An unalerted sender, and a sender with only a cash report: nothing.
   EXPECT_TRUE(raised_by(feed(engine, {payment("zy", kStart + kDay, "Z", "Y", 100)}), "alerted-counterparties").empty());
   EXPECT_TRUE(raised_by(feed(engine, {payment("wx", kStart + kDay, "W", "X", 100)}), "alerted-counterparties").empty());
+  // An analyst closes X's flag: X no longer counts as alerted; reopened, it does.
+  const Alert* x_flag = nullptr;
+  for (const auto* a : raised_by(flagged, "flag")) {
+    if (a->subject_id == "X") x_flag = a;
+  }
+  ASSERT_NE(x_flag, nullptr);
+  engine.set_alert_closed(x_flag->id, "X", true);
+  EXPECT_TRUE(raised_by(feed(engine, {payment("xy2", kStart + 2 * kDay, "X", "Y", 100)}), "alerted-counterparties").empty());
+  engine.set_alert_closed(x_flag->id, "X", false);
+  // (Y's alerted-counterparties alert from xy collects this hit instead of raising another.)
+  auto again = feed(engine, {payment("xy3", kStart + 2 * kDay, "X", "Y", 100)});
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].alert.rule_id, "alerted-counterparties");
+  EXPECT_EQ(again[0].kind, AlertChange::Kind::kJoined);
   // Once the flags' collection periods are over, the accounts are not linked.
   EXPECT_TRUE(raised_by(feed(engine, {payment("yx", kStart + 12 * kDay, "Y", "X", 100)}), "alerted-counterparties").empty());
 }
