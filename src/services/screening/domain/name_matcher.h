@@ -13,6 +13,8 @@ namespace reason {
 inline constexpr const char* kExact = "exact";
 inline constexpr const char* kReordered = "tokens_reordered";
 inline constexpr const char* kTypo = "spelling_variant";
+// Every other part agrees; one part differs by a slip of a letter or two.
+inline constexpr const char* kSlip = "one_name_part_misspelt";
 inline constexpr const char* kInitial = "initial";
 inline constexpr const char* kNickname = "nickname";
 inline constexpr const char* kSkeleton = "transliteration_variant";
@@ -59,6 +61,10 @@ struct MatcherParameters {
   double legal_form_weight = 0.15;
   double initial_weight = 0.5;
   double legal_form_conflict = 0.5;  // AG vs GmbH
+  // Names that agree on every part but one, where those two differ by a
+  // slip of one or two letters (Tim/Tom Cook, Sechin/Sechev), pair the two
+  // as a typo of this similarity instead of counting them as conflicting.
+  double typo_similarity = 0.4;
 };
 
 // Similarity of two single tokens in [0,1], with the reason that produced it.

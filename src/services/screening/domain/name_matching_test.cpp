@@ -96,6 +96,24 @@ TEST(NameMatcher, KeepsDifferentPeopleApart) {
   EXPECT_LT(score("Deutsche Bank AG", "Deutsche Bank GmbH", EntityKind::kOrganisation), 1.0);
 }
 
+// Names that agree on every part but one, where that part differs by a
+// slip of a letter or two, are a potential match for an analyst to judge.
+TEST(NameMatcher, ASlipInOneNamePartIsAPotentialMatch) {
+  EXPECT_GE(score("Tom Cook", "Tim Cook"), kDefaultThreshold);
+  EXPECT_GE(score("Igor Sechev", "Igor Sechin"), kDefaultThreshold);
+  EXPECT_GE(score("Kim Yong-chol", "Kim Yong-chun"), kDefaultThreshold);
+  EXPECT_GE(score("Harry Page", "Larry Page"), kDefaultThreshold);
+  auto match = match_names(normalize_name("Tom Cook", EntityKind::kPerson), normalize_name("Tim Cook", EntityKind::kPerson));
+  EXPECT_NE(std::find(match.reasons.begin(), match.reasons.end(), std::string_view(reason::kSlip)), match.reasons.end());
+  // Not a slip: more than two letters, a part as short as the slip, two
+  // parts differing, initials, numbers.
+  EXPECT_LT(score("Kim Song Min", "Kim Song Chol"), kDefaultThreshold);
+  EXPECT_LT(score("Ri Hong Su", "Ri Hong Bo"), kDefaultThreshold);
+  EXPECT_LT(score("Tom Cock", "Tim Cook"), kDefaultThreshold);
+  EXPECT_LT(score("William G. Frost", "William W. Frost"), kDefaultThreshold);
+  EXPECT_LT(score("Trust 2004-1", "Trust 2004-2", EntityKind::kOrganisation), kDefaultThreshold);
+}
+
 TEST(NameMatcher, ExplainsItself) {
   auto match = match_names(normalize_name("Scholz Olaf", EntityKind::kPerson),
                            normalize_name("Olaf Scholze", EntityKind::kPerson));
@@ -145,7 +163,8 @@ TEST(NameMatcher, UpperBoundIsNeverBelowTheScoreAndRulesOutUnrelatedNames) {
       "Bank Melli Iran", "Melli Bank PLC", "Trust 12 Holdings LLC", "Trust 13 Holdings LLC",
       "Vessel Ocean Star 7", "Ocean Star", "Jose Antonio Rodriguez Zapatero", "José Rodríguez",
       "Hafiz Muhammad Saeed", "Hafeez Mohammad Sayeed", "Dmitry Medvedev", "Dmitri Medvedyev",
-      "Lee Myung-bak", "이명박", "Abdul Rahman", "Abdulrahman", "A B C D E F", "van der Berg", "Vanderberg"};
+      "Lee Myung-bak", "이명박", "Abdul Rahman", "Abdulrahman", "A B C D E F", "van der Berg", "Vanderberg",
+      "Tim Cook", "Tom Cook", "Igor Sechin", "Igor Sechev", "Kim Yong Chol", "Kim Yong Chun", "Fund III", "Fund IV"};
   std::vector<NormalizedName> normalized;
   for (const auto& n : names) {
     normalized.push_back(normalize_name(n, EntityKind::kPerson));
