@@ -65,6 +65,11 @@ TEST(Normalize, CanonicalisesLegalFormsAsWeakTokens) {
             texts(normalize_name("OJSC Gazprom", EntityKind::kOrganisation)));
   EXPECT_EQ(texts(normalize_name("OAO Gazprom", EntityKind::kOrganisation)),
             texts(normalize_name("OJSC Gazprom", EntityKind::kOrganisation)));
+  // Re-registered under the 2014 reform: OAO became PAO, ZAO became AO.
+  EXPECT_EQ(texts(normalize_name("PAO Gazprom", EntityKind::kOrganisation)),
+            texts(normalize_name("OAO Gazprom", EntityKind::kOrganisation)));
+  EXPECT_EQ(texts(normalize_name("AO Example", EntityKind::kOrganisation)),
+            texts(normalize_name("Closed Joint Stock Company Example", EntityKind::kOrganisation)));
 }
 
 TEST(Normalize, ConsonantSkeletonsMeetAcrossTransliterations) {

@@ -20,9 +20,9 @@ namespace {
 const std::vector<std::pair<std::vector<std::string>, std::string>>& legal_phrases() {
   static const std::vector<std::pair<std::vector<std::string>, std::string>> phrases = {
       {{"joint", "stock", "company"}, "jsc"},
-      {{"public", "joint", "stock", "company"}, "pjsc"},
-      {{"open", "joint", "stock", "company"}, "ojsc"},
-      {{"closed", "joint", "stock", "company"}, "cjsc"},
+      {{"public", "joint", "stock", "company"}, "jsc"},
+      {{"open", "joint", "stock", "company"}, "jsc"},
+      {{"closed", "joint", "stock", "company"}, "jsc"},
       {{"limited", "liability", "company"}, "llc"},
       {{"limited", "liability", "partnership"}, "llp"},
       {{"public", "limited", "company"}, "plc"},
@@ -52,9 +52,13 @@ const std::unordered_map<std::string, std::string>& legal_words() {
       {"incorporated", "inc"}, {"corporation", "corp"}, {"corp", "corp"},
       {"company", "co"}, {"co", "co"}, {"plc", "plc"}, {"gmbh", "gmbh"},
       {"ag", "ag"}, {"aktiengesellschaft", "ag"}, {"kg", "kg"}, {"ooo", "llc"},
-      // Russian forms and their English equivalents are one form each.
-      {"oao", "ojsc"}, {"zao", "cjsc"}, {"pao", "pjsc"}, {"ao", "jsc"}, {"jsc", "jsc"},
-      {"pjsc", "pjsc"}, {"ojsc", "ojsc"}, {"cjsc", "cjsc"}, {"sa", "sa"}, {"sas", "sas"},
+      // Russian joint-stock forms and their English equivalents are one
+      // form: the 2014 civil-code reform re-registered open companies (OAO,
+      // OJSC) as public ones (PAO, PJSC) and closed ones (ZAO, CJSC) as
+      // plain AO, while lists still name many in their old form (a listed
+      // "OAO Gazprom" is today's "PAO Gazprom").
+      {"oao", "jsc"}, {"zao", "jsc"}, {"pao", "jsc"}, {"ao", "jsc"}, {"jsc", "jsc"},
+      {"pjsc", "jsc"}, {"ojsc", "jsc"}, {"cjsc", "jsc"}, {"sa", "sa"}, {"sas", "sas"},
       {"sarl", "sarl"}, {"srl", "srl"}, {"spa", "spa"}, {"bv", "bv"}, {"nv", "nv"},
       {"ab", "ab"}, {"as", "as"}, {"asa", "asa"}, {"oy", "oy"}, {"oyj", "oyj"},
       {"kft", "kft"}, {"zrt", "zrt"}, {"sro", "sro"}, {"doo", "doo"}, {"llp", "llp"},
