@@ -10,6 +10,15 @@ namespace hafnium::services::screening {
 
 namespace {
 
+// Whether `whole` is `tokens[j]` and `tokens[j + 1]` written as one word
+// ("Mohammadhasni" / "Mohammad Hasni").
+bool joins(const Token& whole, const std::vector<Token>& tokens, size_t j) {
+  const auto& first = tokens[j].text;
+  const auto& second = tokens[j + 1].text;
+  return whole.text.size() == first.size() + second.size() && whole.text.compare(0, first.size(), first) == 0 &&
+         whole.text.compare(first.size(), std::string::npos, second) == 0;
+}
+
 double weight_of(const Token& token, const MatcherParameters& p) {
   switch (token.kind) {
     case TokenKind::kName: return 1.0;
@@ -142,6 +151,31 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
     if (explain) result.aligned.push_back({q[pair.qi].text, c[pair.ci].text, pair.sim, pair.why});
     order.emplace_back(pair.qi, pair.ci);
   }
+  // A part written as one word on one side and two on the other, anywhere
+  // in the name ("Mohammadhasni" / "Mohammad Hasni"): one agreeing part.
+  auto pair_joined = [&](const std::vector<Token>& wholes, size_t n_wholes,
+                         std::array<bool, kMaxTokens>& wholes_used, const std::vector<Token>& parts, size_t n_parts,
+                         std::array<bool, kMaxTokens>& parts_used, bool wholes_are_query) {
+    for (size_t i = 0; i < n_wholes; ++i) {
+      if (wholes_used[i] || wholes[i].kind != TokenKind::kName) continue;
+      for (size_t j = 0; j + 1 < n_parts; ++j) {
+        if (parts_used[j] || parts_used[j + 1] || !joins(wholes[i], parts, j)) continue;
+        wholes_used[i] = parts_used[j] = parts_used[j + 1] = true;
+        agreed += 1.0;
+        agreed_weight += 1.0;
+        strong_agreement = true;
+        const auto parts_text = parts[j].text + " " + parts[j + 1].text;
+        if (explain) {
+          result.aligned.push_back(wholes_are_query ? AlignedToken{wholes[i].text, parts_text, 1.0, reason::kJoined}
+                                                    : AlignedToken{parts_text, wholes[i].text, 1.0, reason::kJoined});
+        }
+        order.emplace_back(static_cast<uint8_t>(wholes_are_query ? i : j), static_cast<uint8_t>(wholes_are_query ? j : i));
+        break;
+      }
+    }
+  };
+  pair_joined(q, nq, q_used, c, nc, c_used, true);
+  pair_joined(c, nc, c_used, q, nq, q_used, false);
   // One typo: every other part of the names agrees, and the one part left
   // on each side differs by a slip of one or two letters (shorter than the
   // shorter part, so "Su" / "Bo" is no slip). A screener that let "Igor
@@ -367,6 +401,20 @@ double name_score_upper_bound(const NormalizedName& query, const NormalizedName&
       if (level == 2 && strong_kind) strong_possible = true;
     }
   }
+  // A part may be two parts of the other name written as one word
+  // (match_names pairs those): then it and both parts may pair.
+  auto mark_joined = [&strong_possible](const std::vector<Token>& wholes, size_t n_wholes,
+                                        std::array<bool, kMaxTokens>& wholes_may, const std::vector<Token>& parts,
+                                        size_t n_parts, std::array<bool, kMaxTokens>& parts_may) {
+    for (size_t i = 0; i < n_wholes; ++i) {
+      if (wholes[i].kind != TokenKind::kName) continue;
+      for (size_t j = 0; j + 1 < n_parts; ++j) {
+        if (joins(wholes[i], parts, j)) wholes_may[i] = parts_may[j] = parts_may[j + 1] = strong_possible = true;
+      }
+    }
+  };
+  mark_joined(q, nq, q_may, c, nc, c_may);
+  mark_joined(c, nc, c_may, q, nq, q_may);
   // Tokens that can pair with nothing stay unmatched whatever the
   // assignment; the best case pairs every other token perfectly.
   double q_pairable = 0, c_pairable = 0, q_lost = 0, c_lost = 0;

@@ -119,6 +119,18 @@ TEST(NameMatcher, ASlipInOneNamePartIsAPotentialMatch) {
   EXPECT_LT(score("Trust 2004-1", "Trust 2004-2", EntityKind::kOrganisation), kDefaultThreshold);
 }
 
+// A part written as one word on one side and as two on the other pairs,
+// wherever it stands in the name.
+TEST(NameMatcher, JoinedPartsPairAnywhereInTheName) {
+  EXPECT_GE(score("Mohammad Hasni Haji Asad Khan", "Haji Asad Khan Mohammadhasni"), kDefaultThreshold);
+  EXPECT_GE(score("Yasin Abdulrahman", "Abdul Rahman Yasin"), kDefaultThreshold);
+  auto match = match_names(normalize_name("Yasin Abdulrahman", EntityKind::kPerson),
+                           normalize_name("Abdul Rahman Yasin", EntityKind::kPerson));
+  EXPECT_NE(std::find(match.reasons.begin(), match.reasons.end(), std::string_view(reason::kJoined)), match.reasons.end());
+  // Only the two parts as they are, not any two parts that share letters.
+  EXPECT_LT(score("Yasin Abdulrahim", "Abdul Rahman Yasin"), 1.0);
+}
+
 TEST(NameMatcher, ExplainsItself) {
   auto match = match_names(normalize_name("Scholz Olaf", EntityKind::kPerson),
                            normalize_name("Olaf Scholze", EntityKind::kPerson));
@@ -169,7 +181,8 @@ TEST(NameMatcher, UpperBoundIsNeverBelowTheScoreAndRulesOutUnrelatedNames) {
       "Vessel Ocean Star 7", "Ocean Star", "Jose Antonio Rodriguez Zapatero", "José Rodríguez",
       "Hafiz Muhammad Saeed", "Hafeez Mohammad Sayeed", "Dmitry Medvedev", "Dmitri Medvedyev",
       "Lee Myung-bak", "이명박", "Abdul Rahman", "Abdulrahman", "A B C D E F", "van der Berg", "Vanderberg",
-      "Tim Cook", "Tom Cook", "Igor Sechin", "Igor Sechev", "Kim Yong Chol", "Kim Yong Chun", "Fund III", "Fund IV"};
+      "Tim Cook", "Tom Cook", "Igor Sechin", "Igor Sechev", "Kim Yong Chol", "Kim Yong Chun", "Fund III", "Fund IV",
+      "Haji Asad Khan Mohammadhasni", "Mohammad Hasni Haji Ssad Khan", "Abdul Rahman Yasin", "Yasin Abdulrahman"};
   std::vector<NormalizedName> normalized;
   for (const auto& n : names) {
     normalized.push_back(normalize_name(n, EntityKind::kPerson));
