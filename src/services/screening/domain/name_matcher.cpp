@@ -181,8 +181,10 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   // shorter part, so "Su" / "Bo" is no slip). A screener that let "Igor
   // Sechev" pass for want of one letter would miss the listed Igor Sechin;
   // the analyst decides. Not for Chinese, Korean or Japanese script, where
-  // syllables agree exactly or not at all, nor for initials and numbers.
-  if (!syllabic && strong_agreement && weakest_pair >= p.agree_threshold) {
+  // syllables agree exactly or not at all; not for names from Arabic or
+  // Hebrew script, written in consonants only, where one letter makes
+  // another name (Arif / Asif); not for initials and numbers.
+  if (!syllabic && !abjad && strong_agreement && weakest_pair >= p.agree_threshold) {
     size_t q_free = kMaxTokens, c_free = kMaxTokens, q_free_count = 0, c_free_count = 0;
     for (size_t i = 0; i < nq; ++i) {
       if (!q_used[i]) q_free = i, ++q_free_count;
@@ -431,7 +433,7 @@ double name_score_upper_bound(const NormalizedName& query, const NormalizedName&
     return count;
   };
   size_t q_lost_at = 0, c_lost_at = 0;
-  if (!syllabic && lost_tokens(nq, q_may, q_lost_at) == 1 && lost_tokens(nc, c_may, c_lost_at) == 1 &&
+  if (!syllabic && !abjad && lost_tokens(nq, q_may, q_lost_at) == 1 && lost_tokens(nc, c_may, c_lost_at) == 1 &&
       q[q_lost_at].kind == TokenKind::kName && c[c_lost_at].kind == TokenKind::kName &&
       bag_distance(q[q_lost_at].bag, c[c_lost_at].bag) <= 2) {
     q_pairable += q_lost;

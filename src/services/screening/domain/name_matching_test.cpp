@@ -116,6 +116,7 @@ TEST(NameMatcher, ASlipInOneNamePartIsAPotentialMatch) {
   EXPECT_LT(score("Ri Hong Su", "Ri Hong Bo"), kDefaultThreshold);
   EXPECT_LT(score("Tom Cock", "Tim Cook"), kDefaultThreshold);
   EXPECT_LT(score("William G. Frost", "William W. Frost"), kDefaultThreshold);
+  EXPECT_LT(score("عارف علی زرداری", "آصف علی زرداری"), kDefaultThreshold);  // Arif / Asif: consonants only
   EXPECT_LT(score("Trust 2004-1", "Trust 2004-2", EntityKind::kOrganisation), kDefaultThreshold);
 }
 
