@@ -19,6 +19,13 @@ bool joins(const Token& whole, const std::vector<Token>& tokens, size_t j) {
          whole.text.compare(first.size(), std::string::npos, second) == 0;
 }
 
+// A company is usually named by one distinctive word and generic ones
+// ("Deutsche Bank AG"): the one-word discount is for people's names, where
+// one given name says little ("Maria" / "Maria Garcia Lopez").
+bool both_organisations(const NormalizedName& a, const NormalizedName& b) {
+  return a.kind == EntityKind::kOrganisation && b.kind == EntityKind::kOrganisation;
+}
+
 double weight_of(const Token& token, const MatcherParameters& p) {
   switch (token.kind) {
     case TokenKind::kName: return 1.0;
@@ -272,7 +279,7 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
     });
   };
   auto q_strong = strong_count(q), c_strong = strong_count(c);
-  if (std::min(q_strong, c_strong) == 1 && std::max(q_strong, c_strong) >= 2) {
+  if (std::min(q_strong, c_strong) == 1 && std::max(q_strong, c_strong) >= 2 && !both_organisations(query, candidate)) {
     token_score *= p.single_name_factor;
   }
   if (number_conflict) token_score = std::min(token_score, 0.5);
@@ -301,7 +308,25 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   double joined_score = 0;
   if (q.size() != c.size()) {
     std::string qj = query.joined(), cj = candidate.joined();
-    if (qj.size() >= 6 && cj.size() >= 6) joined_score = qj == cj ? 1.0 : jaro_winkler(qj, cj) * 0.97;
+    if (qj.size() >= 6 && cj.size() >= 6) {
+      if (qj == cj) {
+        joined_score = 1.0;
+      } else if (double jw = jaro_winkler(qj, cj); 0.97 * jw >= 0.9) {
+        // Jaro-Winkler alone rates two long names that share their first
+        // half as alike (two branches of one organisation, two sons of one
+        // father): the whole strings must also be close letter for letter,
+        // as tokens must (the same mean of Jaro-Winkler and edit ratio).
+        // Only a joined score of 0.9 or more is used (below): the edit
+        // distance is counted only as far as that can still be reached.
+        const double longest = static_cast<double>(std::max(qj.size(), cj.size()));
+        const double needed_ratio = 2.0 * 0.9 / 0.97 - jw;
+        const int allowed = static_cast<int>((1.0 - needed_ratio) * longest + 1e-9);
+        if (allowed >= 0) {
+          const int distance = bounded_levenshtein(qj, cj, allowed);
+          if (distance <= allowed) joined_score = 0.97 * (jw + 1.0 - static_cast<double>(distance) / longest) / 2.0;
+        }
+      }
+    }
   }
 
   if (joined_score > token_score && joined_score >= 0.9) {
@@ -411,6 +436,9 @@ double name_score_upper_bound(const NormalizedName& query, const NormalizedName&
     for (size_t i = 0; i < n_wholes; ++i) {
       if (wholes[i].kind != TokenKind::kName) continue;
       for (size_t j = 0; j + 1 < n_parts; ++j) {
+        // Only a join that makes a lost token pairable (or the first strong
+        // agreement) can raise the bound: the string test comes last.
+        if (wholes_may[i] && parts_may[j] && parts_may[j + 1] && strong_possible) continue;
         if (joins(wholes[i], parts, j)) wholes_may[i] = parts_may[j] = parts_may[j + 1] = strong_possible = true;
       }
     }
@@ -449,7 +477,9 @@ double name_score_upper_bound(const NormalizedName& query, const NormalizedName&
     });
   };
   auto q_strong = strong_count(q), c_strong = strong_count(c);
-  if (std::min(q_strong, c_strong) == 1 && std::max(q_strong, c_strong) >= 2) bound *= p.single_name_factor;
+  if (std::min(q_strong, c_strong) == 1 && std::max(q_strong, c_strong) >= 2 && !both_organisations(query, candidate)) {
+    bound *= p.single_name_factor;
+  }
   // The other two ways to a score: an acronym, and split or joined tokens.
   if (q.size() == 1 || c.size() == 1) bound = std::max(bound, 0.9);
   if (q.size() != c.size()) {

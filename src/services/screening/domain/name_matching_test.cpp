@@ -99,6 +99,16 @@ TEST(NameMatcher, KeepsDifferentPeopleApart) {
   EXPECT_LT(score("Angela Merkel", "Angelo Cruz"), kDefaultThreshold);
   EXPECT_LT(score("Trust 2004-1", "Trust 2004-2", EntityKind::kOrganisation), kDefaultThreshold);
   EXPECT_LT(score("Deutsche Bank AG", "Deutsche Bank GmbH", EntityKind::kOrganisation), 1.0);
+  // Long names that share their first half: Jaro-Winkler on the whole
+  // string alone would call them alike.
+  EXPECT_LT(score("Ahmed Mohammed Abdullah al-Harbi", "Ahmed Mohammed Abdullah Qahtani"), kDefaultThreshold);
+}
+
+// A company's one distinctive word carries it ("Deutsche Bank"); a person's
+// one given name does not ("Maria" / "Maria Garcia Lopez").
+TEST(NameMatcher, OneDistinctiveWordCountsForCompaniesNotForPeople) {
+  EXPECT_GE(score("Deutsche Bank (Schweiz) AG", "Deutsche Bank AG", EntityKind::kOrganisation), kDefaultThreshold);
+  EXPECT_LT(score("Maria", "Maria Garcia Lopez"), kDefaultThreshold);
 }
 
 // Names that agree on every part but one, where that part differs by a

@@ -281,6 +281,7 @@ std::string NormalizedName::joined() const {
 
 NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
   NormalizedName name;
+  name.kind = kind;
   std::string ascii;
   if (is_ascii(utf8)) {
     ascii.assign(utf8);

@@ -75,6 +75,7 @@ struct NormalizedName {
   // letter of difference is a different name (Cheng/Chen), not a typo.
   bool syllabic_source = false;
   bool mixed_scripts = false;
+  EntityKind kind = EntityKind::kUnknown;  // as normalised
 
   std::string joined() const;  // tokens without separators
 };
