@@ -323,7 +323,10 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
         const int allowed = static_cast<int>((1.0 - needed_ratio) * longest + 1e-9);
         if (allowed >= 0) {
           const int distance = bounded_levenshtein(qj, cj, allowed);
-          if (distance <= allowed) joined_score = 0.97 * (jw + 1.0 - static_cast<double>(distance) / longest) / 2.0;
+          // Never above Jaro-Winkler alone: the upper bound (below) bounds
+          // that, and this path is to be stricter than it, never looser.
+          const double mean = (jw + 1.0 - static_cast<double>(distance) / longest) / 2.0;
+          if (distance <= allowed) joined_score = 0.97 * std::min(jw, mean);
         }
       }
     }
