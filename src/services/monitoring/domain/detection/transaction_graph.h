@@ -32,8 +32,8 @@ class TransactionGraph {
     // Layering moves most of the money along: each hop of a cycle or a
     // scatter-gather carries between these multiples of the hop before it
     // (amounts in reporting-currency cents; unknown amounts pass).
-    double conserve_min = 0.5;
-    double conserve_max = 1.5;
+    double conserve_min = 0.6;
+    double conserve_max = 1.4;
   };
   explicit TransactionGraph(Limits limits) : limits_(limits) {}
 
