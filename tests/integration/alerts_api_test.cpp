@@ -127,6 +127,47 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
   EXPECT_EQ(evaluations, 6);
 }
 
+// A restart rebuilds the engine from thousands of evaluated transactions,
+// read and fed in batches: state from the first batch and from the last,
+// partial one both count. MULE's first senders are at the start of the
+// history and its others at the end, with unrelated payments between; the
+// fifth sender after the restart makes the fan-in.
+TEST_P(AlertsApi, ARestartRebuildsStateFromTheWholeHistory) {
+  HAFNIUM_REQUIRE_BACKEND(GetParam());
+  TempStore store(GetParam());
+  std::string key;
+  auto filler = [](int from, int to) {
+    std::string items;
+    for (int i = from; i < to; ++i) {
+      char at[32];
+      std::snprintf(at, sizeof at, "2026-11-01T%02d:%02d:%02dZ", 9 + (i / 3600) % 3, (i / 60) % 60, i % 60);
+      items += ach("f" + std::to_string(i), at, "F" + std::to_string(i), "G" + std::to_string(i), "100.00") + ",";
+    }
+    return items;
+  };
+  {
+    InProcessServer server(options(&store, GetParam()));
+    key = server.admin_key();
+    std::string first = "[" + ach("in0", "2026-11-01T10:00:00Z", "SENDER-0", "MULE") + "," +
+                        ach("in1", "2026-11-01T11:00:00Z", "SENDER-1", "MULE") + "," + filler(0, 4998);
+    first.back() = ']';
+    std::string second = "[" + filler(4998, 8998) + ach("in2", "2026-11-01T12:00:00Z", "SENDER-2", "MULE") + "," +
+                         ach("in3", "2026-11-01T13:00:00Z", "SENDER-3", "MULE") + "]";
+    ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions:batch", first).status, 200);
+    ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions:batch", second).status, 200);
+    wait_evaluated(server, 9002);
+    EXPECT_EQ(alerts(server, key, "?rule_id=fan-in").size(), 0u);
+  }
+  InProcessServer restarted(options(&store, GetParam()));
+  ASSERT_EQ(
+      call(restarted, key, "POST", "/api/v1/transactions", ach("in4", "2026-11-02T09:00:00Z", "SENDER-4", "MULE")).status,
+      201);
+  wait_evaluated(restarted, 9003);
+  auto fan_in = alerts(restarted, key, "?rule_id=fan-in&subject_id=MULE");
+  ASSERT_EQ(fan_in.size(), 1u) << boost::json::serialize(fan_in);
+  EXPECT_EQ(fan_in[0].at("explanation"), "Transfers from 5 new counterparties within 4 days, 12500 USD in total.");
+}
+
 // Two accounts each under a fan-in alert (score 55) are linked by a payment
 // between them (pack rule alerted-counterparties) only while both alerts
 // stand: an analyst closing one as a false positive unlinks them, on the

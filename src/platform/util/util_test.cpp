@@ -2,6 +2,9 @@
 
 #include <set>
 
+#include <thread>
+
+#include "platform/util/batch_pipe.h"
 #include "platform/util/crypto.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
@@ -81,6 +84,40 @@ TEST(Crypto, ConstantTimeEqual) {
   EXPECT_TRUE(constant_time_equal("secret", "secret"));
   EXPECT_FALSE(constant_time_equal("secret", "secreT"));
   EXPECT_FALSE(constant_time_equal("secret", "secrets"));
+}
+
+TEST(BatchPipe, HandsEveryBatchOverInOrderWithABoundedBacklog) {
+  BatchPipe<int> pipe(2);
+  std::vector<int> received;
+  std::thread consumer([&] {
+    while (auto batch = pipe.pop()) received.insert(received.end(), batch->begin(), batch->end());
+  });
+  std::vector<int> sent;
+  for (int b = 0; b < 100; ++b) {
+    std::vector<int> batch;
+    for (int i = 0; i < 10; ++i) batch.push_back(b * 10 + i);
+    sent.insert(sent.end(), batch.begin(), batch.end());
+    ASSERT_TRUE(pipe.push(std::move(batch)));
+  }
+  pipe.close();
+  consumer.join();
+  EXPECT_EQ(received, sent);
+}
+
+TEST(BatchPipe, AProducerLearnsThatTheConsumerGaveUp) {
+  BatchPipe<int> pipe(1);
+  ASSERT_TRUE(pipe.push({1}));
+  std::thread consumer([&] {
+    auto first = pipe.pop();
+    EXPECT_TRUE(first.has_value());
+    pipe.abandon();
+  });
+  // The pipe is full until the consumer takes the first batch; after it
+  // abandons, every push fails instead of waiting for ever.
+  bool accepted = true;
+  for (int i = 0; i < 3 && accepted; ++i) accepted = pipe.push({i});
+  consumer.join();
+  EXPECT_FALSE(pipe.push({9}));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "platform/events/envelope.h"
 #include "platform/events/outbox.h"
 #include "platform/store/row.h"
+#include "platform/util/batch_pipe.h"
 #include "platform/util/time.h"
 #include "services/monitoring/alerts_store.h"
 #include "services/monitoring/rules_store.h"
@@ -84,12 +85,48 @@ void Detector::rebuild(detection::TenantEngine& engine, const std::string& tenan
          soci::use(tenant_id));
     int64_t newest = INT64_MIN;
     size_t count = 0;
-    for (const auto& document : rows) {
-      auto t = read_stored_transaction(document);
-      if (!t) continue;
-      engine.process(*t, false);
-      newest = std::max(newest, t->occurred_at);
-      ++count;
+    {
+      // Reading and parsing the stored transactions (this thread) take
+      // about as long as feeding them to the engine (the feeder thread):
+      // side by side, a restart is ready in little more than half the time.
+      // Until the feeder is joined, only it touches the engine.
+      constexpr size_t kBatch = 4096;
+      util::BatchPipe<Transaction> pipe(4);
+      std::exception_ptr feed_failure;
+      std::thread feeder([&] {
+        try {
+          while (auto batch = pipe.pop()) {
+            for (const auto& t : *batch) engine.process(t, false);
+          }
+        } catch (...) {
+          feed_failure = std::current_exception();
+          pipe.abandon();
+        }
+      });
+      try {
+        std::vector<Transaction> batch;
+        batch.reserve(kBatch);
+        for (const auto& document : rows) {
+          auto t = read_stored_transaction(document);
+          if (!t) continue;
+          newest = std::max(newest, t->occurred_at);
+          ++count;
+          batch.push_back(std::move(*t));
+          if (batch.size() == kBatch) {
+            if (!pipe.push(std::move(batch))) break;
+            batch = {};
+            batch.reserve(kBatch);
+          }
+        }
+        if (!batch.empty()) pipe.push(std::move(batch));
+      } catch (...) {
+        pipe.close();
+        feeder.join();
+        throw;
+      }
+      pipe.close();
+      feeder.join();
+      if (feed_failure) std::rethrow_exception(feed_failure);
     }
     for (const auto& window :
          AlertsStore::open_windows(sql, tenant_id, newest == INT64_MIN ? 0 : newest - kLatenessMicros)) {
