@@ -502,16 +502,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   if (options_.graph_types.contains(t.type)) graph_.add(debtor, creditor, t.occurred_at, e.amount ? cents : -1, t.id);
   newest_ = std::max(newest_, t.occurred_at);
 
-  // Alerts whose collection period ended long ago are forgotten now and then.
-  if (++processed_ % 4096 == 0) {
-    for (auto it = open_alerts_.begin(); it != open_alerts_.end();) {
-      it = it->second.window_until < newest_ - options_.lateness_micros ? open_alerts_.erase(it) : std::next(it);
-    }
-    for (auto it = alerted_.begin(); it != alerted_.end();) {
-      std::erase_if(it->second, [&](const AlertMark& mark) { return mark.until < newest_ - options_.lateness_micros; });
-      it = it->second.empty() ? alerted_.erase(it) : std::next(it);
-    }
-  }
+  forget_ended_alerts();
   if (!evaluate) return changes;
 
   // The per-transaction feature cache reuses the engine's buffers.
@@ -638,7 +629,30 @@ AlertChange TenantEngine::record(const CompiledRuleDefinition& rule, const Trans
   alert.conditions = std::move(facts);
   add_ids(alert);
   open_alerts_[key] = alert;
+  expect_expiry(key, alert);
   return {AlertChange::Kind::kRaised, std::move(alert), t.id};
+}
+
+void TenantEngine::expect_expiry(const std::string& key, const Alert& alert) {
+  expiries_.push({alert.window_until, key, alert.id, intern(alert.subject_id)});
+}
+
+void TenantEngine::forget_ended_alerts() {
+  // Alerts whose collection period ended more than the lateness before the
+  // newest payment are forgotten: payments within the lateness all come
+  // after their end (later ones are late for every window as well).
+  const int64_t cutoff = newest_ - options_.lateness_micros;
+  while (!expiries_.empty() && expiries_.top().until < cutoff) {
+    const Expiry& ended = expiries_.top();
+    if (auto marks = alerted_.find(ended.subject); marks != alerted_.end()) {
+      std::erase_if(marks->second, [&](const AlertMark& mark) { return mark.alert_id == ended.alert_id; });
+      if (marks->second.empty()) alerted_.erase(marks);
+    }
+    // The key may hold a newer alert by now: only this one is forgotten.
+    auto open = open_alerts_.find(ended.key);
+    if (open != open_alerts_.end() && open->second.id == ended.alert_id) open_alerts_.erase(open);
+    expiries_.pop();
+  }
 }
 
 void TenantEngine::reset() {
@@ -655,12 +669,14 @@ void TenantEngine::reset() {
   graph_ = TransactionGraph(options_.graph);
   open_alerts_.clear();
   alerted_.clear();
+  expiries_ = {};
   newest_ = INT64_MIN;
-  processed_ = 0;
 }
 
 void TenantEngine::remember(const Alert& alert, bool closed) {
-  open_alerts_[alert.rule_id + '\x1f' + alert.subject_id] = alert;
+  const std::string key = alert.rule_id + '\x1f' + alert.subject_id;
+  open_alerts_[key] = alert;
+  expect_expiry(key, alert);
   note_alert(alert, closed);
 }
 
@@ -721,6 +737,8 @@ size_t TenantEngine::memory_bytes() const {
     bytes += 64 + marks.capacity() * sizeof(AlertMark);
     for (const auto& mark : marks) bytes += mark.alert_id.capacity() > 15 ? mark.alert_id.capacity() : 0;
   }
+  // The expiry queue holds one entry per open alert (and a few replaced).
+  bytes += expiries_.size() * (sizeof(Expiry) + 48);
   for (const auto& [key, alert] : open_alerts_) {
     bytes += key.capacity() + sizeof(Alert) + alert.explanation.capacity();
     for (const auto& id : alert.transaction_ids) bytes += sizeof(std::string) + id.capacity();

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <queue>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -142,10 +143,22 @@ class TenantEngine {
   };
   std::unordered_map<Account, std::vector<AlertMark>> alerted_;
   void note_alert(const Alert& alert, bool closed);
+  // Open alerts by the end of their collection period, soonest on top:
+  // forgetting the ones that ended looks at these, not at every open alert
+  // (a busy tenant holds hundreds of thousands).
+  struct Expiry {
+    int64_t until;
+    std::string key;       // in open_alerts_
+    std::string alert_id;  // the alert that had the key then
+    Account subject;
+    bool operator>(const Expiry& other) const { return until > other.until; }
+  };
+  std::priority_queue<Expiry, std::vector<Expiry>, std::greater<>> expiries_;
+  void expect_expiry(const std::string& key, const Alert& alert);
+  void forget_ended_alerts();
   std::vector<std::optional<double>> values_scratch_;
   std::vector<char> computed_scratch_;
   int64_t newest_ = INT64_MIN;
-  uint64_t processed_ = 0;
   uint64_t late_ = 0;
 };
 
