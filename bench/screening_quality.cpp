@@ -2,7 +2,7 @@
 // of nomenklatura's name bench (826 pairs: persons, companies, vessels;
 // typos, reorderings, initials, transliterations, non-Latin scripts).
 //
-//   screening_quality CASES.csv [--threshold T] [--split tune|test|all] [--misses] [--typo-similarity S]
+//   screening_quality CASES.csv [--threshold T] [--split tune|test|all] [--misses] [--slip-similarity S]
 //
 // The pairs are split deterministically by a hash of the two names: the
 // "tune" half is the one parameters were set on, the "test" half is the one
@@ -70,21 +70,21 @@ Stats evaluate(const std::vector<Case>& cases, double threshold) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: screening_quality CASES.csv [--threshold T] [--split tune|test|all] [--misses] [--typo-similarity S]\n";
+    std::cerr << "usage: screening_quality CASES.csv [--threshold T] [--split tune|test|all] [--misses] [--slip-similarity S]\n";
     return 2;
   }
   double threshold = kDefaultThreshold;
   std::string split = "test";
   bool misses = false;
   bool tune = false;
-  double typo_similarity = MatcherParameters{}.typo_similarity;
+  double slip_similarity = MatcherParameters{}.slip_similarity;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--threshold" && i + 1 < argc) threshold = std::stod(argv[++i]);
     else if (arg == "--split" && i + 1 < argc) split = argv[++i];
     else if (arg == "--misses") misses = true;
     else if (arg == "--tune") tune = true;
-    else if (arg == "--typo-similarity" && i + 1 < argc) typo_similarity = std::stod(argv[++i]);
+    else if (arg == "--slip-similarity" && i + 1 < argc) slip_similarity = std::stod(argv[++i]);
   }
   std::ifstream in(argv[1]);
   if (!in) {
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     cases.push_back(std::move(c));
   }
   MatcherParameters parameters;
-  parameters.typo_similarity = typo_similarity;
+  parameters.slip_similarity = slip_similarity;
   if (tune) {
     // Grid search of the matcher's parameters and the threshold, for the
     // best F1 on this split (run it on --split tune only).
@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
             for (double agree : {0.8, 0.86, 0.9}) {
              for (double single : {0.6, 0.7, 0.8, 1.0}) {
               MatcherParameters candidate;
-              candidate.typo_similarity = typo_similarity;
+              candidate.slip_similarity = slip_similarity;
               candidate.single_name_factor = single;
               candidate.pair_floor = floor;
               candidate.similarity_power = power;

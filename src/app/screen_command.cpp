@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
-#include <algorithm>
 #include <thread>
 
 #include "app/commands.h"

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include <set>
-
 #include <thread>
 
 #include "platform/util/batch_pipe.h"
@@ -86,7 +85,7 @@ TEST(Crypto, ConstantTimeEqual) {
   EXPECT_FALSE(constant_time_equal("secret", "secrets"));
 }
 
-TEST(BatchPipe, HandsEveryBatchOverInOrderWithABoundedBacklog) {
+TEST(BatchPipe, HandsEveryBatchOverInOrder) {
   BatchPipe<int> pipe(2);
   std::vector<int> received;
   std::thread consumer([&] {

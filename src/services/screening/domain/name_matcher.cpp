@@ -183,7 +183,7 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   };
   pair_joined(q, nq, q_used, c, nc, c_used, true);
   pair_joined(c, nc, c_used, q, nq, q_used, false);
-  // One typo: every other part of the names agrees, and the one part left
+  // One slip: every other part of the names agrees, and the one part left
   // on each side differs by a slip of one or two letters (shorter than the
   // shorter part, so "Su" / "Bo" is no slip). A screener that let "Igor
   // Sechev" pass for want of one letter would miss the listed Igor Sechin;
@@ -207,9 +207,9 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
       const int distance = bounded_levenshtein(u, v, 2);
       if (distance <= 2 && distance < shortest) {
         q_used[q_free] = c_used[c_free] = true;
-        agreed += std::pow(p.typo_similarity, p.similarity_power);
+        agreed += std::pow(p.slip_similarity, p.similarity_power);
         agreed_weight += 1.0;
-        if (explain) result.aligned.push_back({u, v, p.typo_similarity, reason::kSlip});
+        if (explain) result.aligned.push_back({u, v, p.slip_similarity, reason::kSlip});
         order.emplace_back(static_cast<uint8_t>(q_free), static_cast<uint8_t>(c_free));
       }
     }
@@ -453,7 +453,7 @@ double name_score_upper_bound(const NormalizedName& query, const NormalizedName&
   double q_pairable = 0, c_pairable = 0, q_lost = 0, c_lost = 0;
   for (size_t i = 0; i < nq; ++i) (q_may[i] ? q_pairable : q_lost) += weight_of(q[i], p);
   for (size_t j = 0; j < nc; ++j) (c_may[j] ? c_pairable : c_lost) += weight_of(c[j], p);
-  // One name part lost on each side may still pair as a typo (match_names):
+  // One name part lost on each side may still pair as a slip (match_names):
   // bounded as if it paired perfectly, when its letters allow a slip of two.
   // How many tokens can pair with nothing, and the last of them.
   auto lost_tokens = [](size_t n, const std::array<bool, kMaxTokens>& may, size_t& last) {

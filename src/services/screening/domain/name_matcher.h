@@ -63,8 +63,8 @@ struct MatcherParameters {
   double legal_form_conflict = 0.5;  // AG vs GmbH
   // Names that agree on every part but one, where those two differ by a
   // slip of one or two letters (Tim/Tom Cook, Sechin/Sechev), pair the two
-  // as a typo of this similarity instead of counting them as conflicting.
-  double typo_similarity = 0.4;
+  // at this similarity instead of counting them as conflicting.
+  double slip_similarity = 0.4;
 };
 
 // Similarity of two single tokens in [0,1], with the reason that produced it.

@@ -639,8 +639,8 @@ void TenantEngine::expect_expiry(const std::string& key, const Alert& alert) {
 
 void TenantEngine::forget_ended_alerts() {
   // Alerts whose collection period ended more than the lateness before the
-  // newest payment are forgotten: payments within the lateness all come
-  // after their end (later ones are late for every window as well).
+  // newest payment are forgotten: every payment within the lateness comes
+  // after their end (older payments are late for every window as well).
   const int64_t cutoff = newest_ - options_.lateness_micros;
   while (!expiries_.empty() && expiries_.top().until < cutoff) {
     const Expiry& ended = expiries_.top();
