@@ -377,51 +377,89 @@ class Parser {
   std::vector<FeatureCall> calls_;
 };
 
-struct EvalError {
-  std::string reason;
+// Why an evaluation stopped: a value was missing or an operation
+// impossible. Missing values are routine (a new account has no history,
+// a payment no channel), so they are not exceptions: the first failure
+// is recorded, every caller returns at once, and the reason's text is
+// only built when somebody asks for it.
+struct EvalFailure {
+  enum class Kind { kNone, kMissingField, kFeatureUnavailable, kDivisionByZero, kUnsupported } kind = Kind::kNone;
+  const Node* at = nullptr;
+  explicit operator bool() const { return kind != Kind::kNone; }
+  std::string reason() const {
+    switch (kind) {
+      case Kind::kMissingField: return "missing value " + at->name;
+      case Kind::kFeatureUnavailable: return "feature " + at->call.text() + " unavailable";
+      case Kind::kDivisionByZero: return "division by zero";
+      case Kind::kUnsupported: return "unsupported operation";
+      case Kind::kNone: break;
+    }
+    return {};
+  }
 };
 
 struct Evaluation {
   const Context& context;
   const std::string& source;
   std::vector<Fact>* facts;
+  EvalFailure& failure;
+  Value fail(EvalFailure::Kind kind, const Node& at) const {
+    if (!failure) failure = {kind, &at};
+    return std::monostate{};
+  }
 };
 
+// Evaluates a node; on failure records it in the evaluation and returns
+// nothing useful, which every caller checks before using the value.
 Value eval(const Node& n, const Evaluation& e) {
+  using Why = EvalFailure::Kind;
   const Context& c = e.context;
   switch (n.kind) {
     case Node::Kind::kLiteral: return n.literal;
     case Node::Kind::kField: {
       Value v = c.field(n.index, n.name);
-      if (std::holds_alternative<std::monostate>(v)) throw EvalError{"missing value " + n.name};
+      if (std::holds_alternative<std::monostate>(v)) return e.fail(Why::kMissingField, n);
       return v;
     }
     case Node::Kind::kFeature: {
       auto v = c.feature(n.index, n.call);
-      if (!v) throw EvalError{"feature " + n.call.text() + " unavailable"};
+      if (!v) return e.fail(Why::kFeatureUnavailable, n);
       return *v;
     }
     case Node::Kind::kSet: return std::monostate{};
     case Node::Kind::kUnary: {
       Value v = eval(*n.left, e);
+      if (e.failure) return std::monostate{};
       if (n.op == Op::kNot) return !std::get<bool>(v);
       return -std::get<double>(v);
     }
     case Node::Kind::kBinary: break;
   }
   // Short-circuit logic first.
-  if (n.op == Op::kAnd) return std::get<bool>(eval(*n.left, e)) && std::get<bool>(eval(*n.right, e));
-  if (n.op == Op::kOr) return std::get<bool>(eval(*n.left, e)) || std::get<bool>(eval(*n.right, e));
+  if (n.op == Op::kAnd || n.op == Op::kOr) {
+    Value l = eval(*n.left, e);
+    if (e.failure) return std::monostate{};
+    const bool left = std::get<bool>(l);
+    if (left == (n.op == Op::kOr)) return left;
+    Value r = eval(*n.right, e);
+    if (e.failure) return std::monostate{};
+    return std::get<bool>(r);
+  }
   auto record = [&](const Value& l, const Value& r, bool held) {
     if (e.facts) e.facts->push_back({e.source.substr(n.start, n.end - n.start), l, r, held});
     return held;
   };
   if (n.op == Op::kIn) {
     Value l = eval(*n.left, e);
+    if (e.failure) return std::monostate{};
     bool held = n.right->set.contains(std::get<std::string>(l));
+    if (!e.facts) return held;
     return record(l, n.right->name.empty() ? Value{std::monostate{}} : Value{"list('" + n.right->name + "')"}, held);
   }
-  Value l = eval(*n.left, e), r = eval(*n.right, e);
+  Value l = eval(*n.left, e);
+  if (e.failure) return std::monostate{};
+  Value r = eval(*n.right, e);
+  if (e.failure) return std::monostate{};
   switch (n.op) {
     case Op::kEq: return record(l, r, l == r);
     case Op::kNe: return record(l, r, l != r);
@@ -434,12 +472,12 @@ Value eval(const Node& n, const Evaluation& e) {
     case Op::kMul: return std::get<double>(l) * std::get<double>(r);
     case Op::kDiv: {
       double d = std::get<double>(r);
-      if (d == 0) throw EvalError{"division by zero"};
+      if (d == 0) return e.fail(Why::kDivisionByZero, n);
       return std::get<double>(l) / d;
     }
     default: break;
   }
-  throw EvalError{"unsupported operation"};
+  return e.fail(Why::kUnsupported, n);
 }
 
 }  // namespace
@@ -515,10 +553,11 @@ std::variant<CompiledRule, CompileError> compile_expression(const std::string& s
 }
 
 Value CompiledRule::value(const Context& context) const {
+  EvalFailure failure;
   try {
-    return eval(*root_, Evaluation{context, source_, nullptr});
-  } catch (const EvalError&) {
-    return std::monostate{};
+    Value v = eval(*root_, Evaluation{context, source_, nullptr, failure});
+    if (failure) return std::monostate{};
+    return v;
   } catch (const std::bad_variant_access&) {
     return std::monostate{};
   }
@@ -526,10 +565,14 @@ Value CompiledRule::value(const Context& context) const {
 
 EvalResult CompiledRule::evaluate(const Context& context) const {
   EvalResult result;
+  EvalFailure failure;
   try {
-    result.fired = std::get<bool>(eval(*root_, Evaluation{context, source_, context.record_facts ? &result.facts : nullptr}));
-  } catch (const EvalError& error) {
-    result.error = error.reason;
+    Value v = eval(*root_, Evaluation{context, source_, context.record_facts ? &result.facts : nullptr, failure});
+    if (failure) {
+      result.error = failure.reason();
+    } else {
+      result.fired = std::get<bool>(v);
+    }
   } catch (const std::bad_variant_access&) {
     result.error = "a value had an unexpected type";
   }

@@ -73,6 +73,19 @@ TEST(RuleLanguage, RuntimeProblemsDoNotFireAndSayWhy) {
   auto missing = compile("tx.channel == 'atm'").evaluate(context(1, "wire", "DE", 0, 0, 0));
   EXPECT_FALSE(missing.fired);
   EXPECT_EQ(missing.error, "missing value tx.channel");
+  // The first problem stops the whole rule, whatever comes after it: a
+  // missing value is not "false", so `or` does not go on to its right side.
+  auto first = compile("tx.channel == 'atm' or count('in', '1h') / avg_daily_count('90d') > 3 or tx.amount > 0")
+                   .evaluate(context(1, "wire", "DE", 0, 5, 0));
+  EXPECT_FALSE(first.fired);
+  EXPECT_EQ(first.error, "missing value tx.channel");
+  auto second = compile("tx.amount > 0 and count('in', '1h') / avg_daily_count('90d') > 3 and tx.channel == 'atm'")
+                    .evaluate(context(1, "wire", "DE", 0, 5, 0));
+  EXPECT_EQ(second.error, "division by zero");
+  // A short-circuit that never reaches the problem is no problem.
+  auto skipped = compile("tx.amount > 0 or tx.channel == 'atm'").evaluate(context(1, "wire", "DE", 0, 0, 0));
+  EXPECT_TRUE(skipped.fired);
+  EXPECT_TRUE(skipped.error.empty());
 }
 
 TEST(RuleLanguage, FiredRulesExplainTheirComparisonsWithActualValues) {
