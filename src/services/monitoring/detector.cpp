@@ -175,9 +175,11 @@ void Detector::alert_status_changed(const std::string& tenant_id, const std::str
                                     const std::string& subject_id, bool closed) {
   // After the change committed: a rebuild from now on reads the new status,
   // and one that ran before is corrected here (both under the tenant's lock).
-  engine_.with_tenant(tenant_id, [&](detection::TenantEngine& engine) {
+  // A tenant without an engine holds no alerts to correct (load() makes
+  // one for every tenant with stored transactions, and a rebuild reads the
+  // review status from the store): none is created here.
+  engine_.with_existing_tenant(tenant_id, [&](detection::TenantEngine& engine) {
     engine.set_alert_closed(alert_id, subject_id, closed);
-    return 0;
   });
 }
 

@@ -149,7 +149,16 @@ detection::RuleDefinition to_definition(const RuleRecord& r) {
 
 std::vector<detection::RuleDefinition> active_rule_definitions(soci::session& sql, const std::string& tenant_id) {
   std::vector<detection::RuleDefinition> definitions = detection::default_pack();
-  for (const auto& r : RulesStore::list(sql, tenant_id, "", 10'000)) definitions.push_back(to_definition(r));
+  // Every rule of the tenant, page by page: a tenant with more rules than
+  // one page must not lose the rest without a word.
+  constexpr size_t kPage = 1'000;
+  std::string after;
+  for (;;) {
+    auto page = RulesStore::list(sql, tenant_id, after, kPage);
+    for (const auto& r : page) definitions.push_back(to_definition(r));
+    if (page.size() < kPage) break;
+    after = page.back().id;
+  }
   return definitions;
 }
 

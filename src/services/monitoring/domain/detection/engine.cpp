@@ -756,6 +756,12 @@ DetectionEngine::Slot& DetectionEngine::tenant(const std::string& tenant_id) {
   return *slot;
 }
 
+DetectionEngine::Slot* DetectionEngine::existing(const std::string& tenant_id) {
+  std::lock_guard lock(mutex_);
+  auto it = tenants_.find(tenant_id);
+  return it == tenants_.end() ? nullptr : it->second.get();
+}
+
 uint64_t DetectionEngine::late_transactions() const {
   uint64_t n = 0;
   for_each([&](const TenantEngine& engine) { n += engine.late_transactions(); });

@@ -175,6 +175,17 @@ class DetectionEngine {
     std::lock_guard lock(slot.mutex);
     return f(*slot.engine);
   }
+  // Runs `f(TenantEngine&)` under the tenant's lock only when the tenant
+  // has an engine already (a notification about a tenant never seen must
+  // not create one without its rules); false when it has none.
+  template <typename F>
+  bool with_existing_tenant(const std::string& tenant_id, F&& f) {
+    Slot* slot = existing(tenant_id);
+    if (!slot) return false;
+    std::lock_guard lock(slot->mutex);
+    f(*slot->engine);
+    return true;
+  }
   uint64_t late_transactions() const;
 
  private:
@@ -183,6 +194,7 @@ class DetectionEngine {
     std::unique_ptr<TenantEngine> engine;
   };
   Slot& tenant(const std::string& tenant_id);
+  Slot* existing(const std::string& tenant_id);  // slots are never removed
   // Runs `f(const TenantEngine&)` for every tenant, each under its lock.
   template <typename F>
   void for_each(F&& f) const {

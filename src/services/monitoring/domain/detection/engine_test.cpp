@@ -359,6 +359,25 @@ TEST(DetectionEngine, DormantAccountReactivationFromThePack) {
   EXPECT_EQ(changes[0].alert.explanation, "First activity in 100 days: 9000 USD.");
 }
 
+TEST(DetectionEngine, OnlyTenantsWithAnEngineAreReachedWithoutCreatingOne) {
+  DetectionEngine engines;
+  int runs = 0;
+  EXPECT_FALSE(engines.with_existing_tenant("t1", [&](TenantEngine&) { ++runs; }));
+  EXPECT_EQ(runs, 0);
+  engines.with_tenant("t1", [&](TenantEngine& engine) {
+    engine.set_rules(pack_rule("dormant-reactivation"));
+    return 0;
+  });
+  EXPECT_TRUE(engines.with_existing_tenant("t1", [&](TenantEngine& engine) {
+    ++runs;
+    EXPECT_TRUE(engine.rules());
+  }));
+  EXPECT_EQ(runs, 1);
+  // Asking did not create one for the other tenant: it starts without rules.
+  EXPECT_FALSE(engines.with_existing_tenant("t2", [&](TenantEngine&) { ++runs; }));
+  EXPECT_FALSE(engines.with_tenant("t2", [](TenantEngine& engine) { return static_cast<bool>(engine.rules()); }));
+}
+
 TEST(RuleSet, UnusableRulesSayWhichFieldAndWhy) {
   RuleDefinition r{"x", "x", "custom", "count('out', '5x') > 1", "medium", 10, "debtor", "24h", "", true, 1};
   auto e = RuleSet::check(r);
