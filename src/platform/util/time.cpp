@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace hafnium::util {
 
@@ -17,13 +18,38 @@ std::string format_rfc3339(int64_t micros) {
   auto day_point = floor<days>(tp);
   year_month_day ymd{day_point};
   hh_mm_ss<microseconds> tod{tp - day_point};
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(tod.hours().count()),
-                static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()),
-                static_cast<long long>(tod.subseconds().count()));
-  return buffer;
+  // Written digit by digit: every stored event carries a time, and
+  // snprintf's format parsing was most of the cost.
+  char out[40];
+  char* p = out;
+  auto digits = [&p](long long value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+    p += width;
+  };
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {  // outside RFC 3339's four-digit years: as before, printf decides
+    std::snprintf(out, sizeof out, "%04d", year);
+    p = out + std::strlen(out);
+  } else {
+    digits(year, 4);
+  }
+  *p++ = '-';
+  digits(static_cast<unsigned>(ymd.month()), 2);
+  *p++ = '-';
+  digits(static_cast<unsigned>(ymd.day()), 2);
+  *p++ = 'T';
+  digits(tod.hours().count(), 2);
+  *p++ = ':';
+  digits(tod.minutes().count(), 2);
+  *p++ = ':';
+  digits(tod.seconds().count(), 2);
+  *p++ = '.';
+  digits(tod.subseconds().count(), 6);
+  *p++ = 'Z';
+  return std::string(out, p);
 }
 
 namespace {

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "platform/util/batch_pipe.h"
 #include "platform/util/crypto.h"
@@ -26,6 +29,30 @@ TEST(Uuid, V7IsCanonicalVersionedAndStrictlyIncreasing) {
   EXPECT_EQ(seen.size(), 5000u);
 }
 
+TEST(Uuid, ThreadsDrawingFromTheirOwnRandomBuffersNeverRepeatAnId) {
+  // Each thread takes its random bits from its own buffer: ids made at the
+  // same millisecond on different threads must still differ.
+  constexpr int kThreads = 4, kEach = 20'000;
+  std::vector<std::vector<std::string>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&made, t] {
+      for (int i = 0; i < kEach; ++i) made[static_cast<size_t>(t)].push_back(uuid_v7());
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::set<std::string> seen;
+  std::set<std::string> random_tails;  // the 62 random bits after the variant
+  for (const auto& ids : made) {
+    for (const auto& id : ids) {
+      seen.insert(id);
+      random_tails.insert(id.substr(20));
+    }
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kThreads * kEach));
+  EXPECT_EQ(random_tails.size(), static_cast<size_t>(kThreads * kEach));
+}
+
 TEST(Uuid, RejectsNonCanonicalText) {
   EXPECT_FALSE(is_uuid("01234567-89ab-7def-8123-456789abcde"));
   EXPECT_FALSE(is_uuid("0123456789ab-7def-8123-456789abcdef0"));
@@ -44,6 +71,32 @@ TEST(Time, FormatsAndParsesRfc3339) {
   // Fractions shorter and longer than microseconds.
   EXPECT_EQ(*parse_rfc3339("1970-01-01T00:00:00.5Z"), 500000);
   EXPECT_EQ(*parse_rfc3339("1970-01-01T00:00:00.123456789Z"), 123456);
+}
+
+TEST(Time, FormatsEveryInstantAsTheCalendarSays) {
+  // Against the C library's own calendar (gmtime_r) over five centuries of
+  // instants, leap days and the epoch's edges included.
+  std::vector<int64_t> instants = {0, -1, 1, 951'782'400'000'000LL /* 2000-02-29 */, 4'107'542'399'999'999LL,
+                                   253'402'300'799'999'999LL /* 9999-12-31T23:59:59.999999 */};
+  uint64_t x = 88172645463325252ULL;
+  for (int i = 0; i < 20'000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    instants.push_back(static_cast<int64_t>(x % 16'000'000'000'000'000ULL) - 6'000'000'000'000'000LL);
+  }
+  for (int64_t micros : instants) {
+    int64_t seconds = micros >= 0 ? micros / 1'000'000 : -((-micros + 999'999) / 1'000'000);
+    int64_t fraction = micros - seconds * 1'000'000;
+    time_t t = static_cast<time_t>(seconds);
+    struct tm utc {};
+    ASSERT_NE(gmtime_r(&t, &utc), nullptr);
+    char expected[128];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<long long>(fraction));
+    ASSERT_EQ(format_rfc3339(micros), expected) << micros;
+    ASSERT_EQ(parse_rfc3339(expected), micros) << expected;
+  }
 }
 
 TEST(Time, RejectsInvalidTimes) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <stdexcept>
 
@@ -26,13 +27,35 @@ Clock& clock_state() {
   return state;
 }
 
+// Random bytes from OpenSSL's generator, drawn a few kilobytes at a time
+// per thread: one RAND_bytes call costs about as much as the rest of an id
+// several times over (it locks and reseeds), and every stored event needs
+// an id. The bytes are only ever used once. A process that forks must not
+// make ids in the child from the parent's buffer; Hafnium forks only to
+// exec.
+void random_bytes(uint8_t* out, size_t n) {
+  struct Buffer {
+    std::array<uint8_t, 4096> bytes;
+    size_t used = 4096;
+  };
+  thread_local Buffer buffer;
+  if (buffer.used + n > buffer.bytes.size()) {
+    if (RAND_bytes(buffer.bytes.data(), static_cast<int>(buffer.bytes.size())) != 1) {
+      throw std::runtime_error("random generator failure");
+    }
+    buffer.used = 0;
+  }
+  std::memcpy(out, buffer.bytes.data() + buffer.used, n);
+  // Spent bytes are wiped so that nothing holds them after use.
+  std::memset(buffer.bytes.data() + buffer.used, 0, n);
+  buffer.used += n;
+}
+
 }  // namespace
 
 std::string uuid_v7() {
   std::array<uint8_t, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    throw std::runtime_error("random generator failure");
-  }
+  random_bytes(bytes.data(), bytes.size());
   uint64_t now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                               std::chrono::system_clock::now().time_since_epoch())
                                               .count());
