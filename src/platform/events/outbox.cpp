@@ -115,11 +115,20 @@ size_t OutboxRelay::publish_batch() {
     // payloads of the rows not in flight only.
     std::vector<long long> fresh;
     {
-      soci::rowset<long long> seqs =
+      // Read first, then look at the in-flight set under the lock: the
+      // bus's threads confirm deliveries under that lock, and must not wait
+      // while the store is read. Both lists ascend, so one walk through
+      // each sorts out the rows in flight.
+      std::vector<long long> seqs;
+      seqs.reserve(static_cast<size_t>(limit));
+      soci::rowset<long long> rows =
           (sql.prepare << "SELECT seq FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT :n", soci::use(limit));
+      for (long long seq : rows) seqs.push_back(seq);
       std::lock_guard lock(mutex_);
+      auto flying = in_flight_.begin();
       for (long long seq : seqs) {
-        if (!in_flight_.contains(seq)) fresh.push_back(seq);
+        while (flying != in_flight_.end() && *flying < seq) ++flying;
+        if (flying == in_flight_.end() || *flying != seq) fresh.push_back(seq);
         if (fresh.size() >= kPass) break;
       }
     }
