@@ -132,6 +132,35 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
 // the last, partial one both count. MULE's first senders are at the start of the
 // history and its others at the end, with unrelated payments between; the
 // fifth sender after the restart makes the fan-in.
+// Hits that join an alert while the detector collects one commit (one
+// batch of payments into a hub) leave the stored alert as the engine holds
+// it: every hit counted and every transaction listed, one alert.raised.
+TEST_P(AlertsApi, HitsJoiningAnAlertWithinOneCommitAllReachTheStoredAlert) {
+  HAFNIUM_REQUIRE_BACKEND(GetParam());
+  TempStore store(GetParam());
+  InProcessServer server(options(&store, GetParam()));
+  const std::string key = server.admin_key();
+  std::string batch;
+  for (int i = 0; i < 9; ++i) {
+    batch += ach("hub" + std::to_string(i), "2026-11-01T0" + std::to_string(i) + ":00:00Z",
+                 "PAYER-" + std::to_string(i), "HUB") + "\n";
+  }
+  auto res = server.client().request("POST", "/api/v1/transactions:batch",
+                                     {{"Authorization", "Bearer " + key}, {"Content-Type", "application/x-ndjson"}}, batch);
+  ASSERT_EQ(res.status, 200) << res.body;
+  wait_evaluated(server, 9);
+  auto items = alerts(server, key);
+  ASSERT_EQ(items.size(), 1u) << boost::json::serialize(items);
+  EXPECT_EQ(items[0].at("subject").at("id"), "HUB");
+  EXPECT_EQ(items[0].at("hits"), 5);  // raised by the 5th payer, joined by the next four
+  EXPECT_EQ(items[0].at("transaction_ids").as_array().size(), 9u);
+  long long raised = 0;
+  server.runtime().db().read([&](soci::session& sql) {
+    sql << "SELECT COUNT(*) FROM outbox WHERE event_type = 'alert.raised'", soci::into(raised);
+  });
+  EXPECT_EQ(raised, 1);
+}
+
 TEST_P(AlertsApi, ARestartRebuildsStateFromTheWholeHistory) {
   HAFNIUM_REQUIRE_BACKEND(GetParam());
   TempStore store(GetParam());

@@ -1,5 +1,7 @@
 #include "services/monitoring/detector.h"
 
+#include <map>
+
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -292,13 +294,22 @@ void Detector::commit(std::vector<Pending> batch) {
                                                " VALUES (:t, :id, :p)",
                                 soci::use(tenant), soci::use(transaction), soci::use(position));
       events::OutboxWriter outbox(sql);
+      // An alert that gathers several hits within one batch (a hub account
+      // paid by many) changes several times: its row is written once, with
+      // the state of its last change, which holds every earlier one.
+      std::map<std::pair<std::string, std::string>, const detection::AlertChange*> latest;
+      for (const auto& p : batch) {
+        for (const auto& change : p.changes) latest[{p.tenant_id, change.alert.id}] = &change;
+      }
       for (const auto& p : batch) {
         tenant = p.tenant_id;
         transaction = p.transaction_id;
         position = p.position;
         record.execute(true);
         for (const auto& change : p.changes) {
-          AlertsStore::upsert(sql, p.tenant_id, change.alert, now);
+          if (latest.at({p.tenant_id, change.alert.id}) == &change) {
+            AlertsStore::upsert(sql, p.tenant_id, change.alert, now);
+          }
           if (change.kind != detection::AlertChange::Kind::kRaised) continue;
           const auto& a = change.alert;
           outbox.enqueue(
