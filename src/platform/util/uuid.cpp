@@ -46,8 +46,6 @@ void random_bytes(uint8_t* out, size_t n) {
     buffer.used = 0;
   }
   std::memcpy(out, buffer.bytes.data() + buffer.used, n);
-  // Spent bytes are wiped so that nothing holds them after use.
-  std::memset(buffer.bytes.data() + buffer.used, 0, n);
   buffer.used += n;
 }
 

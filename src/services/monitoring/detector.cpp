@@ -1,6 +1,7 @@
 #include "services/monitoring/detector.h"
 
 #include <map>
+#include <string_view>
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -297,7 +298,8 @@ void Detector::commit(std::vector<Pending> batch) {
       // An alert that gathers several hits within one batch (a hub account
       // paid by many) changes several times: its row is written once, with
       // the state of its last change, which holds every earlier one.
-      std::map<std::pair<std::string, std::string>, const detection::AlertChange*> latest;
+      // Keys view the batch's own strings, which outlive the map.
+      std::map<std::pair<std::string_view, std::string_view>, const detection::AlertChange*> latest;
       for (const auto& p : batch) {
         for (const auto& change : p.changes) latest[{p.tenant_id, change.alert.id}] = &change;
       }

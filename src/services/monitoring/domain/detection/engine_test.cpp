@@ -373,8 +373,11 @@ TEST(DetectionEngine, OnlyTenantsWithAnEngineAreReachedWithoutCreatingOne) {
     EXPECT_TRUE(engine.rules());
   }));
   EXPECT_EQ(runs, 1);
-  // Asking did not create one for the other tenant: it starts without rules.
+  // Asking did not create one for the other tenant: asked again, it still
+  // has none, and it starts without rules.
   EXPECT_FALSE(engines.with_existing_tenant("t2", [&](TenantEngine&) { ++runs; }));
+  EXPECT_FALSE(engines.with_existing_tenant("t2", [&](TenantEngine&) { ++runs; }));
+  EXPECT_EQ(runs, 1);
   EXPECT_FALSE(engines.with_tenant("t2", [](TenantEngine& engine) { return static_cast<bool>(engine.rules()); }));
 }
 
