@@ -1,5 +1,8 @@
 -- wrk script: POST /api/v1/transactions, one transaction per request with a
--- unique id. Environment: HAFNIUM_KEY, ACCOUNTS (default 100000).
+-- unique id, at the present time. Its accounts (S1...) are not the batch
+-- load's (A1...): payments at the present would make the batch load's
+-- simulated past late for every window of the accounts they touch.
+-- Environment: HAFNIUM_KEY, ACCOUNTS (default 100000).
 local counter = 0
 local threads = {}
 
@@ -18,7 +21,7 @@ end
 function request()
   counter = counter + 1
   local d = math.random(accounts)
-  local body = string.format('{"id":"s%d-%d-%d","occurred_at":"%s","amount":"%d.00","currency":"USD","type":"ach","debtor":{"account_id":"A%d"},"creditor":{"account_id":"A%d"}}',
+  local body = string.format('{"id":"s%d-%d-%d","occurred_at":"%s","amount":"%d.00","currency":"USD","type":"ach","debtor":{"account_id":"S%d"},"creditor":{"account_id":"S%d"}}',
     run, id, counter, os.date("!%Y-%m-%dT%H:%M:%SZ"), math.random(5000), d, (d * 7919) % accounts)
   return wrk.format("POST", "/api/v1/transactions", {["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json"}, body)
 end
