@@ -71,11 +71,18 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
   const int64_t earliest = time - window;
   // Cheap refusals first: the creditor must have paid someone, and the
   // debtor been paid by someone, within the window.
-  auto any_within = [&](const std::vector<Edge>& edges) {
-    auto it = std::lower_bound(edges.begin(), edges.end(), earliest, [](const Edge& e, int64_t t) { return e.time < t; });
-    return it != edges.end() && it->time <= time;
+  auto first_within = [&](const std::vector<Edge>& edges) {
+    return std::lower_bound(edges.begin(), edges.end(), earliest, [](const Edge& e, int64_t t) { return e.time < t; });
   };
-  if (!any_within(start_node->out) || !any_within(target_node->in)) return finding;
+  auto start_out = first_within(start_node->out);
+  if (start_out == start_node->out.end() || start_out->time > time) return finding;
+  // The chain ends with a payment into the debtor, and its payments come in
+  // time order: no payment later than the debtor's last one received (up
+  // to this payment's time) can lead back. An exact bound, not a heuristic.
+  auto into_target = std::upper_bound(target_node->in.begin(), target_node->in.end(), time,
+                                      [](int64_t t, const Edge& e) { return t < e.time; });
+  if (into_target == target_node->in.begin() || std::prev(into_target)->time < earliest) return finding;
+  const int64_t last_useful = std::prev(into_target)->time;
   // Breadth-first over time-respecting paths: each payment of the chain is
   // no earlier than the one before it and no later than the closing one.
   // The earliest arrival per account dominates, so it is all we keep.
@@ -97,7 +104,7 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
       const auto& edges = nodes_[steps[i].node].out;
       auto first = std::lower_bound(edges.begin(), edges.end(), std::max(steps[i].arrival, earliest),
                                     [](const Edge& e, int64_t t) { return e.time < t; });
-      for (auto it = first; it != edges.end() && it->time <= time; ++it) {
+      for (auto it = first; it != edges.end() && it->time <= last_useful; ++it) {
         const Edge& e = *it;
         if (++visits > limits_.max_visits) return finding;
         if (steps[i].edge && !conserved(steps[i].edge->cents, e.cents)) continue;
