@@ -43,6 +43,7 @@ void OutboxRelay::start() {
   stopping_ = false;
   running_ = true;
   thread_ = std::thread([this] { loop(); });
+  marker_ = std::thread([this] { marker_loop(); });
 }
 
 void OutboxRelay::wake() {
@@ -54,29 +55,11 @@ void OutboxRelay::wake() {
 }
 
 void OutboxRelay::loop() {
-  // Marking rows published is a write: behind a busy writer it waits, so it
-  // is done for many confirmations at once (or when idle, or every 100 ms)
-  // rather than before every pass, which would pace publishing by the
-  // store's write queue.
-  constexpr size_t kMarkBatch = 5000;
-  constexpr auto kMarkInterval = std::chrono::milliseconds(100);
-  auto last_mark = std::chrono::steady_clock::now();
-  size_t published = 0;
   while (!stopping_) {
+    size_t published = 0;
     try {
-      size_t confirmed;
-      {
-        std::lock_guard lock(mutex_);
-        confirmed = confirmed_.size();
-      }
-      auto now = std::chrono::steady_clock::now();
-      if (confirmed > 0 && (published == 0 || confirmed >= kMarkBatch || now - last_mark >= kMarkInterval)) {
-        mark_confirmed();
-        last_mark = now;
-      }
       published = publish_batch();
     } catch (const std::exception& error) {
-      published = 0;
       spdlog::warn("outbox relay: {}", error.what());
     }
     if (published > 0) continue;  // more may be waiting
@@ -84,11 +67,32 @@ void OutboxRelay::loop() {
     cv_.wait_for(lock, poll_interval_, [this] { return woken_ || stopping_.load(); });
     woken_ = false;
   }
-  try {
-    mark_confirmed();
-  } catch (const std::exception& error) {
-    spdlog::warn("outbox relay: {}", error.what());
+}
+
+void OutboxRelay::marker_loop() {
+  // Each mark is a write transaction (a sync to disk): confirmations are
+  // gathered for up to kMarkInterval, or until kMarkBatch of them wait.
+  constexpr size_t kMarkBatch = 5000;
+  constexpr auto kMarkInterval = std::chrono::milliseconds(100);
+  while (!stopping_) {
+    {
+      std::unique_lock lock(mutex_);
+      marker_cv_.wait(lock, [this] { return !confirmed_.empty() || stopping_.load(); });
+      marker_cv_.wait_for(lock, kMarkInterval, [this] { return confirmed_.size() >= kMarkBatch || stopping_.load(); });
+    }
+    try {
+      mark_confirmed();
+    } catch (const std::exception& error) {
+      spdlog::warn("outbox relay: marking published: {}", error.what());
+      std::this_thread::sleep_for(poll_interval_);
+    }
   }
+}
+
+void OutboxRelay::forget_marked() {
+  std::lock_guard lock(mutex_);
+  for (int64_t seq : marked_) in_flight_.erase(seq);
+  marked_.clear();
 }
 
 size_t OutboxRelay::publish_batch() {
@@ -101,6 +105,7 @@ size_t OutboxRelay::publish_batch() {
   // that up to kMaxInFlight events are in the bus while earlier ones wait
   // to be marked published.
   constexpr size_t kPass = 1000, kMaxInFlight = 20'000;
+  forget_marked();
   long long limit;
   {
     std::lock_guard lock(mutex_);
@@ -177,7 +182,7 @@ void OutboxRelay::confirm(int64_t seq) {
     confirmed_.push_back(seq);
   }
   ++published_;
-  wake();
+  marker_cv_.notify_one();
 }
 
 void OutboxRelay::mark_confirmed() {
@@ -187,6 +192,17 @@ void OutboxRelay::mark_confirmed() {
     batch.swap(confirmed_);
   }
   if (batch.empty()) return;
+  // A failed write hands the confirmations back for the next attempt.
+  struct Restore {
+    OutboxRelay& relay;
+    std::vector<int64_t>& batch;
+    bool done = false;
+    ~Restore() {
+      if (done) return;
+      std::lock_guard lock(relay.mutex_);
+      relay.confirmed_.insert(relay.confirmed_.end(), batch.begin(), batch.end());
+    }
+  } restore{*this, batch};
   long long at = util::now_micros();
   // Confirmations arrive mostly in sequence: one statement per run of
   // consecutive sequence numbers instead of one per row.
@@ -201,16 +217,19 @@ void OutboxRelay::mark_confirmed() {
       i = j + 1;
     }
   });
-  std::lock_guard lock(mutex_);
-  for (int64_t seq : batch) in_flight_.erase(seq);
+  restore.done = true;
+  {
+    std::lock_guard lock(mutex_);
+    marked_.insert(marked_.end(), batch.begin(), batch.end());
+  }
+  wake();  // the relay may be waiting for room in flight
 }
 
 bool OutboxRelay::flush_and_stop(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool drained = false;
-  // Only the relay thread marks rows published: marking from here while the
-  // relay iterates a batch it just selected would let it publish a row
-  // twice.
+  // Only the marker marks rows published, and only the relay thread takes
+  // them out of flight (see marked_): this waits for both.
   while (running_) {
     try {
       if (backlog() == 0) {
@@ -226,7 +245,16 @@ bool OutboxRelay::flush_and_stop(std::chrono::milliseconds timeout) {
   }
   stopping_ = true;
   wake();
+  marker_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (marker_.joinable()) marker_.join();
+  // Confirmations that arrived after the marker's last write.
+  try {
+    mark_confirmed();
+  } catch (const std::exception& error) {
+    spdlog::warn("outbox relay: {}", error.what());
+  }
+  forget_marked();
   running_ = false;
   return drained;
 }

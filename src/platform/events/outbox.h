@@ -47,6 +47,12 @@ struct RelayStats {
 // publishes them in sequence order, and marks each row published when the
 // bus confirms delivery. Rows published but not confirmed before a crash are
 // published again on the next start: delivery is at least once.
+//
+// Two threads: the relay publishes, the marker writes confirmations. Marking
+// is a write and waits behind the store's other writers (a busy ingestion
+// holds the write lock most of the time); done on the publishing thread it
+// paced publishing by that queue, and consumers starved while the outbox
+// filled.
 class OutboxRelay {
  public:
   OutboxRelay(std::shared_ptr<store::Database> db, EventBus& bus,
@@ -67,20 +73,28 @@ class OutboxRelay {
   void loop();
   size_t publish_batch();
   void confirm(int64_t seq);
-  // Relay thread only (see flush_and_stop).
+  void marker_loop();
+  // Marker thread only (and after both threads stopped).
   void mark_confirmed();
+  // Relay thread only: forgets the rows marked since the last pass.
+  void forget_marked();
 
   std::shared_ptr<store::Database> db_;
   EventBus& bus_;
   std::chrono::milliseconds poll_interval_;
-  std::thread thread_;
+  std::thread thread_, marker_;
   std::atomic<bool> running_{false};
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
-  std::condition_variable cv_;
+  std::condition_variable cv_, marker_cv_;
   bool woken_ = false;
+  // Published and not yet known to the relay thread as marked: a pass skips
+  // these. Confirmed rows wait in confirmed_ for the marker; marked ones in
+  // marked_ until the relay thread's next pass takes them out of in_flight_
+  // (before it reads the table, so it cannot see them unpublished and
+  // publish them twice).
   std::set<int64_t> in_flight_;
-  std::vector<int64_t> confirmed_;
+  std::vector<int64_t> confirmed_, marked_;
   std::atomic<uint64_t> published_{0};
 };
 
