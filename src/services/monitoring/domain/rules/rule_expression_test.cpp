@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 namespace hafnium::services::monitoring::rules {
 namespace {
@@ -134,6 +135,28 @@ TEST(RuleLanguage, CompileErrorsCarryLineColumnAndReason) {
   std::string huge = "tx.amount > 0";
   for (int i = 0; i < 400; ++i) huge += " and tx.amount > 0";
   EXPECT_NE(error_of(huge).reason.find("too"), std::string::npos);
+}
+
+TEST(RuleExpression, MembershipHoldsForShortAndLongListsAlike) {
+  // Short lists are scanned, long ones searched by halves: both must
+  // answer the same, at either end and in between, and for near misses.
+  Schema s = schema();
+  std::set<std::string> many;
+  for (char a = 'A'; a <= 'E'; ++a) {
+    for (char b = 'A'; b <= 'H'; ++b) many.insert(std::string{a, b});
+  }
+  s.lists["many"] = many;  // 40 codes
+  auto rule = std::get<CompiledRule>(compile_rule("debtor.country in list('many')", s));
+  for (const std::string country : {"AA", "CD", "EH"}) {
+    EXPECT_TRUE(rule.evaluate(context(1, "wire", country, 0, 0, 0)).fired) << country;
+  }
+  for (const std::string country : {"A", "AAA", "EI", "FA", "aa", ""}) {
+    EXPECT_FALSE(rule.evaluate(context(1, "wire", country, 0, 0, 0)).fired) << country;
+  }
+  auto short_list = compile("tx.type in ['wire', 'ach', 'card']");
+  EXPECT_TRUE(short_list.evaluate(context(1, "card", "", 0, 0, 0)).fired);
+  EXPECT_FALSE(short_list.evaluate(context(1, "cards", "", 0, 0, 0)).fired);
+  EXPECT_FALSE(short_list.evaluate(context(1, "wir", "", 0, 0, 0)).fired);
 }
 
 }  // namespace
