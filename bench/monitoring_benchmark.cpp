@@ -31,8 +31,12 @@ BENCHMARK(BM_ValidateTransaction);
 // updated per transaction in event-time order with some disorder.
 void BM_UpdateFiveWindows(benchmark::State& state) {
   constexpr int64_t kMinute = 60'000'000LL, kHour = 60 * kMinute, kDay = 24 * kHour;
-  std::vector<SlidingWindow> windows = {{kHour, kMinute, 10 * kMinute}, {kDay, kHour, kHour},
-                                        {7 * kDay, kHour, kHour}, {30 * kDay, kDay, kDay}, {90 * kDay, kDay, kDay}};
+  std::vector<SlidingWindow> windows;  // move-only: built in place
+  windows.emplace_back(kHour, kMinute, 10 * kMinute);
+  windows.emplace_back(kDay, kHour, kHour);
+  windows.emplace_back(7 * kDay, kHour, kHour);
+  windows.emplace_back(30 * kDay, kDay, kDay);
+  windows.emplace_back(90 * kDay, kDay, kDay);
   std::mt19937_64 rng(7);
   int64_t t = 1000 * kDay;
   for (auto _ : state) {

@@ -44,36 +44,65 @@ void SlidingWindow::extend(int64_t length_micros) {
   horizon_ = length_ + lateness;
 }
 
+uint32_t SlidingWindow::first_at_least(int64_t index) const {
+  uint32_t lo = 0, hi = size_;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (bucket_at(mid).index < index) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+SlidingWindow::Bucket& SlidingWindow::insert_at(uint32_t i) {
+  if (size_ == capacity_) {
+    const uint32_t grown = capacity_ == 0 ? 4 : capacity_ * 2;
+    auto ring = std::make_unique<Bucket[]>(grown);
+    for (uint32_t k = 0; k < size_; ++k) ring[k] = std::move(bucket_at(k));
+    ring_ = std::move(ring);
+    capacity_ = grown;
+    head_ = 0;
+  }
+  ++size_;
+  // A late event's new bucket goes before newer ones: rare, and short.
+  for (uint32_t k = size_ - 1; k > i; --k) bucket_at(k) = std::move(bucket_at(k - 1));
+  Bucket& slot = bucket_at(i);
+  slot = Bucket{};
+  return slot;
+}
+
 bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_key) {
   if (newest_ != INT64_MIN && event_time <= newest_ - horizon_) return false;
   const int64_t index = floor_div(event_time, width_);
   // The newest live bucket, when there is one, is the one holding newest_:
   // deciding from this header, not from the bucket, spares a dependent
   // cache miss on the common paths (a new newest bucket, or the same one).
-  const bool live = begin_ < buckets_.size();
+  const bool live = size_ > 0;
   const int64_t previous_newest = newest_;
   const int64_t newest_index = newest_ == INT64_MIN ? INT64_MIN : floor_div(newest_, width_);
   newest_ = std::max(newest_, event_time);
-  auto it = buckets_.end();
+  uint32_t position = size_;
   if (live && index == newest_index) {
-    it = buckets_.end() - 1;
+    position = size_ - 1;
   } else if (live && index < newest_index) {
-    it = std::lower_bound(buckets_.begin() + static_cast<std::ptrdiff_t>(begin_), buckets_.end(), index,
-                          [](const Bucket& b, int64_t i) { return b.index < i; });
+    position = first_at_least(index);
   }
-  if (it == buckets_.end() || it->index != index) {
-    Bucket bucket;
-    bucket.index = index;
-    bucket.min = amount;
-    bucket.max = amount;
-    it = buckets_.insert(it, std::move(bucket));
+  Bucket* bucket = position < size_ ? &bucket_at(position) : nullptr;
+  if (!bucket || bucket->index != index) {
+    bucket = &insert_at(position);
+    bucket->index = index;
+    bucket->min = amount;
+    bucket->max = amount;
   }
-  it->count += 1;
-  it->sum += amount;
-  it->sum_squares += static_cast<double>(amount) * static_cast<double>(amount);
-  it->min = std::min(it->min, amount);
-  it->max = std::max(it->max, amount);
-  it->distinct.insert(distinct_key);
+  bucket->count += 1;
+  bucket->sum += amount;
+  bucket->sum_squares += static_cast<double>(amount) * static_cast<double>(amount);
+  bucket->min = std::min(bucket->min, amount);
+  bucket->max = std::max(bucket->max, amount);
+  bucket->distinct.insert(distinct_key);
   expire(previous_newest);
   return true;
 }
@@ -84,13 +113,10 @@ void SlidingWindow::expire(int64_t previous_newest) {
   // the horizon moved to a later bucket, there is nothing to look at.
   const int64_t oldest_needed = floor_div(newest_ - horizon_, width_);
   if (previous_newest != INT64_MIN && oldest_needed == floor_div(previous_newest - horizon_, width_)) return;
-  while (begin_ < buckets_.size() && buckets_[begin_].index < oldest_needed) {
-    buckets_[begin_].distinct.clear();  // give the memory back now
-    ++begin_;
-  }
-  if (begin_ > 0 && size_t{begin_} * 2 >= buckets_.size()) {
-    buckets_.erase(buckets_.begin(), buckets_.begin() + static_cast<std::ptrdiff_t>(begin_));
-    begin_ = 0;
+  while (size_ > 0 && bucket_at(0).index < oldest_needed) {
+    bucket_at(0).distinct.clear();  // give the memory back now
+    head_ = (head_ + 1) & (capacity_ - 1);
+    --size_;
   }
 }
 
@@ -101,11 +127,10 @@ WindowStats SlidingWindow::stats(int64_t at, int64_t length, bool with_distinct)
   double squares = 0;
   std::vector<uint64_t> distinct;
   bool any = false;
-  auto from = std::lower_bound(buckets_.begin() + static_cast<std::ptrdiff_t>(begin_), buckets_.end(), first,
-                               [](const Bucket& b, int64_t i) { return b.index < i; });
   size_t single = 0;  // distinct keys of a single bucket need no merge
   const Bucket* only = nullptr;
-  for (auto b = from; b != buckets_.end() && b->index <= last; ++b) {
+  for (uint32_t i = first_at_least(first); i < size_ && bucket_at(i).index <= last; ++i) {
+    const Bucket* b = &bucket_at(i);
     s.count += b->count;
     s.sum += b->sum;
     squares += b->sum_squares;
@@ -114,7 +139,7 @@ WindowStats SlidingWindow::stats(int64_t at, int64_t length, bool with_distinct)
     if (!with_distinct) {
       // totals only
     } else if (!any) {
-      only = &*b;
+      only = b;
       single = b->distinct.size();
     } else {
       if (only) {
@@ -141,9 +166,9 @@ WindowStats SlidingWindow::stats(int64_t at, int64_t length, bool with_distinct)
 
 void SlidingWindow::append_keys(int64_t after, int64_t until, std::vector<uint64_t>& out) const {
   const int64_t first = floor_div(after, width_) + 1, last = floor_div(until, width_);
-  auto from = std::lower_bound(buckets_.begin() + static_cast<std::ptrdiff_t>(begin_), buckets_.end(), first,
-                               [](const Bucket& b, int64_t i) { return b.index < i; });
-  for (auto b = from; b != buckets_.end() && b->index <= last; ++b) out.insert(out.end(), b->distinct.begin(), b->distinct.end());
+  for (uint32_t i = first_at_least(first); i < size_ && bucket_at(i).index <= last; ++i) {
+    out.insert(out.end(), bucket_at(i).distinct.begin(), bucket_at(i).distinct.end());
+  }
 }
 
 size_t new_distinct(const SlidingWindow& recent, const SlidingWindow& baseline, int64_t at, int64_t window,
@@ -161,8 +186,8 @@ size_t new_distinct(const SlidingWindow& recent, const SlidingWindow& baseline, 
 }
 
 size_t SlidingWindow::memory_bytes() const {
-  size_t bytes = sizeof(*this) + buckets_.capacity() * sizeof(Bucket);
-  for (const auto& b : buckets_) bytes += b.distinct.heap_bytes();
+  size_t bytes = sizeof(*this) + size_t{capacity_} * sizeof(Bucket);
+  for (uint32_t i = 0; i < size_; ++i) bytes += bucket_at(i).distinct.heap_bytes();
   return bytes;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,7 +51,7 @@ class SlidingWindow {
   // Keeps buckets for a longer window from now on.
   void extend(int64_t length_micros);
 
-  size_t bucket_count() const { return buckets_.size() - begin_; }
+  size_t bucket_count() const { return size_; }
   int64_t bucket_width() const { return width_; }
   // Approximate heap bytes held, for the per-account memory bound.
   size_t memory_bytes() const;
@@ -88,6 +89,15 @@ class SlidingWindow {
 
  private:
   void expire(int64_t previous_newest);
+  // Live buckets by ascending index, in a ring: expired ones leave from
+  // the front, new ones join at the back, and neither moves the others (a
+  // vector had to be compacted, and reallocated on the way).
+  Bucket& bucket_at(uint32_t i) { return ring_[(head_ + i) & (capacity_ - 1)]; }
+  const Bucket& bucket_at(uint32_t i) const { return ring_[(head_ + i) & (capacity_ - 1)]; }
+  // The first live bucket whose index is at least `index` (size_ if none).
+  uint32_t first_at_least(int64_t index) const;
+  // Makes room for one more bucket at position i, shifting the later ones.
+  Bucket& insert_at(uint32_t i);
 
   // 64 bytes, one cache line: the engine keeps an account's windows side
   // by side, and each payment touches several of them.
@@ -95,10 +105,10 @@ class SlidingWindow {
   int64_t width_ = 0;
   int64_t horizon_ = 0;  // length plus lateness: how far back an event may land
   int64_t newest_ = INT64_MIN;
-  // Ascending index from begin_: expired buckets are skipped, and only
-  // compacted away once they are half the vector (no per-event shifting).
-  std::vector<Bucket> buckets_;
-  uint32_t begin_ = 0;
+  std::unique_ptr<Bucket[]> ring_;
+  uint32_t capacity_ = 0;  // a power of two, or 0
+  uint32_t head_ = 0;
+  uint32_t size_ = 0;
 };
 static_assert(sizeof(SlidingWindow) <= 64);
 

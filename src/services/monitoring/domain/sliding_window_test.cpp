@@ -86,6 +86,49 @@ TEST(SlidingWindow, MatchesABruteForceRecount) {
   }
 }
 
+TEST(SlidingWindow, StaysExactWhileItsBucketsWrapAroundTheRing) {
+  // Months of traffic with disorder through a 24 h window: buckets expire
+  // at the front and join at the back many times over (the ring wraps),
+  // late events open buckets between live ones, and bursts grow the ring.
+  // Checked against a recount along the way, not only at the end.
+  std::mt19937_64 rng(7);
+  SlidingWindow w(24 * kHour, kHour, 3 * kHour);
+  struct Event { int64_t t; int64_t amount; uint64_t key; };
+  std::vector<Event> accepted;
+  int64_t clock = 200000 * kHour, newest = 0;
+  for (int i = 0; i < 8000; ++i) {
+    // Mostly quiet hours, sometimes a burst of many events per hour.
+    clock += (i / 500) % 3 == 0 ? static_cast<int64_t>(rng() % (kHour / 20)) : static_cast<int64_t>(rng() % (3 * kHour));
+    const int64_t t = clock - static_cast<int64_t>(rng() % (4 * kHour));  // up to 4 h late: some refused
+    Event e{t, static_cast<int64_t>(rng() % 100000) + 1, rng() % 20};
+    if (w.add(e.t, e.amount, e.key)) {
+      accepted.push_back(e);
+      newest = std::max(newest, e.t);
+    } else {
+      EXPECT_LE(e.t, newest - 27 * kHour) << "refused although within the window and the lateness";
+    }
+    // After every event: a damaged bucket must not expire unseen. Events
+    // arrive at most 4 h out of order, so the recount walks back from the
+    // newest until well past the window.
+    const int64_t last = newest / kHour, first = last - 24 + 1;
+    int64_t count = 0, sum = 0;
+    std::set<uint64_t> keys;
+    for (auto it = accepted.rbegin(); it != accepted.rend() && it->t >= newest - 40 * kHour; ++it) {
+      const Event& a = *it;
+      const int64_t b = a.t / kHour;
+      if (b < first || b > last) continue;
+      ++count;
+      sum += a.amount;
+      keys.insert(a.key);
+    }
+    auto s = w.stats(newest);
+    ASSERT_EQ(s.count, count) << "after event " << i;
+    EXPECT_EQ(s.sum, sum);
+    EXPECT_EQ(s.distinct, keys.size());
+    EXPECT_LE(w.bucket_count(), size_t{24 + 3 + 2});
+  }
+}
+
 TEST(SlidingWindow, RefusesNonsenseSpecs) {
   EXPECT_THROW(SlidingWindow(kMinute, kHour, 0), std::invalid_argument);
   EXPECT_THROW(SlidingWindow(kHour, 0, 0), std::invalid_argument);
