@@ -57,7 +57,7 @@ uint32_t SlidingWindow::first_at_least(int64_t index) const {
   return lo;
 }
 
-SlidingWindow::Bucket& SlidingWindow::insert_at(uint32_t i) {
+void SlidingWindow::insert_at(uint32_t i, int64_t index, int64_t amount, uint64_t distinct_key) {
   if (size_ == capacity_) {
     const uint32_t grown = capacity_ == 0 ? 4 : capacity_ * 2;
     auto ring = std::make_unique<Bucket[]>(grown);
@@ -67,11 +67,20 @@ SlidingWindow::Bucket& SlidingWindow::insert_at(uint32_t i) {
     head_ = 0;
   }
   ++size_;
-  // A late event's new bucket goes before newer ones: rare, and short.
-  for (uint32_t k = size_ - 1; k > i; --k) bucket_at(k) = std::move(bucket_at(k - 1));
+  if (i + 1 < size_) {
+    // A late event's new bucket goes before newer ones: rare, and short.
+    for (uint32_t k = size_ - 1; k > i; --k) bucket_at(k) = std::move(bucket_at(k - 1));
+    bucket_at(i).distinct.clear();  // moved from: make sure it holds nothing
+  }
   Bucket& slot = bucket_at(i);
-  slot = Bucket{};
-  return slot;
+  slot.index = index;
+  slot.count = 1;
+  slot.sum = amount;
+  slot.sum_squares = static_cast<double>(amount) * static_cast<double>(amount);
+  slot.min = amount;
+  slot.max = amount;
+  slot.distinct.start(distinct_key);
+  if (i == 0) oldest_index_ = index;
 }
 
 bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_key) {
@@ -92,17 +101,15 @@ bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_ke
   }
   Bucket* bucket = position < size_ ? &bucket_at(position) : nullptr;
   if (!bucket || bucket->index != index) {
-    bucket = &insert_at(position);
-    bucket->index = index;
-    bucket->min = amount;
-    bucket->max = amount;
+    insert_at(position, index, amount, distinct_key);
+  } else {
+    bucket->count += 1;
+    bucket->sum += amount;
+    bucket->sum_squares += static_cast<double>(amount) * static_cast<double>(amount);
+    bucket->min = std::min(bucket->min, amount);
+    bucket->max = std::max(bucket->max, amount);
+    bucket->distinct.insert(distinct_key);
   }
-  bucket->count += 1;
-  bucket->sum += amount;
-  bucket->sum_squares += static_cast<double>(amount) * static_cast<double>(amount);
-  bucket->min = std::min(bucket->min, amount);
-  bucket->max = std::max(bucket->max, amount);
-  bucket->distinct.insert(distinct_key);
   expire(previous_newest);
   return true;
 }
@@ -113,10 +120,11 @@ void SlidingWindow::expire(int64_t previous_newest) {
   // the horizon moved to a later bucket, there is nothing to look at.
   const int64_t oldest_needed = floor_div(newest_ - horizon_, width_);
   if (previous_newest != INT64_MIN && oldest_needed == floor_div(previous_newest - horizon_, width_)) return;
-  while (size_ > 0 && bucket_at(0).index < oldest_needed) {
-    bucket_at(0).distinct.clear();  // give the memory back now
+  while (size_ > 0 && oldest_index_ < oldest_needed) {
+    bucket_at(0).distinct.clear();  // give the memory back now, and keep the slot empty
     head_ = (head_ + 1) & (capacity_ - 1);
     --size_;
+    if (size_ > 0) oldest_index_ = bucket_at(0).index;
   }
 }
 

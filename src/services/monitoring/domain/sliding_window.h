@@ -62,6 +62,13 @@ class SlidingWindow {
   class KeySet {
    public:
     void insert(uint64_t key);
+    // Holds `key` alone. Only for a set that holds no heap keys (a slot
+    // outside a window's live buckets): it writes without reading, so a
+    // new bucket costs no wait for its cache line.
+    void start(uint64_t key) {
+      first_ = key;
+      size_ = 1;
+    }
     const uint64_t* begin() const { return size_ <= 1 ? &first_ : rest_.data(); }
     const uint64_t* end() const { return begin() + size_; }
     size_t size() const { return size_; }
@@ -96,8 +103,10 @@ class SlidingWindow {
   const Bucket& bucket_at(uint32_t i) const { return ring_[(head_ + i) & (capacity_ - 1)]; }
   // The first live bucket whose index is at least `index` (size_ if none).
   uint32_t first_at_least(int64_t index) const;
-  // Makes room for one more bucket at position i, shifting the later ones.
-  Bucket& insert_at(uint32_t i);
+  // A new bucket at position i holding one event, the later ones shifted
+  // back. Slots outside the live buckets hold no heap keys (expiry clears
+  // them), so the common case, a new newest bucket, only writes.
+  void insert_at(uint32_t i, int64_t index, int64_t amount, uint64_t distinct_key);
 
   // 64 bytes, one cache line: the engine keeps an account's windows side
   // by side, and each payment touches several of them.
@@ -106,6 +115,9 @@ class SlidingWindow {
   int64_t horizon_ = 0;  // length plus lateness: how far back an event may land
   int64_t newest_ = INT64_MIN;
   std::unique_ptr<Bucket[]> ring_;
+  // The oldest live bucket's index (when size_ > 0): expiry decides from
+  // the header whether anything leaves, without reading the ring.
+  int64_t oldest_index_ = 0;
   uint32_t capacity_ = 0;  // a power of two, or 0
   uint32_t head_ = 0;
   uint32_t size_ = 0;
