@@ -277,18 +277,13 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
 }
 
 TenantEngine::Account TenantEngine::intern(const std::string& account) {
-  auto [it, inserted] = account_ids_.try_emplace(account, static_cast<Account>(account_names_.size()));
-  if (inserted) {
-    account_names_.push_back(account);
-    history_.emplace_back();
-  }
-  return it->second;
+  auto [number, inserted] = accounts_.intern(account);
+  if (inserted) history_.emplace_back();
+  return number;
 }
 
 std::optional<TenantEngine::Account> TenantEngine::find_account(const std::string& account) const {
-  auto it = account_ids_.find(account);
-  if (it == account_ids_.end()) return std::nullopt;
-  return it->second;
+  return accounts_.find(account);
 }
 
 SlidingWindow* TenantEngine::windows_of(Track& track, const Transaction& t, Account debtor, Account creditor,
@@ -302,7 +297,7 @@ SlidingWindow* TenantEngine::windows_of(Track& track, const Transaction& t, Acco
   if (track.per_account()) {
     Account account = creditor_side ? creditor : debtor;
     if (SlidingWindow* levels = track.account_levels(account); levels || !create) return levels;
-    const size_t needed = account_names_.size() * track.levels();
+    const size_t needed = accounts_.size() * track.levels();
     if (track.by_account.size() < needed) {
       // Grows geometrically with the accounts (resize alone would add
       // exactly what is asked, reallocating for every new account).
@@ -663,8 +658,7 @@ void TenantEngine::reset() {
   template_slots_.clear();
   history_out_.reset();
   history_in_.reset();
-  account_ids_.clear();
-  account_names_.clear();
+  accounts_.clear();
   history_.clear();
   graph_ = TransactionGraph(options_.graph);
   open_alerts_.clear();
@@ -724,7 +718,7 @@ size_t TenantEngine::keys() const {
 
 size_t TenantEngine::memory_bytes() const {
   size_t bytes = graph_.memory_bytes() + history_.capacity() * sizeof(AccountHistory);
-  for (const auto& name : account_names_) bytes += sizeof(std::string) + (name.capacity() > 15 ? name.capacity() : 0) + 48;
+  bytes += accounts_.memory_bytes();
   for (const auto& track : tracks_) {
     bytes += track->by_account.capacity() * sizeof(SlidingWindow);
     for (const auto& w : track->by_account) bytes += w.memory_bytes() - sizeof(SlidingWindow);

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "services/monitoring/domain/detection/account_index.h"
 #include "services/monitoring/domain/detection/alert.h"
 #include "services/monitoring/domain/detection/reference_rates.h"
 #include "services/monitoring/domain/detection/rule_set.h"
@@ -127,8 +128,7 @@ class TenantEngine {
   std::vector<std::vector<std::vector<size_t>>> template_slots_;  // per rule, per piece: call -> slot
   std::optional<size_t> history_out_, history_in_;               // 90-day tracks history reads
   // Accounts are numbered once; per-account state lives in vectors.
-  std::unordered_map<std::string, Account> account_ids_;
-  std::vector<std::string> account_names_;
+  AccountIndex accounts_;
   std::vector<AccountHistory> history_;
   TransactionGraph graph_;
   std::unordered_map<std::string, Alert> open_alerts_;  // rule id \x1f subject -> alert
