@@ -460,8 +460,13 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
     h.last_seen = std::max(h.last_seen, t.occurred_at);
   }
   // A transfer between an account and itself moves nothing between
-  // parties: it is activity (history), not a payment to aggregate.
-  if (self) return changes;
+  // parties: it is activity (history), not a payment to aggregate. Cash is
+  // the exception: many cores book a deposit or withdrawal with the
+  // customer's account on both sides (the cash desk is no account), and
+  // cash reporting must see it. It stays out of the payment graph all the
+  // same (cash is not a graph type, and the graph ignores self-payments).
+  const bool cash = t.type == "cash_deposit" || t.type == "cash_withdrawal";
+  if (self && !cash) return changes;
 
   // Features: every track the rules read, the transaction included.
   rules::Context filter_context;

@@ -135,6 +135,29 @@ TEST(DetectionEngine, CardSpendingAndSelfTransfersAreNotFanOut) {
   EXPECT_TRUE(feed(engine, ts).empty());
 }
 
+TEST(DetectionEngine, CashRecordedAgainstTheAccountItselfIsEvaluated) {
+  // Many cores book a cash deposit with the customer's account on both
+  // sides (the cash desk is not an account). It moves no money between
+  // parties, but it is cash: the reporting rules must see it.
+  TenantEngine engine("t1", {});
+  std::vector<RuleDefinition> rules;
+  for (const auto& r : default_pack()) {
+    if (r.id == "large-cash-single" || r.id == "large-cash-aggregate") rules.push_back(r);
+  }
+  engine.set_rules(compile(rules));
+  auto single = feed(engine, {payment("c1", kStart, "A", "A", 15000, "cash_deposit")});
+  ASSERT_EQ(single.size(), 1u);
+  EXPECT_EQ(single[0].alert.rule_id, "large-cash-single");
+  EXPECT_EQ(single[0].alert.subject_id, "A");
+  // Aggregated over 24 h: three self-recorded withdrawals of 4,000.
+  auto aggregate = feed(engine, {payment("w1", kStart, "B", "B", 4000, "cash_withdrawal"),
+                                 payment("w2", kStart + kHour, "B", "B", 4000, "cash_withdrawal"),
+                                 payment("w3", kStart + 2 * kHour, "B", "B", 4000, "cash_withdrawal")});
+  ASSERT_EQ(aggregate.size(), 1u);
+  EXPECT_EQ(aggregate[0].alert.rule_id, "large-cash-aggregate");
+  EXPECT_EQ(aggregate[0].transaction_id, "w3");
+}
+
 TEST(DetectionEngine, CycleReturnsTheChainInOrder) {
   TenantEngine engine("t1", {});
   engine.set_rules(pack_rule("cycle"));
