@@ -77,13 +77,15 @@ AmountError parse_amount(std::string_view text, int exponent, int64_t& minor) {
   while (significant > 0 && fraction[significant - 1] == '0') --significant;
   if (static_cast<int>(significant) > exponent) return AmountError::kTooPrecise;
   if (whole.size() > 15) return AmountError::kTooLarge;
-  int64_t value = 0;
-  for (char c : whole) value = value * 10 + (c - '0');
+  // Unsigned: 15 digits and 4 decimals reach 10^19, past int64's range.
+  uint64_t value = 0;
+  for (char c : whole) value = value * 10 + static_cast<uint64_t>(c - '0');
   for (int i = 0; i < exponent; ++i) {
-    value = value * 10 + (static_cast<size_t>(i) < significant ? fraction[static_cast<size_t>(i)] - '0' : 0);
+    value = value * 10 + (static_cast<size_t>(i) < significant ? static_cast<uint64_t>(fraction[static_cast<size_t>(i)] - '0') : 0);
   }
-  if (value <= 0) return AmountError::kNotPositive;
-  minor = value;
+  if (value == 0) return AmountError::kNotPositive;
+  if (value > static_cast<uint64_t>(INT64_MAX)) return AmountError::kTooLarge;
+  minor = static_cast<int64_t>(value);
   return AmountError::kNone;
 }
 

@@ -87,10 +87,16 @@ bool read_transaction(const boost::json::object& object, const std::string& pref
     if (!amount->is_string()) {
       // JSON numbers are refused on purpose: a binary float cannot carry money.
       reader.add_error(reader.field_path("amount"), "must be a decimal string such as \"1250.00\"");
-    } else if (exponent) {
+    } else {
+      // Without a valid currency the amount's precision cannot be judged
+      // (the currency is reported instead), but its form and sign can:
+      // parsed with the largest ISO exponent, only those errors count.
+      constexpr int kLargestExponent = 4;
+      const bool judged = exponent.has_value();
       int64_t minor = 0;
-      switch (parse_amount(std::string_view(amount->as_string()), *exponent, minor)) {
+      switch (parse_amount(std::string_view(amount->as_string()), exponent.value_or(kLargestExponent), minor)) {
         case AmountError::kNone:
+          if (!judged) break;
           out.amount.minor = minor;
           out.amount.exponent = *exponent;
           break;
@@ -101,6 +107,7 @@ bool read_transaction(const boost::json::object& object, const std::string& pref
           reader.add_error(reader.field_path("amount"), "must be greater than zero");
           break;
         case AmountError::kTooPrecise:
+          if (!judged) break;
           reader.add_error(reader.field_path("amount"), "has more decimals than " + out.amount.currency + " allows (" +
                                                              std::to_string(*exponent) + ")");
           break;

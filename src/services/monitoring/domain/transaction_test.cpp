@@ -37,6 +37,12 @@ TEST(Money, ParsesOnlyPlainPositiveDecimals) {
   EXPECT_EQ(parse_amount("1.005", 2, minor), AmountError::kTooPrecise);
   EXPECT_EQ(parse_amount("100.5", 0, minor), AmountError::kTooPrecise);
   EXPECT_EQ(parse_amount("1000000000000000", 2, minor), AmountError::kTooLarge);
+  // Four decimals (CLF): 15 digits reach past what minor units can hold;
+  // refused as too large, not overflowed.
+  EXPECT_EQ(parse_amount("999999999999999.9999", 4, minor), AmountError::kTooLarge);
+  EXPECT_EQ(parse_amount("922337203685477.5807", 4, minor), AmountError::kNone);
+  EXPECT_EQ(minor, INT64_MAX);
+  EXPECT_EQ(parse_amount("922337203685477.5808", 4, minor), AmountError::kTooLarge);
 }
 
 TEST(Money, FormatsMinorUnits) {
@@ -96,6 +102,30 @@ TEST(TransactionValidation, PrecisionIsCheckedAgainstTheCurrency) {
   errors.clear();
   EXPECT_FALSE(read_transaction(missing, "", util::now_micros(), {}, t, errors));
   EXPECT_EQ(errors.size(), 2u);
+}
+
+TEST(TransactionValidation, AnAmountIsJudgedEvenWhenTheCurrencyIsNot) {
+  // Without a currency its precision cannot be judged, but a sign, an
+  // exponent or zero is wrong in any currency and is reported with it.
+  for (const char* amount : {"-5", "1e3", "0"}) {
+    auto o = valid();
+    o["currency"] = "XXX";
+    o["amount"] = amount;
+    Transaction t;
+    std::vector<http::FieldError> errors;
+    EXPECT_FALSE(read_transaction(o, "", util::now_micros(), {}, t, errors));
+    std::set<std::string> fields;
+    for (const auto& e : errors) fields.insert(e.field);
+    EXPECT_EQ(fields, (std::set<std::string>{"amount", "currency"})) << amount;
+  }
+  auto o = valid();
+  o.erase("currency");
+  o["amount"] = "100.12345";  // precision unknown without a currency: not an amount error
+  Transaction t;
+  std::vector<http::FieldError> errors;
+  EXPECT_FALSE(read_transaction(o, "", util::now_micros(), {}, t, errors));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "currency");
 }
 
 }  // namespace
