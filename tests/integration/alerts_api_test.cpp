@@ -328,6 +328,22 @@ TEST_P(AlertsApi, BacktestsRunDraftsOverStoredHistoryWithoutRaisingAnything) {
   EXPECT_EQ(link.at("rule_id"), "alerted-counterparties");
   EXPECT_EQ(link.at("transaction_ids"), boost::json::array{"b5"});
 
+  // A draft that cannot be decided says why, per reason: the payers were
+  // paid nothing in the day before, so every evaluation divides by zero.
+  auto undecidable = call(server, key, "POST", "/api/v1/rules/fan-in:backtest",
+                          R"({"from":"2026-10-01T00:00:00Z","to":"2026-10-31T00:00:00Z","draft":{"name":"Spends what it got",
+    "severity":"low","score":10,"condition":"tx.amount / count('debtor.in', '24h') > 1"}})");
+  ASSERT_EQ(undecidable.status, 200) << undecidable.body;
+  auto undecided = boost::json::parse(undecidable.body).as_object();
+  EXPECT_EQ(undecided.at("alerts_total"), 0);
+  EXPECT_EQ(undecided.at("undecided"), (boost::json::array{boost::json::object{{"reason", "division by zero"}, {"transactions", 6}}}));
+  // A divisor that is always zero does not compile.
+  auto constant = call(server, key, "POST", "/api/v1/rules/fan-in:backtest",
+                       R"({"from":"2026-10-01T00:00:00Z","to":"2026-10-31T00:00:00Z","draft":{"name":"x",
+    "severity":"low","score":10,"condition":"tx.amount / 0 > 1"}})");
+  EXPECT_EQ(constant.status, 400);
+  EXPECT_NE(constant.body.find("division by zero"), std::string::npos) << constant.body;
+
   // Nothing was stored, raised or emitted.
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_alerts"), alerts_before);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE topic = 'alerts'"), events_before);

@@ -40,6 +40,7 @@ BacktestResult run_backtest(soci::session& sql, const std::string& tenant_id, co
   }
   detection::TenantEngine engine(tenant_id, {});
   engine.set_rules(rules);
+  engine.count_failures(true);  // only evaluated transactions count: the warm-up does not evaluate
   BacktestResult result;
   std::map<std::string, size_t> listed;  // alert id -> index in result.alerts
   result.transactions_replayed = MonitoringStore::for_each_between(sql, tenant_id, lo, hi, [&](const Transaction& t) {
@@ -57,6 +58,7 @@ BacktestResult run_backtest(soci::session& sql, const std::string& tenant_id, co
       }
     }
   });
+  if (auto it = engine.failures().find(rule.id); it != engine.failures().end()) result.undecided = it->second;
   return result;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <soci/soci.h>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct BacktestResult {
   size_t transactions_evaluated = 0;  // in [from, to]
   std::vector<detection::Alert> alerts;  // in the order raised, at most max_alerts_listed
   size_t alerts_total = 0;
+  // Evaluations in [from, to] where the rule could not be decided, by
+  // reason ("division by zero", "missing value tx.channel", ...).
+  std::map<std::string, uint64_t> undecided;
 };
 
 // Runs one rule (a draft, or a rule as stored) over the tenant's stored

@@ -226,6 +226,10 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                   }
                   boost::json::array alerts;
                   for (const auto& a : result.alerts) alerts.push_back(detection::alert_to_json(a));
+                  boost::json::array undecided;
+                  for (const auto& [reason, count] : result.undecided) {
+                    undecided.push_back(boost::json::object{{"reason", reason}, {"transactions", count}});
+                  }
                   return Response::json(
                       200, boost::json::object{{"rule", detection::rule_to_json(rule)},
                                                {"from", util::format_rfc3339(*from)},
@@ -233,7 +237,8 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                                                {"transactions_replayed", result.transactions_replayed},
                                                {"transactions_evaluated", result.transactions_evaluated},
                                                {"alerts_total", result.alerts_total},
-                                               {"alerts", std::move(alerts)}});
+                                               {"alerts", std::move(alerts)},
+                                               {"undecided", std::move(undecided)}});
                 });
               },
               .target = "monitoring"});

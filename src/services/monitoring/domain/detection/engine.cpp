@@ -516,7 +516,10 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
     const auto& calls = rule_slots_[r];
     const Binding binding{this, &e, &calls};
     rules::Context context = context_for(binding);
-    if (!rule.condition.evaluate(context).fired) continue;
+    if (auto result = rule.condition.evaluate(context); !result.fired) {
+      if (count_failures_ && !result.error.empty()) ++failures_[rule.definition.id][result.error];
+      continue;
+    }
     context.record_facts = true;
     auto explained = rule.condition.evaluate(context);
     // Evidence: what the graph found, the subject's payments in the

@@ -76,6 +76,11 @@ class TenantEngine {
 
   size_t keys() const;
   uint64_t late_transactions() const { return late_; }
+  // Counting why rules did not fire for want of a value (a missing field,
+  // a division by zero...), per rule id and reason: off on the stream, on
+  // for a backtest, which shows its author a rule that cannot fire.
+  void count_failures(bool on) { count_failures_ = on; }
+  const std::map<std::string, std::map<std::string, uint64_t>>& failures() const { return failures_; }
   // Approximate heap bytes held by features, graph and open alerts.
   size_t memory_bytes() const;
 
@@ -160,6 +165,8 @@ class TenantEngine {
   std::vector<char> computed_scratch_;
   int64_t newest_ = INT64_MIN;
   uint64_t late_ = 0;
+  bool count_failures_ = false;
+  std::map<std::string, std::map<std::string, uint64_t>> failures_;
 };
 
 // Tenant engines by tenant, each behind its own lock.

@@ -299,10 +299,22 @@ class Parser {
       if (accept_symbol("*")) op = Op::kMul;
       else if (accept_symbol("/")) op = Op::kDiv;
       else return left;
+      const Token divisor_at = peek();
       auto right = parse_unary();
       if (left->type != Type::kNumber || right->type != Type::kNumber) fail(at, "arithmetic needs numbers");
+      // A divisor that is zero whatever the payment would make the rule
+      // never fire: refused here rather than failing on every evaluation.
+      if (op == Op::kDiv && is_zero_constant(*right)) fail(divisor_at, "division by zero");
       left = binary(op, Type::kNumber, left, right);
     }
+  }
+  // A literal zero, possibly negated or in parentheses ("0", "-0.0").
+  static bool is_zero_constant(const Node& n) {
+    if (n.kind == Node::Kind::kLiteral) {
+      const auto* d = std::get_if<double>(&n.literal);
+      return d && *d == 0;
+    }
+    return n.kind == Node::Kind::kUnary && n.op == Op::kNeg && n.left && is_zero_constant(*n.left);
   }
   NodePtr parse_unary() {
     const Token at = peek();

@@ -137,6 +137,19 @@ TEST(RuleLanguage, CompileErrorsCarryLineColumnAndReason) {
   EXPECT_NE(error_of(huge).reason.find("too"), std::string::npos);
 }
 
+TEST(RuleExpression, ADivisorThatIsAlwaysZeroIsACompileError) {
+  auto e = error_of("tx.amount / 0 > 1");
+  EXPECT_EQ(e.reason, "division by zero");
+  EXPECT_EQ(e.column, 13u);
+  EXPECT_EQ(error_of("tx.amount / (-0.0) > 1").reason, "division by zero");
+  // A divisor that may be zero is the evaluation's business: the rule
+  // does not fire, and says why.
+  auto rule = compile("tx.amount / sum('out', '24h') > 1");
+  auto result = rule.evaluate(context(100, "wire", "US", 0, 0, 0));
+  EXPECT_FALSE(result.fired);
+  EXPECT_EQ(result.error, "division by zero");
+}
+
 TEST(RuleExpression, MembershipHoldsForShortAndLongListsAlike) {
   // Short lists are scanned, long ones searched by halves: both must
   // answer the same, at either end and in between, and for near misses.
