@@ -243,7 +243,13 @@ bool OutboxRelay::flush_and_stop(std::chrono::milliseconds timeout) {
     wake();
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  stopping_ = true;
+  {
+    // Under the lock the marker checks its condition with: set between its
+    // check and its wait, the flag would be missed, and the marker's first
+    // wait has no timeout.
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
   wake();
   marker_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
