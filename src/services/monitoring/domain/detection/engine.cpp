@@ -667,6 +667,7 @@ void TenantEngine::reset() {
   history_out_.reset();
   history_in_.reset();
   accounts_.clear();
+  failures_.clear();
   history_.clear();
   graph_ = TransactionGraph(options_.graph);
   open_alerts_.clear();
