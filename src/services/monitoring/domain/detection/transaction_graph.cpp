@@ -6,7 +6,22 @@ namespace hafnium::services::monitoring::detection {
 
 namespace {
 const std::string kForgotten;
-bool within(const auto& e, int64_t earliest, int64_t time) { return e.time >= earliest && e.time <= time; }
+
+// The edges of a time-sorted list within [earliest, time]: searches start
+// at the window instead of reading (and waiting for) the older edges an
+// account keeps for the horizon.
+template <typename Edges>
+auto edges_within(const Edges& edges, int64_t earliest, int64_t time) {
+  struct Range {
+    typename Edges::const_iterator first, last;
+    auto begin() const { return first; }
+    auto end() const { return last; }
+  };
+  auto first = std::lower_bound(edges.begin(), edges.end(), earliest,
+                                [](const auto& e, int64_t t) { return e.time < t; });
+  auto last = std::upper_bound(first, edges.end(), time, [](int64_t t, const auto& e) { return t < e.time; });
+  return Range{first, last};
+}
 }  // namespace
 
 void TransactionGraph::trim(std::vector<Edge>& edges, int64_t newest) const {
@@ -168,14 +183,14 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
     GraphFinding candidate;
     marks_.unmark_all(2, intermediates);
     intermediates.clear();
-    for (const Edge& scatter : nodes_[into_middle.other].out) {
+    for (const Edge& scatter : edges_within(nodes_[into_middle.other].out, earliest, time)) {
       if (++visits > limits_.max_visits) return best;
-      if (!within(scatter, earliest, time) || marks_.test(scatter.other, 2)) continue;
+      if (marks_.test(scatter.other, 2)) continue;
       if (!marks_.test(scatter.other, 0)) continue;
       // The intermediate's payment to the sink, after it was paid.
       const Edge* onward = nullptr;
-      for (const Edge& e : nodes_[scatter.other].out) {
-        if (e.other == creditor && e.time >= scatter.time && e.time <= time && conserved(scatter.cents, e.cents)) {
+      for (const Edge& e : edges_within(nodes_[scatter.other].out, scatter.time, time)) {
+        if (e.other == creditor && conserved(scatter.cents, e.cents)) {
           onward = &e;
           break;
         }
@@ -203,23 +218,18 @@ GraphFinding TransactionGraph::gather_scatter(Account debtor, int64_t time, int6
   marks_.begin(nodes_.size());
   size_t sources = 0, sinks = 0;
   int64_t first_in = INT64_MAX;
-  for (const Edge& e : hub->in) {
-    if (!within(e, earliest, time)) continue;
+  for (const Edge& e : edges_within(hub->in, earliest, time)) {
     if (marks_.mark(e.other, 0)) ++sources;
     first_in = std::min(first_in, e.time);
   }
   if (sources == 0) return finding;
-  for (const Edge& e : hub->out) {
-    if (within(e, earliest, time) && e.time >= first_in && marks_.mark(e.other, 1)) ++sinks;
+  for (const Edge& e : edges_within(hub->out, first_in, time)) {
+    if (marks_.mark(e.other, 1)) ++sinks;
   }
   finding.size = static_cast<double>(std::min(sources, sinks));
   if (finding.size == 0 || !evidence) return finding;
-  for (const Edge& e : hub->in) {
-    if (within(e, earliest, time)) append_ids(e, finding.transaction_ids);
-  }
-  for (const Edge& e : hub->out) {
-    if (within(e, earliest, time) && e.time >= first_in) append_ids(e, finding.transaction_ids);
-  }
+  for (const Edge& e : edges_within(hub->in, earliest, time)) append_ids(e, finding.transaction_ids);
+  for (const Edge& e : edges_within(hub->out, first_in, time)) append_ids(e, finding.transaction_ids);
   return finding;
 }
 
@@ -234,21 +244,21 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
   // the current peer shares with the debtor.
   marks_.begin(nodes_.size());
   size_t targets = 0;
-  for (const Edge& e : source->out) {
-    if (within(e, earliest, time) && marks_.mark(e.other, 0)) ++targets;
+  for (const Edge& e : edges_within(source->out, earliest, time)) {
+    if (marks_.mark(e.other, 0)) ++targets;
   }
   if (targets < 2) return finding;
   size_t visits = 0, layer = 0;
   std::vector<const Edge*> shared;
   std::vector<Account> shared_targets;
-  for (const Edge& peer_edge : target->in) {
-    if (!within(peer_edge, earliest, time) || peer_edge.other == debtor || marks_.test(peer_edge.other, 1)) continue;
+  for (const Edge& peer_edge : edges_within(target->in, earliest, time)) {
+    if (peer_edge.other == debtor || marks_.test(peer_edge.other, 1)) continue;
     marks_.unmark_all(2, shared_targets);
     shared_targets.clear();
     shared.clear();
-    for (const Edge& e : nodes_[peer_edge.other].out) {
+    for (const Edge& e : edges_within(nodes_[peer_edge.other].out, earliest, time)) {
       if (++visits > limits_.max_visits) break;
-      if (!within(e, earliest, time) || !marks_.test(e.other, 0)) continue;
+      if (!marks_.test(e.other, 0)) continue;
       if (marks_.mark(e.other, 2)) {
         shared_targets.push_back(e.other);
         shared.push_back(&e);
@@ -265,9 +275,7 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
   if (layer == 0) return finding;
   finding.size = static_cast<double>(layer + 1);
   if (!evidence) return finding;
-  for (const Edge& e : source->out) {
-    if (within(e, earliest, time)) append_ids(e, finding.transaction_ids);
-  }
+  for (const Edge& e : edges_within(source->out, earliest, time)) append_ids(e, finding.transaction_ids);
   return finding;
 }
 
