@@ -21,7 +21,9 @@ struct WindowStats {
 // Sliding-window aggregates of one grouping key (an account, a customer, a
 // counterparty pair) over event time, kept in fixed-width buckets: a window
 // of `length` answers for (t - length, t] with bucket granularity, so a 24 h
-// window with 1 h buckets keeps at most 25 buckets whatever the traffic.
+// window with 1 h buckets needs at most 25 buckets whatever the traffic
+// (plus the lateness). Expired buckets keep their slots until a new bucket
+// wants one, so the ring holds at most the power of two above that.
 // Any shorter window at the same granularity is answered from the same
 // buckets (stats with a length), so one set of hourly buckets serves 4 h,
 // 24 h and 7 d alike.
@@ -40,7 +42,9 @@ class SlidingWindow {
   // False when the event is older than the newest event minus the window
   // and the lateness (it cannot be attributed any more).
   bool add(int64_t event_time, int64_t amount_minor, uint64_t distinct_key);
-  // Aggregates over (at - length, at], bucket-aligned.
+  // Aggregates over (at - length, at], bucket-aligned, for `at` no older
+  // than the newest event minus the lateness (what an event may still
+  // change; earlier views may see buckets that expired).
   WindowStats stats(int64_t at) const { return stats(at, length_); }
   // The same over a shorter window (length at most the window's); the
   // distinct count (a merge of the buckets' keys) only when asked for.
@@ -51,6 +55,7 @@ class SlidingWindow {
   // Keeps buckets for a longer window from now on.
   void extend(int64_t length_micros);
 
+  // Buckets held, the expired ones not yet reclaimed included.
   size_t bucket_count() const { return size_; }
   int64_t bucket_width() const { return width_; }
   // Approximate heap bytes held, for the per-account memory bound.
@@ -58,33 +63,63 @@ class SlidingWindow {
 
   // The distinct keys of one bucket, sorted and unique. Most buckets hold
   // one key (one counterparty in that hour or day): that one is kept inline,
-  // without a heap allocation.
+  // without a heap allocation. 16 bytes, so that a bucket fills one cache
+  // line exactly.
   class KeySet {
    public:
+    KeySet() = default;
+    ~KeySet() { release(); }
+    KeySet(KeySet&& other) noexcept : one_(other.one_), size_(other.size_), capacity_(other.capacity_) {
+      other.size_ = 0;
+      other.capacity_ = 0;
+    }
+    KeySet& operator=(KeySet&& other) noexcept {
+      if (this != &other) {
+        release();
+        one_ = other.one_;
+        size_ = other.size_;
+        capacity_ = other.capacity_;
+        other.size_ = 0;
+        other.capacity_ = 0;
+      }
+      return *this;
+    }
+    KeySet(const KeySet&) = delete;
+    KeySet& operator=(const KeySet&) = delete;
+
     void insert(uint64_t key);
     // Holds `key` alone. Only for a set that holds no heap keys (a slot
     // outside a window's live buckets): it writes without reading, so a
     // new bucket costs no wait for its cache line.
     void start(uint64_t key) {
-      first_ = key;
+      one_.key = key;
       size_ = 1;
+      capacity_ = 0;
     }
-    const uint64_t* begin() const { return size_ <= 1 ? &first_ : rest_.data(); }
+    const uint64_t* begin() const { return capacity_ == 0 ? &one_.key : one_.heap; }
     const uint64_t* end() const { return begin() + size_; }
     size_t size() const { return size_; }
-    size_t heap_bytes() const { return rest_.capacity() * sizeof(uint64_t); }
+    size_t heap_bytes() const { return size_t{capacity_} * sizeof(uint64_t); }
     void clear() {
-      rest_ = {};
+      release();
       size_ = 0;
     }
 
    private:
-    uint64_t first_ = 0;
+    void release() {
+      if (capacity_ != 0) delete[] one_.heap;
+      capacity_ = 0;
+    }
+    // The key itself while there is one (capacity_ 0), else the heap array.
+    union {
+      uint64_t key;
+      uint64_t* heap;
+    } one_{0};
     uint32_t size_ = 0;
-    std::vector<uint64_t> rest_;  // all keys once there are two or more
+    uint32_t capacity_ = 0;
   };
 
-  struct Bucket {
+  struct alignas(64) Bucket {
     int64_t index;  // event_time / bucket width
     int64_t count = 0;
     int64_t sum = 0;
@@ -93,11 +128,14 @@ class SlidingWindow {
     int64_t max = 0;
     KeySet distinct;
   };
+  static_assert(sizeof(Bucket) == 64, "a bucket is one cache line");
 
  private:
-  void expire(int64_t previous_newest);
-  // Live buckets by ascending index, in a ring: expired ones leave from
-  // the front, new ones join at the back, and neither moves the others (a
+  // Drops the buckets before the newest event's horizon from the front of
+  // the ring; how many.
+  uint32_t reclaim_expired();
+  // Buckets by ascending index, in a ring: expired ones leave from the
+  // front, new ones join at the back, and neither moves the others (a
   // vector had to be compacted, and reallocated on the way).
   Bucket& bucket_at(uint32_t i) { return ring_[(head_ + i) & (capacity_ - 1)]; }
   const Bucket& bucket_at(uint32_t i) const { return ring_[(head_ + i) & (capacity_ - 1)]; }
@@ -115,9 +153,6 @@ class SlidingWindow {
   int64_t horizon_ = 0;  // length plus lateness: how far back an event may land
   int64_t newest_ = INT64_MIN;
   std::unique_ptr<Bucket[]> ring_;
-  // The oldest live bucket's index (when size_ > 0): expiry decides from
-  // the header whether anything leaves, without reading the ring.
-  int64_t oldest_index_ = 0;
   uint32_t capacity_ = 0;  // a power of two, or 0
   uint32_t head_ = 0;
   uint32_t size_ = 0;
