@@ -448,6 +448,16 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   std::vector<AlertChange> changes;
   if (!rules_) return changes;
   const Account debtor = intern(t.debtor.account_id), creditor = intern(t.creditor.account_id);
+  // The parties' window headers, one cache line per level, are scattered
+  // over the tracks' arrays: asking for all of them now lets the misses
+  // overlap instead of waiting for each in turn below.
+  for (const auto& track : tracks_) {
+    if (!track->per_account()) continue;
+    const size_t at = static_cast<size_t>(track->group == Group::kAccountIn ? creditor : debtor) * track->levels();
+    for (size_t l = 0; l < track->levels() && at + l < track->by_account.size(); ++l) {
+      __builtin_prefetch(&track->by_account[at + l]);
+    }
+  }
   Evaluation e{t, debtor, creditor, options_.rates->to_reporting(t.amount.minor, t.amount.exponent, t.amount.currency)};
   const int64_t cents = e.amount ? static_cast<int64_t>(std::llround(*e.amount * 100.0)) : 0;
   e.cents = cents;
@@ -476,12 +486,22 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   const size_t history_in_track = history_in_ ? slots_[*history_in_].track : SIZE_MAX;
   // The counterparty keys distinct counts use, hashed once.
   const uint64_t creditor_key = hash_text(t.creditor.account_id), debtor_key = hash_text(t.debtor.account_id);
+  // Two passes: first every window the transaction goes into, each asked
+  // to fetch the bucket it will write, then the writes; the cache misses
+  // of the tracks overlap instead of following one another.
+  auto& touched = touched_scratch_;
+  touched.clear();
   for (size_t ti = 0; ti < tracks_.size(); ++ti) {
     auto& track = tracks_[ti];
     if (track->filter && !track->filter->evaluate(filter_context).fired) continue;
     auto* windows = windows_of(*track, t, debtor, creditor,
                                track->group == Group::kAccountIn || track->group == Group::kCountryIn, true);
     if (!windows) continue;
+    for (size_t l = 0; l < track->levels(); ++l) windows[l].prefetch(t.occurred_at);
+    touched.emplace_back(ti, windows);
+  }
+  for (auto [ti, windows] : touched) {
+    const auto& track = tracks_[ti];
     uint64_t distinct = 0;
     switch (track->group) {
       case Group::kAccountOut:

@@ -161,6 +161,7 @@ class TenantEngine {
   std::priority_queue<Expiry, std::vector<Expiry>, std::greater<>> expiries_;
   void expect_expiry(const std::string& key, const Alert& alert);
   void forget_ended_alerts();
+  std::vector<std::pair<size_t, SlidingWindow*>> touched_scratch_;  // track, its windows for this payment
   std::vector<std::optional<double>> values_scratch_;
   std::vector<char> computed_scratch_;
   int64_t newest_ = INT64_MIN;
