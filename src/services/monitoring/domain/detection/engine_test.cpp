@@ -225,6 +225,26 @@ TEST(TransactionGraph, MemoryPerAccountIsBoundedByTheEdgeCap) {
   EXPECT_EQ(g.payments(0, true, kStart, kStart + 2000, 100).back(), "t999");
 }
 
+TEST(TransactionGraph, TransactionIdsAreHeldOnlyForTheEdgesKept) {
+  // Two accounts paying each other every second for more than a day: all
+  // within the horizon, but each list keeps its last 8 edges, and the ids
+  // of the dropped edges must go with them, not wait out the horizon.
+  TransactionGraph::Limits limits;
+  limits.max_edges_per_account = 8;
+  TransactionGraph g(limits);
+  const std::string prefix = "an-institution-id-longer-than-any-inline-string-";
+  for (int i = 0; i < 100'000; ++i) {
+    const TransactionGraph::Account debtor = i % 2;
+    g.add(debtor, 1 - debtor, kStart + i * 1'000'000LL, 100, prefix + std::to_string(i));
+  }
+  EXPECT_EQ(g.ids_held(), 16u);  // 8 each way, each id shared by its two edges
+  EXPECT_LT(g.memory_bytes(), 16 * 1024u);
+  auto recent = g.payments(0, true, kStart, kStart + 200'000 * 1'000'000LL, 100);
+  ASSERT_EQ(recent.size(), 8u);
+  EXPECT_EQ(recent.front(), prefix + "99984");
+  EXPECT_EQ(recent.back(), prefix + "99998");
+}
+
 TEST(DetectionEngine, RebuildingWithoutEvaluationThenContinuingEqualsAnUninterruptedRun) {
   std::vector<Transaction> ts;
   for (int i = 0; i < 400; ++i) {

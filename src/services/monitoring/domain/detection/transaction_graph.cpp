@@ -5,7 +5,6 @@
 namespace hafnium::services::monitoring::detection {
 
 namespace {
-const std::string kForgotten;
 
 // The edges of a time-sorted list within [earliest, time]: searches start
 // at the window instead of reading (and waiting for) the older edges an
@@ -24,11 +23,42 @@ auto edges_within(const Edges& edges, int64_t earliest, int64_t time) {
 }
 }  // namespace
 
-void TransactionGraph::trim(std::vector<Edge>& edges, int64_t newest) const {
+uint32_t TransactionGraph::Ids::add(const std::string& id) {
+  uint32_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  slots_[slot].id = id;
+  slots_[slot].edges = 2;
+  return slot;
+}
+
+void TransactionGraph::Ids::release(uint32_t slot) {
+  if (--slots_[slot].edges > 0) return;
+  slots_[slot].id = std::string();  // its heap goes back now, not when the slot is reused
+  free_.push_back(slot);
+}
+
+size_t TransactionGraph::Ids::memory_bytes() const {
+  size_t bytes = slots_.capacity() * sizeof(Slot) + free_.capacity() * sizeof(uint32_t);
+  for (const auto& slot : slots_) bytes += slot.id.capacity() > 15 ? slot.id.capacity() + 1 : 0;
+  return bytes;
+}
+
+void TransactionGraph::drop_front(std::vector<Edge>& edges, size_t count) {
+  for (size_t i = 0; i < count; ++i) ids_.release(edges[i].transaction);
+  edges.erase(edges.begin(), edges.begin() + static_cast<std::ptrdiff_t>(count));
+}
+
+void TransactionGraph::trim(std::vector<Edge>& edges, int64_t newest) {
   size_t drop = 0;
   while (drop < edges.size() && edges[drop].time < newest - limits_.horizon_micros) ++drop;
   if (edges.size() - drop > limits_.max_edges_per_account) drop = edges.size() - limits_.max_edges_per_account;
-  if (drop > 0) edges.erase(edges.begin(), edges.begin() + static_cast<std::ptrdiff_t>(drop));
+  if (drop > 0) drop_front(edges, drop);
 }
 
 void TransactionGraph::Marks::begin(size_t accounts) {
@@ -39,14 +69,8 @@ void TransactionGraph::Marks::begin(size_t accounts) {
   }
 }
 
-const std::string& TransactionGraph::transaction_id(uint64_t sequence) const {
-  if (sequence < ring_base_ || sequence - ring_base_ >= ring_.size()) return kForgotten;
-  return ring_[sequence - ring_base_].second;
-}
-
 void TransactionGraph::append_ids(const Edge& e, std::vector<std::string>& out) const {
-  const auto& id = transaction_id(e.transaction);
-  if (!id.empty()) out.push_back(id);
+  if (const std::string& id = ids_.at(e.transaction); !id.empty()) out.push_back(id);
 }
 
 bool TransactionGraph::conserved(int64_t before, int64_t after) const {
@@ -59,18 +83,11 @@ void TransactionGraph::add(Account debtor, Account creditor, int64_t time, int64
                            const std::string& transaction_id) {
   if (debtor == creditor) return;
   if (std::max(debtor, creditor) >= nodes_.size()) nodes_.resize(std::max(debtor, creditor) + 1);
-  newest_ = std::max(newest_, time);
-  const uint64_t sequence = ring_base_ + ring_.size();
-  ring_.emplace_back(time, transaction_id);
-  // Ids older than the horizon belong to edges no search may use any more.
-  while (!ring_.empty() && ring_.front().first < newest_ - 2 * limits_.horizon_micros) {
-    ring_.pop_front();
-    ++ring_base_;
-  }
+  const uint32_t id = ids_.add(transaction_id);
   auto insert = [&](std::vector<Edge>& edges, Account other) {
     // Edges stay sorted by time: a late payment is inserted in its place.
     auto pos = std::upper_bound(edges.begin(), edges.end(), time, [](int64_t t, const Edge& e) { return t < e.time; });
-    edges.insert(pos, Edge{time, sequence, cents, other});
+    edges.insert(pos, Edge{time, cents, other, id});
     trim(edges, edges.back().time);
   };
   insert(nodes_[debtor].out, creditor);
@@ -297,7 +314,7 @@ std::vector<std::string> TransactionGraph::payments(Account account, bool outgoi
 size_t TransactionGraph::memory_bytes() const {
   size_t bytes = sizeof(*this) + nodes_.capacity() * sizeof(Node);
   for (const auto& n : nodes_) bytes += (n.out.capacity() + n.in.capacity()) * sizeof(Edge);
-  for (const auto& [time, id] : ring_) bytes += sizeof(std::pair<int64_t, std::string>) + (id.capacity() > 15 ? id.capacity() : 0);
+  bytes += ids_.memory_bytes();
   return bytes;
 }
 

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <cstddef>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -72,23 +71,46 @@ class TransactionGraph {
   std::vector<std::string> payments(Account account, bool outgoing, int64_t from, int64_t to, size_t limit) const;
 
   size_t memory_bytes() const;
+  // Transaction ids held (one per payment still on an account's list).
+  size_t ids_held() const { return ids_.held(); }
 
  private:
   struct Edge {
     int64_t time;
-    uint64_t transaction;  // sequence number into the id ring
     int64_t cents;
     Account other;
+    uint32_t transaction;  // slot of its id in ids_
   };
   struct Node {
     std::vector<Edge> out, in;  // by time
   };
   const Node* node(Account a) const { return a < nodes_.size() ? &nodes_[a] : nullptr; }
   bool conserved(int64_t before, int64_t after) const;
-  void trim(std::vector<Edge>& edges, int64_t newest) const;
-  // The transaction id behind an edge ("" once it left the ring).
-  const std::string& transaction_id(uint64_t sequence) const;
+  void trim(std::vector<Edge>& edges, int64_t newest);
+  // Drops edges from the front of a list, releasing their ids.
+  void drop_front(std::vector<Edge>& edges, size_t count);
   void append_ids(const Edge& e, std::vector<std::string>& out) const;
+
+  // The transaction ids of the edges, each held once for its two edges
+  // (out of the debtor, into the creditor) and released when both have
+  // left their lists: ids take memory per edge kept, bounded per account
+  // like the edges, not per payment seen within some period.
+  class Ids {
+   public:
+    uint32_t add(const std::string& id);
+    void release(uint32_t slot);
+    const std::string& at(uint32_t slot) const { return slots_[slot].id; }
+    size_t held() const { return slots_.size() - free_.size(); }
+    size_t memory_bytes() const;
+
+   private:
+    struct Slot {
+      std::string id;
+      uint32_t edges = 0;  // edges naming it: 2, then 1, then free
+    };
+    std::vector<Slot> slots_;
+    std::vector<uint32_t> free_;
+  };
 
   // Per-search scratch over the dense account numbers, reused by every
   // search instead of a hash set per call: an account is marked in set k
@@ -123,11 +145,7 @@ class TransactionGraph {
   Limits limits_;
   std::vector<Node> nodes_;
   mutable Marks marks_;
-  // Transaction ids of the payments in the graph, once each, oldest first:
-  // (event time, id) from sequence number ring_base_ on.
-  std::deque<std::pair<int64_t, std::string>> ring_;
-  uint64_t ring_base_ = 0;
-  int64_t newest_ = INT64_MIN;
+  Ids ids_;
 };
 
 }  // namespace hafnium::services::monitoring::detection
