@@ -411,7 +411,9 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
     case Kind::kHistoryAvgAmount:
     case Kind::kHistoryDailyCount: return history_value(f, e);
     case Kind::kAlertScore: {
-      auto it = alerted_.find(f.creditor_side ? e.creditor : e.debtor);
+      const Account subject = f.creditor_side ? e.creditor : e.debtor;
+      if (subject >= has_marks_.size() || !has_marks_[subject]) return 0.0;
+      auto it = alerted_.find(subject);
       int64_t best = 0;
       if (it != alerted_.end()) {
         for (const auto& mark : it->second) {
@@ -669,7 +671,10 @@ void TenantEngine::forget_ended_alerts() {
     const Expiry& ended = expiries_.top();
     if (auto marks = alerted_.find(ended.subject); marks != alerted_.end()) {
       std::erase_if(marks->second, [&](const AlertMark& mark) { return mark.alert_id == ended.alert_id; });
-      if (marks->second.empty()) alerted_.erase(marks);
+      if (marks->second.empty()) {
+        has_marks_[marks->first] = 0;
+        alerted_.erase(marks);
+      }
     }
     // The key may hold a newer alert by now: only this one is forgotten.
     auto open = open_alerts_.find(ended.key);
@@ -692,6 +697,7 @@ void TenantEngine::reset() {
   graph_ = TransactionGraph(options_.graph);
   open_alerts_.clear();
   alerted_.clear();
+  has_marks_.clear();
   expiries_ = {};
   newest_ = INT64_MIN;
 }
@@ -704,7 +710,10 @@ void TenantEngine::remember(const Alert& alert, bool closed) {
 }
 
 void TenantEngine::note_alert(const Alert& alert, bool closed) {
-  alerted_[intern(alert.subject_id)].push_back({alert.window_until, alert.score, alert.id, closed});
+  const Account subject = intern(alert.subject_id);
+  alerted_[subject].push_back({alert.window_until, alert.score, alert.id, closed});
+  if (subject >= has_marks_.size()) has_marks_.resize(std::max<size_t>(subject + 1, has_marks_.size() * 2));
+  has_marks_[subject] = 1;
 }
 
 void TenantEngine::set_alert_closed(const std::string& alert_id, const std::string& subject_id, bool closed) {
@@ -746,7 +755,7 @@ size_t TenantEngine::keys() const {
 }
 
 size_t TenantEngine::memory_bytes() const {
-  size_t bytes = graph_.memory_bytes() + history_.capacity() * sizeof(AccountHistory);
+  size_t bytes = graph_.memory_bytes() + history_.capacity() * sizeof(AccountHistory) + has_marks_.capacity();
   bytes += accounts_.memory_bytes();
   for (const auto& track : tracks_) {
     bytes += track->by_account.capacity() * sizeof(SlidingWindow);

@@ -147,6 +147,9 @@ class TenantEngine {
     bool closed;
   };
   std::unordered_map<Account, std::vector<AlertMark>> alerted_;
+  // Per account, whether alerted_ holds marks for it: most accounts have
+  // none, and one byte answers that without the hash lookup.
+  std::vector<uint8_t> has_marks_;
   void note_alert(const Alert& alert, bool closed);
   // Open alerts by the end of their collection period, soonest on top:
   // forgetting the ones that ended looks at these, not at every open alert
