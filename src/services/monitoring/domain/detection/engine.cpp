@@ -24,6 +24,13 @@ int64_t bucket_for(int64_t window) { return window <= 2 * kHour ? kMinute : wind
 
 uint64_t hash_text(std::string_view text) { return util::fnv1a_64(text); }
 
+// A payment type's index in transaction_types() (32: none of them).
+uint32_t type_code(const std::string& type) {
+  const auto& types = transaction_types();
+  auto it = std::find(types.begin(), types.end(), type);
+  return it == types.end() ? 32 : static_cast<uint32_t>(it - types.begin());
+}
+
 enum class Field {
   kAmount, kOriginalAmount, kCurrency, kType, kChannel, kHour, kIsRound, kCrossBorder, kSelfTransfer,
   kDebtorAccount, kCreditorAccount, kDebtorCountry, kCreditorCountry, kDebtorBank, kCreditorBank,
@@ -230,6 +237,33 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
       pieces.push_back(std::move(piece_calls));
     }
     template_slots_.push_back(std::move(pieces));
+  }
+  // The payment types outside the graph that each rule's windows count:
+  // its alerts list those as evidence, not the card payments of a rule
+  // about transfers. A filter that cannot be decided from the type alone
+  // (it reads the amount, say) counts the type.
+  evidence_types_.clear();
+  for (size_t r = 0; r < rules_->rules().size(); ++r) {
+    uint32_t mask = 0;
+    for (const auto& f : rules_->rules()[r].features) {
+      if (f.kind != Kind::kAggregate) continue;
+      if (f.filter == 0) {
+        mask = ~0u;
+        continue;
+      }
+      const auto& filter = rules_->filters()[f.filter - 1];
+      const auto& types = transaction_types();
+      for (size_t k = 0; k < types.size(); ++k) {
+        rules::Context probe;
+        probe.field = [&](size_t, const std::string& name) -> rules::Value {
+          if (name == "tx.type") return types[k];
+          return std::monostate{};
+        };
+        auto result = filter.evaluate(probe);
+        if (result.fired || !result.error.empty()) mask |= 1u << k;
+      }
+    }
+    evidence_types_.push_back(mask);
   }
   if (rules_->uses_history()) {
     ResolvedFeature out;
@@ -476,7 +510,8 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   // the exception: many cores book a deposit or withdrawal with the
   // customer's account on both sides (the cash desk is no account), and
   // cash reporting must see it. It stays out of the payment graph all the
-  // same (cash is not a graph type, and the graph ignores self-payments).
+  // same (cash is not a graph type): it is listed on the account only as
+  // evidence for the alerts it contributes to.
   const bool cash = t.type == "cash_deposit" || t.type == "cash_withdrawal";
   if (self && !cash) return changes;
 
@@ -521,7 +556,11 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
     if (ti == history_in_track) e.creditor_added = added;
   }
   if (late) ++late_;
-  if (options_.graph_types.contains(t.type)) graph_.add(debtor, creditor, t.occurred_at, e.amount ? cents : -1, t.id);
+  if (options_.graph_types.contains(t.type)) {
+    graph_.add(debtor, creditor, t.occurred_at, e.amount ? cents : -1, t.id);
+  } else {
+    graph_.record(debtor, creditor, t.occurred_at, type_code(t.type), t.id);
+  }
   newest_ = std::max(newest_, t.occurred_at);
 
   forget_ended_alerts();
@@ -563,7 +602,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
       Account account = creditor_subject ? creditor : debtor;
       bool outgoing = !creditor_subject;
       for (auto& id : graph_.payments(account, outgoing, t.occurred_at - longest, t.occurred_at,
-                                      options_.max_transaction_ids_per_alert)) {
+                                      options_.max_transaction_ids_per_alert, evidence_types_[r])) {
         evidence.push_back(std::move(id));
       }
     }
@@ -689,6 +728,7 @@ void TenantEngine::reset() {
   slots_.clear();
   rule_slots_.clear();
   template_slots_.clear();
+  evidence_types_.clear();
   history_out_.reset();
   history_in_.reset();
   accounts_.clear();

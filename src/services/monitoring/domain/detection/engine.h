@@ -131,6 +131,9 @@ class TenantEngine {
   std::vector<Slot> slots_;
   std::vector<std::vector<size_t>> rule_slots_;                  // per rule: call number -> slot
   std::vector<std::vector<std::vector<size_t>>> template_slots_;  // per rule, per piece: call -> slot
+  // Per rule: the payment types outside the graph its windows count (bit
+  // i: transaction_types()[i]), listed as its alerts' evidence.
+  std::vector<uint32_t> evidence_types_;
   std::optional<size_t> history_out_, history_in_;               // 90-day tracks history reads
   // Accounts are numbered once; per-account state lives in vectors.
   AccountIndex accounts_;

@@ -158,6 +158,25 @@ TEST(DetectionEngine, CashRecordedAgainstTheAccountItselfIsEvaluated) {
   EXPECT_EQ(aggregate[0].transaction_id, "w3");
 }
 
+TEST(DetectionEngine, AnAlertListsTheCashPaymentsThatMadeIt) {
+  // Cash is not a graph payment, but the deposits a structuring alert
+  // counts are its evidence: all three, booked either way; not the card
+  // payment between them, which the rule does not count.
+  TenantEngine engine("t1", {});
+  engine.set_rules(pack_rule("structuring"));
+  auto to_bank = feed(engine, {payment("d1", kStart, "C", "BANK", 9500, "cash_deposit"),
+                               payment("c1", kStart + kHour, "C", "SHOP", 50, "card"),
+                               payment("d2", kStart + kDay, "C", "BANK", 9400, "cash_deposit"),
+                               payment("d3", kStart + 2 * kDay, "C", "BANK", 9300, "cash_deposit")});
+  ASSERT_EQ(to_bank.size(), 1u);
+  EXPECT_EQ(to_bank[0].alert.transaction_ids, (std::vector<std::string>{"d1", "d2", "d3"}));
+  auto self_booked = feed(engine, {payment("e1", kStart, "D", "D", 9500, "cash_withdrawal"),
+                                   payment("e2", kStart + kHour, "D", "D", 9400, "cash_withdrawal"),
+                                   payment("e3", kStart + 2 * kHour, "D", "D", 9300, "cash_withdrawal")});
+  ASSERT_EQ(self_booked.size(), 1u);
+  EXPECT_EQ(self_booked[0].alert.transaction_ids, (std::vector<std::string>{"e1", "e2", "e3"}));
+}
+
 TEST(DetectionEngine, CycleReturnsTheChainInOrder) {
   TenantEngine engine("t1", {});
   engine.set_rules(pack_rule("cycle"));
@@ -223,6 +242,26 @@ TEST(TransactionGraph, MemoryPerAccountIsBoundedByTheEdgeCap) {
   for (int i = 0; i < 1000; ++i) g.add(0, 1 + i % 50, kStart + i, 100, "t" + std::to_string(i));
   EXPECT_EQ(g.payments(0, true, kStart, kStart + 2000, 100).size(), 8u);
   EXPECT_EQ(g.payments(0, true, kStart, kStart + 2000, 100).back(), "t999");
+}
+
+TEST(TransactionGraph, PaymentsMergeTheGraphWithTheOthersInTimeOrder) {
+  TransactionGraph g({});
+  enum : TransactionGraph::Account { A, B, C, SHOP };
+  const uint32_t card = 2, cash_withdrawal = 4;  // indexes in transaction_types()
+  ASSERT_EQ(transaction_types()[card], "card");
+  ASSERT_EQ(transaction_types()[cash_withdrawal], "cash_withdrawal");
+  g.add(A, B, kStart, 100, "w1");
+  g.record(A, SHOP, kStart + 1, card, "c1");
+  g.add(A, C, kStart + 2, 100, "w2");
+  g.record(A, A, kStart + 3, cash_withdrawal, "x1");  // self-booked: listed once
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(g.payments(A, true, kStart, kStart + 10, 10), (Ids{"w1", "c1", "w2", "x1"}));
+  EXPECT_EQ(g.payments(A, true, kStart, kStart + 10, 10, 1u << cash_withdrawal), (Ids{"w1", "w2", "x1"}));
+  EXPECT_EQ(g.payments(A, true, kStart, kStart + 10, 2), (Ids{"w2", "x1"}));
+  EXPECT_EQ(g.payments(A, true, kStart + 1, kStart + 2, 10), (Ids{"c1", "w2"}));
+  EXPECT_EQ(g.payments(A, false, kStart, kStart + 10, 10), Ids{});
+  EXPECT_EQ(g.payments(SHOP, false, kStart, kStart + 10, 10), Ids{"c1"});
+  EXPECT_EQ(g.ids_held(), 4u);
 }
 
 TEST(TransactionGraph, TransactionIdsAreHeldOnlyForTheEdgesKept) {

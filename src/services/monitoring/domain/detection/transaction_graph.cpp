@@ -23,7 +23,7 @@ auto edges_within(const Edges& edges, int64_t earliest, int64_t time) {
 }
 }  // namespace
 
-uint32_t TransactionGraph::Ids::add(const std::string& id) {
+uint32_t TransactionGraph::Ids::add(const std::string& id, uint32_t edges) {
   uint32_t slot;
   if (!free_.empty()) {
     slot = free_.back();
@@ -33,7 +33,7 @@ uint32_t TransactionGraph::Ids::add(const std::string& id) {
     slots_.emplace_back();
   }
   slots_[slot].id = id;
-  slots_[slot].edges = 2;
+  slots_[slot].edges = edges;
   return slot;
 }
 
@@ -49,16 +49,27 @@ size_t TransactionGraph::Ids::memory_bytes() const {
   return bytes;
 }
 
-void TransactionGraph::drop_front(std::vector<Edge>& edges, size_t count) {
-  for (size_t i = 0; i < count; ++i) ids_.release(edges[i].transaction);
-  edges.erase(edges.begin(), edges.begin() + static_cast<std::ptrdiff_t>(count));
+template <typename Item>
+void TransactionGraph::drop_front(std::vector<Item>& items, size_t count) {
+  for (size_t i = 0; i < count; ++i) ids_.release(items[i].transaction);
+  items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(count));
 }
 
-void TransactionGraph::trim(std::vector<Edge>& edges, int64_t newest) {
+template <typename Item>
+void TransactionGraph::trim(std::vector<Item>& items, int64_t newest) {
   size_t drop = 0;
-  while (drop < edges.size() && edges[drop].time < newest - limits_.horizon_micros) ++drop;
-  if (edges.size() - drop > limits_.max_edges_per_account) drop = edges.size() - limits_.max_edges_per_account;
-  if (drop > 0) drop_front(edges, drop);
+  while (drop < items.size() && items[drop].time < newest - limits_.horizon_micros) ++drop;
+  if (items.size() - drop > limits_.max_edges_per_account) drop = items.size() - limits_.max_edges_per_account;
+  if (drop > 0) drop_front(items, drop);
+}
+
+template <typename Item>
+void TransactionGraph::insert(std::vector<Item>& items, const Item& item) {
+  // Lists stay sorted by time: a late payment is inserted in its place.
+  auto pos = std::upper_bound(items.begin(), items.end(), item.time,
+                              [](int64_t t, const Item& e) { return t < e.time; });
+  items.insert(pos, item);
+  trim(items, items.back().time);
 }
 
 void TransactionGraph::Marks::begin(size_t accounts) {
@@ -69,7 +80,8 @@ void TransactionGraph::Marks::begin(size_t accounts) {
   }
 }
 
-void TransactionGraph::append_ids(const Edge& e, std::vector<std::string>& out) const {
+template <typename Item>
+void TransactionGraph::append_ids(const Item& e, std::vector<std::string>& out) const {
   if (const std::string& id = ids_.at(e.transaction); !id.empty()) out.push_back(id);
 }
 
@@ -83,15 +95,20 @@ void TransactionGraph::add(Account debtor, Account creditor, int64_t time, int64
                            const std::string& transaction_id) {
   if (debtor == creditor) return;
   if (std::max(debtor, creditor) >= nodes_.size()) nodes_.resize(std::max(debtor, creditor) + 1);
-  const uint32_t id = ids_.add(transaction_id);
-  auto insert = [&](std::vector<Edge>& edges, Account other) {
-    // Edges stay sorted by time: a late payment is inserted in its place.
-    auto pos = std::upper_bound(edges.begin(), edges.end(), time, [](int64_t t, const Edge& e) { return t < e.time; });
-    edges.insert(pos, Edge{time, cents, other, id});
-    trim(edges, edges.back().time);
-  };
-  insert(nodes_[debtor].out, creditor);
-  insert(nodes_[creditor].in, debtor);
+  const uint32_t id = ids_.add(transaction_id, 2);
+  insert(nodes_[debtor].out, Edge{time, cents, creditor, id});
+  insert(nodes_[creditor].in, Edge{time, cents, debtor, id});
+}
+
+void TransactionGraph::record(Account debtor, Account creditor, int64_t time, uint32_t type,
+                              const std::string& transaction_id) {
+  if (std::max(debtor, creditor) >= nodes_.size()) nodes_.resize(std::max(debtor, creditor) + 1);
+  // Cash booked with the customer's account on both sides is one payment
+  // of that account, listed once.
+  const bool self = debtor == creditor;
+  const uint32_t id = ids_.add(transaction_id, self ? 1 : 2);
+  insert(nodes_[debtor].other_out, Listed{time, id, type});
+  if (!self) insert(nodes_[creditor].other_in, Listed{time, id, type});
 }
 
 GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t time, int64_t cents,
@@ -297,15 +314,27 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
 }
 
 std::vector<std::string> TransactionGraph::payments(Account account, bool outgoing, int64_t from, int64_t to,
-                                                   size_t limit) const {
+                                                   size_t limit, uint32_t other_types) const {
   std::vector<std::string> out;
   const Node* n = node(account);
   if (!n) return out;
-  const auto& edges = outgoing ? n->out : n->in;
-  for (auto it = edges.rbegin(); it != edges.rend() && out.size() < limit; ++it) {
-    if (it->time > to) continue;
-    if (it->time < from) break;
-    append_ids(*it, out);
+  // The graph's payments and the others, merged newest first.
+  const auto& graph = outgoing ? n->out : n->in;
+  const auto& other = outgoing ? n->other_out : n->other_in;
+  auto g = graph.rbegin();
+  auto o = other.rbegin();
+  auto counted = [other_types](const Listed& l) { return l.type >= 32 || (other_types >> l.type & 1u) != 0; };
+  while (out.size() < limit) {
+    while (o != other.rend() && (o->time > to || !counted(*o))) ++o;
+    while (g != graph.rend() && g->time > to) ++g;
+    const bool graph_left = g != graph.rend() && g->time >= from;
+    const bool other_left = o != other.rend() && o->time >= from;
+    if (!graph_left && !other_left) break;
+    if (graph_left && (!other_left || g->time >= o->time)) {
+      append_ids(*g++, out);
+    } else {
+      append_ids(*o++, out);
+    }
   }
   std::reverse(out.begin(), out.end());
   return out;
@@ -313,7 +342,10 @@ std::vector<std::string> TransactionGraph::payments(Account account, bool outgoi
 
 size_t TransactionGraph::memory_bytes() const {
   size_t bytes = sizeof(*this) + nodes_.capacity() * sizeof(Node);
-  for (const auto& n : nodes_) bytes += (n.out.capacity() + n.in.capacity()) * sizeof(Edge);
+  for (const auto& n : nodes_) {
+    bytes += (n.out.capacity() + n.in.capacity()) * sizeof(Edge);
+    bytes += (n.other_out.capacity() + n.other_in.capacity()) * sizeof(Listed);
+  }
   bytes += ids_.memory_bytes();
   return bytes;
 }

@@ -66,9 +66,19 @@ class TransactionGraph {
   // (debtor included), 0 when the debtor shares no two creditors with anyone.
   GraphFinding bipartite(Account debtor, Account creditor, int64_t time, int64_t window, bool evidence = true) const;
 
-  // The account's payments out (or in) within [from, to], oldest first,
-  // at most `limit`, the newest kept when there are more.
-  std::vector<std::string> payments(Account account, bool outgoing, int64_t from, int64_t to, size_t limit) const;
+  // A payment outside the graph (card, cash): kept on its accounts' lists
+  // as evidence for alerts (payments()), never searched. A self-booked
+  // one (the same account on both sides, as cores book cash) is listed
+  // once, as outgoing.
+  // `type` is the payment type's index in transaction_types().
+  void record(Account debtor, Account creditor, int64_t time, uint32_t type, const std::string& transaction_id);
+
+  // The account's payments out (or in) within [from, to], oldest first, at
+  // most `limit`, the newest kept when there are more: the graph's, and
+  // those outside it whose type's bit is set in `other_types` (bit i:
+  // transaction_types()[i]).
+  std::vector<std::string> payments(Account account, bool outgoing, int64_t from, int64_t to, size_t limit,
+                                    uint32_t other_types = ~0u) const;
 
   size_t memory_bytes() const;
   // Transaction ids held (one per payment still on an account's list).
@@ -81,15 +91,31 @@ class TransactionGraph {
     Account other;
     uint32_t transaction;  // slot of its id in ids_
   };
+  // A payment outside the graph: when, which, and its type (its index in
+  // transaction_types()), so that evidence lists only the types a rule counts.
+  struct Listed {
+    int64_t time;
+    uint32_t transaction;  // slot of its id in ids_
+    uint32_t type;
+  };
   struct Node {
     std::vector<Edge> out, in;  // by time
+    // Payments outside the graph (card, cash), under the same bounds:
+    // listed as evidence, never searched.
+    std::vector<Listed> other_out, other_in;
   };
   const Node* node(Account a) const { return a < nodes_.size() ? &nodes_[a] : nullptr; }
   bool conserved(int64_t before, int64_t after) const;
-  void trim(std::vector<Edge>& edges, int64_t newest);
-  // Drops edges from the front of a list, releasing their ids.
-  void drop_front(std::vector<Edge>& edges, size_t count);
-  void append_ids(const Edge& e, std::vector<std::string>& out) const;
+  // A list (graph edges or listed payments) keeps its time order and bounds.
+  template <typename Item>
+  void insert(std::vector<Item>& items, const Item& item);
+  template <typename Item>
+  void trim(std::vector<Item>& items, int64_t newest);
+  // Drops items from the front of a list, releasing their ids.
+  template <typename Item>
+  void drop_front(std::vector<Item>& items, size_t count);
+  template <typename Item>
+  void append_ids(const Item& item, std::vector<std::string>& out) const;
 
   // The transaction ids of the edges, each held once for its two edges
   // (out of the debtor, into the creditor) and released when both have
@@ -97,7 +123,7 @@ class TransactionGraph {
   // like the edges, not per payment seen within some period.
   class Ids {
    public:
-    uint32_t add(const std::string& id);
+    uint32_t add(const std::string& id, uint32_t edges);
     void release(uint32_t slot);
     const std::string& at(uint32_t slot) const { return slots_[slot].id; }
     size_t held() const { return slots_.size() - free_.size(); }
@@ -106,7 +132,7 @@ class TransactionGraph {
    private:
     struct Slot {
       std::string id;
-      uint32_t edges = 0;  // edges naming it: 2, then 1, then free
+      uint32_t edges = 0;  // edges naming it (2, or 1 for a self-booked payment); 0: free
     };
     std::vector<Slot> slots_;
     std::vector<uint32_t> free_;
