@@ -398,6 +398,66 @@ TEST_P(AlertsApi, TenantRulesRunOnTheStreamWithTheirSubjectAndSuppression) {
   EXPECT_EQ(items[0].at("explanation"), "60000 USD received");
 }
 
+TEST_P(AlertsApi, ThePacksRulesAreTheTenantsToReadAndDisable) {
+  HAFNIUM_REQUIRE_BACKEND(GetParam());
+  TempStore store(GetParam());
+  InProcessServer server(options(&store, GetParam()));
+  std::string key = server.admin_key();
+  // Listed first, in the pack's order, as shipped (version 1, no times),
+  // across pages.
+  auto first = boost::json::parse(call(server, key, "GET", "/api/v1/rules?limit=10").body).as_object();
+  const auto& page = first.at("items").as_array();
+  ASSERT_EQ(page.size(), 10u);
+  EXPECT_EQ(page[0].at("id"), "large-cash-single");
+  EXPECT_EQ(page[0].at("source"), "default-pack");
+  EXPECT_EQ(page[0].at("author"), "default-pack");
+  EXPECT_EQ(page[0].at("version"), 1);
+  EXPECT_TRUE(page[0].at("created_at").is_null());
+  auto second = boost::json::parse(
+                    call(server, key, "GET", "/api/v1/rules?limit=10&cursor=" + std::string(first.at("next_cursor").as_string())).body)
+                    .as_object();
+  EXPECT_EQ(second.at("items").as_array().size(), 5u);
+  EXPECT_TRUE(second.at("next_cursor").is_null());
+
+  auto cash = [](const std::string& id, const std::string& account) {
+    return R"({"id":")" + id + R"(","occurred_at":"2026-11-02T10:00:00Z","amount":"15000.00","currency":"USD",)"
+           R"("type":"cash_deposit","debtor":{"account_id":")" + account + R"("},"creditor":{"account_id":"BANK"}})";
+  };
+  ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions", cash("c1", "A")).status, 201);
+  wait_evaluated(server, 1);
+  ASSERT_EQ(alerts(server, key, "?rule_id=large-cash-single").size(), 1u);
+
+  // The institution files its cash reports elsewhere: it disables the rule.
+  auto rule = call(server, key, "GET", "/api/v1/rules/large-cash-single");
+  ASSERT_EQ(rule.status, 200);
+  EXPECT_EQ(rule.header("etag"), "\"1\"");
+  auto body = boost::json::parse(rule.body).as_object();
+  body["enabled"] = false;
+  for (const char* field : {"id", "version", "author", "source", "created_at", "updated_at"}) body.erase(field);
+  auto disabled = server.client().request(
+      "PUT", "/api/v1/rules/large-cash-single",
+      {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}, {"If-Match", "\"1\""}},
+      boost::json::serialize(body));
+  ASSERT_EQ(disabled.status, 200) << disabled.body;
+  auto changed = boost::json::parse(disabled.body).as_object();
+  EXPECT_EQ(changed.at("version"), 2);
+  EXPECT_EQ(changed.at("enabled"), false);
+  EXPECT_EQ(changed.at("source"), "default-pack");
+  auto versions = boost::json::parse(call(server, key, "GET", "/api/v1/rules/large-cash-single/versions").body);
+  ASSERT_EQ(versions.at("items").as_array().size(), 2u);
+  EXPECT_EQ(versions.at("items").at(0).at("author"), "default-pack");
+  EXPECT_TRUE(std::string(versions.at("items").at(1).at("author").as_string()).starts_with("api-key:"));
+  // Listed once, in its place, as the tenant now runs it.
+  auto listed = boost::json::parse(call(server, key, "GET", "/api/v1/rules?limit=100").body);
+  ASSERT_EQ(listed.at("items").as_array().size(), 15u);
+  EXPECT_EQ(listed.at("items").at(0).at("version"), 2);
+
+  ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions", cash("c2", "B")).status, 201);
+  wait_evaluated(server, 2);
+  EXPECT_EQ(alerts(server, key, "?rule_id=large-cash-single").size(), 1u);  // none for B
+  EXPECT_EQ(call(server, key, "GET", "/api/v1/rules/no-such-rule").status, 404);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AlertsApi, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -161,6 +161,7 @@ TEST(TransactionsCli, BackfillsCsvAndNdjsonAndReportsRejectedRows) {
 #include "services/monitoring/detector.h"
 #include "services/monitoring/module.h"
 #include "platform/util/time.h"
+#include "services/monitoring/domain/detection/rule_set.h"
 
 namespace hafnium::testing {
 namespace {
@@ -304,8 +305,11 @@ TEST(RulesApi, CreateCompileVersionAndConcurrencyControl) {
   ASSERT_EQ(versions.at("items").as_array().size(), 2u);
   EXPECT_EQ(versions.at("items").at(0).at("version").as_int64(), 1);
   EXPECT_TRUE(std::string(versions.at("items").at(1).at("author").as_string()).starts_with("api-key:"));
-  auto listed = boost::json::parse(server.client().get("/api/v1/rules", server.admin_key()).body);
-  EXPECT_EQ(listed.at("items").as_array().size(), 1u);
+  auto listed = boost::json::parse(server.client().get("/api/v1/rules?limit=100", server.admin_key()).body);
+  const auto& items = listed.at("items").as_array();
+  ASSERT_EQ(items.size(), services::monitoring::detection::default_pack().size() + 1);  // the pack's, then the tenant's own
+  EXPECT_EQ(std::string(items.back().at("id").as_string()), id);
+  EXPECT_EQ(items.back().at("source"), "tenant");
   EXPECT_EQ(server.client().get("/api/v1/rules/01890a5d-ac96-774b-bcce-b302099a8057", server.admin_key()).status, 404);
 }
 

@@ -64,17 +64,39 @@ RuleRecord read_rule(const Request& request) {
   return rule;
 }
 
+// A tenant rule's id (a UUID) or a default-pack rule's.
 const std::string& rule_id(const Request& request) {
   const auto& id = request.path_param("id");
-  if (!util::is_uuid(id)) throw http::problems::not_found("no rule '" + id + "'");
+  if (!util::is_uuid(id) && !find_pack_rule(id)) throw http::problems::not_found("no rule '" + id + "'");
   return id;
 }
 
-const detection::RuleDefinition* pack_rule(const std::string& id) {
-  for (const auto& r : detection::default_pack()) {
-    if (r.id == id) return &r;
+// One page of the tenant's rules: the default pack's first, in the pack's
+// order (each as the tenant runs it), then the tenant's own by id. The
+// cursor is the last id listed, a pack rule's or a tenant rule's.
+std::vector<RuleRecord> list_page(soci::session& sql, const std::string& tenant_id,
+                                  const std::optional<std::string>& after, size_t count) {
+  std::vector<RuleRecord> out;
+  const auto& pack = detection::default_pack();
+  const bool in_pack = !after || find_pack_rule(*after);
+  if (in_pack) {
+    size_t next = 0;
+    if (after) {
+      while (pack[next].id != *after) ++next;
+      ++next;
+    }
+    for (; next < pack.size() && out.size() < count; ++next) out.push_back(*RulesStore::effective(sql, tenant_id, pack[next].id));
   }
-  return nullptr;
+  if (out.size() == count) return out;
+  // The tenant's own rules, skipping its versions of pack rules (listed
+  // above): at most one row per pack rule, so asking for that many more
+  // still fills the page.
+  auto rows = RulesStore::list(sql, tenant_id, in_pack ? "" : *after, count - out.size() + pack.size());
+  for (auto& r : rows) {
+    if (out.size() == count) break;
+    if (!find_pack_rule(r.id)) out.push_back(std::move(r));
+  }
+  return out;
 }
 
 
@@ -88,7 +110,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
               .handler = [&runtime, on_change](const Request& request, RequestContext& context) {
                 auto page = api::parse_page(request);
                 auto rules = runtime.db().read([&](soci::session& sql) {
-                  return RulesStore::list(sql, context.principal.tenant_id, page.after.value_or(""), page.limit + 1);
+                  return list_page(sql, context.principal.tenant_id, page.after, page.limit + 1);
                 });
                 std::optional<std::string> next;
                 if (rules.size() > page.limit) {
@@ -130,7 +152,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
               .handler = [&runtime, on_change](const Request& request, RequestContext& context) {
                 const auto& id = rule_id(request);
                 auto rule = runtime.db().read(
-                    [&](soci::session& sql) { return RulesStore::find(sql, context.principal.tenant_id, id); });
+                    [&](soci::session& sql) { return RulesStore::effective(sql, context.principal.tenant_id, id); });
                 if (!rule) throw http::problems::not_found("no rule '" + id + "'");
                 Response response = Response::json(200, rule_to_json(*rule));
                 api::set_etag(response, rule->version);
@@ -145,15 +167,21 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                 const auto& id = rule_id(request);
                 auto replacement = read_rule(request);
                 auto updated = runtime.db().write([&](soci::session& sql) {
-                  auto current = RulesStore::find(sql, context.principal.tenant_id, id);
+                  auto current = RulesStore::effective(sql, context.principal.tenant_id, id);
                   if (!current) throw http::problems::not_found("no rule '" + id + "'");
                   api::require_if_match(request, current->version);
                   replacement.id = id;
                   replacement.version = current->version + 1;
-                  replacement.created_at = current->created_at;
                   replacement.updated_at = util::now_micros();
                   replacement.author = context.actor();
-                  RulesStore::update(sql, context.principal.tenant_id, replacement);
+                  if (current->author == kPackAuthor && current->created_at == 0) {
+                    // The tenant's first version of a pack rule: its own row from now on.
+                    replacement.created_at = replacement.updated_at;
+                    RulesStore::insert(sql, context.principal.tenant_id, replacement);
+                  } else {
+                    replacement.created_at = current->created_at;
+                    RulesStore::update(sql, context.principal.tenant_id, replacement);
+                  }
                   audit::AuditLog::append(sql, runtime.db().dialect(),
                                           {context.principal.tenant_id, replacement.author, "rules.update",
                                            "rule/" + id + "@" + std::to_string(replacement.version), "success", "",
@@ -201,16 +229,11 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                 reader.finish();
                 return runtime.db().read([&](soci::session& sql) {
                   detection::RuleDefinition rule;
-                  if (const auto* packed = pack_rule(id)) {
-                    rule = *packed;
-                  } else if (util::is_uuid(id)) {
-                    auto stored = RulesStore::find(sql, context.principal.tenant_id, id);
-                    if (!stored) throw http::problems::not_found("no rule '" + id + "'");
-                    rule = to_definition(*stored);
-                    rule.enabled = true;  // a backtest runs the rule whether or not it is enabled
-                  } else {
-                    throw http::problems::not_found("no rule '" + id + "'");
-                  }
+                  std::optional<RuleRecord> stored;
+                  if (util::is_uuid(id) || find_pack_rule(id)) stored = RulesStore::effective(sql, context.principal.tenant_id, id);
+                  if (!stored) throw http::problems::not_found("no rule '" + id + "'");
+                  rule = to_definition(*stored);
+                  rule.enabled = true;  // a backtest runs the rule whether or not it is enabled
                   if (draft) {
                     draft->id = rule.id;
                     draft->version = rule.version;
@@ -250,6 +273,8 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                 const auto& id = rule_id(request);
                 auto versions = runtime.db().read(
                     [&](soci::session& sql) { return RulesStore::versions(sql, context.principal.tenant_id, id); });
+                // A pack rule's first version is the pack's own.
+                if (const auto* packed = find_pack_rule(id)) versions.insert(versions.begin(), pack_record(*packed));
                 if (versions.empty()) throw http::problems::not_found("no rule '" + id + "'");
                 boost::json::array items;
                 for (const auto& v : versions) {

@@ -1,5 +1,7 @@
 #include "services/monitoring/rules_store.h"
 
+#include <algorithm>
+
 #include "platform/store/row.h"
 #include "platform/util/time.h"
 
@@ -114,7 +116,42 @@ std::vector<RuleRecord> RulesStore::versions(soci::session& sql, const std::stri
   return out;
 }
 
+std::optional<RuleRecord> RulesStore::effective(soci::session& sql, const std::string& tenant_id,
+                                                const std::string& id) {
+  if (auto stored = find(sql, tenant_id, id)) return stored;
+  if (const auto* packed = find_pack_rule(id)) return pack_record(*packed);
+  return std::nullopt;
+}
+
+const detection::RuleDefinition* find_pack_rule(const std::string& id) {
+  for (const auto& r : detection::default_pack()) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+RuleRecord pack_record(const detection::RuleDefinition& d) {
+  RuleRecord r;
+  r.id = d.id;
+  r.name = d.name;
+  r.condition = d.condition;
+  r.severity = d.severity;
+  r.explanation = d.explanation;
+  r.typology = d.typology;
+  r.subject = d.subject;
+  r.suppression = d.suppression;
+  r.score = d.score;
+  r.enabled = d.enabled;
+  r.version = d.version;
+  r.author = kPackAuthor;
+  return r;
+}
+
 boost::json::object rule_to_json(const RuleRecord& r) {
+  auto time_or_null = [](int64_t micros) -> boost::json::value {
+    if (micros == 0) return nullptr;  // the pack's own version: shipped, not written
+    return boost::json::value(util::format_rfc3339(micros));
+  };
   return {{"id", r.id},
           {"name", r.name},
           {"condition", r.condition},
@@ -127,8 +164,9 @@ boost::json::object rule_to_json(const RuleRecord& r) {
           {"enabled", r.enabled},
           {"version", r.version},
           {"author", r.author},
-          {"created_at", util::format_rfc3339(r.created_at)},
-          {"updated_at", util::format_rfc3339(r.updated_at)}};
+          {"source", find_pack_rule(r.id) ? "default-pack" : "tenant"},
+          {"created_at", time_or_null(r.created_at)},
+          {"updated_at", time_or_null(r.updated_at)}};
 }
 
 detection::RuleDefinition to_definition(const RuleRecord& r) {
@@ -155,7 +193,15 @@ std::vector<detection::RuleDefinition> active_rule_definitions(soci::session& sq
   std::string after;
   for (;;) {
     auto page = RulesStore::list(sql, tenant_id, after, kPage);
-    for (const auto& r : page) definitions.push_back(to_definition(r));
+    for (const auto& r : page) {
+      auto packed = std::find_if(definitions.begin(), definitions.end(),
+                                 [&](const detection::RuleDefinition& d) { return d.id == r.id; });
+      if (packed != definitions.end()) {
+        *packed = to_definition(r);  // the tenant's version of a pack rule, in the pack's place
+      } else {
+        definitions.push_back(to_definition(r));
+      }
+    }
     if (page.size() < kPage) break;
     after = page.back().id;
   }

@@ -34,14 +34,26 @@ class RulesStore {
   static std::vector<RuleRecord> list(soci::session& sql, const std::string& tenant_id, const std::string& after,
                                       size_t limit);
   static std::vector<RuleRecord> versions(soci::session& sql, const std::string& tenant_id, const std::string& id);
+  // The rule as it runs for the tenant: its stored row, or for a
+  // default-pack rule the tenant never changed, the pack's (version 1).
+  static std::optional<RuleRecord> effective(soci::session& sql, const std::string& tenant_id, const std::string& id);
 };
+
+// The default pack's rules are the tenant's to read, change and disable:
+// a stored row with a pack rule's id ("structuring") is the tenant's
+// version of it and replaces it; version 1 is the pack's own, by author
+// kPackAuthor, without timestamps.
+inline constexpr const char* kPackAuthor = "default-pack";
+const detection::RuleDefinition* find_pack_rule(const std::string& id);
+RuleRecord pack_record(const detection::RuleDefinition& rule);
 
 boost::json::object rule_to_json(const RuleRecord& rule);
 
 // A tenant rule as the engine runs it.
 detection::RuleDefinition to_definition(const RuleRecord& rule);
 
-// What runs for a tenant: the default pack, then the tenant's rules (the
+// What runs for a tenant: the default pack (each rule replaced by the
+// tenant's version when it has one), then the tenant's own rules (the
 // disabled ones included; compiling skips them).
 std::vector<detection::RuleDefinition> active_rule_definitions(soci::session& sql, const std::string& tenant_id);
 
