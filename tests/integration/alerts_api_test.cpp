@@ -455,6 +455,15 @@ TEST_P(AlertsApi, ThePacksRulesAreTheTenantsToReadAndDisable) {
   ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions", cash("c2", "B")).status, 201);
   wait_evaluated(server, 2);
   EXPECT_EQ(alerts(server, key, "?rule_id=large-cash-single").size(), 1u);  // none for B
+
+  // Another tenant still runs the pack's rule, and raises its alert.
+  auto other = server.create_tenant_key("other-bank");
+  auto theirs = boost::json::parse(call(server, other, "GET", "/api/v1/rules/large-cash-single").body);
+  EXPECT_EQ(theirs.at("version"), 1);
+  EXPECT_EQ(theirs.at("enabled"), true);
+  ASSERT_EQ(call(server, other, "POST", "/api/v1/transactions", cash("c3", "C")).status, 201);
+  wait_evaluated(server, 3);
+  EXPECT_EQ(alerts(server, other, "?rule_id=large-cash-single").size(), 1u);
   EXPECT_EQ(call(server, key, "GET", "/api/v1/rules/no-such-rule").status, 404);
 }
 
