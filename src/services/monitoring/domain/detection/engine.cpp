@@ -238,9 +238,10 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
     }
     template_slots_.push_back(std::move(pieces));
   }
-  // The payment types outside the graph that each rule's windows count:
-  // its alerts list those as evidence, not the card payments of a rule
-  // about transfers. A filter that cannot be decided from the type alone
+  // The payment types each rule's windows count: its alerts list those as
+  // evidence, not the card payments of a rule about transfers, nor the
+  // graph's transfers for a rule about cash (graph payments are listed
+  // whole when the rule counts any of their types). A filter that cannot be decided from the type alone
   // (it reads the amount, say) counts the type.
   evidence_types_.clear();
   for (size_t r = 0; r < rules_->rules().size(); ++r) {
@@ -264,6 +265,10 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
       }
     }
     evidence_types_.push_back(mask);
+  }
+  graph_type_bits_ = 0;
+  for (const auto& type : options_.graph_types) {
+    if (uint32_t code = type_code(type); code < 32) graph_type_bits_ |= 1u << code;
   }
   if (rules_->uses_history()) {
     ResolvedFeature out;
@@ -602,7 +607,8 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
       Account account = creditor_subject ? creditor : debtor;
       bool outgoing = !creditor_subject;
       for (auto& id : graph_.payments(account, outgoing, t.occurred_at - longest, t.occurred_at,
-                                      options_.max_transaction_ids_per_alert, evidence_types_[r])) {
+                                      options_.max_transaction_ids_per_alert, evidence_types_[r],
+                                      (evidence_types_[r] & graph_type_bits_) != 0)) {
         evidence.push_back(std::move(id));
       }
     }

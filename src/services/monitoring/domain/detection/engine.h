@@ -131,9 +131,10 @@ class TenantEngine {
   std::vector<Slot> slots_;
   std::vector<std::vector<size_t>> rule_slots_;                  // per rule: call number -> slot
   std::vector<std::vector<std::vector<size_t>>> template_slots_;  // per rule, per piece: call -> slot
-  // Per rule: the payment types outside the graph its windows count (bit
-  // i: transaction_types()[i]), listed as its alerts' evidence.
+  // Per rule: the payment types its windows count (bit i:
+  // transaction_types()[i]), listed as its alerts' evidence.
   std::vector<uint32_t> evidence_types_;
+  uint32_t graph_type_bits_ = 0;  // the graph's payment types, as bits like those
   std::optional<size_t> history_out_, history_in_;               // 90-day tracks history reads
   // Accounts are numbered once; per-account state lives in vectors.
   AccountIndex accounts_;

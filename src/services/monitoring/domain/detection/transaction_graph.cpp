@@ -314,14 +314,14 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
 }
 
 std::vector<std::string> TransactionGraph::payments(Account account, bool outgoing, int64_t from, int64_t to,
-                                                   size_t limit, uint32_t other_types) const {
+                                                   size_t limit, uint32_t other_types, bool with_graph) const {
   std::vector<std::string> out;
   const Node* n = node(account);
   if (!n) return out;
   // The graph's payments and the others, merged newest first.
   const auto& graph = outgoing ? n->out : n->in;
   const auto& other = outgoing ? n->other_out : n->other_in;
-  auto g = graph.rbegin();
+  auto g = with_graph ? graph.rbegin() : graph.rend();
   auto o = other.rbegin();
   auto counted = [other_types](const Listed& l) { return l.type >= 32 || (other_types >> l.type & 1u) != 0; };
   while (out.size() < limit) {

@@ -74,11 +74,11 @@ class TransactionGraph {
   void record(Account debtor, Account creditor, int64_t time, uint32_t type, const std::string& transaction_id);
 
   // The account's payments out (or in) within [from, to], oldest first, at
-  // most `limit`, the newest kept when there are more: the graph's, and
-  // those outside it whose type's bit is set in `other_types` (bit i:
-  // transaction_types()[i]).
+  // most `limit`, the newest kept when there are more: the graph's (unless
+  // `with_graph` is false), and those outside it whose type's bit is set
+  // in `other_types` (bit i: transaction_types()[i]).
   std::vector<std::string> payments(Account account, bool outgoing, int64_t from, int64_t to, size_t limit,
-                                    uint32_t other_types = ~0u) const;
+                                    uint32_t other_types = ~0u, bool with_graph = true) const;
 
   size_t memory_bytes() const;
   // Transaction ids held (one per payment still on an account's list).
