@@ -30,6 +30,32 @@ uint32_t type_code(const std::string& type) {
   auto it = std::find(types.begin(), types.end(), type);
   return it == types.end() ? 32 : static_cast<uint32_t>(it - types.begin());
 }
+bool has_type(uint32_t mask, uint32_t code) { return code < 32 && (mask >> code & 1u) != 0; }
+
+// What a condition gives for each payment type when nothing but the type
+// is known (bit k: transaction_types()[k]). Reading any other field or a
+// feature is an error then, so a clean answer depends on the type alone
+// and holds for every payment of that type: `fires`, or `fails`; neither
+// when the condition needs more than the type.
+struct TypeVerdicts {
+  uint32_t fires = 0, fails = 0;
+};
+TypeVerdicts verdicts_by_type(const rules::CompiledRule& condition) {
+  TypeVerdicts verdicts;
+  const auto& types = transaction_types();
+  for (size_t k = 0; k < types.size() && k < 32; ++k) {
+    rules::Context probe;
+    probe.field = [&](size_t, const std::string& name) -> rules::Value {
+      if (name == "tx.type") return types[k];
+      return std::monostate{};
+    };
+    probe.feature = [](size_t, const rules::FeatureCall&) -> std::optional<double> { return std::nullopt; };
+    auto result = condition.evaluate(probe);
+    if (!result.error.empty()) continue;
+    (result.fired ? verdicts.fires : verdicts.fails) |= 1u << k;
+  }
+  return verdicts;
+}
 
 enum class Field {
   kAmount, kOriginalAmount, kCurrency, kType, kChannel, kHour, kIsRound, kCrossBorder, kSelfTransfer,
@@ -71,6 +97,9 @@ struct TenantEngine::Track {
   Group group;
   std::string filter_source;  // empty: every transaction
   const rules::CompiledRule* filter = nullptr;
+  // Payment types (bits as in transaction_types()) the filter takes, or
+  // refuses, whatever else the payment holds: not evaluated for those.
+  uint32_t filter_always = 0, filter_never = 0;
   std::vector<int64_t> windows;       // the lengths rules read
   // Buckets are kept per granularity (level), each as long as the longest
   // window read at that granularity: one set of hourly buckets serves every
@@ -241,30 +270,20 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
   // The payment types each rule's windows count: its alerts list those as
   // evidence, not the card payments of a rule about transfers, nor the
   // graph's transfers for a rule about cash (graph payments are listed
-  // whole when the rule counts any of their types). A filter that cannot be decided from the type alone
-  // (it reads the amount, say) counts the type.
+  // whole when the rule counts any of their types). A filter that cannot
+  // be decided from the type alone (it reads the amount, say) counts the
+  // type. And the types for which a rule cannot fire at all: it is not
+  // evaluated for them (most rules begin with `tx.type in [...]`).
   evidence_types_.clear();
+  rule_never_fires_.clear();
   for (size_t r = 0; r < rules_->rules().size(); ++r) {
     uint32_t mask = 0;
     for (const auto& f : rules_->rules()[r].features) {
       if (f.kind != Kind::kAggregate) continue;
-      if (f.filter == 0) {
-        mask = ~0u;
-        continue;
-      }
-      const auto& filter = rules_->filters()[f.filter - 1];
-      const auto& types = transaction_types();
-      for (size_t k = 0; k < types.size(); ++k) {
-        rules::Context probe;
-        probe.field = [&](size_t, const std::string& name) -> rules::Value {
-          if (name == "tx.type") return types[k];
-          return std::monostate{};
-        };
-        auto result = filter.evaluate(probe);
-        if (result.fired || !result.error.empty()) mask |= 1u << k;
-      }
+      mask |= f.filter == 0 ? ~0u : ~verdicts_by_type(rules_->filters()[f.filter - 1]).fails;
     }
     evidence_types_.push_back(mask);
+    rule_never_fires_.push_back(verdicts_by_type(rules_->rules()[r].condition).fails);
   }
   graph_type_bits_ = 0;
   for (const auto& type : options_.graph_types) {
@@ -279,7 +298,14 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
     out.group = Group::kAccountIn;
     history_in_ = slot_for(out, tracks);
   }
-  for (auto& track : tracks) track->plan_levels();
+  for (auto& track : tracks) {
+    track->plan_levels();
+    if (track->filter) {
+      auto verdicts = verdicts_by_type(*track->filter);
+      track->filter_always = verdicts.fires;
+      track->filter_never = verdicts.fails;
+    }
+  }
   // Carry the buckets the new rules still read over from the old tracks.
   for (auto& track : tracks) {
     for (auto& old : tracks_) {
@@ -517,6 +543,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   // cash reporting must see it. It stays out of the payment graph all the
   // same (cash is not a graph type): it is listed on the account only as
   // evidence for the alerts it contributes to.
+  const uint32_t type = type_code(t.type);
   const bool cash = t.type == "cash_deposit" || t.type == "cash_withdrawal";
   if (self && !cash) return changes;
 
@@ -535,7 +562,9 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   touched.clear();
   for (size_t ti = 0; ti < tracks_.size(); ++ti) {
     auto& track = tracks_[ti];
-    if (track->filter && !track->filter->evaluate(filter_context).fired) continue;
+    if (track->filter && !has_type(track->filter_always, type)) {
+      if (has_type(track->filter_never, type) || !track->filter->evaluate(filter_context).fired) continue;
+    }
     auto* windows = windows_of(*track, t, debtor, creditor,
                                track->group == Group::kAccountIn || track->group == Group::kCountryIn, true);
     if (!windows) continue;
@@ -564,7 +593,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   if (options_.graph_types.contains(t.type)) {
     graph_.add(debtor, creditor, t.occurred_at, e.amount ? cents : -1, t.id);
   } else {
-    graph_.record(debtor, creditor, t.occurred_at, type_code(t.type), t.id);
+    graph_.record(debtor, creditor, t.occurred_at, type, t.id);
   }
   newest_ = std::max(newest_, t.occurred_at);
 
@@ -578,6 +607,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   e.computed.assign(slots_.size(), 0);
   const auto& all = rules_->rules();
   for (size_t r = 0; r < all.size(); ++r) {
+    if (has_type(rule_never_fires_[r], type)) continue;
     const auto& rule = all[r];
     const auto& calls = rule_slots_[r];
     const Binding binding{this, &e, &calls};
@@ -735,6 +765,7 @@ void TenantEngine::reset() {
   rule_slots_.clear();
   template_slots_.clear();
   evidence_types_.clear();
+  rule_never_fires_.clear();
   history_out_.reset();
   history_in_.reset();
   accounts_.clear();

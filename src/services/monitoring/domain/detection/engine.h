@@ -135,6 +135,9 @@ class TenantEngine {
   // transaction_types()[i]), listed as its alerts' evidence.
   std::vector<uint32_t> evidence_types_;
   uint32_t graph_type_bits_ = 0;  // the graph's payment types, as bits like those
+  // Per rule: the payment types for which its condition is false whatever
+  // else the payment holds (it is not evaluated for them).
+  std::vector<uint32_t> rule_never_fires_;
   std::optional<size_t> history_out_, history_in_;               // 90-day tracks history reads
   // Accounts are numbered once; per-account state lives in vectors.
   AccountIndex accounts_;

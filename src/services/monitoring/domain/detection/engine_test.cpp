@@ -170,6 +170,30 @@ TEST(DetectionEngine, AnAlertListsTheSelfBookedCashItCountedButNotCardPayments) 
   EXPECT_EQ(changes[0].alert.transaction_ids, (std::vector<std::string>{"e1", "e2", "e3"}));
 }
 
+TEST(DetectionEngine, ARuleIsSkippedForATypeOnlyWhenTheTypeAloneDecidesIt) {
+  // The engine does not evaluate a rule for payment types it can never
+  // fire for. `or` with another field must keep it evaluated for every
+  // type, and a filtered window must still count what its filter takes.
+  RuleDefinition large_or_card;
+  large_or_card.id = "large-or-card";
+  large_or_card.name = "Large payment or any card payment";
+  large_or_card.typology = "custom";
+  large_or_card.condition = "tx.amount >= 1000 or tx.type == 'card'";
+  RuleDefinition cash_count = large_or_card;
+  cash_count.id = "second-cash";
+  cash_count.condition = "tx.type in ['cash_deposit'] and count('debtor.out', '24h', \"tx.type != 'card'\") >= 2";
+  TenantEngine engine("t1", {});
+  engine.set_rules(compile({large_or_card, cash_count}));
+  auto changes = feed(engine, {payment("w", kStart, "A", "B", 5000, "wire"), payment("k", kStart + 1, "C", "D", 5, "card"),
+                               payment("s", kStart + 2, "E", "F", 5, "ach"),
+                               payment("d1", kStart + 3, "G", "BANK", 5, "cash_deposit"),
+                               payment("d2", kStart + 4, "G", "BANK", 5, "cash_deposit")});
+  std::vector<std::pair<std::string, std::string>> fired;
+  for (const auto& c : changes) fired.emplace_back(c.alert.rule_id, c.transaction_id);
+  EXPECT_EQ(fired, (std::vector<std::pair<std::string, std::string>>{
+                       {"large-or-card", "w"}, {"large-or-card", "k"}, {"second-cash", "d2"}}));
+}
+
 TEST(DetectionEngine, CycleReturnsTheChainInOrder) {
   TenantEngine engine("t1", {});
   engine.set_rules(pack_rule("cycle"));
