@@ -201,7 +201,11 @@ bool same_feature(const ResolvedFeature& a, const ResolvedFeature& b, const std:
 }  // namespace
 
 TenantEngine::TenantEngine(std::string tenant_id, EngineOptions options)
-    : tenant_id_(std::move(tenant_id)), options_(options), graph_(options.graph) {}
+    : tenant_id_(std::move(tenant_id)), options_(options), graph_(options.graph) {
+  for (const auto& type : options_.graph_types) {
+    if (uint32_t code = type_code(type); code < 32) graph_type_bits_ |= 1u << code;
+  }
+}
 
 TenantEngine::~TenantEngine() = default;
 
@@ -284,10 +288,6 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
     }
     evidence_types_.push_back(mask);
     rule_never_fires_.push_back(verdicts_by_type(rules_->rules()[r].condition).fails);
-  }
-  graph_type_bits_ = 0;
-  for (const auto& type : options_.graph_types) {
-    if (uint32_t code = type_code(type); code < 32) graph_type_bits_ |= 1u << code;
   }
   if (rules_->uses_history()) {
     ResolvedFeature out;
@@ -544,7 +544,8 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   // same (cash is not a graph type): it is listed on the account only as
   // evidence for the alerts it contributes to.
   const uint32_t type = type_code(t.type);
-  const bool cash = t.type == "cash_deposit" || t.type == "cash_withdrawal";
+  static const uint32_t kCashDeposit = type_code("cash_deposit"), kCashWithdrawal = type_code("cash_withdrawal");
+  const bool cash = type == kCashDeposit || type == kCashWithdrawal;
   if (self && !cash) return changes;
 
   // Features: every track the rules read, the transaction included.
@@ -590,7 +591,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
     if (ti == history_in_track) e.creditor_added = added;
   }
   if (late) ++late_;
-  if (options_.graph_types.contains(t.type)) {
+  if (type < 32 ? has_type(graph_type_bits_, type) : options_.graph_types.contains(t.type)) {
     graph_.add(debtor, creditor, t.occurred_at, e.amount ? cents : -1, t.id);
   } else {
     graph_.record(debtor, creditor, t.occurred_at, type, t.id);

@@ -134,7 +134,7 @@ class TenantEngine {
   // Per rule: the payment types its windows count (bit i:
   // transaction_types()[i]), listed as its alerts' evidence.
   std::vector<uint32_t> evidence_types_;
-  uint32_t graph_type_bits_ = 0;  // the graph's payment types, as bits like those
+  uint32_t graph_type_bits_ = 0;  // options_.graph_types, as bits like those
   // Per rule: the payment types for which its condition is false whatever
   // else the payment holds (it is not evaluated for them).
   std::vector<uint32_t> rule_never_fires_;
