@@ -278,16 +278,26 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
   // be decided from the type alone (it reads the amount, say) counts the
   // type. And the types for which a rule cannot fire at all: it is not
   // evaluated for them (most rules begin with `tx.type in [...]`).
+  // Card and cash payments are kept on an account's outgoing (incoming)
+  // list only when some debtor (creditor) rule lists them.
   evidence_types_.clear();
   rule_never_fires_.clear();
+  list_other_out_ = list_other_in_ = false;
   for (size_t r = 0; r < rules_->rules().size(); ++r) {
+    const auto& rule = rules_->rules()[r];
     uint32_t mask = 0;
-    for (const auto& f : rules_->rules()[r].features) {
+    bool lists_payments = false;  // evidence from the subject's payments (see process)
+    for (const auto& f : rule.features) {
       if (f.kind != Kind::kAggregate) continue;
       mask |= f.filter == 0 ? ~0u : ~verdicts_by_type(rules_->filters()[f.filter - 1]).fails;
+      lists_payments = lists_payments || f.group == Group::kAccountOut || f.group == Group::kAccountIn;
     }
     evidence_types_.push_back(mask);
-    rule_never_fires_.push_back(verdicts_by_type(rules_->rules()[r].condition).fails);
+    rule_never_fires_.push_back(verdicts_by_type(rule.condition).fails);
+    const uint32_t known_types = (1u << transaction_types().size()) - 1;
+    if (lists_payments && (mask & known_types & ~graph_type_bits_) != 0) {
+      (rule.definition.subject == "creditor" ? list_other_in_ : list_other_out_) = true;
+    }
   }
   if (rules_->uses_history()) {
     ResolvedFeature out;
@@ -594,7 +604,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   if (type < 32 ? has_type(graph_type_bits_, type) : options_.graph_types.contains(t.type)) {
     graph_.add(debtor, creditor, t.occurred_at, e.amount ? cents : -1, t.id);
   } else {
-    graph_.record(debtor, creditor, t.occurred_at, type, t.id);
+    graph_.record(debtor, creditor, t.occurred_at, type, t.id, list_other_out_, list_other_in_);
   }
   newest_ = std::max(newest_, t.occurred_at);
 

@@ -135,6 +135,9 @@ class TenantEngine {
   // transaction_types()[i]), listed as its alerts' evidence.
   std::vector<uint32_t> evidence_types_;
   uint32_t graph_type_bits_ = 0;  // options_.graph_types, as bits like those
+  // Whether a rule lists card and cash payments out of (into) its subject:
+  // the graph keeps them only on the lists some rule reads.
+  bool list_other_out_ = false, list_other_in_ = false;
   // Per rule: the payment types for which its condition is false whatever
   // else the payment holds (it is not evaluated for them).
   std::vector<uint32_t> rule_never_fires_;

@@ -194,6 +194,24 @@ TEST(DetectionEngine, ARuleIsSkippedForATypeOnlyWhenTheTypeAloneDecidesIt) {
                        {"large-or-card", "w"}, {"large-or-card", "k"}, {"second-cash", "d2"}}));
 }
 
+TEST(DetectionEngine, ACreditorRuleListsTheCardPaymentsItsSubjectReceived) {
+  RuleDefinition receipts;
+  receipts.id = "card-receipts";
+  receipts.name = "Many card payments received";
+  receipts.typology = "custom";
+  receipts.subject = "creditor";
+  receipts.condition = "tx.type == 'card' and count('creditor.in', '24h', \"tx.type == 'card'\") >= 3";
+  TenantEngine engine("t1", {});
+  engine.set_rules(compile({receipts}));
+  auto changes = feed(engine, {payment("k1", kStart, "X1", "SHOP", 20, "card"),
+                               payment("c", kStart + 1, "X1", "SHOP", 20, "cash_deposit"),
+                               payment("k2", kStart + 2, "X2", "SHOP", 20, "card"),
+                               payment("k3", kStart + 3, "X3", "SHOP", 20, "card")});
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].alert.subject_id, "SHOP");
+  EXPECT_EQ(changes[0].alert.transaction_ids, (std::vector<std::string>{"k1", "k2", "k3"}));
+}
+
 TEST(DetectionEngine, CycleReturnsTheChainInOrder) {
   TenantEngine engine("t1", {});
   engine.set_rules(pack_rule("cycle"));

@@ -101,14 +101,16 @@ void TransactionGraph::add(Account debtor, Account creditor, int64_t time, int64
 }
 
 void TransactionGraph::record(Account debtor, Account creditor, int64_t time, uint32_t type,
-                              const std::string& transaction_id) {
-  if (std::max(debtor, creditor) >= nodes_.size()) nodes_.resize(std::max(debtor, creditor) + 1);
+                              const std::string& transaction_id, bool outgoing, bool incoming) {
   // Cash booked with the customer's account on both sides is one payment
-  // of that account, listed once.
+  // of that account, listed once (as outgoing).
   const bool self = debtor == creditor;
-  const uint32_t id = ids_.add(transaction_id, self ? 1 : 2);
-  insert(nodes_[debtor].other_out, Listed{time, id, type});
-  if (!self) insert(nodes_[creditor].other_in, Listed{time, id, type});
+  const bool in = incoming && !self;
+  if (!outgoing && !in) return;
+  if (std::max(debtor, creditor) >= nodes_.size()) nodes_.resize(std::max(debtor, creditor) + 1);
+  const uint32_t id = ids_.add(transaction_id, (outgoing ? 1 : 0) + (in ? 1 : 0));
+  if (outgoing) insert(nodes_[debtor].other_out, Listed{time, id, type});
+  if (in) insert(nodes_[creditor].other_in, Listed{time, id, type});
 }
 
 GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t time, int64_t cents,

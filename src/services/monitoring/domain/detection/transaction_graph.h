@@ -70,8 +70,11 @@ class TransactionGraph {
   // as evidence for alerts (payments()), never searched. A self-booked
   // one (the same account on both sides, as cores book cash) is listed
   // once, as outgoing.
-  // `type` is the payment type's index in transaction_types().
-  void record(Account debtor, Account creditor, int64_t time, uint32_t type, const std::string& transaction_id);
+  // `type` is the payment type's index in transaction_types(). Kept on the
+  // debtor's outgoing list, the creditor's incoming list, or both (an
+  // engine keeps only those its rules list).
+  void record(Account debtor, Account creditor, int64_t time, uint32_t type, const std::string& transaction_id,
+              bool outgoing = true, bool incoming = true);
 
   // The account's payments out (or in) within [from, to], oldest first, at
   // most `limit`, the newest kept when there are more: the graph's (unless
