@@ -41,6 +41,16 @@ std::shared_ptr<const RuleSet> pack_rule(const std::string& id) {
   return compile(one);
 }
 
+RuleDefinition custom_rule(const std::string& id, const std::string& condition, const std::string& subject = "debtor") {
+  RuleDefinition rule;
+  rule.id = id;
+  rule.name = id;
+  rule.typology = "custom";
+  rule.subject = subject;
+  rule.condition = condition;
+  return rule;
+}
+
 std::vector<AlertChange> feed(TenantEngine& engine, const std::vector<Transaction>& transactions) {
   std::vector<AlertChange> all;
   for (const auto& t : transactions) {
@@ -174,16 +184,10 @@ TEST(DetectionEngine, ARuleIsSkippedForATypeOnlyWhenTheTypeAloneDecidesIt) {
   // The engine does not evaluate a rule for payment types it can never
   // fire for. `or` with another field must keep it evaluated for every
   // type, and a filtered window must still count what its filter takes.
-  RuleDefinition large_or_card;
-  large_or_card.id = "large-or-card";
-  large_or_card.name = "Large payment or any card payment";
-  large_or_card.typology = "custom";
-  large_or_card.condition = "tx.amount >= 1000 or tx.type == 'card'";
-  RuleDefinition cash_count = large_or_card;
-  cash_count.id = "second-cash";
-  cash_count.condition = "tx.type in ['cash_deposit'] and count('debtor.out', '24h', \"tx.type != 'card'\") >= 2";
   TenantEngine engine("t1", {});
-  engine.set_rules(compile({large_or_card, cash_count}));
+  engine.set_rules(compile(
+      {custom_rule("large-or-card", "tx.amount >= 1000 or tx.type == 'card'"),
+       custom_rule("second-cash", "tx.type in ['cash_deposit'] and count('debtor.out', '24h', \"tx.type != 'card'\") >= 2")}));
   auto changes = feed(engine, {payment("w", kStart, "A", "B", 5000, "wire"), payment("k", kStart + 1, "C", "D", 5, "card"),
                                payment("s", kStart + 2, "E", "F", 5, "ach"),
                                payment("d1", kStart + 3, "G", "BANK", 5, "cash_deposit"),
@@ -195,14 +199,9 @@ TEST(DetectionEngine, ARuleIsSkippedForATypeOnlyWhenTheTypeAloneDecidesIt) {
 }
 
 TEST(DetectionEngine, ACreditorRuleListsTheCardPaymentsItsSubjectReceived) {
-  RuleDefinition receipts;
-  receipts.id = "card-receipts";
-  receipts.name = "Many card payments received";
-  receipts.typology = "custom";
-  receipts.subject = "creditor";
-  receipts.condition = "tx.type == 'card' and count('creditor.in', '24h', \"tx.type == 'card'\") >= 3";
   TenantEngine engine("t1", {});
-  engine.set_rules(compile({receipts}));
+  engine.set_rules(compile({custom_rule(
+      "card-receipts", "tx.type == 'card' and count('creditor.in', '24h', \"tx.type == 'card'\") >= 3", "creditor")}));
   auto changes = feed(engine, {payment("k1", kStart, "X1", "SHOP", 20, "card"),
                                payment("c", kStart + 1, "X1", "SHOP", 20, "cash_deposit"),
                                payment("k2", kStart + 2, "X2", "SHOP", 20, "card"),
