@@ -283,6 +283,7 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
   evidence_types_.clear();
   rule_never_fires_.clear();
   list_other_out_ = list_other_in_ = false;
+  const uint32_t known_types = (1u << transaction_types().size()) - 1;
   for (size_t r = 0; r < rules_->rules().size(); ++r) {
     const auto& rule = rules_->rules()[r];
     uint32_t mask = 0;
@@ -294,7 +295,6 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
     }
     evidence_types_.push_back(mask);
     rule_never_fires_.push_back(verdicts_by_type(rule.condition).fails);
-    const uint32_t known_types = (1u << transaction_types().size()) - 1;
     if (lists_payments && (mask & known_types & ~graph_type_bits_) != 0) {
       (rule.definition.subject == "creditor" ? list_other_in_ : list_other_out_) = true;
     }
@@ -487,11 +487,9 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
     case Kind::kHistoryDailyCount: return history_value(f, e);
     case Kind::kAlertScore: {
       const Account subject = f.creditor_side ? e.creditor : e.debtor;
-      if (subject >= has_marks_.size() || !has_marks_[subject]) return 0.0;
-      auto it = alerted_.find(subject);
       int64_t best = 0;
-      if (it != alerted_.end()) {
-        for (const auto& mark : it->second) {
+      if (subject < alert_marks_.size()) {
+        for (const auto& mark : alert_marks_[subject]) {
           if (!mark.closed && mark.until >= t.occurred_at) best = std::max(best, mark.score);
         }
       }
@@ -755,12 +753,10 @@ void TenantEngine::forget_ended_alerts() {
   const int64_t cutoff = newest_ - options_.lateness_micros;
   while (!expiries_.empty() && expiries_.top().until < cutoff) {
     const Expiry& ended = expiries_.top();
-    if (auto marks = alerted_.find(ended.subject); marks != alerted_.end()) {
-      std::erase_if(marks->second, [&](const AlertMark& mark) { return mark.alert_id == ended.alert_id; });
-      if (marks->second.empty()) {
-        has_marks_[marks->first] = 0;
-        alerted_.erase(marks);
-      }
+    if (ended.subject < alert_marks_.size()) {
+      auto& marks = alert_marks_[ended.subject];
+      std::erase_if(marks, [&](const AlertMark& mark) { return mark.alert_id == ended.alert_id; });
+      if (marks.empty()) marks = {};  // its memory back, as for an account never alerted
     }
     // The key may hold a newer alert by now: only this one is forgotten.
     auto open = open_alerts_.find(ended.key);
@@ -784,8 +780,7 @@ void TenantEngine::reset() {
   history_.clear();
   graph_ = TransactionGraph(options_.graph);
   open_alerts_.clear();
-  alerted_.clear();
-  has_marks_.clear();
+  alert_marks_.clear();
   expiries_ = {};
   newest_ = INT64_MIN;
 }
@@ -799,17 +794,15 @@ void TenantEngine::remember(const Alert& alert, bool closed) {
 
 void TenantEngine::note_alert(const Alert& alert, bool closed) {
   const Account subject = intern(alert.subject_id);
-  alerted_[subject].push_back({alert.window_until, alert.score, alert.id, closed});
-  if (subject >= has_marks_.size()) has_marks_.resize(std::max<size_t>(subject + 1, has_marks_.size() * 2));
-  has_marks_[subject] = 1;
+  if (subject >= alert_marks_.size()) alert_marks_.resize(accounts_.size());
+  alert_marks_[subject].push_back({alert.window_until, alert.score, alert.id, closed});
 }
 
 void TenantEngine::set_alert_closed(const std::string& alert_id, const std::string& subject_id, bool closed) {
   auto account = find_account(subject_id);
   if (!account) return;
-  auto it = alerted_.find(*account);
-  if (it == alerted_.end()) return;
-  for (auto& mark : it->second) {
+  if (*account >= alert_marks_.size()) return;
+  for (auto& mark : alert_marks_[*account]) {
     if (mark.alert_id == alert_id) mark.closed = closed;
   }
 }
@@ -843,7 +836,7 @@ size_t TenantEngine::keys() const {
 }
 
 size_t TenantEngine::memory_bytes() const {
-  size_t bytes = graph_.memory_bytes() + history_.capacity() * sizeof(AccountHistory) + has_marks_.capacity();
+  size_t bytes = graph_.memory_bytes() + history_.capacity() * sizeof(AccountHistory);
   bytes += accounts_.memory_bytes();
   for (const auto& track : tracks_) {
     bytes += track->by_account.capacity() * sizeof(SlidingWindow);
@@ -853,8 +846,9 @@ size_t TenantEngine::memory_bytes() const {
       for (const auto& w : windows) bytes += w.memory_bytes();
     }
   }
-  for (const auto& [account, marks] : alerted_) {
-    bytes += 64 + marks.capacity() * sizeof(AlertMark);
+  bytes += alert_marks_.capacity() * sizeof(std::vector<AlertMark>);
+  for (const auto& marks : alert_marks_) {
+    bytes += marks.capacity() * sizeof(AlertMark);
     for (const auto& mark : marks) bytes += mark.alert_id.capacity() > 15 ? mark.alert_id.capacity() : 0;
   }
   // The expiry queue holds one entry per open alert (and a few replaced).

@@ -147,19 +147,18 @@ class TenantEngine {
   std::vector<AccountHistory> history_;
   TransactionGraph graph_;
   std::unordered_map<std::string, Alert> open_alerts_;  // rule id \x1f subject -> alert
-  // Per account with alerts: each alert's end of collection period, score
-  // and review state, for alert_score(); expired entries go with the open
-  // alerts.
+  // Per account (by number; empty for most): each alert's end of
+  // collection period, score and review state, for alert_score(); expired
+  // entries go with the open alerts. A flat array, as the rest of the
+  // per-account state: alert_score is read on every transfer, and a hash
+  // lookup there cost more than the 24 bytes per account.
   struct AlertMark {
     int64_t until;
     int64_t score;
     std::string alert_id;
     bool closed;
   };
-  std::unordered_map<Account, std::vector<AlertMark>> alerted_;
-  // Per account, whether alerted_ holds marks for it: most accounts have
-  // none, and one byte answers that without the hash lookup.
-  std::vector<uint8_t> has_marks_;
+  std::vector<std::vector<AlertMark>> alert_marks_;
   void note_alert(const Alert& alert, bool closed);
   // Open alerts by the end of their collection period, soonest on top:
   // forgetting the ones that ended looks at these, not at every open alert
