@@ -15,6 +15,7 @@ auto edges_within(const Edges& edges, int64_t earliest, int64_t time) {
     typename Edges::const_iterator first, last;
     auto begin() const { return first; }
     auto end() const { return last; }
+    bool empty() const { return first == last; }
   };
   auto first = std::lower_bound(edges.begin(), edges.end(), earliest,
                                 [](const auto& e, int64_t t) { return e.time < t; });
@@ -122,18 +123,13 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
   const int64_t earliest = time - window;
   // Cheap refusals first: the creditor must have paid someone, and the
   // debtor been paid by someone, within the window.
-  auto first_within = [&](const std::vector<Edge>& edges) {
-    return std::lower_bound(edges.begin(), edges.end(), earliest, [](const Edge& e, int64_t t) { return e.time < t; });
-  };
-  auto start_out = first_within(start_node->out);
-  if (start_out == start_node->out.end() || start_out->time > time) return finding;
+  if (edges_within(start_node->out, earliest, time).empty()) return finding;
+  const auto into_target = edges_within(target_node->in, earliest, time);
+  if (into_target.empty()) return finding;
   // The chain ends with a payment into the debtor, and its payments come in
   // time order: no payment later than the debtor's last one received (up
   // to this payment's time) can lead back. An exact bound, not a heuristic.
-  auto into_target = std::upper_bound(target_node->in.begin(), target_node->in.end(), time,
-                                      [](int64_t t, const Edge& e) { return t < e.time; });
-  if (into_target == target_node->in.begin() || std::prev(into_target)->time < earliest) return finding;
-  const int64_t last_useful = std::prev(into_target)->time;
+  const int64_t last_useful = std::prev(into_target.end())->time;
   // Breadth-first over time-respecting paths: each payment of the chain is
   // no earlier than the one before it and no later than the closing one.
   // The earliest arrival per account dominates, so it is all we keep.
@@ -152,11 +148,7 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
   for (size_t hops = 1; hops < limits_.max_cycle_hops; ++hops) {
     size_t level_end = steps.size();
     for (size_t i = level_begin; i < level_end; ++i) {
-      const auto& edges = nodes_[steps[i].node].out;
-      auto first = std::lower_bound(edges.begin(), edges.end(), std::max(steps[i].arrival, earliest),
-                                    [](const Edge& e, int64_t t) { return e.time < t; });
-      for (auto it = first; it != edges.end() && it->time <= last_useful; ++it) {
-        const Edge& e = *it;
+      for (const Edge& e : edges_within(nodes_[steps[i].node].out, std::max(steps[i].arrival, earliest), last_useful)) {
         if (++visits > limits_.max_visits) return finding;
         if (steps[i].edge && !conserved(steps[i].edge->cents, e.cents)) continue;
         if (e.other == debtor) {
@@ -196,23 +188,19 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
   const int64_t earliest = time - window;
   // Cheap refusals first: the debtor must have been paid within the
   // window, and the sink paid by two or more accounts.
-  auto first_within = [&](const std::vector<Edge>& edges) {
-    return std::lower_bound(edges.begin(), edges.end(), earliest, [](const Edge& e, int64_t t) { return e.time < t; });
-  };
-  auto into_middle_begin = first_within(middle->in);
-  if (into_middle_begin == middle->in.end() || into_middle_begin->time > time) return best;
+  const auto into_middle_edges = edges_within(middle->in, earliest, time);
+  if (into_middle_edges.empty()) return best;
   // Set 0: who paid the sink within the window; set 1: sources tried;
   // set 2: the current source's intermediates.
   marks_.begin(nodes_.size());
   size_t gatherers = 0;
-  for (auto it = first_within(sink->in); it != sink->in.end() && it->time <= time; ++it) {
-    if (it->other != creditor && marks_.mark(it->other, 0)) ++gatherers;
+  for (const Edge& e : edges_within(sink->in, earliest, time)) {
+    if (e.other != creditor && marks_.mark(e.other, 0)) ++gatherers;
   }
   if (gatherers < 2) return best;
   size_t visits = 0;
   std::vector<Account> intermediates;
-  for (auto in = into_middle_begin; in != middle->in.end() && in->time <= time; ++in) {
-    const Edge& into_middle = *in;
+  for (const Edge& into_middle : into_middle_edges) {
     if (into_middle.other == creditor) continue;
     if (!marks_.mark(into_middle.other, 1)) continue;
     // Intermediates the source paid that went on to pay the sink.

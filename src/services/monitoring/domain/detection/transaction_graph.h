@@ -66,13 +66,12 @@ class TransactionGraph {
   // (debtor included), 0 when the debtor shares no two creditors with anyone.
   GraphFinding bipartite(Account debtor, Account creditor, int64_t time, int64_t window, bool evidence = true) const;
 
-  // A payment outside the graph (card, cash): kept on its accounts' lists
-  // as evidence for alerts (payments()), never searched. A self-booked
-  // one (the same account on both sides, as cores book cash) is listed
-  // once, as outgoing.
-  // `type` is the payment type's index in transaction_types(). Kept on the
-  // debtor's outgoing list, the creditor's incoming list, or both (an
-  // engine keeps only those its rules list).
+  // A payment outside the graph (card, cash; `type` its index in
+  // transaction_types()): kept as evidence for alerts (payments()), never
+  // searched, on the debtor's outgoing list, the creditor's incoming list
+  // or both (an engine keeps only those its rules list). A self-booked one
+  // (the same account on both sides, as cores book cash) is listed once,
+  // as outgoing.
   void record(Account debtor, Account creditor, int64_t time, uint32_t type, const std::string& transaction_id,
               bool outgoing = true, bool incoming = true);
 
