@@ -167,20 +167,22 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                 const auto& id = rule_id(request);
                 auto replacement = read_rule(request);
                 auto updated = runtime.db().write([&](soci::session& sql) {
-                  auto current = RulesStore::effective(sql, context.principal.tenant_id, id);
-                  if (!current) throw http::problems::not_found("no rule '" + id + "'");
-                  api::require_if_match(request, current->version);
+                  const auto stored = RulesStore::find(sql, context.principal.tenant_id, id);
+                  const auto* packed = find_pack_rule(id);
+                  if (!stored && !packed) throw http::problems::not_found("no rule '" + id + "'");
+                  const RuleRecord current = stored ? *stored : pack_record(*packed);
+                  api::require_if_match(request, current.version);
                   replacement.id = id;
-                  replacement.version = current->version + 1;
+                  replacement.version = current.version + 1;
                   replacement.updated_at = util::now_micros();
                   replacement.author = context.actor();
-                  if (current->author == kPackAuthor && current->created_at == 0) {
+                  if (stored) {
+                    replacement.created_at = current.created_at;
+                    RulesStore::update(sql, context.principal.tenant_id, replacement);
+                  } else {
                     // The tenant's first version of a pack rule: its own row from now on.
                     replacement.created_at = replacement.updated_at;
                     RulesStore::insert(sql, context.principal.tenant_id, replacement);
-                  } else {
-                    replacement.created_at = current->created_at;
-                    RulesStore::update(sql, context.principal.tenant_id, replacement);
                   }
                   audit::AuditLog::append(sql, runtime.db().dialect(),
                                           {context.principal.tenant_id, replacement.author, "rules.update",
@@ -202,7 +204,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
               .pattern = "/api/v1/rules/{id}:backtest",
               .action = "rules.write",
               .handler = [&runtime](const Request& request, RequestContext& context) {
-                const auto& id = request.path_param("id");
+                const auto& id = rule_id(request);
                 auto body = http::parse_json_object(request);
                 http::ObjectReader reader(body);
                 auto from_text = reader.required_string("from", 40);
@@ -228,11 +230,9 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                 }
                 reader.finish();
                 return runtime.db().read([&](soci::session& sql) {
-                  detection::RuleDefinition rule;
-                  std::optional<RuleRecord> stored;
-                  if (util::is_uuid(id) || find_pack_rule(id)) stored = RulesStore::effective(sql, context.principal.tenant_id, id);
+                  auto stored = RulesStore::effective(sql, context.principal.tenant_id, id);
                   if (!stored) throw http::problems::not_found("no rule '" + id + "'");
-                  rule = to_definition(*stored);
+                  detection::RuleDefinition rule = to_definition(*stored);
                   rule.enabled = true;  // a backtest runs the rule whether or not it is enabled
                   if (draft) {
                     draft->id = rule.id;

@@ -187,6 +187,7 @@ detection::RuleDefinition to_definition(const RuleRecord& r) {
 
 std::vector<detection::RuleDefinition> active_rule_definitions(soci::session& sql, const std::string& tenant_id) {
   std::vector<detection::RuleDefinition> definitions = detection::default_pack();
+  const size_t pack = definitions.size();
   // Every rule of the tenant, page by page: a tenant with more rules than
   // one page must not lose the rest without a word.
   constexpr size_t kPage = 1'000;
@@ -194,10 +195,14 @@ std::vector<detection::RuleDefinition> active_rule_definitions(soci::session& sq
   for (;;) {
     auto page = RulesStore::list(sql, tenant_id, after, kPage);
     for (const auto& r : page) {
-      auto packed = std::find_if(definitions.begin(), definitions.end(),
+      // The tenant's version of a pack rule takes the pack rule's place;
+      // only the pack's part is searched for it (a tenant may have
+      // thousands of rules).
+      const auto pack_end = definitions.begin() + static_cast<std::ptrdiff_t>(pack);
+      auto packed = std::find_if(definitions.begin(), pack_end,
                                  [&](const detection::RuleDefinition& d) { return d.id == r.id; });
-      if (packed != definitions.end()) {
-        *packed = to_definition(r);  // the tenant's version of a pack rule, in the pack's place
+      if (packed != pack_end) {
+        *packed = to_definition(r);
       } else {
         definitions.push_back(to_definition(r));
       }
