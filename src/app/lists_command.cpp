@@ -14,6 +14,7 @@
 #include "platform/store/migrations.h"
 #include "platform/telemetry/logging.h"
 #include "platform/util/time.h"
+#include "services/screening/domain/bundled_lists.h"
 #include "services/screening/domain/importers/importers.h"
 #include "services/screening/service.h"
 #include "services/screening/store.h"
@@ -30,6 +31,7 @@ struct ImportOptions {
   std::string source;
   std::vector<std::string> paths;
   std::string tenant;
+  std::string list_date;
 };
 
 int import_command(const ImportOptions& options) {
@@ -45,6 +47,7 @@ int import_command(const ImportOptions& options) {
   sc::ParsedList list;
   try {
     list = sc::import_list(options.source, options.paths);
+    sc::apply_list_date(list, options.list_date);
   } catch (const sc::ImportError& error) {
     std::cerr << "lists import: rejected, the active version is unchanged: " << error.what() << "\n";
     return 1;
@@ -82,6 +85,8 @@ void add_lists_commands(CLI::App& app, int& exit_code) {
   import->add_option("SOURCE", options->source, "ofac-sdn, ofac-xml, un, uk, eu or custom:<name>")->required();
   import->add_option("PATH", options->paths, "The list file (or folder: ofac-sdn, uk)")->required();
   import->add_option("--tenant", options->tenant, "The tenant a custom list belongs to");
+  import->add_option("--list-date", options->list_date,
+                     "The publication date (YYYY-MM-DD) of a file that states none (the legacy OFAC CSV, a custom list)");
   import->callback([options, &exit_code] { exit_code = import_command(*options); });
 
   auto list_options = std::make_shared<CommonOptions>();

@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 #include <fstream>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "support/http_client.h"
@@ -32,9 +34,22 @@ TEST(ListsCli, ImportsVersionsWithDiffsAndRefusesMalformedFiles) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("active version is unchanged"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("bad.csv"), std::string::npos);
+  // A file that states no date is given its publisher's; a malformed or
+  // conflicting date is refused and changes nothing.
+  auto dated = run_hafnium({"lists", "import", "custom:watch", (dir / "v2.csv").string(), "--tenant", "acme",
+                            "--list-date", "2026-11-02", "--db", db});
+  ASSERT_EQ(dated.exit_code, 0) << dated.err;
+  EXPECT_NE(dated.out.find("version 3: 2 entities (0 added, 0 removed, 0 changed), list date 2026-11-02"),
+            std::string::npos) << dated.out;
+  for (const char* wrong : {"2026-13-01", "02/11/2026", "2026-11"}) {
+    auto refused = run_hafnium({"lists", "import", "custom:watch", (dir / "v1.csv").string(), "--tenant", "acme",
+                                "--list-date", wrong, "--db", db});
+    EXPECT_NE(refused.exit_code, 0) << wrong;
+    EXPECT_NE(refused.err.find("must be a date YYYY-MM-DD"), std::string::npos) << refused.err;
+  }
   auto listed = run_hafnium({"lists", "list", "--db", db});
   EXPECT_NE(listed.out.find("custom:watch"), std::string::npos);
-  EXPECT_NE(listed.out.find("tenant   2"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("tenant   3        2026-11-02"), std::string::npos) << listed.out;
   // Official lists are shared; custom ones need a tenant; unknown sources fail.
   EXPECT_NE(run_hafnium({"lists", "import", "custom:watch", (dir / "v1.csv").string(), "--db", db}).exit_code, 0);
   EXPECT_NE(run_hafnium({"lists", "import", "un", (dir / "v1.csv").string(), "--db", db}).exit_code, 0);
@@ -52,9 +67,15 @@ TEST(BundledLists, FirstStartLoadsThemAndChecksUseThem) {
   for (int i = 0; i < 1200 && (status = http.get("/readyz").status) != 200; ++i) std::this_thread::sleep_for(100ms);
   ASSERT_EQ(status, 200) << server.logs();
   auto lists = boost::json::parse(http.get("/api/v1/screening/lists", server.admin_key()).body).at("items").as_array();
-  std::set<std::string> sources;
-  for (const auto& l : lists) sources.insert(std::string(l.at("source").as_string()));
-  EXPECT_EQ(sources, (std::set<std::string>{"eu", "ofac-sdn", "ofac-xml", "uk", "un"}));
+  // Each with the date it was published (the legacy SDN CSV states none:
+  // the snapshot's is bundled with it; the UK tables' is their newest change).
+  std::map<std::string, std::string> dates;
+  for (const auto& l : lists) dates[std::string(l.at("source").as_string())] = std::string(l.at("list_date").as_string());
+  EXPECT_EQ(dates, (std::map<std::string, std::string>{{"eu", "2026-01-28"},
+                                                       {"ofac-sdn", "2024-05-03"},
+                                                       {"ofac-xml", "2026-01-08"},
+                                                       {"uk", "2026-04-29"},
+                                                       {"un", "2026-02-27"}}));
   auto res = http.post_json("/api/v1/screening/checks", R"({"name":"Banco Nacional de Cuba","type":"organisation"})",
                             server.admin_key());
   ASSERT_EQ(res.status, 201) << res.body;
@@ -63,7 +84,10 @@ TEST(BundledLists, FirstStartLoadsThemAndChecksUseThem) {
   bool sdn = false;
   for (const auto& m : doc.at("matches").as_array()) sdn = sdn || (m.at("list") == "ofac-sdn" && m.at("entity_id") == "306");
   EXPECT_TRUE(sdn);
-  EXPECT_EQ(doc.at("lists").as_array().size(), 5u);
+  ASSERT_EQ(doc.at("lists").as_array().size(), 5u);
+  for (const auto& l : doc.at("lists").as_array()) {
+    EXPECT_EQ(std::string(l.at("list_date").as_string()), dates[std::string(l.at("source").as_string())]);
+  }
 }
 
 }  // namespace

@@ -65,6 +65,25 @@ TEST_P(ScreeningApi, ListsShowVersionsAndDiffs) {
   EXPECT_EQ(v2.at("added").as_int64(), 1);
   EXPECT_EQ(v2.at("removed").as_int64(), 1);
   EXPECT_EQ(v2.at("changed").as_int64(), 1);
+  EXPECT_TRUE(v2.at("list_date").is_null());  // a CSV states no date
+  // The tenant may give its list's date; a malformed one changes nothing.
+  const std::string v3_csv = "id,name\nw1,Viktor Anatolyevich Bout\n";
+  auto dated = server_->client().request("POST", "/api/v1/screening/lists/custom:internal/versions?list_date=2026-11-02",
+                                         {{"Authorization", "Bearer " + server_->admin_key()}, {"Content-Type", "text/csv"}},
+                                         v3_csv);
+  ASSERT_EQ(dated.status, 201) << dated.body;
+  EXPECT_EQ(boost::json::parse(dated.body).at("list_date"), "2026-11-02");
+  auto malformed = server_->client().request("POST", "/api/v1/screening/lists/custom:internal/versions?list_date=2026-11",
+                                             {{"Authorization", "Bearer " + server_->admin_key()}, {"Content-Type", "text/csv"}},
+                                             v3_csv);
+  EXPECT_EQ(malformed.status, 400) << malformed.body;
+  EXPECT_NE(malformed.body.find("\"list_date\""), std::string::npos) << malformed.body;
+  auto after = boost::json::parse(server_->client().get("/api/v1/screening/lists", server_->admin_key()).body);
+  EXPECT_EQ(after.at("items").at(0).at("version").as_int64(), 3);
+  EXPECT_EQ(after.at("items").at(0).at("list_date"), "2026-11-02");
+  // Checks name the lists they ran against with their dates.
+  auto checked = boost::json::parse(check(R"({"name":"Maria Jones","type":"person"})").body);
+  EXPECT_EQ(checked.at("lists").at(0).at("list_date"), "2026-11-02");
 }
 
 TEST_P(ScreeningApi, CheckFindsTheListedPartyAndExplainsTheMatch) {

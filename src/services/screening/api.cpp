@@ -167,6 +167,11 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                   throw http::problems::unsupported_media_type("a custom list is uploaded as text/csv");
                 }
                 if (request.body.empty()) throw http::problems::bad_request("the list file is empty");
+                // A CSV states no date: the tenant may give its own (?list_date=YYYY-MM-DD).
+                const std::string list_date = request.query_param("list_date").value_or("");
+                if (!list_date.empty() && (list_date.size() != 10 || !valid_date(list_date))) {
+                  throw http::problems::validation({{"list_date", "must be a date YYYY-MM-DD"}});
+                }
                 auto path = std::filesystem::temp_directory_path() / ("hafnium-upload-" + util::uuid_v7() + ".csv");
                 {
                   std::ofstream out(path, std::ios::binary);
@@ -185,6 +190,7 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                                                    "the list file is malformed; the active version is unchanged");
                 }
                 std::filesystem::remove(path);
+                list.list_date = list_date;
                 auto [version, hits] = service->import(context.principal.tenant_id, list, actor_of(context));
                 runtime.events_committed();
                 auto body = render_version(version);

@@ -45,6 +45,7 @@ void ScreeningModule::start(runtime::Runtime& runtime) {
         auto dir = bundled_lists_dir();
         for (const auto& spec : bundled_lists(dir)) {
           auto list = import_list(spec.source, {spec.path});
+          apply_list_date(list, spec.list_date);
           auto [version, hits] = service_->import(kSharedLists, list, {"", "system:bundled-lists", ""});
           spdlog::info("loaded bundled list {} version {} ({} entities)", spec.source, version.version,
                        version.entity_count);

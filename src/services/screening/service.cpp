@@ -151,7 +151,9 @@ boost::json::object ScreeningService::check_in(soci::session& sql, const Snapsho
   for (const auto& v : s.versions) {
     if (v.tenant_id != kSharedLists && v.tenant_id != actor.tenant_id) continue;
     if (request.lists && !request.lists->contains(v.source)) continue;
-    lists.push_back({{"source", v.source}, {"version", v.version}, {"list_date", v.list_date}});
+    lists.push_back({{"source", v.source},
+                     {"version", v.version},
+                     {"list_date", v.list_date.empty() ? boost::json::value(nullptr) : boost::json::value(v.list_date)}});
   }
   std::string status = open > 0 ? "potential_match" : "clear";
   boost::json::object document{{"id", id},

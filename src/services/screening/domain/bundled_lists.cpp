@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "platform/util/time.h"
 #include "services/screening/domain/importers/importers.h"
 
 namespace hafnium::services::screening {
@@ -24,7 +25,8 @@ std::string bundled_lists_dir() {
 }
 
 std::vector<ListSpec> bundled_lists(const std::string& dir) {
-  return {{"ofac-sdn", dir + "/ofac_sdn_2024-05-03/sdn.csv"},
+  // The legacy SDN CSV carries no date: the snapshot's is in data/lists/README.md.
+  return {{"ofac-sdn", dir + "/ofac_sdn_2024-05-03/sdn.csv", "2024-05-03"},
           {"ofac-xml", dir + "/ofac_consolidated_nonsdn_2026-01-08/ofac.xml"},
           {"un", dir + "/un_2026-02-27/UN_consolidated.xml"},
           {"uk", dir + "/uk_sanctions_list_derived_2026-04"},
@@ -42,6 +44,17 @@ ListSpec parse_list_spec(const std::string& text) {
                                 "' (known: ofac-sdn, ofac-xml, un, uk, eu, custom:<name>)");
   }
   return spec;
+}
+
+void apply_list_date(ParsedList& list, const std::string& stated) {
+  if (stated.empty()) return;
+  if (stated.size() != 10 || parse_list_date(stated) != stated || !util::parse_rfc3339(stated + "T00:00:00Z")) {
+    throw std::invalid_argument("the list date must be a date YYYY-MM-DD, got '" + stated + "'");
+  }
+  if (!list.list_date.empty() && list.list_date != stated) {
+    throw std::invalid_argument("the file states its list date, " + list.list_date + ", not " + stated);
+  }
+  list.list_date = stated;
 }
 
 std::vector<WatchlistEntity> load_lists(const std::vector<ListSpec>& specs) {

@@ -64,8 +64,28 @@ TEST(Importers, OfacXmlUnUkAndEu) {
 
   auto uk = import_list("uk", {lists() + "/uk_sanctions_list_derived_2026-04"});
   EXPECT_EQ(uk.entities.size(), 6046u);
+  EXPECT_EQ(uk.list_date, "2026-04-29");  // the newest change of any subject
   auto eu = import_list("eu", {lists() + "/eu_2026-01-28/all.json"});
   EXPECT_EQ(eu.entities.size(), 5795u);
+}
+
+TEST(Importers, AListDateIsGivenOnlyToAFileThatStatesNone) {
+  ParsedList sdn;  // the legacy CSV states no date
+  apply_list_date(sdn, "2024-05-03");
+  EXPECT_EQ(sdn.list_date, "2024-05-03");
+  ParsedList un;
+  un.list_date = "2026-02-27";
+  apply_list_date(un, "");  // nothing stated: the file's own
+  EXPECT_EQ(un.list_date, "2026-02-27");
+  apply_list_date(un, "2026-02-27");  // the same: fine
+  try {
+    apply_list_date(un, "2026-03-01");
+    FAIL() << "a date the file contradicts was taken";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_STREQ(error.what(), "the file states its list date, 2026-02-27, not 2026-03-01");
+  }
+  EXPECT_EQ(un.list_date, "2026-02-27");
+  EXPECT_THROW(apply_list_date(sdn, "2024-02-30"), std::invalid_argument);
 }
 
 TEST(Importers, CustomCsvAndItsErrors) {

@@ -64,6 +64,12 @@ ParsedList import_uk_tables(const std::string& folder) {
     e.kind = type == "individual" ? EntityKind::kPerson
              : type == "ship"     ? EntityKind::kVessel
                                   : EntityKind::kOrganisation;
+    // The tables carry no publication date; the newest change of any
+    // subject is the date the list stands at (a later publication that
+    // changed nothing is the same list).
+    for (const char* column : {"last_updated", "date_designated"}) {
+      if (auto d = parse_list_date(get(column)); d.size() == 10 && d > list.list_date) list.list_date = d;
+    }
     by_id[e.id] = list.entities.size();
     list.entities.push_back(std::move(e));
   });
