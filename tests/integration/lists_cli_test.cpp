@@ -84,6 +84,21 @@ TEST(BundledLists, FirstStartLoadsThemAndChecksUseThem) {
   bool sdn = false;
   for (const auto& m : doc.at("matches").as_array()) sdn = sdn || (m.at("list") == "ofac-sdn" && m.at("entity_id") == "306");
   EXPECT_TRUE(sdn);
+  // A birth date lifts both of the EU's spellings of a name to the capped
+  // score: the exact one explains the match.
+  auto putin = http.post_json("/api/v1/screening/checks",
+                              R"({"name":"Vladimir Vladimirovich Putin","type":"person","birth_date":"1952-10-07"})",
+                              server.admin_key());
+  ASSERT_EQ(putin.status, 201) << putin.body;
+  bool eu_seen = false;
+  const auto putin_doc = boost::json::parse(putin.body);
+  for (const auto& m : putin_doc.at("matches").as_array()) {
+    if (m.at("list") != "eu" || m.at("entity_id") != "135909") continue;
+    eu_seen = true;
+    EXPECT_EQ(std::string(m.at("matched_name").as_string()), "Vladimir Vladimirovich PUTIN");
+    EXPECT_EQ(m.at("name_score").as_double(), 1.0);
+  }
+  EXPECT_TRUE(eu_seen) << putin.body;
   ASSERT_EQ(doc.at("lists").as_array().size(), 5u);
   for (const auto& l : doc.at("lists").as_array()) {
     EXPECT_EQ(std::string(l.at("list_date").as_string()), dates[std::string(l.at("source").as_string())]);

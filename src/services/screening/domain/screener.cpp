@@ -74,9 +74,19 @@ std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& 
                                           : party.kind == EntityKind::kUnknown ? EntityKind::kUnknown
                                                                               : EntityKind::kOrganisation);
   std::unordered_map<uint32_t, Match> best;  // by entity
+  // An entity's match is its best-scoring name; when attributes lift two
+  // names to the same (capped) score, the one that explains it better: an
+  // identifier, else the closer name (an alias spelled differently must not
+  // stand in for the exact name in the analyst's explanation).
+  auto better = [](const Match& a, const Match& b) {
+    if (a.score != b.score) return a.score > b.score;
+    auto by_identifier = [](const Match& m) { return !m.reasons.empty() && m.reasons[0] == "identifier_match"; };
+    if (by_identifier(a) != by_identifier(b)) return by_identifier(a);
+    return a.name_score > b.name_score;
+  };
   auto consider = [&](Match&& match) {
     auto it = best.find(match.entity_index);
-    if (it == best.end() || match.score > it->second.score) best[match.entity_index] = std::move(match);
+    if (it == best.end() || better(match, it->second)) best[match.entity_index] = std::move(match);
   };
 
   // Identifiers decide on their own: an exact passport or registration

@@ -143,6 +143,36 @@ TEST(Importers, TruncatedXmlAndWrongFilesAreRefusedWithTheirPlace) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Screener, AnEntitysExactNameExplainsItsMatchWhenAttributesCapTheScore) {
+  // The same person listed twice, the variant spelling first or second:
+  // the birth date lifts both names to the capped 1.0, and the exact name
+  // is the one the analyst is shown, whatever the order.
+  std::vector<WatchlistEntity> entities;
+  for (int order = 0; order < 2; ++order) {
+    WatchlistEntity e;
+    e.list = "custom:test";
+    e.id = "p" + std::to_string(order);
+    e.kind = EntityKind::kPerson;
+    e.names = {{"Vladimir Vladimirovitj PUTIN", NameStrength::kStrong, true, {}},
+               {"Vladimir Vladimirovich PUTIN", NameStrength::kStrong, false, {}}};
+    if (order == 1) std::swap(e.names[0], e.names[1]);
+    e.birth_dates = {"1952-10-07"};
+    entities.push_back(std::move(e));
+  }
+  Screener screener(std::make_shared<const WatchlistIndex>(std::move(entities)));
+  Party putin;
+  putin.name = "Vladimir Vladimirovich Putin";
+  putin.kind = EntityKind::kPerson;
+  putin.birth_date = "1952-10-07";
+  auto matches = screener.screen(putin);
+  ASSERT_EQ(matches.size(), 2u);
+  for (const auto& m : matches) {
+    EXPECT_DOUBLE_EQ(m.score, 1.0);
+    EXPECT_DOUBLE_EQ(m.name_score, 1.0) << m.entity_id << " " << m.matched_name;
+    EXPECT_EQ(m.matched_name, "Vladimir Vladimirovich PUTIN") << m.entity_id;
+  }
+}
+
 TEST(Screener, FindsListedPeopleByNameAttributesAndIdentifiers) {
   auto index = std::make_shared<const WatchlistIndex>(load_lists(bundled_lists(lists())));
   Screener screener(index);
