@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -41,13 +42,21 @@ struct InputRow {
   sc::Party party;
 };
 
-// Reads and validates the whole input first: a bad row stops the run
-// before anything is written.
+// Reads and validates the whole input first: a file with bad rows is
+// refused before anything is written, with every bad row named (the first
+// kMaxReported of them), so that one pass fixes the file.
+constexpr size_t kMaxReported = 20;
+
 std::vector<InputRow> read_parties(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::invalid_argument(path + ": cannot be read");
   sc::CsvReader reader(in);
-  auto header = reader.next();
+  std::optional<std::vector<std::string>> header;
+  try {
+    header = reader.next();
+  } catch (const std::runtime_error& error) {
+    throw std::invalid_argument(path + ": " + error.what());
+  }
   if (!header) throw std::invalid_argument(path + ": is empty");
   static const std::set<std::string> known = {"id", "name", "type", "birth_date", "country"};
   std::map<std::string, size_t> column;
@@ -63,12 +72,28 @@ std::vector<InputRow> read_parties(const std::string& path) {
     throw std::invalid_argument(path + ":1: the header needs the columns id and name");
   }
   std::vector<InputRow> rows;
-  while (auto row = reader.next()) {
+  std::vector<std::string> problems;
+  size_t bad_rows = 0;
+  auto reject = [&](const std::string& problem) {
+    if (problems.size() < kMaxReported) problems.push_back(problem);
+    ++bad_rows;
+  };
+  while (true) {
+    std::optional<std::vector<std::string>> row;
+    try {
+      row = reader.next();
+    } catch (const std::runtime_error& error) {
+      // "line N: ..."; an unterminated quote ran to the end of the file.
+      reject(path + ":" + std::string(error.what()).substr(5));
+      if (std::string(error.what()).ends_with("unterminated quoted field")) break;
+      continue;
+    }
+    if (!row) break;
     std::string where = path + ":" + std::to_string(reader.record_line());
     if (row->size() == 1 && sc::trim((*row)[0]).empty()) continue;
     if (row->size() != header->size()) {
-      throw std::invalid_argument(where + ": expected " + std::to_string(header->size()) +
-                                  " fields, found " + std::to_string(row->size()));
+      reject(where + ": expected " + std::to_string(header->size()) + " fields, found " + std::to_string(row->size()));
+      continue;
     }
     auto get = [&](const char* name) -> std::string {
       auto it = column.find(name);
@@ -77,25 +102,46 @@ std::vector<InputRow> read_parties(const std::string& path) {
     InputRow input;
     input.id = get("id");
     input.party.name = get("name");
-    if (input.id.empty()) throw std::invalid_argument(where + ": id is empty");
-    if (input.party.name.empty()) throw std::invalid_argument(where + ": name is empty");
-    if (input.party.name.size() > 1024) throw std::invalid_argument(where + ": name is longer than 1024 bytes");
     std::string type = get("type");
-    if (type.empty()) input.party.kind = sc::EntityKind::kUnknown;
-    else if (type == "person") input.party.kind = sc::EntityKind::kPerson;
-    else if (type == "organisation" || type == "organization" || type == "company") input.party.kind = sc::EntityKind::kOrganisation;
-    else if (type == "vessel") input.party.kind = sc::EntityKind::kVessel;
-    else if (type == "aircraft") input.party.kind = sc::EntityKind::kAircraft;
-    else throw std::invalid_argument(where + ": type must be person, organisation, vessel or aircraft");
-    if (auto dob = get("birth_date"); !dob.empty()) {
-      input.party.birth_date = sc::parse_list_date(dob);
-      if (input.party.birth_date.empty()) throw std::invalid_argument(where + ": birth_date must be YYYY, YYYY-MM or YYYY-MM-DD");
+    if (input.id.empty()) {
+      reject(where + ": id is empty");
+    } else if (input.party.name.empty()) {
+      reject(where + ": name is empty");
+    } else if (input.party.name.size() > 1024) {
+      reject(where + ": name is longer than 1024 bytes");
+    } else if (!type.empty() && type != "person" && type != "organisation" && type != "organization" &&
+               type != "company" && type != "vessel" && type != "aircraft") {
+      reject(where + ": type must be person, organisation, vessel or aircraft");
+    } else {
+      if (type.empty()) input.party.kind = sc::EntityKind::kUnknown;
+      else if (type == "person") input.party.kind = sc::EntityKind::kPerson;
+      else if (type == "vessel") input.party.kind = sc::EntityKind::kVessel;
+      else if (type == "aircraft") input.party.kind = sc::EntityKind::kAircraft;
+      else input.party.kind = sc::EntityKind::kOrganisation;
+      bool good = true;
+      if (auto dob = get("birth_date"); !dob.empty()) {
+        input.party.birth_date = sc::parse_list_date(dob);
+        if (input.party.birth_date.empty()) {
+          reject(where + ": birth_date must be YYYY, YYYY-MM or YYYY-MM-DD");
+          good = false;
+        }
+      }
+      if (auto country = get("country"); good && !country.empty()) {
+        input.party.country = sc::country_code(country);
+        if (input.party.country.empty()) {
+          reject(where + ": unknown country '" + country + "'");
+          good = false;
+        }
+      }
+      if (good) rows.push_back(std::move(input));
     }
-    if (auto country = get("country"); !country.empty()) {
-      input.party.country = sc::country_code(country);
-      if (input.party.country.empty()) throw std::invalid_argument(where + ": unknown country '" + country + "'");
-    }
-    rows.push_back(std::move(input));
+  }
+  if (bad_rows > 0) {
+    std::string message = std::to_string(bad_rows) + (bad_rows == 1 ? " row is" : " rows are") +
+                          " invalid; nothing was screened:";
+    for (const auto& problem : problems) message += "\n  " + problem;
+    if (bad_rows > problems.size()) message += "\n  ... and " + std::to_string(bad_rows - problems.size()) + " more";
+    throw std::invalid_argument(message);
   }
   return rows;
 }

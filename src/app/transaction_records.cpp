@@ -54,7 +54,17 @@ bool TransactionRecords::next(size_t& line, boost::json::object& object, std::st
     }
     return false;
   }
-  auto row = csv_.next();
+  std::optional<std::vector<std::string>> row;
+  try {
+    row = csv_.next();
+  } catch (const std::runtime_error& e) {
+    // A field that is not UTF-8 (the row is skipped), or a quote left
+    // open to the end of the file: the row's error, as a bad field is.
+    line = csv_.record_line();
+    std::string what = e.what();
+    error = what.substr(what.find(": ") + 2);
+    return true;
+  }
   if (!row) return false;
   line = csv_.record_line();
   if (row->size() != columns_.size()) {

@@ -99,6 +99,22 @@ TEST_F(ScreenCli, BadInputIsRefusedAndWritesNothing) {
   expect_refusal({"screen", "--list", "custom:l=" + list, "--input", write("f.csv", "id,name\n1," + std::string(2000, 'a') + "\n"),
                   "--output", out},
                  "longer than 1024");
+  expect_refusal({"screen", "--list", "custom:l=" + list, "--input", write("g.csv", "id,name\n1,Jo\xffhn\n"), "--output", out},
+                 "g.csv:2: field 2 is not valid UTF-8");
+  expect_refusal({"screen", "--list", "custom:l=" + write("bad8.csv", "id,name\n1,Jo\xffhn\n"), "--input",
+                  write("h.csv", "id,name\n1,Alpha\n"), "--output", out},
+                 "line 2: field 2 is not valid UTF-8");
+  // Every bad row is named at once (up to 20), so that one pass mends the file.
+  std::string many = "id,name,type,country\n1,Alpha,person,\n2,,person,\n3,Beta,persn,\n4,Gamma,person,Narnia\n";
+  for (int i = 0; i < 25; ++i) many += "x" + std::to_string(i) + ",,,\n";
+  auto result = run_hafnium({"screen", "--list", "custom:l=" + list, "--input", write("many.csv", many), "--output", out});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("28 rows are invalid; nothing was screened:"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("many.csv:3: name is empty"), std::string::npos);
+  EXPECT_NE(result.err.find("many.csv:4: type must be person"), std::string::npos);
+  EXPECT_NE(result.err.find("many.csv:5: unknown country 'Narnia'"), std::string::npos);
+  EXPECT_NE(result.err.find("... and 8 more"), std::string::npos) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
 }
 
 }  // namespace

@@ -78,6 +78,11 @@ TEST_P(ScreeningApi, ListsShowVersionsAndDiffs) {
                                              v3_csv);
   EXPECT_EQ(malformed.status, 400) << malformed.body;
   EXPECT_NE(malformed.body.find("\"list_date\""), std::string::npos) << malformed.body;
+  // A stray byte (a Latin-1 export) is refused with its line, not stored
+  // where it would make the list unreadable for every later load.
+  auto latin1 = upload("custom:internal", "id,name\nw1,Jos\xe9 Bout\n");
+  EXPECT_EQ(latin1.status, 400) << latin1.body;
+  EXPECT_NE(latin1.body.find("line 2: field 2 is not valid UTF-8"), std::string::npos) << latin1.body;
   auto after = boost::json::parse(server_->client().get("/api/v1/screening/lists", server_->admin_key()).body);
   EXPECT_EQ(after.at("items").at(0).at("version").as_int64(), 3);
   EXPECT_EQ(after.at("items").at(0).at("list_date"), "2026-11-02");

@@ -149,6 +149,15 @@ TEST(TransactionsCli, BackfillsCsvAndNdjsonAndReportsRejectedRows) {
   auto nd = run_hafnium({"transactions", "import", "--tenant", "bank", "--input", (dir / "tx.ndjson").string(), "--db", db});
   EXPECT_EQ(nd.exit_code, 0) << nd.err;
   EXPECT_NE(nd.out.find("imported 1 transactions (1 already present, 0 rejected)"), std::string::npos) << nd.out;
+  // A stray byte in a CSV row rejects that row, not the file, and nothing
+  // unreadable is stored.
+  std::ofstream(dir / "utf8.csv") << "id,occurred_at,amount,currency,type,debtor_account_id,creditor_account_id,debtor_name\n"
+                                     "u1,2026-10-03T08:00:00Z,10.00,USD,wire,A1,B1,Jo\xffhn\n"
+                                     "u2,2026-10-03T09:00:00Z,10.00,USD,wire,A1,B1,John\n";
+  auto utf8 = run_hafnium({"transactions", "import", "--tenant", "bank", "--input", (dir / "utf8.csv").string(), "--db", db});
+  EXPECT_EQ(utf8.exit_code, 1);
+  EXPECT_NE(utf8.out.find("imported 1 transactions (0 already present, 1 rejected)"), std::string::npos) << utf8.out;
+  EXPECT_NE(utf8.err.find("utf8.csv:2: field 8 is not valid UTF-8"), std::string::npos) << utf8.err;
   auto bad_header = run_hafnium({"transactions", "import", "--tenant", "bank", "--input",
                                  (dir / "tx.csv").string() + ".missing", "--db", db});
   EXPECT_NE(bad_header.exit_code, 0);

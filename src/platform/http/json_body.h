@@ -14,9 +14,6 @@
 
 namespace hafnium::http {
 
-// True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
-bool is_valid_utf8(std::string_view text);
-
 // Parses a JSON request body: checks the media type (415), UTF-8 (400),
 // syntax with position (400), nesting depth, and that the top level is an
 // object (400). This is the single entry point for request bodies, and the

@@ -9,10 +9,21 @@
 #include "platform/util/batch_pipe.h"
 #include "platform/util/crypto.h"
 #include "platform/util/time.h"
+#include "platform/util/utf8.h"
 #include "platform/util/uuid.h"
 
 namespace hafnium::util {
 namespace {
+
+TEST(Utf8, AcceptsValidAndRejectsInvalidSequences) {
+  EXPECT_TRUE(is_valid_utf8("plain"));
+  EXPECT_TRUE(is_valid_utf8("J\xC3\xBCrgen \xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x98\x80"));
+  EXPECT_FALSE(is_valid_utf8("\xC3"));              // truncated
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // UTF-16 surrogate
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // beyond U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xFF"));
+}
 
 TEST(Uuid, V7IsCanonicalVersionedAndStrictlyIncreasing) {
   std::string previous;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "platform/http/json_body.h"
+#include "platform/util/utf8.h"
 #include "platform/util/time.h"
 
 namespace hafnium::services::monitoring {
@@ -25,7 +26,7 @@ bool is_ndjson(const Request& request) {
 std::vector<boost::json::value> batch_items(const Request& request, std::vector<std::string>& item_errors) {
   std::vector<boost::json::value> items;
   if (is_ndjson(request)) {
-    if (!http::is_valid_utf8(request.body)) throw http::problems::malformed_json("request body is not valid UTF-8");
+    if (!util::is_valid_utf8(request.body)) throw http::problems::malformed_json("request body is not valid UTF-8");
     size_t start = 0;
     while (start < request.body.size()) {
       size_t end = request.body.find('\n', start);

@@ -16,11 +16,12 @@ class CsvReader {
   explicit CsvReader(std::istream& in) : in_(in) {}
 
   // Next record, or nullopt at the end. Throws std::runtime_error naming the
-  // line on an unterminated quoted field.
+  // line on an unterminated quoted field or a field that is not UTF-8.
   std::optional<std::vector<std::string>> next();
   size_t record_line() const { return record_line_; }
 
  private:
+  std::optional<std::vector<std::string>> read_record();
   std::istream& in_;
   size_t line_ = 1;
   size_t record_line_ = 0;

@@ -183,6 +183,21 @@ TEST(Csv, ReadsQuotedFieldsCrlfAndDosEndOfFile) {
   EXPECT_THROW(bad.next(), std::runtime_error);
 }
 
+TEST(Csv, AFieldThatIsNotUtf8IsRefusedWithItsLineAndTheNextRecordReads) {
+  std::istringstream in("id,name\n1,Jo\xffhn\n2,J\xC3\xBCrgen\n");
+  CsvReader reader(in);
+  ASSERT_TRUE(reader.next());
+  try {
+    reader.next();
+    FAIL() << "a field with a stray byte was read";
+  } catch (const std::runtime_error& error) {
+    EXPECT_STREQ(error.what(), "line 2: field 2 is not valid UTF-8");
+  }
+  auto next = reader.next();
+  ASSERT_TRUE(next);
+  EXPECT_EQ((*next)[1], "J\xC3\xBCrgen");
+}
+
 }  // namespace
 }  // namespace hafnium::services::screening
 

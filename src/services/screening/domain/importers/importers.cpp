@@ -1,5 +1,7 @@
 #include "services/screening/domain/importers/importers.h"
 
+#include "platform/util/utf8.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <stdexcept>
@@ -87,7 +89,38 @@ std::string parse_list_date(std::string_view raw) {
 
 namespace {
 // The same entity reads the same whatever order its file lists countries in.
-ParsedList tidy(ParsedList list) {
+// Entries are stored as JSON, which one stray byte makes unreadable: the
+// CSV formats refuse such a field with its line; this catches the rest
+// (XML parsers pass bytes through) with the entry's place in the file.
+void require_utf8(const ParsedList& list, const std::string& path) {
+  for (size_t i = 0; i < list.entities.size(); ++i) {
+    const auto& e = list.entities[i];
+    auto check = [&](const std::string& text, const char* what) {
+      if (!util::is_valid_utf8(text)) {
+        throw ImportError(path + ": entry " + std::to_string(i + 1), std::string(what) + " is not valid UTF-8");
+      }
+    };
+    check(e.id, "its id");
+    for (const auto& n : e.names) {
+      check(n.full, "a name");
+      for (const auto& part : n.parts) check(part, "a name part");
+    }
+    for (const auto& d : e.birth_dates) check(d, "a birth date");
+    for (const auto& p : e.birth_places) check(p, "a birth place");
+    for (const auto& c : e.countries) check(c, "a country");
+    for (const auto& id : e.identifiers) {
+      check(id.type, "an identifier");
+      check(id.value, "an identifier");
+      check(id.country, "an identifier");
+    }
+    for (const auto& a : e.addresses) check(a, "an address");
+    for (const auto& p : e.programs) check(p, "a program");
+    check(e.remarks, "its remarks");
+  }
+}
+
+ParsedList tidy(ParsedList list, const std::string& path) {
+  require_utf8(list, path);
   for (auto& e : list.entities) {
     std::sort(e.countries.begin(), e.countries.end());
     e.countries.erase(std::unique(e.countries.begin(), e.countries.end()), e.countries.end());
@@ -108,7 +141,7 @@ ParsedList import_list(const std::string& source, const std::vector<std::string>
   }
   const std::string& path = paths.front();
   if (!std::filesystem::exists(path)) throw ImportError(path, "no such file or folder");
-  return tidy(import_by_source(source, path));
+  return tidy(import_by_source(source, path), path);
 }
 
 namespace {

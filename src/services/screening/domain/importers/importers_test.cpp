@@ -140,6 +140,18 @@ TEST(Importers, TruncatedXmlAndWrongFilesAreRefusedWithTheirPlace) {
   EXPECT_THROW(import_list("ofac-xml", {lists() + "/un_2026-02-27/UN_consolidated.xml"}), ImportError);
   std::ofstream(dir / "sdn.csv") << "1,\"ONLY THREE\",individual\n";
   EXPECT_THROW(import_list("ofac-sdn", {(dir / "sdn.csv").string()}), ImportError);
+  // The XML parser passes a stray byte through: refused with the entry.
+  std::string latin1 = text;
+  const auto name_at = latin1.find("<FIRST_NAME>") + std::string("<FIRST_NAME>").size();
+  latin1.insert(name_at, "\xe9");
+  std::ofstream(dir / "latin1.xml") << latin1;
+  try {
+    import_list("un", {(dir / "latin1.xml").string()});
+    FAIL() << "a name that is not UTF-8 was imported";
+  } catch (const ImportError& error) {
+    EXPECT_EQ(error.location(), (dir / "latin1.xml").string() + ": entry 1") << error.what();
+    EXPECT_NE(std::string(error.what()).find("a name is not valid UTF-8"), std::string::npos) << error.what();
+  }
   std::filesystem::remove_all(dir);
 }
 

@@ -134,50 +134,42 @@ ParsedList import_ofac_csv(const std::string& path) {
   if (list.entities.empty()) throw ImportError(path, "contains no entries");
 
   // Siblings of the same publication, when present.
-  if (auto alt = list_path_beside(path, "alt.csv"); !alt.empty()) {
-    std::ifstream f(alt, std::ios::binary);
+  // Each sibling's rows that name a listed entity (a defect names the file).
+  auto for_each_row = [&](const std::string& sibling, size_t fields, auto on_row) {
+    if (sibling.empty()) return;
+    std::ifstream f(sibling, std::ios::binary);
     CsvReader r(f);
-    while (auto row = r.next()) {
-      if (row->size() < 4) continue;
-      auto it = by_id.find(value_of((*row)[0]));
-      if (it == by_id.end()) continue;
-      std::string alias = value_of((*row)[3]);
-      std::string kind = value_of((*row)[2]);
-      if (!alias.empty()) {
-        list.entities[it->second].names.push_back(
-            {alias, kind == "aka" || kind == "fka" || kind == "nka" ? NameStrength::kStrong : NameStrength::kWeak, false, {}});
+    try {
+      while (auto row = r.next()) {
+        if (row->size() < fields) continue;
+        auto it = by_id.find(value_of((*row)[0]));
+        if (it != by_id.end()) on_row(list.entities[it->second], *row);
       }
+    } catch (const std::runtime_error& error) {
+      throw ImportError(sibling, error.what());
     }
-  }
-  if (auto add = list_path_beside(path, "add.csv"); !add.empty()) {
-    std::ifstream f(add, std::ios::binary);
-    CsvReader r(f);
-    while (auto row = r.next()) {
-      if (row->size() < 5) continue;
-      auto it = by_id.find(value_of((*row)[0]));
-      if (it == by_id.end()) continue;
-      auto& e = list.entities[it->second];
-      std::string address;
-      for (size_t i = 2; i < 5; ++i) {
-        auto v = value_of((*row)[i]);
-        if (!v.empty()) address += (address.empty() ? "" : ", ") + v;
-      }
-      if (!address.empty()) e.addresses.push_back(address);
-      if (auto code = country_code(value_of((*row)[4])); !code.empty()) e.countries.push_back(code);
+  };
+  for_each_row(list_path_beside(path, "alt.csv"), 4, [](WatchlistEntity& e, const std::vector<std::string>& row) {
+    std::string alias = value_of(row[3]);
+    std::string kind = value_of(row[2]);
+    if (!alias.empty()) {
+      e.names.push_back(
+          {alias, kind == "aka" || kind == "fka" || kind == "nka" ? NameStrength::kStrong : NameStrength::kWeak, false, {}});
     }
-  }
-  if (auto comments = list_path_beside(path, "sdn_comments.csv"); !comments.empty()) {
-    std::ifstream f(comments, std::ios::binary);
-    CsvReader r(f);
-    while (auto row = r.next()) {
-      if (row->size() < 2) continue;
-      auto it = by_id.find(value_of((*row)[0]));
-      if (it == by_id.end()) continue;
-      auto& e = list.entities[it->second];
-      e.remarks += value_of((*row)[1]);
-      apply_remarks(e, value_of((*row)[1]));
+  });
+  for_each_row(list_path_beside(path, "add.csv"), 5, [](WatchlistEntity& e, const std::vector<std::string>& row) {
+    std::string address;
+    for (size_t i = 2; i < 5; ++i) {
+      auto v = value_of(row[i]);
+      if (!v.empty()) address += (address.empty() ? "" : ", ") + v;
     }
-  }
+    if (!address.empty()) e.addresses.push_back(address);
+    if (auto code = country_code(value_of(row[4])); !code.empty()) e.countries.push_back(code);
+  });
+  for_each_row(list_path_beside(path, "sdn_comments.csv"), 2, [](WatchlistEntity& e, const std::vector<std::string>& row) {
+    e.remarks += value_of(row[1]);
+    apply_remarks(e, value_of(row[1]));
+  });
   for (auto& e : list.entities) {
     std::sort(e.countries.begin(), e.countries.end());
     e.countries.erase(std::unique(e.countries.begin(), e.countries.end()), e.countries.end());
