@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "platform/api/pagination.h"
 #include "support/runtime_fixture.h"
 
 namespace hafnium::testing {
@@ -271,6 +272,58 @@ TEST_P(AlertsApi, TenantsSeeOnlyTheirOwnAlerts) {
   EXPECT_EQ(alerts(server, other).size(), 0u);
   EXPECT_EQ(call(server, other, "GET", "/api/v1/alerts/" + id).status, 404);
   EXPECT_EQ(call(server, other, "POST", "/api/v1/alerts/" + id + "/status", R"({"status":"closed","reason":"x"})").status, 404);
+}
+
+TEST_P(AlertsApi, AnalystsPageAlertsNewestFirstAndFilterThemByTime) {
+  HAFNIUM_REQUIRE_BACKEND(GetParam());
+  TempStore store(GetParam());
+  InProcessServer server(options(&store, GetParam()));
+  std::string key = server.admin_key();
+  // One large-cash alert a day, on seven accounts, sent oldest last.
+  std::string batch = "[";
+  for (int day = 7; day >= 1; --day) {
+    batch += std::string(day < 7 ? "," : "") + R"({"id":"cash)" + std::to_string(day) +
+             R"(","occurred_at":"2026-11-0)" + std::to_string(day) +
+             R"(T09:00:00Z","amount":"15000.00","currency":"USD","type":"cash_deposit","debtor":{"account_id":"C)" +
+             std::to_string(day) + R"("},"creditor":{"account_id":"C)" + std::to_string(day) + R"("}})";
+  }
+  batch += "]";
+  ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions:batch", batch).status, 200);
+  wait_evaluated(server, 7);
+  auto subjects = [](const boost::json::value& page) {
+    std::vector<std::string> out;
+    for (const auto& a : page.at("items").as_array()) out.emplace_back(a.at("subject").at("id").as_string());
+    return out;
+  };
+  // Pages of three, newest first, the cursor carrying on where the last ended.
+  std::vector<std::string> seen;
+  std::string query = "?limit=3";
+  for (int pages = 0; pages < 5; ++pages) {
+    auto res = call(server, key, "GET", "/api/v1/alerts" + query);
+    ASSERT_EQ(res.status, 200) << res.body;
+    auto page = boost::json::parse(res.body);
+    for (auto& s : subjects(page)) seen.push_back(s);
+    if (page.at("next_cursor").is_null()) break;
+    query = "?limit=3&cursor=" + std::string(page.at("next_cursor").as_string());
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"C7", "C6", "C5", "C4", "C3", "C2", "C1"}));
+  // Raised within [from, to), by the payments' event time.
+  auto window = call(server, key, "GET", "/api/v1/alerts?raised_from=2026-11-03T09:00:00Z&raised_to=2026-11-05T09:00:00Z");
+  ASSERT_EQ(window.status, 200) << window.body;
+  EXPECT_EQ(subjects(boost::json::parse(window.body)), (std::vector<std::string>{"C4", "C3"}));
+  // A misspelt filter, a time that is not one, an empty range, a cursor
+  // not made for this list: each refused, naming the parameter.
+  auto refused = [&](const std::string& q, const std::string& field) {
+    auto res = call(server, key, "GET", "/api/v1/alerts" + q);
+    EXPECT_EQ(res.status, 400) << q << " " << res.body;
+    auto errors = boost::json::parse(res.body).at("errors").as_array();
+    ASSERT_FALSE(errors.empty()) << res.body;
+    EXPECT_EQ(std::string(errors[0].at("field").as_string()), field) << res.body;
+  };
+  refused("?staus=open", "staus");
+  refused("?raised_from=yesterday", "raised_from");
+  refused("?raised_from=2026-11-05T00:00:00Z&raised_to=2026-11-05T00:00:00Z", "raised_to");
+  refused("?cursor=" + api::encode_cursor("alr_0123456789abcdef"), "cursor");
 }
 
 TEST_P(AlertsApi, BacktestsRunDraftsOverStoredHistoryWithoutRaisingAnything) {

@@ -27,6 +27,24 @@ TEST(Pagination, RejectsBadLimitsAndForeignCursors) {
   }
 }
 
+TEST(Pagination, AListRefusesParametersItDoesNotTakeNamingEach) {
+  http::Request request;
+  request.query = "limit=5&status=open&cursor=x";
+  EXPECT_NO_THROW(require_known_parameters(request, {"status"}));
+  request.query = "staus=open&limit=5&severity=high&staus=closed&%FF=1";
+  try {
+    require_known_parameters(request, {"status"});
+    FAIL() << "unknown parameters were taken";
+  } catch (const http::ApiError& error) {
+    EXPECT_EQ(error.status(), 400);
+    ASSERT_EQ(error.fields().size(), 3u);  // staus once, severity, and a name that is not text
+    EXPECT_EQ(error.fields()[0].field, "staus");
+    EXPECT_EQ(error.fields()[0].reason, "is not a parameter of this list (it takes limit, cursor, status)");
+    EXPECT_EQ(error.fields()[1].field, "severity");
+    EXPECT_EQ(error.fields()[2].field, "query");
+  }
+}
+
 TEST(Pagination, BodyHasItemsAndNullCursorOnLastPage) {
   auto body = page_body({}, std::nullopt);
   EXPECT_TRUE(body.at("next_cursor").is_null());

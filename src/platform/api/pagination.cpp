@@ -1,7 +1,10 @@
 #include "platform/api/pagination.h"
 
+#include <algorithm>
+
 #include "platform/http/problem.h"
 #include "platform/util/crypto.h"
+#include "platform/util/utf8.h"
 
 namespace hafnium::api {
 
@@ -17,6 +20,20 @@ std::optional<std::string> decode_cursor(const std::string& cursor) {
   auto raw = util::base64url_decode(cursor);
   if (!raw || !raw->starts_with(kCursorVersion)) return std::nullopt;
   return raw->substr(kCursorVersion.size());
+}
+
+void require_known_parameters(const http::Request& request, const std::vector<std::string>& filters) {
+  std::string known = "limit, cursor";
+  for (const auto& f : filters) known += ", " + f;
+  std::vector<http::FieldError> errors;
+  for (const auto& name : request.query_names()) {
+    if (name == "limit" || name == "cursor" || std::find(filters.begin(), filters.end(), name) != filters.end()) continue;
+    // Named back as given when it is short, readable text; else as "query".
+    const std::string field = name.size() <= 64 && util::is_valid_utf8(name) ? name : "query";
+    if (std::any_of(errors.begin(), errors.end(), [&](const http::FieldError& e) { return e.field == field; })) continue;
+    errors.push_back({field, "is not a parameter of this list (it takes " + known + ")"});
+  }
+  if (!errors.empty()) throw http::problems::validation(std::move(errors));
 }
 
 PageRequest parse_page(const http::Request& request, size_t default_limit, size_t max_limit) {

@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "platform/http/request.h"
@@ -19,6 +20,11 @@ struct PageRequest {
 
 constexpr size_t kDefaultPageSize = 50;
 constexpr size_t kMaxPageSize = 500;
+
+// Refuses (validation ApiError, one error per name) query parameters a
+// list does not take besides limit and cursor: a misspelt filter
+// (`?staus=open`) must not quietly return the unfiltered list.
+void require_known_parameters(const http::Request& request, const std::vector<std::string>& filters);
 
 // Throws a validation ApiError for a bad limit or a cursor not made here.
 PageRequest parse_page(const http::Request& request, size_t default_limit = kDefaultPageSize,

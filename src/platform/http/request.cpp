@@ -57,6 +57,18 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
   return std::nullopt;
 }
 
+std::vector<std::string> Request::query_names() const {
+  std::vector<std::string> names;
+  std::string_view rest = query;
+  while (!rest.empty()) {
+    size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (!pair.empty()) names.push_back(decode_component(pair.substr(0, pair.find('='))));
+  }
+  return names;
+}
+
 const std::string& Request::path_param(std::string_view name) const {
   for (const auto& [key, value] : path_params) {
     if (key == name) return value;

@@ -28,6 +28,8 @@ struct Request {
   const std::string* header(std::string_view lower_name) const;
   // Decoded query parameter (first occurrence).
   std::optional<std::string> query_param(std::string_view name) const;
+  // The decoded names of the query's parameters, in order (repeats kept).
+  std::vector<std::string> query_names() const;
   // A path parameter declared by the route, e.g. "{id}".
   const std::string& path_param(std::string_view name) const;
 };

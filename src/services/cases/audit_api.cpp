@@ -21,6 +21,7 @@ void register_audit_routes(http::Router& router, runtime::Runtime& runtime) {
               .pattern = "/api/v1/audit",
               .action = "audit.read",
               .handler = [&runtime](const http::Request& request, http::RequestContext& context) {
+                api::require_known_parameters(request, {"actor", "action", "resource", "outcome", "from", "to"});
                 auto page = api::parse_page(request);
                 AuditFilter filter;
                 filter.limit = page.limit;

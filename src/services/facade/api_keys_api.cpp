@@ -60,6 +60,7 @@ void register_api_key_routes(http::Router& router, runtime::Runtime& runtime) {
               .action = "tenants.api_keys.read",
               .handler = [&runtime](const Request& request, RequestContext& context) {
                 require_own_tenant(request, context);
+                api::require_known_parameters(request, {});
                 auto page = api::parse_page(request);
                 auto keys = auth::ApiKeyStore(runtime.db())
                                 .list_page(context.principal.tenant_id, page.after.value_or(""),

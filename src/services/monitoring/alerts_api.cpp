@@ -22,12 +22,30 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
               .pattern = "/api/v1/alerts",
               .action = "alerts.read",
               .handler = [&runtime](const Request& request, RequestContext& context) {
+                api::require_known_parameters(
+                    request, {"status", "rule_id", "subject_id", "severity", "raised_from", "raised_to"});
                 auto page = api::parse_page(request);
                 AlertsStore::Filter filter{request.query_param("status").value_or(""),
                                            request.query_param("rule_id").value_or(""),
                                            request.query_param("subject_id").value_or(""),
-                                           request.query_param("severity").value_or("")};
+                                           request.query_param("severity").value_or(""),
+                                           {},
+                                           {}};
                 std::vector<http::FieldError> errors;
+                std::optional<AlertsStore::Position> after;
+                if (page.after) {
+                  after = AlertsStore::Position::decode(*page.after);
+                  if (!after) errors.push_back({"cursor", "is not a cursor returned by this API"});
+                }
+                for (auto [name, bound] : {std::pair{"raised_from", &filter.raised_from}, std::pair{"raised_to", &filter.raised_to}}) {
+                  if (auto text = request.query_param(name)) {
+                    *bound = util::parse_rfc3339(*text);
+                    if (!*bound) errors.push_back({name, "must be an RFC 3339 time (2026-11-01T00:00:00Z)"});
+                  }
+                }
+                if (filter.raised_from && filter.raised_to && *filter.raised_from >= *filter.raised_to) {
+                  errors.push_back({"raised_to", "must be later than raised_from"});
+                }
                 if (!filter.status.empty() && filter.status != "open" && filter.status != "closed") {
                   errors.push_back({"status", "must be open or closed"});
                 }
@@ -37,13 +55,12 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
                 }
                 if (!errors.empty()) throw http::problems::validation(std::move(errors));
                 auto alerts = runtime.db().read([&](soci::session& sql) {
-                  return AlertsStore::list(sql, context.principal.tenant_id, filter, page.after.value_or(""),
-                                           page.limit + 1);
+                  return AlertsStore::list(sql, context.principal.tenant_id, filter, after, page.limit + 1);
                 });
                 std::optional<std::string> next;
                 if (alerts.size() > page.limit) {
                   alerts.resize(page.limit);
-                  next = alerts.back().alert.id;
+                  next = AlertsStore::Position{alerts.back().alert.raised_at, alerts.back().alert.id}.encode();
                 }
                 boost::json::array items;
                 for (const auto& a : alerts) items.push_back(stored_alert_to_json(a));

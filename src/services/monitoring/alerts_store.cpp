@@ -1,6 +1,7 @@
 #include "services/monitoring/alerts_store.h"
 
 #include <boost/json.hpp>
+#include <limits>
 
 #include "platform/store/row.h"
 #include "platform/util/time.h"
@@ -17,7 +18,9 @@ std::vector<store::Migration> AlertsStore::migrations() {
       "CREATE TABLE monitoring_evaluations (tenant_id TEXT NOT NULL, transaction_id TEXT NOT NULL,"
       " position BIGINT NOT NULL, PRIMARY KEY (tenant_id, transaction_id))",
       "CREATE INDEX monitoring_evaluations_order ON monitoring_evaluations (tenant_id, position)"};
-  return {{5, "alerts and the detector's evaluation order", ddl, ddl}};
+  std::vector<std::string> by_time = {
+      "CREATE INDEX monitoring_alerts_raised ON monitoring_alerts (tenant_id, raised_at, id)"};
+  return {{5, "alerts and the detector's evaluation order", ddl, ddl}, {9, "alerts listed newest first", by_time, by_time}};
 }
 
 void AlertsStore::upsert(soci::session& sql, const std::string& tenant_id, const detection::Alert& a, int64_t now) {
@@ -74,18 +77,42 @@ std::optional<StoredAlert> AlertsStore::find(soci::session& sql, const std::stri
   return std::nullopt;
 }
 
+std::string AlertsStore::Position::encode() const { return std::to_string(raised_at) + "/" + id; }
+
+std::optional<AlertsStore::Position> AlertsStore::Position::decode(const std::string& text) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) return std::nullopt;
+  Position p;
+  size_t consumed = 0;
+  try {
+    p.raised_at = std::stoll(text.substr(0, slash), &consumed);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (consumed != slash) return std::nullopt;
+  p.id = text.substr(slash + 1);
+  return p;
+}
+
 std::vector<StoredAlert> AlertsStore::list(soci::session& sql, const std::string& tenant_id, const Filter& f,
-                                           const std::string& after, size_t limit) {
+                                           const std::optional<Position>& after, size_t limit) {
   std::vector<StoredAlert> out;
   long long n = static_cast<long long>(limit);
+  // Without a cursor the page starts after the newest possible position.
+  long long after_time = after ? after->raised_at : std::numeric_limits<long long>::max();
+  std::string after_id = after ? after->id : std::string();
+  long long from = f.raised_from.value_or(std::numeric_limits<long long>::min());
+  long long to = f.raised_to.value_or(std::numeric_limits<long long>::max());
   soci::rowset<soci::row> rows =
       (sql.prepare << std::string(kColumns) +
-                          " WHERE tenant_id = :t AND id > :after AND (:s = '' OR status = :s2)"
+                          " WHERE tenant_id = :t AND (raised_at < :at OR (raised_at = :at2 AND id < :id))"
+                          " AND raised_at >= :from AND raised_at < :to AND (:s = '' OR status = :s2)"
                           " AND (:r = '' OR rule_id = :r2) AND (:sub = '' OR subject_id = :sub2)"
-                          " AND (:sev = '' OR severity = :sev2) ORDER BY id LIMIT :n",
-       soci::use(tenant_id), soci::use(after), soci::use(f.status), soci::use(f.status), soci::use(f.rule_id),
-       soci::use(f.rule_id), soci::use(f.subject_id), soci::use(f.subject_id), soci::use(f.severity),
-       soci::use(f.severity), soci::use(n));
+                          " AND (:sev = '' OR severity = :sev2) ORDER BY raised_at DESC, id DESC LIMIT :n",
+       soci::use(tenant_id), soci::use(after_time), soci::use(after_time), soci::use(after_id), soci::use(from),
+       soci::use(to), soci::use(f.status), soci::use(f.status), soci::use(f.rule_id), soci::use(f.rule_id),
+       soci::use(f.subject_id), soci::use(f.subject_id), soci::use(f.severity), soci::use(f.severity),
+       soci::use(n));
   for (const auto& row : rows) out.push_back(from_row(row));
   return out;
 }

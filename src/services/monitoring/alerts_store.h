@@ -25,12 +25,22 @@ class AlertsStore {
   static std::vector<store::Migration> migrations();
   static void upsert(soci::session& sql, const std::string& tenant_id, const detection::Alert& alert, int64_t now);
   static std::optional<StoredAlert> find(soci::session& sql, const std::string& tenant_id, const std::string& id);
-  // Filters left empty match everything.
+  // Filters left empty match everything; raised_at within [raised_from,
+  // raised_to) when given (event time of the payment that raised it).
   struct Filter {
     std::string status, rule_id, subject_id, severity;
+    std::optional<int64_t> raised_from, raised_to;
+  };
+  // Where a page ends: alerts are listed newest first (by raised_at, then
+  // id), the order an analyst works a queue in.
+  struct Position {
+    int64_t raised_at = 0;
+    std::string id;
+    std::string encode() const;
+    static std::optional<Position> decode(const std::string& text);
   };
   static std::vector<StoredAlert> list(soci::session& sql, const std::string& tenant_id, const Filter& filter,
-                                       const std::string& after, size_t limit);
+                                       const std::optional<Position>& after, size_t limit);
   static void set_status(soci::session& sql, const std::string& tenant_id, const std::string& id,
                          const std::string& status, const std::string& reason, int64_t now);
   // Alerts still collecting hits at `newest` event time, and whether an

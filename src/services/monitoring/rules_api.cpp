@@ -108,6 +108,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
               .pattern = "/api/v1/rules",
               .action = "rules.read",
               .handler = [&runtime, on_change](const Request& request, RequestContext& context) {
+                api::require_known_parameters(request, {});
                 auto page = api::parse_page(request);
                 auto rules = runtime.db().read([&](soci::session& sql) {
                   return list_page(sql, context.principal.tenant_id, page.after, page.limit + 1);
