@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/transaction_records.h"
+#include "platform/util/json_text.h"
 #include "platform/util/time.h"
 #include "services/monitoring/domain/detection/engine.h"
 
@@ -77,7 +78,7 @@ int replay(const ReplayOptions& options) {
   if (tty) std::fputc('\n', stderr);
   std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
   if (!out) throw std::invalid_argument(options.output + ": cannot be written");
-  for (const auto& alert : alerts) out << boost::json::serialize(det::alert_to_json(alert)) << '\n';
+  for (const auto& alert : alerts) out << util::to_json_text(det::alert_to_json(alert)) << '\n';
   out.close();
   if (!out) throw std::runtime_error(options.output + ": write failed");
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

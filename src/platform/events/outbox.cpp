@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "platform/store/row.h"
+#include "platform/util/json_text.h"
 #include "platform/util/time.h"
 
 namespace hafnium::events {
@@ -26,7 +27,7 @@ void OutboxWriter::enqueue(const std::string& topic, const Envelope& envelope) {
   topic_ = topic;
   key_ = envelope.key;
   type_ = envelope.type;
-  payload_ = boost::json::serialize(envelope.to_json());
+  payload_ = util::to_json_text(envelope.to_json());
   at_ = util::now_micros();
   statement_.execute(true);
 }

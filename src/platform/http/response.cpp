@@ -3,6 +3,8 @@
 #include <boost/json/serialize.hpp>
 #include <strings.h>
 
+#include "platform/util/json_text.h"
+
 namespace hafnium::http {
 
 Response& Response::set_header(std::string name, std::string value) {
@@ -28,7 +30,7 @@ const std::string* Response::header(std::string_view name) const {
 Response Response::json(int status, const boost::json::value& body) {
   Response response;
   response.status = status;
-  response.body = boost::json::serialize(body);
+  response.body = util::to_json_text(body);
   return response;
 }
 

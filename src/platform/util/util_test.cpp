@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <ctime>
 #include <set>
 #include <thread>
@@ -8,6 +11,7 @@
 
 #include "platform/util/batch_pipe.h"
 #include "platform/util/crypto.h"
+#include "platform/util/json_text.h"
 #include "platform/util/time.h"
 #include "platform/util/utf8.h"
 #include "platform/util/uuid.h"
@@ -23,6 +27,27 @@ TEST(Utf8, AcceptsValidAndRejectsInvalidSequences) {
   EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // UTF-16 surrogate
   EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // beyond U+10FFFF
   EXPECT_FALSE(is_valid_utf8("\xFF"));
+}
+
+TEST(JsonText, NumbersReadAsPeopleWriteThemAndEverythingRoundTrips) {
+  boost::json::object o{{"score", 0.9524}, {"amount", 15000.0}, {"tiny", 1e-7}, {"count", -3},
+                        {"big", std::numeric_limits<uint64_t>::max()}, {"none", nullptr}, {"yes", true}};
+  EXPECT_EQ(to_json_text(o),
+            R"({"score":0.9524,"amount":15000.0,"tiny":1e-07,"count":-3,"big":18446744073709551615,"none":null,"yes":true})");
+  EXPECT_EQ(to_json_text(boost::json::value(std::nan(""))), "null");
+  EXPECT_EQ(to_json_text(boost::json::value(std::numeric_limits<double>::infinity())), "null");
+  // Text escaped as JSON requires, UTF-8 left as it is.
+  const std::string text = "Q\"uote\\ \n\t\x01 J\xC3\xBCrgen \xE6\x9D\xB1";
+  const boost::json::value nested = boost::json::array{text, boost::json::object{{text, 0.1}}, boost::json::array{}};
+  const std::string written = to_json_text(nested);
+  EXPECT_EQ(written.substr(0, 24), R"(["Q\"uote\\ \n\t\u0001 J)");
+  EXPECT_EQ(boost::json::parse(written), nested);
+  // Every double reads back as the same number.
+  for (double d : {0.1, 1.0 / 3.0, 123456789.125, 5e-324, 1.7976931348623157e308, -2.5, 1.0, 1e21}) {
+    auto back = boost::json::parse(to_json_text(boost::json::value(d)));
+    ASSERT_TRUE(back.is_double()) << d;
+    EXPECT_EQ(back.get_double(), d) << d;
+  }
 }
 
 TEST(Uuid, V7IsCanonicalVersionedAndStrictlyIncreasing) {

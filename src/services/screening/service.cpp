@@ -6,6 +6,7 @@
 #include "platform/audit/audit_log.h"
 #include "platform/events/outbox.h"
 #include "platform/util/crypto.h"
+#include "platform/util/json_text.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
 #include "services/screening/domain/entity_json.h"
@@ -163,7 +164,7 @@ boost::json::object ScreeningService::check_in(soci::session& sql, const Snapsho
                                {"lists", std::move(lists)},
                                {"matches", std::move(rendered)},
                                {"created_at", util::format_rfc3339(util::now_micros())}};
-  std::string text = boost::json::serialize(document);
+  std::string text = util::to_json_text(document);
   store_.insert_check(sql, actor.tenant_id, id, key, status, text, actor.name);
   store_.remember_party(sql, actor.tenant_id, key, boost::json::serialize(party_to_json(request.party, request.reference)));
   events::Outbox::enqueue(sql, "screening.checks",
