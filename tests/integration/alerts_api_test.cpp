@@ -307,6 +307,9 @@ TEST_P(AlertsApi, AnalystsPageAlertsNewestFirstAndFilterThemByTime) {
     query = "?limit=3&cursor=" + std::string(page.at("next_cursor").as_string());
   }
   EXPECT_EQ(seen, (std::vector<std::string>{"C7", "C6", "C5", "C4", "C3", "C2", "C1"}));
+  const std::string metrics = server.client().get("/metrics").body;
+  EXPECT_NE(metrics.find("\nhafnium_monitoring_accounts 7\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nhafnium_monitoring_pending_evaluations 0\n"), std::string::npos);
   // Raised within [from, to), by the payments' event time.
   auto window = call(server, key, "GET", "/api/v1/alerts?raised_from=2026-11-03T09:00:00Z&raised_to=2026-11-05T09:00:00Z");
   ASSERT_EQ(window.status, 200) << window.body;

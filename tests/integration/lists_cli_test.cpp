@@ -90,6 +90,12 @@ TEST(BundledLists, FirstStartLoadsThemAndChecksUseThem) {
   bool sdn = false;
   for (const auto& m : doc.at("matches").as_array()) sdn = sdn || (m.at("list") == "ofac-sdn" && m.at("entity_id") == "306");
   EXPECT_TRUE(sdn);
+  // The official lists, for the operator's dashboards and alerts.
+  const std::string metrics = http.get("/metrics").body;
+  EXPECT_NE(metrics.find("\nhafnium_screening_list_entities{source=\"un\"} 1003\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nhafnium_screening_list_published_timestamp_seconds{source=\"un\"} 1772150400\n"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("\nhafnium_screening_list_imported_timestamp_seconds{source=\"eu\"} 17"), std::string::npos);
   // A birth date lifts both of the EU's spellings of a name to the capped
   // score: the exact one explains the match.
   auto putin = http.post_json("/api/v1/screening/checks",

@@ -91,6 +91,30 @@ TEST_P(ScreeningApi, ListsShowVersionsAndDiffs) {
   EXPECT_EQ(checked.at("lists").at(0).at("list_date"), "2026-11-02");
 }
 
+// The value of one series in the Prometheus text ("name{labels}"), or "".
+std::string metric(const std::string& text, const std::string& series) {
+  auto at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return "";
+  at += series.size() + 2;
+  return text.substr(at, text.find('\n', at) - at);
+}
+
+TEST_P(ScreeningApi, MetricsCountPartiesByOutcomeAndShowTheOfficialLists) {
+  ASSERT_EQ(check(R"({"name":"Victor Bout","type":"person"})").status, 201);
+  ASSERT_EQ(check(R"({"name":"Maria Jones","type":"person"})").status, 201);
+  auto batch = server_->client().post_json(
+      "/api/v1/screening/checks:batch", R"({"parties":[{"name":"Viktor Bout"},{"name":"Paul Smith"},{"name":"Ann Lee"}]})",
+      server_->admin_key());
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  ASSERT_EQ(check(R"({"name":"   "})").status, 400);  // refused: not counted
+  auto text = server_->client().get("/metrics").body;
+  EXPECT_EQ(metric(text, R"(hafnium_screening_checks_total{outcome="potential_match"})"), "2") << text;
+  EXPECT_EQ(metric(text, R"(hafnium_screening_checks_total{outcome="clear"})"), "3");
+  // No official list loaded here: no value rather than a false zero.
+  EXPECT_EQ(metric(text, R"(hafnium_screening_list_entities{source="un"})"), "NaN");
+  EXPECT_EQ(text.find("custom:internal"), std::string::npos);  // a tenant's lists are not named
+}
+
 TEST_P(ScreeningApi, CheckFindsTheListedPartyAndExplainsTheMatch) {
   auto res = check(R"({"name":"Victor Bout","type":"person","birth_date":"1967-01-13","reference":"cust-1"})");
   ASSERT_EQ(res.status, 201) << res.body;

@@ -60,6 +60,11 @@ class Detector {
   uint64_t alerts_raised() const { return raised_.load(); }
   uint64_t evaluated() const { return evaluated_.load(); }
   uint64_t commit_failures() const { return commit_failures_.load(); }
+  // Evaluated, not yet committed (their alerts not yet stored).
+  size_t pending() {
+    std::lock_guard lock(pending_mutex_);
+    return pending_.size();
+  }
 
  private:
   struct Pending {

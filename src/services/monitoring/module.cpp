@@ -72,6 +72,12 @@ void MonitoringModule::start(runtime::Runtime& runtime) {
   runtime.metrics().callback_counter("hafnium_monitoring_commit_failures_total",
                                      "Detector batches that failed to commit (their tenants were rebuilt)",
                                      [detector] { return static_cast<double>(detector->commit_failures()); });
+  runtime.metrics().callback_gauge("hafnium_monitoring_accounts",
+                                   "Accounts the detector keeps windows, history and graph for (all tenants)",
+                                   [detector] { return static_cast<double>(detector->engine().accounts()); });
+  runtime.metrics().callback_gauge("hafnium_monitoring_pending_evaluations",
+                                   "Transactions evaluated whose alerts are not yet committed",
+                                   [detector] { return static_cast<double>(detector->pending()); });
   runtime.metrics().callback_counter("hafnium_monitoring_late_events_total",
                                      "Transactions too late for one or more of their windows",
                                      [detector] { return static_cast<double>(detector->engine().late_transactions()); });

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
+
 #include "platform/runtime/runtime.h"
+#include "platform/util/time.h"
 #include "services/screening/api.h"
 #include "services/screening/domain/bundled_lists.h"
 #include "services/screening/domain/importers/importers.h"
@@ -36,8 +39,49 @@ std::vector<runtime::HealthCheck> ScreeningModule::health_checks(runtime::Runtim
   return checks;
 }
 
+void ScreeningModule::register_metrics(runtime::Runtime& runtime) {
+  auto service = service_;
+  auto& metrics = runtime.metrics();
+  metrics.callback_counter("hafnium_screening_checks_total", "Parties screened (checks and batch items), by outcome",
+                           [service] { return static_cast<double>(service->checks_clear()); }, {{"outcome", "clear"}});
+  metrics.callback_counter("hafnium_screening_checks_total", "Parties screened (checks and batch items), by outcome",
+                           [service] { return static_cast<double>(service->checks_potential_match()); },
+                           {{"outcome", "potential_match"}});
+  // Per official list (tenants' own lists stay out: one series per tenant
+  // list would name them): what is loaded, when it was imported and the
+  // date its publisher gave it, so that an operator can alert on a list
+  // not refreshed for a day. NaN while a source has no active version.
+  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& source : builtin_sources()) {
+    auto read = [service, source](auto field) {
+      return [service, source, field]() -> double {
+        for (const auto& v : service->shared_versions()) {
+          if (v.source == source) return field(v);
+        }
+        return kNone;
+      };
+    };
+    metrics.callback_gauge("hafnium_screening_list_entities", "Entities of the active version of an official list",
+                           read([](const ListVersion& v) { return static_cast<double>(v.entity_count); }),
+                           {{"source", source}});
+    metrics.callback_gauge("hafnium_screening_list_imported_timestamp_seconds",
+                           "When the active version of an official list was imported (Unix time)",
+                           read([](const ListVersion& v) { return static_cast<double>(v.imported_at) / 1e6; }),
+                           {{"source", source}});
+    metrics.callback_gauge(
+        "hafnium_screening_list_published_timestamp_seconds",
+        "The publication date its publisher gave the active version of an official list (Unix time; NaN unknown)",
+        read([](const ListVersion& v) {
+          auto at = v.list_date.size() == 10 ? util::parse_rfc3339(v.list_date + "T00:00:00Z") : std::nullopt;
+          return at ? static_cast<double>(*at) / 1e6 : kNone;
+        }),
+        {{"source", source}});
+  }
+}
+
 void ScreeningModule::start(runtime::Runtime& runtime) {
   ensure_service(runtime);
+  register_metrics(runtime);
   bool bundled = runtime.config().screening_bundled_lists;
   loader_ = std::thread([this, bundled, &runtime] {
     try {

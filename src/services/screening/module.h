@@ -31,6 +31,7 @@ class ScreeningModule : public TargetModule {
 
  private:
   void ensure_service(runtime::Runtime& runtime);
+  void register_metrics(runtime::Runtime& runtime);
 
   std::shared_ptr<ScreeningService> service_;
   std::thread loader_;

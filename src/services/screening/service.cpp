@@ -175,23 +175,39 @@ boost::json::object ScreeningService::check_in(soci::session& sql, const Snapsho
   return document;
 }
 
+void ScreeningService::count_outcome(const boost::json::object& document) {
+  (document.at("status") == "clear" ? checks_clear_ : checks_potential_).fetch_add(1, std::memory_order_relaxed);
+}
+
+std::vector<ListVersion> ScreeningService::shared_versions() const {
+  std::vector<ListVersion> out;
+  if (auto s = snapshot()) {
+    for (const auto& v : s->versions) {
+      if (v.tenant_id == kSharedLists) out.push_back(v);
+    }
+  }
+  return out;
+}
+
 boost::json::object ScreeningService::check(const CheckRequest& request, const Actor& actor) {
   auto s = snapshot();
   if (!s) throw std::runtime_error("watchlists are not loaded yet");
-  return db_->write([&](soci::session& sql) {
+  auto document = db_->write([&](soci::session& sql) {
     auto document = check_in(sql, *s, request, actor);
     audit::AuditLog::append(sql, db_->dialect(),
                             {actor.tenant_id, actor.name, "screening.check", "screening_check/" + std::string(document.at("id").as_string()),
                              "success", "", actor.trace_id});
     return document;
   });
+  count_outcome(document);  // counted once committed
+  return document;
 }
 
 std::vector<boost::json::object> ScreeningService::check_batch(const std::vector<CheckRequest>& requests,
                                                                const Actor& actor) {
   auto s = snapshot();
   if (!s) throw std::runtime_error("watchlists are not loaded yet");
-  return db_->write([&](soci::session& sql) {
+  auto documents = db_->write([&](soci::session& sql) {
     std::vector<boost::json::object> out;
     out.reserve(requests.size());
     for (const auto& request : requests) out.push_back(check_in(sql, *s, request, actor));
@@ -200,6 +216,8 @@ std::vector<boost::json::object> ScreeningService::check_batch(const std::vector
                              "success", "", actor.trace_id});
     return out;
   });
+  for (const auto& document : documents) count_outcome(document);
+  return documents;
 }
 
 std::optional<boost::json::object> ScreeningService::dispose(const std::string& match_id, const std::string& decision,

@@ -67,7 +67,14 @@ class ScreeningService {
 
   static std::string party_key(const CheckRequest& request);
 
+  // For the metrics: checks committed since start, by outcome, and the
+  // shared (official) list versions in memory now.
+  uint64_t checks_clear() const { return checks_clear_.load(std::memory_order_relaxed); }
+  uint64_t checks_potential_match() const { return checks_potential_.load(std::memory_order_relaxed); }
+  std::vector<ListVersion> shared_versions() const;
+
  private:
+  void count_outcome(const boost::json::object& document);
   struct Snapshot {
     std::set<std::string> version_ids;
     std::vector<ListVersion> versions;
@@ -85,6 +92,7 @@ class ScreeningService {
   mutable std::mutex mutex_;
   std::shared_ptr<const Snapshot> snapshot_;
   std::atomic<bool> ready_{false};
+  std::atomic<uint64_t> checks_clear_{0}, checks_potential_{0};
 };
 
 boost::json::object party_to_json(const Party& party, const std::string& reference);

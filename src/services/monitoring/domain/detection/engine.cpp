@@ -876,6 +876,12 @@ DetectionEngine::Slot* DetectionEngine::existing(const std::string& tenant_id) {
   return it == tenants_.end() ? nullptr : it->second.get();
 }
 
+size_t DetectionEngine::accounts() const {
+  size_t n = 0;
+  for_each([&](const TenantEngine& engine) { n += engine.accounts(); });
+  return n;
+}
+
 uint64_t DetectionEngine::late_transactions() const {
   uint64_t n = 0;
   for_each([&](const TenantEngine& engine) { n += engine.late_transactions(); });

@@ -75,6 +75,7 @@ class TenantEngine {
                                        int64_t at, const std::string& filter = "") const;
 
   size_t keys() const;
+  size_t accounts() const { return accounts_.size(); }
   uint64_t late_transactions() const { return late_; }
   // Counting why rules did not fire for want of a value (a missing field,
   // a division by zero...), per rule id and reason: off on the stream, on
@@ -207,6 +208,8 @@ class DetectionEngine {
     return true;
   }
   uint64_t late_transactions() const;
+  // Accounts the tenants' engines keep state for (each about 10 KB).
+  size_t accounts() const;
 
  private:
   struct Slot {
