@@ -63,6 +63,21 @@ TEST_P(TransactionsApi, StoresOnceAndResendsReturnTheFirstResult) {
   EXPECT_EQ(boost::json::parse(payload).at("key").as_string(), whoami.at("tenant").at("id").as_string());
 }
 
+TEST_P(TransactionsApi, TheLocationOfAStoredTransactionLeadsToIt) {
+  // An institution's reference with a slash, as many cores write them.
+  auto created = post("/api/v1/transactions", tx("2026/11/000123?x"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string location = created.header("location");
+  EXPECT_EQ(location, "/api/v1/transactions/2026%2F11%2F000123%3Fx");
+  auto read = server_->client().get(location, server_->admin_key());
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(boost::json::parse(read.body), boost::json::parse(created.body));
+  EXPECT_EQ(server_->client().get("/api/v1/transactions/nope", server_->admin_key()).status, 404);
+  // Another tenant's transaction is not found, not forbidden.
+  auto other = server_->create_tenant_key("other-bank");
+  EXPECT_EQ(server_->client().get(location, other).status, 404);
+}
+
 TEST_P(TransactionsApi, BadTransactionsAreRefusedAndChangeNothing) {
   auto expect_400 = [&](const std::string& body, const std::string& field) {
     auto res = post("/api/v1/transactions", body);

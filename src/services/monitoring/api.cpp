@@ -4,8 +4,10 @@
 #include <set>
 
 #include "platform/http/json_body.h"
-#include "platform/util/utf8.h"
+#include "platform/util/percent.h"
 #include "platform/util/time.h"
+#include "platform/util/utf8.h"
+#include "services/monitoring/store.h"
 
 namespace hafnium::services::monitoring {
 
@@ -83,13 +85,32 @@ void register_transaction_routes(http::Router& router, runtime::Runtime& runtime
                 }
                 runtime.events_committed();
                 Response response = Response::json(result.outcome == IngestOutcome::kCreated ? 201 : 200, result.document);
-                response.set_header("Location", "/api/v1/transactions/" + transaction.id);
+                response.set_header("Location", "/api/v1/transactions/" + util::percent_encode(transaction.id));
                 if (result.outcome == IngestOutcome::kDuplicate) response.set_header("Idempotent-Replayed", "true");
                 return response;
               },
               .target = "monitoring",
               // Idempotent by transaction id already.
               .idempotent_post = false});
+
+  // What an alert's transaction ids lead to, and where a POST's Location
+  // points: the transaction as stored. Ids are the institution's own and
+  // may hold '/', sent encoded (%2F), which the path keeps encoded so that
+  // it cannot split the path: decoded here.
+  router.add({.method = http::Method::kGet,
+              .pattern = "/api/v1/transactions/{id}",
+              .action = "transactions.read",
+              .handler = [&runtime](const Request& request, RequestContext& context) {
+                std::string id = request.path_param("id");
+                for (size_t at = id.find("%2"); at != std::string::npos; at = id.find("%2", at + 1)) {
+                  if (at + 2 < id.size() && (id[at + 2] == 'F' || id[at + 2] == 'f')) id.replace(at, 3, "/");
+                }
+                auto stored = runtime.db().read(
+                    [&](soci::session& sql) { return MonitoringStore::find(sql, context.principal.tenant_id, id); });
+                if (!stored) throw http::problems::not_found("no transaction with that id");
+                return Response::json(200, boost::json::parse(stored->document));
+              },
+              .target = "monitoring"});
 
   router.add({.method = http::Method::kPost,
               .pattern = "/api/v1/transactions:batch",
