@@ -190,8 +190,49 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
   server_->runtime().db().read([&](soci::session& sql) {
     sql << "SELECT payload FROM outbox WHERE event_type = 'screening.hit.raised'", soci::into(payload);
   });
-  EXPECT_EQ(boost::json::parse(payload).at("data").at("entity_id").as_string(), "w3");
-  EXPECT_EQ(boost::json::parse(payload).at("data").at("reference").as_string(), "cust-7");
+  const auto hit = boost::json::parse(payload).at("data");
+  EXPECT_EQ(hit.at("entity_id").as_string(), "w3");
+  EXPECT_EQ(hit.at("reference").as_string(), "cust-7");
+  // The hit is a stored check an analyst opens, its match one to decide on.
+  const std::string check_id(hit.at("check_id").as_string()), match_id(hit.at("match_id").as_string());
+  auto stored = server_->client().get("/api/v1/screening/checks/" + check_id, server_->admin_key());
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  auto document = boost::json::parse(stored.body);
+  EXPECT_EQ(document.at("origin"), "ongoing_screening");
+  EXPECT_EQ(document.at("trigger").at("source"), "custom:internal");
+  EXPECT_EQ(document.at("trigger").at("version"), 2);
+  EXPECT_EQ(document.at("party").at("reference"), "cust-7");
+  bool listed = false;
+  for (const auto& m : document.at("matches").as_array()) {
+    listed = listed || (std::string(m.at("id").as_string()) == match_id && m.at("entity_id") == "w3");
+  }
+  EXPECT_TRUE(listed) << stored.body;
+  // It waits in the open queue until decided, then leaves it.
+  auto queue = [&](const std::string& query) {
+    auto res = server_->client().get("/api/v1/screening/matches" + query, server_->admin_key());
+    EXPECT_EQ(res.status, 200) << res.body;
+    std::vector<std::string> ids;
+    const auto page = boost::json::parse(res.body);
+    for (const auto& m : page.at("items").as_array()) ids.emplace_back(m.at("id").as_string());
+    return ids;
+  };
+  auto open = queue("?status=open");
+  ASSERT_FALSE(open.empty());
+  EXPECT_EQ(open.front(), match_id);  // newest first
+  auto decided = server_->client().post_json("/api/v1/screening/matches/" + match_id + "/disposition",
+                                             R"({"decision":"false_positive","reason":"another Northwind"})",
+                                             server_->admin_key());
+  ASSERT_EQ(decided.status, 200) << decided.body;
+  open = queue("?status=open");
+  EXPECT_EQ(std::find(open.begin(), open.end(), match_id), open.end());
+  EXPECT_EQ(queue("?status=false_positive&list=custom:internal"), (std::vector<std::string>{match_id}));
+  EXPECT_EQ(server_->client().get("/api/v1/screening/matches?status=pending", server_->admin_key()).status, 400);
+  EXPECT_EQ(server_->client().get("/api/v1/screening/matches?list=interpol", server_->admin_key()).status, 400);
+  // Another tenant's queue is its own.
+  auto other = server_->create_tenant_key("other-bank");
+  auto theirs = server_->client().get("/api/v1/screening/matches", other);
+  ASSERT_EQ(theirs.status, 200);
+  EXPECT_TRUE(boost::json::parse(theirs.body).at("items").as_array().empty());
 }
 
 TEST_P(ScreeningApi, BatchScreensAllOrNone) {

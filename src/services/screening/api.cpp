@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "platform/api/pagination.h"
 #include "platform/http/json_body.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
@@ -199,6 +200,47 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
               },
               .target = "screening",
               .idempotent_post = false});
+
+  // The review queue: matches newest first, by status (open: awaiting a
+  // decision) and list, each with its party and the check to open.
+  router.add({.method = http::Method::kGet,
+              .pattern = "/api/v1/screening/matches",
+              .action = "screening.read",
+              .handler = [service](const Request& request, RequestContext& context) {
+                api::require_known_parameters(request, {"status", "list"});
+                auto page = api::parse_page(request);
+                const std::string status = request.query_param("status").value_or("");
+                const std::string list = request.query_param("list").value_or("");
+                std::vector<http::FieldError> errors;
+                if (!status.empty() && status != "open" && status != "suppressed" && status != "true_match" &&
+                    status != "false_positive") {
+                  errors.push_back({"status", "must be open, suppressed, true_match or false_positive"});
+                }
+                if (!list.empty() && !is_known_source(list)) errors.push_back({"list", "is not a list source"});
+                if (!errors.empty()) throw http::problems::validation(std::move(errors));
+                auto queued = service->matches(context.principal.tenant_id, status, list, page.after.value_or(""),
+                                               page.limit + 1);
+                std::optional<std::string> next;
+                if (queued.size() > page.limit) {
+                  queued.resize(page.limit);
+                  next = queued.back().match.id;
+                }
+                boost::json::array items;
+                for (const auto& q : queued) {
+                  boost::json::value party = nullptr;
+                  if (!q.party.empty()) party = boost::json::parse(q.party);
+                  items.push_back({{"id", q.match.id},
+                                   {"check_id", q.match.check_id},
+                                   {"list", q.match.list},
+                                   {"entity_id", q.match.entity_id},
+                                   {"score", q.match.score},
+                                   {"status", q.match.status},
+                                   {"checked_at", util::format_rfc3339(q.checked_at)},
+                                   {"party", std::move(party)}});
+                }
+                return Response::json(200, api::page_body(std::move(items), next));
+              },
+              .target = "screening"});
 
   router.add({.method = http::Method::kPost,
               .pattern = "/api/v1/screening/checks",

@@ -110,7 +110,7 @@ std::vector<Match> ScreeningService::screen(const Snapshot& s, const std::string
 }
 
 boost::json::object ScreeningService::check_in(soci::session& sql, const Snapshot& s, const CheckRequest& request,
-                                               const Actor& actor) {
+                                               const Actor& actor, const ListVersion* trigger) {
   std::string id = util::uuid_v7();
   std::string key = party_key(request);
   auto matches = screen(s, actor.tenant_id, request);
@@ -163,7 +163,9 @@ boost::json::object ScreeningService::check_in(soci::session& sql, const Snapsho
                                {"threshold", request.threshold},
                                {"lists", std::move(lists)},
                                {"matches", std::move(rendered)},
+                               {"origin", trigger ? "ongoing_screening" : "request"},
                                {"created_at", util::format_rfc3339(util::now_micros())}};
+  if (trigger) document["trigger"] = {{"source", trigger->source}, {"version", trigger->version}};
   std::string text = util::to_json_text(document);
   store_.insert_check(sql, actor.tenant_id, id, key, status, text, actor.name);
   store_.remember_party(sql, actor.tenant_id, key, boost::json::serialize(party_to_json(request.party, request.reference)));
@@ -254,11 +256,11 @@ std::pair<ListVersion, size_t> ScreeningService::import(const std::string& tenan
     return v;
   });
   refresh();
-  size_t hits = rescreen(tenant_id == kSharedLists ? "" : tenant_id, actor);
+  size_t hits = rescreen(tenant_id == kSharedLists ? "" : tenant_id, actor, version);
   return {version, hits};
 }
 
-size_t ScreeningService::rescreen(const std::string& tenant_id, const Actor& actor) {
+size_t ScreeningService::rescreen(const std::string& tenant_id, const Actor& actor, const ListVersion& trigger) {
   auto s = snapshot();
   if (!s) return 0;
   size_t raised = 0;
@@ -267,21 +269,38 @@ size_t ScreeningService::rescreen(const std::string& tenant_id, const Actor& act
     auto matches = screen(*s, tenant, request);
     if (matches.empty()) continue;
     db_->write([&](soci::session& sql) {
+      // The hits not reported for this party before (nor cleared as false
+      // positives of the same entity content).
       auto suppressed = ScreeningStore::suppressed(sql, tenant, key);
+      std::set<std::pair<std::string, std::string>> fresh;  // list, entity id
       for (const auto& m : matches) {
         const Screener& screener = m.list.starts_with("custom:") ? *s->by_tenant.at(tenant) : *s->shared;
         std::string fingerprint = screener.index().entities()[m.entity_index].fingerprint();
         if (suppressed.contains({m.list, m.entity_id, fingerprint})) continue;
         if (store_.known_hit(sql, tenant, key, m.list, m.entity_id, fingerprint)) continue;
-        store_.add_hit(sql, tenant, key, m.list, m.entity_id, fingerprint);
+        fresh.insert({m.list, m.entity_id});
+      }
+      if (fresh.empty()) return;
+      // A check of the party as it stands now, stored like any other, so
+      // that an analyst opens it and disposes of its matches; each new
+      // hit's event names the check and the match.
+      Actor party_actor{tenant, actor.name, actor.trace_id};
+      auto document = check_in(sql, *s, request, party_actor, &trigger);
+      for (const auto& rendered : document.at("matches").as_array()) {
+        const auto& m = rendered.as_object();
+        std::pair<std::string, std::string> which{std::string(m.at("list").as_string()),
+                                                  std::string(m.at("entity_id").as_string())};
+        if (!fresh.contains(which)) continue;
         events::Outbox::enqueue(sql, "screening.hits",
                                 events::make_envelope("screening.hit.raised", tenant, key,
                                                       boost::json::object{{"party_key", key},
                                                                           {"reference", request.reference},
-                                                                          {"list", m.list},
-                                                                          {"entity_id", m.entity_id},
-                                                                          {"matched_name", m.matched_name},
-                                                                          {"score", rounded(m.score)}},
+                                                                          {"check_id", document.at("id")},
+                                                                          {"match_id", m.at("id")},
+                                                                          {"list", m.at("list")},
+                                                                          {"entity_id", m.at("entity_id")},
+                                                                          {"matched_name", m.at("matched_name")},
+                                                                          {"score", m.at("score")}},
                                                       actor.trace_id));
         ++raised;
       }

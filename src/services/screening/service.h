@@ -58,6 +58,10 @@ class ScreeningService {
   // document.
   boost::json::object check(const CheckRequest& request, const Actor& actor);
   std::vector<boost::json::object> check_batch(const std::vector<CheckRequest>& requests, const Actor& actor);
+  std::vector<ScreeningStore::QueuedMatch> matches(const std::string& tenant_id, const std::string& status,
+                                                   const std::string& list, const std::string& after, size_t limit) {
+    return db_->read([&](soci::session& sql) { return store_.list_matches(sql, tenant_id, status, list, after, limit); });
+  }
   std::optional<std::string> find_check(const std::string& tenant_id, const std::string& id) {
     return store_.check_document(tenant_id, id);
   }
@@ -83,9 +87,11 @@ class ScreeningService {
   };
   std::shared_ptr<const Snapshot> snapshot() const;
   std::vector<Match> screen(const Snapshot& snapshot, const std::string& tenant_id, const CheckRequest& request) const;
+  // Screens and stores one party's check. `origin` says why: a request,
+  // or ongoing screening after the list version `trigger` activated.
   boost::json::object check_in(soci::session& sql, const Snapshot& snapshot, const CheckRequest& request,
-                               const Actor& actor);
-  size_t rescreen(const std::string& tenant_id, const Actor& actor);
+                               const Actor& actor, const ListVersion* trigger = nullptr);
+  size_t rescreen(const std::string& tenant_id, const Actor& actor, const ListVersion& trigger);
 
   std::shared_ptr<store::Database> db_;
   ScreeningStore store_;

@@ -36,7 +36,10 @@ std::vector<store::Migration> ScreeningStore::migrations() {
       " entity_id TEXT NOT NULL, fingerprint TEXT NOT NULL,"
       " PRIMARY KEY (tenant_id, party_key, list, entity_id, fingerprint))",
   };
-  return {{2, "screening lists, checks, matches, dispositions, ongoing screening", ddl, ddl}};
+  std::vector<std::string> queue = {
+      "CREATE INDEX screening_matches_queue ON screening_matches (tenant_id, status, id)"};
+  return {{2, "screening lists, checks, matches, dispositions, ongoing screening", ddl, ddl},
+          {3, "screening matches queued by status", queue, queue}};
 }
 
 namespace {
@@ -220,6 +223,38 @@ void ScreeningStore::record_disposition(soci::session& sql, const std::string& t
       soci::use(at);
   sql << "UPDATE screening_matches SET status = :s WHERE tenant_id = :t AND id = :id", soci::use(decision),
       soci::use(tenant_id), soci::use(m.id);
+}
+
+std::vector<ScreeningStore::QueuedMatch> ScreeningStore::list_matches(soci::session& sql, const std::string& tenant_id,
+                                                                      const std::string& status, const std::string& list,
+                                                                      const std::string& after, size_t limit) {
+  std::vector<QueuedMatch> out;
+  long long n = static_cast<long long>(limit);
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT m.id, m.check_id, m.party_key, m.list, m.entity_id, m.fingerprint, m.status, m.score,"
+                      " c.created_at, p.party FROM screening_matches m"
+                      " JOIN screening_checks c ON c.tenant_id = m.tenant_id AND c.id = m.check_id"
+                      " LEFT JOIN screening_parties p ON p.tenant_id = m.tenant_id AND p.party_key = m.party_key"
+                      " WHERE m.tenant_id = :t AND (:after = '' OR m.id < :after2)"
+                      " AND (:s = '' OR m.status = :s2) AND (:l = '' OR m.list = :l2)"
+                      " ORDER BY m.id DESC LIMIT :n",
+       soci::use(tenant_id), soci::use(after), soci::use(after), soci::use(status), soci::use(status), soci::use(list),
+       soci::use(list), soci::use(n));
+  for (const auto& row : rows) {
+    QueuedMatch q;
+    q.match.id = store::get_string(row, 0);
+    q.match.check_id = store::get_string(row, 1);
+    q.match.party_key = store::get_string(row, 2);
+    q.match.list = store::get_string(row, 3);
+    q.match.entity_id = store::get_string(row, 4);
+    q.match.fingerprint = store::get_string(row, 5);
+    q.match.status = store::get_string(row, 6);
+    q.match.score = row.get<double>(7);
+    q.checked_at = store::get_int64(row, 8);
+    q.party = store::get_optional_string(row, 9).value_or("");
+    out.push_back(std::move(q));
+  }
+  return out;
 }
 
 std::set<std::tuple<std::string, std::string, std::string>> ScreeningStore::suppressed(

@@ -57,6 +57,16 @@ class ScreeningStore {
   std::optional<std::string> check_document(const std::string& tenant_id, const std::string& id);
   void insert_match(soci::session& sql, const std::string& tenant_id, const StoredMatch& match);
   std::optional<StoredMatch> find_match(soci::session& sql, const std::string& tenant_id, const std::string& id);
+  // The analysts' queue: a tenant's matches newest first (ids are UUIDv7),
+  // after the match `after` (empty: from the newest), filtered by status
+  // and list when given; each with its check's time and the party.
+  struct QueuedMatch {
+    StoredMatch match;
+    int64_t checked_at = 0;
+    std::string party;  // the party as screened (JSON)
+  };
+  std::vector<QueuedMatch> list_matches(soci::session& sql, const std::string& tenant_id, const std::string& status,
+                                        const std::string& list, const std::string& after, size_t limit);
   void record_disposition(soci::session& sql, const std::string& tenant_id, const StoredMatch& match,
                           const std::string& decision, const std::string& reason, const std::string& actor);
   // (list, entity id, fingerprint) a tenant marked false positive for the
