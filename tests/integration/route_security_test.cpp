@@ -6,9 +6,11 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 
+#include "platform/policy/policy.h"
 #include "services/facade/meta_api.h"
 #include "support/jwt_signer.h"
 #include "support/runtime_fixture.h"
@@ -127,6 +129,50 @@ TEST_F(RouteTable, OpenApiDocumentDescribesExactlyTheRegisteredRoutes) {
   auto served = server_->client().get("/api/v1/openapi.json", server_->admin_key());
   ASSERT_EQ(served.status, 200);
   EXPECT_EQ(boost::json::parse(served.body), boost::json::value(doc));
+}
+
+TEST_F(RouteTable, TheAuthorizationTableNamesEveryRouteAndWhoMayCallIt) {
+  // docs/authorization.md: | `action` | `METHOD /path`, ... | admin | analyst | ... |
+  std::ifstream in(std::string(HAFNIUM_SOURCE_DIR) + "/docs/authorization.md");
+  ASSERT_TRUE(in) << "docs/authorization.md";
+  std::vector<std::string> roles;
+  std::map<std::string, std::pair<std::string, std::vector<bool>>> rows;  // action -> routes, marks
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with("| ")) continue;
+    std::vector<std::string> cells;
+    for (size_t at = 1; at < line.size();) {
+      size_t bar = line.find('|', at);
+      if (bar == std::string::npos) break;
+      std::string cell = line.substr(at, bar - at);
+      cell.erase(0, cell.find_first_not_of(' '));
+      cell.erase(cell.find_last_not_of(' ') + 1);
+      cells.push_back(cell);
+      at = bar + 1;
+    }
+    if (cells.size() < 3) continue;
+    if (cells[0] == "action") {
+      roles.assign(cells.begin() + 2, cells.end());
+    } else if (cells[0].starts_with("`")) {
+      std::vector<bool> marks;
+      for (size_t i = 2; i < cells.size(); ++i) marks.push_back(cells[i] == "\u2713");
+      rows[cells[0].substr(1, cells[0].size() - 2)] = {cells[1], marks};
+    }
+  }
+  ASSERT_FALSE(roles.empty());
+  auto policy = policy::BuiltinPolicy::from_default();
+  for (const auto& route : server_->runtime().router().routes()) {
+    if (route.action.empty()) continue;  // public
+    const std::string name = std::string(http::method_name(route.method)) + " " + route.pattern;
+    auto it = rows.find(route.action);
+    ASSERT_NE(it, rows.end()) << "docs/authorization.md has no row for " << route.action << " (" << name << ")";
+    EXPECT_NE(it->second.first.find("`" + name + "`"), std::string::npos)
+        << "the row of " << route.action << " does not name " << name;
+    ASSERT_EQ(it->second.second.size(), roles.size()) << route.action;
+    for (size_t r = 0; r < roles.size(); ++r) {
+      EXPECT_EQ(it->second.second[r], policy->role_grants(roles[r], route.action))
+          << route.action << " for " << roles[r] << " in docs/authorization.md";
+    }
+  }
 }
 
 }  // namespace
