@@ -219,6 +219,20 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
   auto open = queue("?status=open");
   ASSERT_FALSE(open.empty());
   EXPECT_EQ(open.front(), match_id);  // newest first
+  {
+    // With the party and the score as the check shows it.
+    const auto first = boost::json::parse(
+        server_->client().get("/api/v1/screening/matches?status=open&limit=1", server_->admin_key()).body);
+    const auto& item = first.at("items").at(0);
+    EXPECT_EQ(item.at("party").at("reference"), "cust-7");
+    EXPECT_EQ(item.at("check_id"), document.at("id"));
+    for (const auto& m : document.at("matches").as_array()) {
+      if (std::string(m.at("id").as_string()) == match_id) {
+        EXPECT_EQ(item.at("score"), m.at("score"));
+      }
+    }
+    EXPECT_TRUE(first.at("next_cursor").is_null());  // the only open match
+  }
   auto decided = server_->client().post_json("/api/v1/screening/matches/" + match_id + "/disposition",
                                              R"({"decision":"false_positive","reason":"another Northwind"})",
                                              server_->admin_key());

@@ -233,7 +233,7 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                                    {"check_id", q.match.check_id},
                                    {"list", q.match.list},
                                    {"entity_id", q.match.entity_id},
-                                   {"score", q.match.score},
+                                   {"score", shown_score(q.match.score)},
                                    {"status", q.match.status},
                                    {"checked_at", util::format_rfc3339(q.checked_at)},
                                    {"party", std::move(party)}});

@@ -13,13 +13,13 @@
 
 namespace hafnium::services::screening {
 
-namespace {
-
-double rounded(double v) {
+double shown_score(double v) {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%.4f", v);
   return std::strtod(buffer, nullptr);
 }
+
+namespace {
 
 std::string version_key(const ListVersion& v) { return v.tenant_id + "/" + v.id; }
 
@@ -133,7 +133,7 @@ boost::json::object ScreeningService::check_in(soci::session& sql, const Snapsho
     }
     boost::json::array features;
     for (const auto& f : m.features) {
-      features.push_back({{"name", f.name}, {"contribution", rounded(f.contribution)}, {"detail", f.detail}});
+      features.push_back({{"name", f.name}, {"contribution", shown_score(f.contribution)}, {"detail", f.detail}});
     }
     rendered.push_back({{"id", stored.id},
                         {"list", m.list},
@@ -141,8 +141,8 @@ boost::json::object ScreeningService::check_in(soci::session& sql, const Snapsho
                         {"entity_type", kind_name(entity.kind)},
                         {"name", entity.primary_name()},
                         {"matched_name", m.matched_name},
-                        {"score", rounded(m.score)},
-                        {"name_score", rounded(m.name_score)},
+                        {"score", shown_score(m.score)},
+                        {"name_score", shown_score(m.name_score)},
                         {"features", std::move(features)},
                         {"reasons", boost::json::array(m.reasons.begin(), m.reasons.end())},
                         {"programs", boost::json::array(entity.programs.begin(), entity.programs.end())},

@@ -102,6 +102,9 @@ class ScreeningService {
 };
 
 boost::json::object party_to_json(const Party& party, const std::string& reference);
+// A score as documents show it: four decimals (0.9524), the precision the
+// matcher means; stored scores keep every digit.
+double shown_score(double score);
 CheckRequest party_from_stored_json(const boost::json::object& o);
 
 }  // namespace hafnium::services::screening
