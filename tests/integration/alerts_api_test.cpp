@@ -489,7 +489,9 @@ TEST_P(AlertsApi, ThePacksRulesAreTheTenantsToReadAndDisable) {
   EXPECT_EQ(rule.header("etag"), "\"1\"");
   auto body = boost::json::parse(rule.body).as_object();
   body["enabled"] = false;
-  for (const char* field : {"id", "version", "author", "source", "created_at", "updated_at"}) body.erase(field);
+  for (const char* field : {"id", "version", "author", "source", "pack_changed", "created_at", "updated_at"}) {
+    body.erase(field);
+  }
   auto disabled = server.client().request(
       "PUT", "/api/v1/rules/large-cash-single",
       {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}, {"If-Match", "\"1\""}},
@@ -499,6 +501,7 @@ TEST_P(AlertsApi, ThePacksRulesAreTheTenantsToReadAndDisable) {
   EXPECT_EQ(changed.at("version"), 2);
   EXPECT_EQ(changed.at("enabled"), false);
   EXPECT_EQ(changed.at("source"), "default-pack");
+  EXPECT_EQ(changed.at("pack_changed"), false);  // replaces the pack's rule as it is
   auto versions = boost::json::parse(call(server, key, "GET", "/api/v1/rules/large-cash-single/versions").body);
   ASSERT_EQ(versions.at("items").as_array().size(), 2u);
   EXPECT_EQ(versions.at("items").at(0).at("author"), "default-pack");
@@ -507,6 +510,18 @@ TEST_P(AlertsApi, ThePacksRulesAreTheTenantsToReadAndDisable) {
   auto listed = boost::json::parse(call(server, key, "GET", "/api/v1/rules?limit=100").body);
   ASSERT_EQ(listed.at("items").as_array().size(), 15u);
   EXPECT_EQ(listed.at("items").at(0).at("version"), 2);
+  // A later release changes the pack's rule (simulated: the rule the tenant
+  // replaced, kept as its version 1, no longer reads as the pack's does):
+  // the tenant's version says so, rather than quietly shadowing it.
+  server.runtime().db().write([](soci::session& sql) {
+    sql << "UPDATE monitoring_rule_versions SET condition = 'tx.amount >= 20000' WHERE rule_id = 'large-cash-single'"
+           " AND version = 1";
+  });
+  auto flagged = boost::json::parse(call(server, key, "GET", "/api/v1/rules/large-cash-single").body);
+  EXPECT_EQ(flagged.at("pack_changed"), true);
+  EXPECT_EQ(flagged.at("enabled"), false);  // still the tenant's choice
+  auto relisted = boost::json::parse(call(server, key, "GET", "/api/v1/rules?limit=1").body);
+  EXPECT_EQ(relisted.at("items").at(0).at("pack_changed"), true);
 
   ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions", cash("c2", "B")).status, 201);
   wait_evaluated(server, 2);

@@ -181,14 +181,17 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                     replacement.created_at = current.created_at;
                     RulesStore::update(sql, context.principal.tenant_id, replacement);
                   } else {
-                    // The tenant's first version of a pack rule: its own row from now on.
+                    // The tenant's first version of a pack rule: its own row from
+                    // now on, the pack's as it was kept as version 1.
                     replacement.created_at = replacement.updated_at;
+                    RulesStore::keep_replaced_pack_rule(sql, context.principal.tenant_id, current);
                     RulesStore::insert(sql, context.principal.tenant_id, replacement);
                   }
                   audit::AuditLog::append(sql, runtime.db().dialect(),
                                           {context.principal.tenant_id, replacement.author, "rules.update",
                                            "rule/" + id + "@" + std::to_string(replacement.version), "success", "",
                                            context.trace_id});
+                  RulesStore::note_pack_change(sql, context.principal.tenant_id, replacement);
                   return replacement;
                 });
                 on_change(context.principal.tenant_id);
@@ -274,8 +277,11 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                 const auto& id = rule_id(request);
                 auto versions = runtime.db().read(
                     [&](soci::session& sql) { return RulesStore::versions(sql, context.principal.tenant_id, id); });
-                // A pack rule's first version is the pack's own.
-                if (const auto* packed = find_pack_rule(id)) versions.insert(versions.begin(), pack_record(*packed));
+                // A pack rule's first version is the pack's own: as kept when
+                // the tenant replaced it, else as the pack has it now.
+                if (const auto* packed = find_pack_rule(id); packed && (versions.empty() || versions.front().version != 1)) {
+                  versions.insert(versions.begin(), pack_record(*packed));
+                }
                 if (versions.empty()) throw http::problems::not_found("no rule '" + id + "'");
                 boost::json::array items;
                 for (const auto& v : versions) {

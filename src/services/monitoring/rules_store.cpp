@@ -116,9 +116,37 @@ std::vector<RuleRecord> RulesStore::versions(soci::session& sql, const std::stri
   return out;
 }
 
+void RulesStore::keep_replaced_pack_rule(soci::session& sql, const std::string& tenant_id, const RuleRecord& pack) {
+  insert_version(sql, tenant_id, pack);
+}
+
+void RulesStore::note_pack_change(soci::session& sql, const std::string& tenant_id, RuleRecord& rule) {
+  const auto* packed = find_pack_rule(rule.id);
+  if (!packed) return;
+  const RuleRecord now = pack_record(*packed);
+  long long first = 1;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT rule_id, name, condition, severity, score, explanation, enabled, version, author,"
+                      " created_at, created_at, typology, subject, suppression FROM monitoring_rule_versions"
+                      " WHERE tenant_id = :t AND rule_id = :id AND version = :v",
+       soci::use(tenant_id), soci::use(rule.id), soci::use(first));
+  for (const auto& row : rows) {
+    const RuleRecord replaced = from_row(row);
+    if (replaced.author != kPackAuthor) return;  // not the pack's: unknown
+    rule.pack_changed = replaced.name != now.name || replaced.condition != now.condition ||
+                        replaced.severity != now.severity || replaced.score != now.score ||
+                        replaced.explanation != now.explanation || replaced.enabled != now.enabled ||
+                        replaced.typology != now.typology || replaced.subject != now.subject ||
+                        replaced.suppression != now.suppression;
+  }
+}
+
 std::optional<RuleRecord> RulesStore::effective(soci::session& sql, const std::string& tenant_id,
                                                 const std::string& id) {
-  if (auto stored = find(sql, tenant_id, id)) return stored;
+  if (auto stored = find(sql, tenant_id, id)) {
+    note_pack_change(sql, tenant_id, *stored);
+    return stored;
+  }
   if (const auto* packed = find_pack_rule(id)) return pack_record(*packed);
   return std::nullopt;
 }
@@ -165,6 +193,7 @@ boost::json::object rule_to_json(const RuleRecord& r) {
           {"version", r.version},
           {"author", r.author},
           {"source", find_pack_rule(r.id) ? "default-pack" : "tenant"},
+          {"pack_changed", r.pack_changed ? boost::json::value(*r.pack_changed) : boost::json::value(nullptr)},
           {"created_at", time_or_null(r.created_at)},
           {"updated_at", time_or_null(r.updated_at)}};
 }

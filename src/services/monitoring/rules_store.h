@@ -21,6 +21,10 @@ struct RuleRecord {
   bool enabled = true;
   int64_t version = 1;
   int64_t created_at = 0, updated_at = 0;
+  // A tenant's version of a default-pack rule: whether the pack's rule has
+  // changed (a newer release) since this one replaced it; unknown (nullopt)
+  // for versions made before the replaced one was kept, and for the rest.
+  std::optional<bool> pack_changed;
 };
 
 // Rules per tenant, versioned: every change writes a new version row with
@@ -37,6 +41,13 @@ class RulesStore {
   // The rule as it runs for the tenant: its stored row, or for a
   // default-pack rule the tenant never changed, the pack's (version 1).
   static std::optional<RuleRecord> effective(soci::session& sql, const std::string& tenant_id, const std::string& id);
+  // Before a tenant's first version of a pack rule: keeps the pack's rule
+  // as it is now as version 1 of the tenant's history, so that a later
+  // release's change to it shows (pack_changed) instead of staying hidden
+  // behind the tenant's version.
+  static void keep_replaced_pack_rule(soci::session& sql, const std::string& tenant_id, const RuleRecord& pack);
+  // Sets rule.pack_changed for a tenant's version of a pack rule.
+  static void note_pack_change(soci::session& sql, const std::string& tenant_id, RuleRecord& rule);
 };
 
 // The default pack's rules are the tenant's to read, change and disable:
