@@ -242,8 +242,25 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
   EXPECT_EQ(queue("?status=false_positive&list=custom:internal"), (std::vector<std::string>{match_id}));
   EXPECT_EQ(server_->client().get("/api/v1/screening/matches?status=pending", server_->admin_key()).status, 400);
   EXPECT_EQ(server_->client().get("/api/v1/screening/matches?list=interpol", server_->admin_key()).status, 400);
-  // Another tenant's queue is its own.
+  // The party's screening history: the ongoing check, then the first.
+  auto history = server_->client().get("/api/v1/screening/checks?reference=cust-7", server_->admin_key());
+  ASSERT_EQ(history.status, 200) << history.body;
+  const auto history_doc = boost::json::parse(history.body);
+  const auto& checks = history_doc.at("items").as_array();
+  ASSERT_EQ(checks.size(), 2u) << history.body;
+  EXPECT_EQ(checks[0].at("id"), document.at("id"));
+  EXPECT_EQ(checks[0].at("origin"), "ongoing_screening");
+  EXPECT_EQ(checks[1].at("origin"), "request");
+  EXPECT_EQ(checks[1].at("status"), "clear");
+  const auto clear_only = boost::json::parse(
+      server_->client().get("/api/v1/screening/checks?reference=cust-7&status=clear", server_->admin_key()).body);
+  EXPECT_EQ(clear_only.at("items").as_array().size(), 1u);
+  EXPECT_EQ(server_->client().get("/api/v1/screening/checks?status=maybe", server_->admin_key()).status, 400);
+  EXPECT_EQ(server_->client().get("/api/v1/screening/checks?ref=cust-7", server_->admin_key()).status, 400);
+  // Another tenant's queue and checks are its own.
   auto other = server_->create_tenant_key("other-bank");
+  const auto their_checks = boost::json::parse(server_->client().get("/api/v1/screening/checks", other).body);
+  EXPECT_TRUE(their_checks.at("items").as_array().empty());
   auto theirs = server_->client().get("/api/v1/screening/matches", other);
   ASSERT_EQ(theirs.status, 200);
   EXPECT_TRUE(boost::json::parse(theirs.body).at("items").as_array().empty());

@@ -201,6 +201,38 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
               .target = "screening",
               .idempotent_post = false});
 
+  // A tenant's checks newest first, or one party's by its reference: the
+  // record that a customer was screened at onboarding and after every list
+  // change, with each result, as a regulator asks for it.
+  router.add({.method = http::Method::kGet,
+              .pattern = "/api/v1/screening/checks",
+              .action = "screening.read",
+              .handler = [service](const Request& request, RequestContext& context) {
+                api::require_known_parameters(request, {"reference", "status"});
+                auto page = api::parse_page(request);
+                const std::string reference = request.query_param("reference").value_or("");
+                const std::string status = request.query_param("status").value_or("");
+                std::vector<http::FieldError> errors;
+                if (request.query_param("reference") && (reference.empty() || reference.size() > 200)) {
+                  errors.push_back({"reference", "must be 1 to 200 characters"});
+                }
+                if (!status.empty() && status != "clear" && status != "potential_match") {
+                  errors.push_back({"status", "must be clear or potential_match"});
+                }
+                if (!errors.empty()) throw http::problems::validation(std::move(errors));
+                auto rows = service->checks(context.principal.tenant_id, reference, status, page.after.value_or(""),
+                                            page.limit + 1);
+                std::optional<std::string> next;
+                if (rows.size() > page.limit) {
+                  rows.resize(page.limit);
+                  next = rows.back().first;
+                }
+                boost::json::array items;
+                for (const auto& [id, document] : rows) items.push_back(boost::json::parse(document));
+                return Response::json(200, api::page_body(std::move(items), next));
+              },
+              .target = "screening"});
+
   // The review queue: matches newest first, by status (open: awaiting a
   // decision) and list, each with its party and the check to open.
   router.add({.method = http::Method::kGet,

@@ -62,6 +62,11 @@ class ScreeningService {
                                                    const std::string& list, const std::string& after, size_t limit) {
     return db_->read([&](soci::session& sql) { return store_.list_matches(sql, tenant_id, status, list, after, limit); });
   }
+  std::vector<std::pair<std::string, std::string>> checks(const std::string& tenant_id, const std::string& reference,
+                                                           const std::string& status, const std::string& after,
+                                                           size_t limit) {
+    return store_.list_checks(tenant_id, reference.empty() ? std::string() : "ref:" + reference, status, after, limit);
+  }
   std::optional<std::string> find_check(const std::string& tenant_id, const std::string& id) {
     return store_.check_document(tenant_id, id);
   }

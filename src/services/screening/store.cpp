@@ -38,8 +38,11 @@ std::vector<store::Migration> ScreeningStore::migrations() {
   };
   std::vector<std::string> queue = {
       "CREATE INDEX screening_matches_queue ON screening_matches (tenant_id, status, id)"};
+  std::vector<std::string> by_party = {
+      "CREATE INDEX screening_checks_party ON screening_checks (tenant_id, party_key, id)"};
   return {{2, "screening lists, checks, matches, dispositions, ongoing screening", ddl, ddl},
-          {3, "screening matches queued by status", queue, queue}};
+          {3, "screening matches queued by status", queue, queue},
+          {4, "screening checks listed by party", by_party, by_party}};
 }
 
 namespace {
@@ -179,6 +182,24 @@ std::optional<std::string> ScreeningStore::check_document(const std::string& ten
         soci::use(id), soci::into(document, ind);
     if (!sql.got_data()) return std::nullopt;
     return document;
+  });
+}
+
+std::vector<std::pair<std::string, std::string>> ScreeningStore::list_checks(const std::string& tenant_id,
+                                                                             const std::string& party_key,
+                                                                             const std::string& status,
+                                                                             const std::string& after, size_t limit) {
+  return db_.read([&](soci::session& sql) {
+    std::vector<std::pair<std::string, std::string>> out;
+    long long n = static_cast<long long>(limit);
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, document FROM screening_checks WHERE tenant_id = :t"
+                        " AND (:after = '' OR id < :after2) AND (:k = '' OR party_key = :k2)"
+                        " AND (:s = '' OR status = :s2) ORDER BY id DESC LIMIT :n",
+         soci::use(tenant_id), soci::use(after), soci::use(after), soci::use(party_key), soci::use(party_key),
+         soci::use(status), soci::use(status), soci::use(n));
+    for (const auto& row : rows) out.emplace_back(store::get_string(row, 0), store::get_string(row, 1));
+    return out;
   });
 }
 

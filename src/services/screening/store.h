@@ -55,6 +55,13 @@ class ScreeningStore {
                     const std::string& party_key, const std::string& status, const std::string& document,
                     const std::string& actor);
   std::optional<std::string> check_document(const std::string& tenant_id, const std::string& id);
+  // A tenant's checks newest first (ids are UUIDv7), after the check
+  // `after` (empty: from the newest), of one party (`party_key`) and with
+  // one status when given: (id, document) pairs.
+  std::vector<std::pair<std::string, std::string>> list_checks(const std::string& tenant_id,
+                                                               const std::string& party_key,
+                                                               const std::string& status, const std::string& after,
+                                                               size_t limit);
   void insert_match(soci::session& sql, const std::string& tenant_id, const StoredMatch& match);
   std::optional<StoredMatch> find_match(soci::session& sql, const std::string& tenant_id, const std::string& id);
   // The analysts' queue: a tenant's matches newest first (ids are UUIDv7),
