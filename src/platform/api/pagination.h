@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <cstddef>
 #include <optional>
 #include <vector>
 #include <string>
@@ -32,6 +33,16 @@ PageRequest parse_page(const http::Request& request, size_t default_limit = kDef
 
 std::string encode_cursor(const std::string& position);
 std::optional<std::string> decode_cursor(const std::string& cursor);
+
+// A list reads one row past its page (limit + 1) to learn whether more
+// follow: this drops that row and gives the position of the page's last
+// row for the next cursor (`position(row)`), or nullopt on the last page.
+template <typename Row, typename Position>
+std::optional<std::string> end_page(std::vector<Row>& rows, size_t limit, Position position) {
+  if (rows.size() <= limit) return std::nullopt;
+  rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(limit), rows.end());
+  return position(rows.back());
+}
 
 // {"items": items, "next_cursor": cursor-or-null}
 boost::json::object page_body(boost::json::array items,

@@ -65,11 +65,7 @@ void register_api_key_routes(http::Router& router, runtime::Runtime& runtime) {
                 auto keys = auth::ApiKeyStore(runtime.db())
                                 .list_page(context.principal.tenant_id, page.after.value_or(""),
                                            page.limit + 1);
-                std::optional<std::string> next;
-                if (keys.size() > page.limit) {
-                  keys.resize(page.limit);
-                  next = keys.back().id;
-                }
+                auto next = api::end_page(keys, page.limit, [](const auto& last) { return last.id; });
                 boost::json::array items;
                 for (const auto& key : keys) items.push_back(render(key));
                 return Response::json(200, api::page_body(std::move(items), next));

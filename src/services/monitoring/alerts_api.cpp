@@ -57,11 +57,9 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
                 auto alerts = runtime.db().read([&](soci::session& sql) {
                   return AlertsStore::list(sql, context.principal.tenant_id, filter, after, page.limit + 1);
                 });
-                std::optional<std::string> next;
-                if (alerts.size() > page.limit) {
-                  alerts.resize(page.limit);
-                  next = AlertsStore::Position{alerts.back().alert.raised_at, alerts.back().alert.id}.encode();
-                }
+                auto next = api::end_page(alerts, page.limit, [](const StoredAlert& last) {
+                  return AlertsStore::Position{last.alert.raised_at, last.alert.id}.encode();
+                });
                 boost::json::array items;
                 for (const auto& a : alerts) items.push_back(stored_alert_to_json(a));
                 return Response::json(200, api::page_body(std::move(items), next));

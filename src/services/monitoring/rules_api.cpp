@@ -113,11 +113,7 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                 auto rules = runtime.db().read([&](soci::session& sql) {
                   return list_page(sql, context.principal.tenant_id, page.after, page.limit + 1);
                 });
-                std::optional<std::string> next;
-                if (rules.size() > page.limit) {
-                  rules.resize(page.limit);
-                  next = rules.back().id;
-                }
+                auto next = api::end_page(rules, page.limit, [](const auto& last) { return last.id; });
                 boost::json::array items;
                 for (const auto& r : rules) items.push_back(rule_to_json(r));
                 return Response::json(200, api::page_body(std::move(items), next));

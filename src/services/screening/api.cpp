@@ -222,11 +222,7 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                 if (!errors.empty()) throw http::problems::validation(std::move(errors));
                 auto rows = service->checks(context.principal.tenant_id, reference, status, page.after.value_or(""),
                                             page.limit + 1);
-                std::optional<std::string> next;
-                if (rows.size() > page.limit) {
-                  rows.resize(page.limit);
-                  next = rows.back().first;
-                }
+                auto next = api::end_page(rows, page.limit, [](const auto& last) { return last.first; });
                 boost::json::array items;
                 for (const auto& [id, document] : rows) items.push_back(boost::json::parse(document));
                 return Response::json(200, api::page_body(std::move(items), next));
@@ -252,11 +248,7 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                 if (!errors.empty()) throw http::problems::validation(std::move(errors));
                 auto queued = service->matches(context.principal.tenant_id, status, list, page.after.value_or(""),
                                                page.limit + 1);
-                std::optional<std::string> next;
-                if (queued.size() > page.limit) {
-                  queued.resize(page.limit);
-                  next = queued.back().match.id;
-                }
+                auto next = api::end_page(queued, page.limit, [](const auto& last) { return last.match.id; });
                 boost::json::array items;
                 for (const auto& q : queued) {
                   boost::json::value party = nullptr;
