@@ -97,6 +97,10 @@ TEST_P(TransactionsApi, BadTransactionsAreRefusedAndChangeNothing) {
   expect_400(with(tx("x"), R"("currency":"EUR")", R"("currency":"EUX")"), "currency");
   expect_400(with(tx("x"), R"("2026-11-01T10:00:00+01:00")", R"("2099-01-01T00:00:00Z")"), "occurred_at");
   expect_400(with(tx("x"), R"("creditor":{"account_id":"B7"})", R"("creditor":{})"), "creditor/account_id");
+  // A number beyond a double (infinity once parsed) in the metadata was
+  // stored as "Infinity", which no later read could parse.
+  expect_400(with(tx("x"), R"("creditor":{"account_id":"B7"})", R"("creditor":{"account_id":"B7"},"metadata":{"fee":1e999})"),
+             "metadata/fee");
   EXPECT_EQ(post("/api/v1/transactions", "{\"id\": ").status, 400);
   EXPECT_EQ(post("/api/v1/transactions", tx("x"), "text/plain").status, 415);
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions"), 0);

@@ -1,10 +1,12 @@
 #include "platform/http/json_body.h"
 
-#include "platform/util/utf8.h"
-
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/json/stream_parser.hpp>
+#include <cmath>
+#include <optional>
+
+#include "platform/util/utf8.h"
 
 namespace hafnium::http {
 
@@ -18,6 +20,30 @@ bool is_json_media_type(const std::string* content_type) {
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower == "application/json" || lower == "application/problem+json" ||
          (lower.starts_with("application/") && lower.ends_with("+json"));
+}
+}  // namespace
+
+namespace {
+// Where a number too large for a double sits ("metadata/fee"), if any.
+// It parses as infinity, which JSON cannot hold: boost::json writes it back
+// as "Infinity", and a document stored with one can never be read again.
+std::optional<std::string> non_finite_number(const boost::json::value& value, const std::string& path) {
+  if (value.is_double()) {
+    if (std::isfinite(value.get_double())) return std::nullopt;
+    return path.empty() ? std::string("body") : path;
+  }
+  auto below = [&](std::string_view key) { return path.empty() ? std::string(key) : path + "/" + std::string(key); };
+  if (value.is_array()) {
+    const auto& items = value.get_array();
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (auto at = non_finite_number(items[i], below(std::to_string(i)))) return at;
+    }
+  } else if (value.is_object()) {
+    for (const auto& [key, item] : value.get_object()) {
+      if (auto at = non_finite_number(item, below(key))) return at;
+    }
+  }
+  return std::nullopt;
 }
 }  // namespace
 
@@ -35,7 +61,11 @@ boost::json::value parse_json_text(std::string_view text) {
     throw problems::malformed_json("invalid JSON at byte " + std::to_string(consumed) + ": " +
                                    ec.message());
   }
-  return parser.release();
+  boost::json::value value = parser.release();
+  if (auto at = non_finite_number(value, "")) {
+    throw problems::validation({{*at, "is a number beyond the range of a double"}});
+  }
+  return value;
 }
 
 boost::json::value parse_json_body(const Request& request) {

@@ -48,6 +48,22 @@ TEST(JsonBody, RejectsMalformedJsonWithPosition) {
   EXPECT_EQ(status_of([&] { parse_json_object(json_request("{\"a\":" + deep)); }), 400);
 }
 
+TEST(JsonBody, RefusesNumbersBeyondADoubleWithTheirPlace) {
+  // 1e999 parses as infinity, which JSON cannot write back: a stored
+  // document holding one could never be read again.
+  try {
+    parse_json_object(json_request(R"({"amount":"1.00","metadata":{"fees":[1.5,-1e999]}})"));
+    FAIL() << "an infinite number was taken";
+  } catch (const ApiError& error) {
+    EXPECT_EQ(error.status(), 400);
+    ASSERT_EQ(error.fields().size(), 1u);
+    EXPECT_EQ(error.fields()[0].field, "metadata/fees/1");
+    EXPECT_EQ(error.fields()[0].reason, "is a number beyond the range of a double");
+  }
+  EXPECT_EQ(status_of([] { parse_json_text("1e400"); }), 400);
+  EXPECT_NO_THROW(parse_json_text(R"({"big":1.7976931348623157e308,"tiny":1e-400})"));
+}
+
 TEST(ObjectReader, CollectsEveryFieldErrorIncludingUnknownFields) {
   auto body = boost::json::parse(R"({"name":"  ","roles":[1,"ok"],"extra":true,"count":"x"})").as_object();
   ObjectReader reader(body);
