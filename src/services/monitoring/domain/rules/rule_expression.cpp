@@ -99,7 +99,9 @@ class Lexer {
         if (std::count(digits.begin(), digits.end(), '.') > 1 || digits.back() == '.') throw Failure{i, "malformed number"};
         t.kind = Token::Kind::kNumber;
         t.text = digits;
-        t.number = std::stod(digits);
+        t.number = std::strtod(digits.c_str(), nullptr);
+        // Beyond a double, a literal would compare as infinity.
+        if (!std::isfinite(t.number)) throw Failure{i, "number out of range"};
         i = j;
       } else if (c == '\'' || c == '"') {
         size_t j = i + 1;
@@ -419,7 +421,8 @@ class Parser {
 // is recorded, every caller returns at once, and the reason's text is
 // only built when somebody asks for it.
 struct EvalFailure {
-  enum class Kind { kNone, kMissingField, kFeatureUnavailable, kDivisionByZero, kUnsupported } kind = Kind::kNone;
+  enum class Kind { kNone, kMissingField, kFeatureUnavailable, kDivisionByZero, kOutOfRange, kUnsupported } kind =
+      Kind::kNone;
   const Node* at = nullptr;
   explicit operator bool() const { return kind != Kind::kNone; }
   std::string reason() const {
@@ -427,6 +430,7 @@ struct EvalFailure {
       case Kind::kMissingField: return "missing value " + at->name;
       case Kind::kFeatureUnavailable: return "feature " + at->call.text() + " unavailable";
       case Kind::kDivisionByZero: return "division by zero";
+      case Kind::kOutOfRange: return "a number out of range";
       case Kind::kUnsupported: return "unsupported operation";
       case Kind::kNone: break;
     }
@@ -496,6 +500,13 @@ Value eval(const Node& n, const Evaluation& e) {
   if (e.failure) return std::monostate{};
   Value r = eval(*n.right, e);
   if (e.failure) return std::monostate{};
+  // Arithmetic that leaves the doubles (an overflow to infinity) fails as
+  // a division by zero does: an infinite value has no JSON form, and an
+  // alert's facts must be written and read back.
+  auto number = [&](double v) -> Value {
+    if (!std::isfinite(v)) return e.fail(Why::kOutOfRange, n);
+    return v;
+  };
   switch (n.op) {
     case Op::kEq: return record(l, r, l == r);
     case Op::kNe: return record(l, r, l != r);
@@ -503,13 +514,13 @@ Value eval(const Node& n, const Evaluation& e) {
     case Op::kLe: return record(l, r, l <= r);
     case Op::kGt: return record(l, r, l > r);
     case Op::kGe: return record(l, r, l >= r);
-    case Op::kAdd: return std::get<double>(l) + std::get<double>(r);
-    case Op::kSub: return std::get<double>(l) - std::get<double>(r);
-    case Op::kMul: return std::get<double>(l) * std::get<double>(r);
+    case Op::kAdd: return number(std::get<double>(l) + std::get<double>(r));
+    case Op::kSub: return number(std::get<double>(l) - std::get<double>(r));
+    case Op::kMul: return number(std::get<double>(l) * std::get<double>(r));
     case Op::kDiv: {
       double d = std::get<double>(r);
       if (d == 0) return e.fail(Why::kDivisionByZero, n);
-      return std::get<double>(l) / d;
+      return number(std::get<double>(l) / d);
     }
     default: break;
   }

@@ -83,6 +83,13 @@ TEST(RuleLanguage, RuntimeProblemsDoNotFireAndSayWhy) {
   auto second = compile("tx.amount > 0 and count('in', '1h') / avg_daily_count('90d') > 3 and tx.channel == 'atm'")
                     .evaluate(context(1, "wire", "DE", 0, 5, 0));
   EXPECT_EQ(second.error, "division by zero");
+  // Arithmetic beyond a double does not fire either: an infinite value
+  // cannot be written into the alert's facts and read back.
+  const std::string big = "1" + std::string(300, '0');
+  auto overflow = compile("tx.amount * " + big + " > 5").evaluate(context(1e9, "wire", "DE", 0, 0, 0));
+  EXPECT_FALSE(overflow.fired);
+  EXPECT_EQ(overflow.error, "a number out of range");
+  EXPECT_TRUE(compile("tx.amount * " + big + " > 5").evaluate(context(1, "wire", "DE", 0, 0, 0)).fired);
   // A short-circuit that never reaches the problem is no problem.
   auto skipped = compile("tx.amount > 0 or tx.channel == 'atm'").evaluate(context(1, "wire", "DE", 0, 0, 0));
   EXPECT_TRUE(skipped.fired);
@@ -132,6 +139,9 @@ TEST(RuleLanguage, CompileErrorsCarryLineColumnAndReason) {
   EXPECT_EQ(error_of("tx.amount > 1 ; drop").reason, "unexpected character ';'");
   EXPECT_EQ(error_of("tx.amount > 1.2.3").reason, "malformed number");
   EXPECT_EQ(error_of("tx.amount > 1 and 5").reason, "'and' needs true/false on both sides");
+  auto too_big = error_of("tx.amount > 1" + std::string(400, '0'));
+  EXPECT_EQ(too_big.reason, "number out of range");
+  EXPECT_EQ(too_big.column, 13u);
   std::string huge = "tx.amount > 0";
   for (int i = 0; i < 400; ++i) huge += " and tx.amount > 0";
   EXPECT_NE(error_of(huge).reason.find("too"), std::string::npos);
