@@ -19,6 +19,23 @@ std::vector<std::string_view> split_path(std::string_view path) {
   }
   return parts;
 }
+
+// The server decodes a path but keeps an encoded '/' (%2F) as it came, so
+// that it cannot split the path into more segments; within one parameter
+// it is the '/' the client meant (an institution's id "2026/11/000123").
+std::string decode_slashes(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '%' && i + 2 < value.size() && value[i + 1] == '2' && (value[i + 2] == 'F' || value[i + 2] == 'f')) {
+      out.push_back('/');
+      i += 2;
+    } else {
+      out.push_back(value[i]);
+    }
+  }
+  return out;
+}
 }  // namespace
 
 std::vector<Router::Segment> Router::compile(const std::string& pattern) {
@@ -94,7 +111,7 @@ bool Router::match_segments(const Compiled& compiled, const std::vector<std::str
     // Parameters may contain ':' (list sources are "custom:<name>"); a
     // ':verb' route still wins because routes with more literal text are
     // tried first.
-    if (params) params->emplace_back(segment.param, std::string(value));
+    if (params) params->emplace_back(segment.param, decode_slashes(value));
   }
   return true;
 }

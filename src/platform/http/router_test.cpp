@@ -41,8 +41,10 @@ TEST(Router, UnknownPathIs404) {
     EXPECT_EQ(error.status(), 404);
     EXPECT_EQ(error.slug(), "not-found");
   }
-  // Parameter values may contain ':' (custom:<name>).
+  // Parameter values may contain ':' (custom:<name>), and a '/' sent as
+  // %2F (the server leaves it encoded so that it cannot split the path).
   EXPECT_EQ(router.match(Method::kGet, "/a/custom:peps").params[0].second, "custom:peps");
+  EXPECT_EQ(router.match(Method::kGet, "/a/2026%2F11%2f000123").params[0].second, "2026/11/000123");
 }
 
 TEST(Router, KnownPathWithOtherMethodIs405WithAllow) {

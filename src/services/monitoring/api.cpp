@@ -94,17 +94,12 @@ void register_transaction_routes(http::Router& router, runtime::Runtime& runtime
               .idempotent_post = false});
 
   // What an alert's transaction ids lead to, and where a POST's Location
-  // points: the transaction as stored. Ids are the institution's own and
-  // may hold '/', sent encoded (%2F), which the path keeps encoded so that
-  // it cannot split the path: decoded here.
+  // points: the transaction as stored (ids may hold '/', sent as %2F).
   router.add({.method = http::Method::kGet,
               .pattern = "/api/v1/transactions/{id}",
               .action = "transactions.read",
               .handler = [&runtime](const Request& request, RequestContext& context) {
-                std::string id = request.path_param("id");
-                for (size_t at = id.find("%2"); at != std::string::npos; at = id.find("%2", at + 1)) {
-                  if (at + 2 < id.size() && (id[at + 2] == 'F' || id[at + 2] == 'f')) id.replace(at, 3, "/");
-                }
+                const std::string& id = request.path_param("id");
                 auto stored = runtime.db().read(
                     [&](soci::session& sql) { return MonitoringStore::find(sql, context.principal.tenant_id, id); });
                 if (!stored) throw http::problems::not_found("no transaction with that id");
