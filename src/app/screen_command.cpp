@@ -54,8 +54,8 @@ std::vector<InputRow> read_parties(const std::string& path) {
   std::optional<std::vector<std::string>> header;
   try {
     header = reader.next();
-  } catch (const std::runtime_error& error) {
-    throw std::invalid_argument(path + ": " + error.what());
+  } catch (const sc::CsvReader::Error& error) {
+    throw std::invalid_argument(path + ":" + std::to_string(error.line()) + ": " + error.reason());
   }
   if (!header) throw std::invalid_argument(path + ": is empty");
   static const std::set<std::string> known = {"id", "name", "type", "birth_date", "country"};
@@ -82,10 +82,9 @@ std::vector<InputRow> read_parties(const std::string& path) {
     std::optional<std::vector<std::string>> row;
     try {
       row = reader.next();
-    } catch (const std::runtime_error& error) {
-      // "line N: ..."; an unterminated quote ran to the end of the file.
-      reject(path + ":" + std::string(error.what()).substr(5));
-      if (std::string(error.what()).ends_with("unterminated quoted field")) break;
+    } catch (const sc::CsvReader::Error& error) {
+      reject(path + ":" + std::to_string(error.line()) + ": " + error.reason());
+      if (error.rest_consumed()) break;
       continue;
     }
     if (!row) break;

@@ -57,12 +57,11 @@ bool TransactionRecords::next(size_t& line, boost::json::object& object, std::st
   std::optional<std::vector<std::string>> row;
   try {
     row = csv_.next();
-  } catch (const std::runtime_error& e) {
+  } catch (const services::screening::CsvReader::Error& e) {
     // A field that is not UTF-8 (the row is skipped), or a quote left
     // open to the end of the file: the row's error, as a bad field is.
-    line = csv_.record_line();
-    std::string what = e.what();
-    error = what.substr(what.find(": ") + 2);
+    line = e.line();
+    error = e.reason();
     return true;
   }
   if (!row) return false;

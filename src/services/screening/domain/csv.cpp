@@ -15,8 +15,7 @@ std::optional<std::vector<std::string>> CsvReader::next() {
   // that reports bad rows and goes on reads the next one.
   for (size_t i = 0; i < record->size(); ++i) {
     if (!util::is_valid_utf8((*record)[i])) {
-      throw std::runtime_error("line " + std::to_string(record_line_) + ": field " + std::to_string(i + 1) +
-                               " is not valid UTF-8");
+      throw Error(record_line_, "field " + std::to_string(i + 1) + " is not valid UTF-8", false);
     }
   }
   return record;
@@ -65,7 +64,7 @@ std::optional<std::vector<std::string>> CsvReader::read_record() {
     }
   }
   if (in_quotes) {
-    throw std::runtime_error("line " + std::to_string(record_line_) + ": unterminated quoted field");
+    throw Error(record_line_, "unterminated quoted field", true);
   }
   if (!any) return std::nullopt;
   fields.push_back(std::move(field));

@@ -2,6 +2,7 @@
 
 #include <istream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -13,10 +14,30 @@ namespace hafnium::services::screening {
 // which is treated as the end of input.
 class CsvReader {
  public:
+  // A record the reader refuses; what() is "line N: reason". A field that
+  // is not UTF-8 spoils its record only (reading goes on with the next);
+  // an unterminated quote has consumed the rest of the input.
+  class Error : public std::runtime_error {
+   public:
+    Error(size_t line, std::string reason, bool rest_consumed)
+        : std::runtime_error("line " + std::to_string(line) + ": " + reason),
+          line_(line),
+          reason_(std::move(reason)),
+          rest_consumed_(rest_consumed) {}
+    size_t line() const { return line_; }
+    const std::string& reason() const { return reason_; }
+    bool rest_consumed() const { return rest_consumed_; }
+
+   private:
+    size_t line_;
+    std::string reason_;
+    bool rest_consumed_;
+  };
+
   explicit CsvReader(std::istream& in) : in_(in) {}
 
-  // Next record, or nullopt at the end. Throws std::runtime_error naming the
-  // line on an unterminated quoted field or a field that is not UTF-8.
+  // Next record, or nullopt at the end. Throws Error naming the line on an
+  // unterminated quoted field or a field that is not UTF-8.
   std::optional<std::vector<std::string>> next();
   size_t record_line() const { return record_line_; }
 

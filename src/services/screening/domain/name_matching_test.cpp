@@ -190,8 +190,10 @@ TEST(Csv, AFieldThatIsNotUtf8IsRefusedWithItsLineAndTheNextRecordReads) {
   try {
     reader.next();
     FAIL() << "a field with a stray byte was read";
-  } catch (const std::runtime_error& error) {
+  } catch (const CsvReader::Error& error) {
     EXPECT_STREQ(error.what(), "line 2: field 2 is not valid UTF-8");
+    EXPECT_EQ(error.line(), 2u);
+    EXPECT_FALSE(error.rest_consumed());
   }
   auto next = reader.next();
   ASSERT_TRUE(next);
