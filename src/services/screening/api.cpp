@@ -8,6 +8,7 @@
 #include "platform/http/json_body.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
+#include "services/screening/domain/bundled_lists.h"
 #include "services/screening/domain/countries.h"
 #include "services/screening/domain/entity_json.h"
 #include "services/screening/domain/importers/importers.h"
@@ -170,7 +171,7 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                 if (request.body.empty()) throw http::problems::bad_request("the list file is empty");
                 // A CSV states no date: the tenant may give its own (?list_date=YYYY-MM-DD).
                 const std::string list_date = request.query_param("list_date").value_or("");
-                if (!list_date.empty() && (list_date.size() != 10 || !valid_date(list_date))) {
+                if (!list_date.empty() && !is_list_date(list_date)) {
                   throw http::problems::validation({{"list_date", "must be a date YYYY-MM-DD"}});
                 }
                 auto path = std::filesystem::temp_directory_path() / ("hafnium-upload-" + util::uuid_v7() + ".csv");
@@ -191,7 +192,7 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                                                    "the list file is malformed; the active version is unchanged");
                 }
                 std::filesystem::remove(path);
-                list.list_date = list_date;
+                apply_list_date(list, list_date);  // a CSV states none: the given one stands
                 auto [version, hits] = service->import(context.principal.tenant_id, list, actor_of(context));
                 runtime.events_committed();
                 auto body = render_version(version);

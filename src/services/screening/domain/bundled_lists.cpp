@@ -46,9 +46,13 @@ ListSpec parse_list_spec(const std::string& text) {
   return spec;
 }
 
+bool is_list_date(const std::string& text) {
+  return text.size() == 10 && parse_list_date(text) == text && util::parse_rfc3339(text + "T00:00:00Z").has_value();
+}
+
 void apply_list_date(ParsedList& list, const std::string& stated) {
   if (stated.empty()) return;
-  if (stated.size() != 10 || parse_list_date(stated) != stated || !util::parse_rfc3339(stated + "T00:00:00Z")) {
+  if (!is_list_date(stated)) {
     throw std::invalid_argument("the list date must be a date YYYY-MM-DD, got '" + stated + "'");
   }
   if (!list.list_date.empty() && list.list_date != stated) {

@@ -24,6 +24,9 @@ std::string bundled_lists_dir();
 std::vector<ListSpec> bundled_lists(const std::string& dir);
 // Parses "SOURCE=PATH" (as given to --list); throws std::invalid_argument.
 ListSpec parse_list_spec(const std::string& text);
+// Whether `text` is a list's publication date as stated: a real date,
+// YYYY-MM-DD.
+bool is_list_date(const std::string& text);
 // Gives `list` the date its publisher gave, when its file states none;
 // throws std::invalid_argument when the file states another one (the
 // operator named the wrong file or the wrong date).
