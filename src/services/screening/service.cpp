@@ -57,7 +57,7 @@ CheckRequest party_from_stored_json(const boost::json::object& o) {
 }
 
 std::string ScreeningService::party_key(const CheckRequest& request) {
-  if (!request.reference.empty()) return "ref:" + request.reference;
+  if (!request.reference.empty()) return reference_key(request.reference);
   std::string material = normalize_name(request.party.name).joined() + "|" + request.party.birth_date + "|" +
                          request.party.country + "|" + kind_name(request.party.kind);
   return "h:" + util::sha256_hex(material).substr(0, 32);
@@ -109,11 +109,13 @@ std::vector<Match> ScreeningService::screen(const Snapshot& s, const std::string
   return matches;
 }
 
+std::string ScreeningService::reference_key(const std::string& reference) { return "ref:" + reference; }
+
 boost::json::object ScreeningService::check_in(soci::session& sql, const Snapshot& s, const CheckRequest& request,
-                                               const Actor& actor, const ListVersion* trigger) {
+                                               const std::vector<Match>& matches, const Actor& actor,
+                                               const ListVersion* trigger) {
   std::string id = util::uuid_v7();
   std::string key = party_key(request);
-  auto matches = screen(s, actor.tenant_id, request);
   auto suppressed = ScreeningStore::suppressed(sql, actor.tenant_id, key);
   boost::json::array rendered;
   size_t open = 0;
@@ -195,7 +197,7 @@ boost::json::object ScreeningService::check(const CheckRequest& request, const A
   auto s = snapshot();
   if (!s) throw std::runtime_error("watchlists are not loaded yet");
   auto document = db_->write([&](soci::session& sql) {
-    auto document = check_in(sql, *s, request, actor);
+    auto document = check_in(sql, *s, request, screen(*s, actor.tenant_id, request), actor);
     audit::AuditLog::append(sql, db_->dialect(),
                             {actor.tenant_id, actor.name, "screening.check", "screening_check/" + std::string(document.at("id").as_string()),
                              "success", "", actor.trace_id});
@@ -212,7 +214,9 @@ std::vector<boost::json::object> ScreeningService::check_batch(const std::vector
   auto documents = db_->write([&](soci::session& sql) {
     std::vector<boost::json::object> out;
     out.reserve(requests.size());
-    for (const auto& request : requests) out.push_back(check_in(sql, *s, request, actor));
+    for (const auto& request : requests) {
+      out.push_back(check_in(sql, *s, request, screen(*s, actor.tenant_id, request), actor));
+    }
     audit::AuditLog::append(sql, db_->dialect(),
                             {actor.tenant_id, actor.name, "screening.check", "screening_batch/" + std::to_string(requests.size()) + "_parties",
                              "success", "", actor.trace_id});
@@ -285,7 +289,7 @@ size_t ScreeningService::rescreen(const std::string& tenant_id, const Actor& act
       // that an analyst opens it and disposes of its matches; each new
       // hit's event names the check and the match.
       Actor party_actor{tenant, actor.name, actor.trace_id};
-      auto document = check_in(sql, *s, request, party_actor, &trigger);
+      auto document = check_in(sql, *s, request, matches, party_actor, &trigger);
       for (const auto& rendered : document.at("matches").as_array()) {
         const auto& m = rendered.as_object();
         std::pair<std::string, std::string> which{std::string(m.at("list").as_string()),

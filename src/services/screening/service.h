@@ -65,7 +65,8 @@ class ScreeningService {
   std::vector<std::pair<std::string, std::string>> checks(const std::string& tenant_id, const std::string& reference,
                                                            const std::string& status, const std::string& after,
                                                            size_t limit) {
-    return store_.list_checks(tenant_id, reference.empty() ? std::string() : "ref:" + reference, status, after, limit);
+    return store_.list_checks(tenant_id, reference.empty() ? std::string() : reference_key(reference), status, after,
+                              limit);
   }
   std::optional<std::string> find_check(const std::string& tenant_id, const std::string& id) {
     return store_.check_document(tenant_id, id);
@@ -75,6 +76,8 @@ class ScreeningService {
                                              const std::string& reason, const Actor& actor);
 
   static std::string party_key(const CheckRequest& request);
+  // The key of a party screened with its caller's reference.
+  static std::string reference_key(const std::string& reference);
 
   // For the metrics: checks committed since start, by outcome, and the
   // shared (official) list versions in memory now.
@@ -92,10 +95,12 @@ class ScreeningService {
   };
   std::shared_ptr<const Snapshot> snapshot() const;
   std::vector<Match> screen(const Snapshot& snapshot, const std::string& tenant_id, const CheckRequest& request) const;
-  // Screens and stores one party's check. `origin` says why: a request,
-  // or ongoing screening after the list version `trigger` activated.
+  // Stores one party's check with the matches screening found: asked for
+  // by a request, or (with `trigger`) by ongoing screening after that list
+  // version activated.
   boost::json::object check_in(soci::session& sql, const Snapshot& snapshot, const CheckRequest& request,
-                               const Actor& actor, const ListVersion* trigger = nullptr);
+                               const std::vector<Match>& matches, const Actor& actor,
+                               const ListVersion* trigger = nullptr);
   size_t rescreen(const std::string& tenant_id, const Actor& actor, const ListVersion& trigger);
 
   std::shared_ptr<store::Database> db_;

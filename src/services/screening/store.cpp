@@ -211,24 +211,36 @@ void ScreeningStore::insert_match(soci::session& sql, const std::string& tenant_
       soci::use(m.entity_id), soci::use(m.fingerprint), soci::use(score), soci::use(m.status);
 }
 
+namespace {
+// A match's columns (prefixed by the table's alias when joined), in the
+// order match_from_row reads them.
+constexpr const char* kMatchColumns[] = {"id", "check_id", "party_key", "list", "entity_id", "fingerprint", "status",
+                                         "score"};
+std::string match_columns(const std::string& alias) {
+  std::string out;
+  for (const char* column : kMatchColumns) out += (out.empty() ? "" : ", ") + alias + column;
+  return out;
+}
+StoredMatch match_from_row(const soci::row& row) {
+  StoredMatch m;
+  m.id = store::get_string(row, 0);
+  m.check_id = store::get_string(row, 1);
+  m.party_key = store::get_string(row, 2);
+  m.list = store::get_string(row, 3);
+  m.entity_id = store::get_string(row, 4);
+  m.fingerprint = store::get_string(row, 5);
+  m.status = store::get_string(row, 6);
+  m.score = row.get<double>(7);
+  return m;
+}
+}  // namespace
+
 std::optional<StoredMatch> ScreeningStore::find_match(soci::session& sql, const std::string& tenant_id,
                                                       const std::string& id) {
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT id, check_id, party_key, list, entity_id, fingerprint, status, score"
-                      " FROM screening_matches WHERE tenant_id = :t AND id = :id",
+      (sql.prepare << "SELECT " + match_columns("") + " FROM screening_matches WHERE tenant_id = :t AND id = :id",
        soci::use(tenant_id), soci::use(id));
-  for (const auto& row : rows) {
-    StoredMatch m;
-    m.id = store::get_string(row, 0);
-    m.check_id = store::get_string(row, 1);
-    m.party_key = store::get_string(row, 2);
-    m.list = store::get_string(row, 3);
-    m.entity_id = store::get_string(row, 4);
-    m.fingerprint = store::get_string(row, 5);
-    m.status = store::get_string(row, 6);
-    m.score = row.get<double>(7);
-    return m;
-  }
+  for (const auto& row : rows) return match_from_row(row);
   return std::nullopt;
 }
 
@@ -252,8 +264,7 @@ std::vector<ScreeningStore::QueuedMatch> ScreeningStore::list_matches(soci::sess
   std::vector<QueuedMatch> out;
   long long n = static_cast<long long>(limit);
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT m.id, m.check_id, m.party_key, m.list, m.entity_id, m.fingerprint, m.status, m.score,"
-                      " c.created_at, p.party FROM screening_matches m"
+      (sql.prepare << "SELECT " + match_columns("m.") + ", c.created_at, p.party FROM screening_matches m"
                       " JOIN screening_checks c ON c.tenant_id = m.tenant_id AND c.id = m.check_id"
                       " LEFT JOIN screening_parties p ON p.tenant_id = m.tenant_id AND p.party_key = m.party_key"
                       " WHERE m.tenant_id = :t AND (:after = '' OR m.id < :after2)"
@@ -263,14 +274,7 @@ std::vector<ScreeningStore::QueuedMatch> ScreeningStore::list_matches(soci::sess
        soci::use(list), soci::use(n));
   for (const auto& row : rows) {
     QueuedMatch q;
-    q.match.id = store::get_string(row, 0);
-    q.match.check_id = store::get_string(row, 1);
-    q.match.party_key = store::get_string(row, 2);
-    q.match.list = store::get_string(row, 3);
-    q.match.entity_id = store::get_string(row, 4);
-    q.match.fingerprint = store::get_string(row, 5);
-    q.match.status = store::get_string(row, 6);
-    q.match.score = row.get<double>(7);
+    q.match = match_from_row(row);
     q.checked_at = store::get_int64(row, 8);
     q.party = store::get_optional_string(row, 9).value_or("");
     out.push_back(std::move(q));
