@@ -61,6 +61,10 @@ RuleRecord from_row(const soci::row& row) {
 constexpr const char* kColumns =
     "SELECT id, name, condition, severity, score, explanation, enabled, version, author, created_at, updated_at,"
     " typology, subject, suppression FROM monitoring_rules";
+// The same shape from the versions table (a version's time as both times).
+constexpr const char* kVersionColumns =
+    "SELECT rule_id, name, condition, severity, score, explanation, enabled, version, author,"
+    " created_at, created_at, typology, subject, suppression FROM monitoring_rule_versions";
 }  // namespace
 
 void RulesStore::insert(soci::session& sql, const std::string& tenant_id, const RuleRecord& r) {
@@ -108,9 +112,7 @@ std::vector<RuleRecord> RulesStore::list(soci::session& sql, const std::string& 
 std::vector<RuleRecord> RulesStore::versions(soci::session& sql, const std::string& tenant_id, const std::string& id) {
   std::vector<RuleRecord> out;
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT rule_id, name, condition, severity, score, explanation, enabled, version, author,"
-                      " created_at, created_at, typology, subject, suppression FROM monitoring_rule_versions"
-                      " WHERE tenant_id = :t AND rule_id = :id ORDER BY version",
+      (sql.prepare << std::string(kVersionColumns) + " WHERE tenant_id = :t AND rule_id = :id ORDER BY version",
        soci::use(tenant_id), soci::use(id));
   for (const auto& row : rows) out.push_back(from_row(row));
   return out;
@@ -126,9 +128,7 @@ void RulesStore::note_pack_change(soci::session& sql, const std::string& tenant_
   const RuleRecord now = pack_record(*packed);
   long long first = 1;
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT rule_id, name, condition, severity, score, explanation, enabled, version, author,"
-                      " created_at, created_at, typology, subject, suppression FROM monitoring_rule_versions"
-                      " WHERE tenant_id = :t AND rule_id = :id AND version = :v",
+      (sql.prepare << std::string(kVersionColumns) + " WHERE tenant_id = :t AND rule_id = :id AND version = :v",
        soci::use(tenant_id), soci::use(rule.id), soci::use(first));
   for (const auto& row : rows) {
     const RuleRecord replaced = from_row(row);
