@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "platform/telemetry/access_log.h"
+#include "platform/util/json_text.h"
 #include "platform/util/time.h"
 
 namespace hafnium::telemetry {
@@ -35,23 +36,7 @@ class JsonMessageFlag : public spdlog::custom_flag_formatter {
 std::string json_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 8);
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-          out += buffer;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
+  util::append_json_escaped(out, text);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <boost/json/value.hpp>
 #include <string>
+#include <string_view>
 
 namespace hafnium::util {
 
@@ -12,5 +13,9 @@ namespace hafnium::util {
 // which reads as noise to the analyst or auditor looking at a score or an
 // amount. A number that is not finite has no JSON form and is written null.
 std::string to_json_text(const boost::json::value& value);
+
+// Appends `text` escaped as a JSON string's content (without the quotes):
+// quote, backslash and control characters; UTF-8 as it is.
+void append_json_escaped(std::string& out, std::string_view text);
 
 }  // namespace hafnium::util
