@@ -40,32 +40,41 @@ const std::string* Request::header(std::string_view lower_name) const {
 
 namespace {
 std::string decode_component(std::string_view text) { return util::percent_decode(text, true, false); }
-}  // namespace
 
-std::optional<std::string> Request::query_param(std::string_view name) const {
+// Calls `f(key, value)` for each `key=value` of a raw query, still
+// encoded, in order (value empty and `has_value` false for a bare key),
+// until `f` returns false.
+template <typename F>
+void for_each_pair(std::string_view query, F&& f) {
   std::string_view rest = query;
   while (!rest.empty()) {
     size_t amp = rest.find('&');
     std::string_view pair = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    std::string_view key = pair.substr(0, eq);
-    if (decode_component(key) == name) {
-      return eq == std::string_view::npos ? std::string{} : decode_component(pair.substr(eq + 1));
-    }
+    const bool has_value = eq != std::string_view::npos;
+    if (!f(pair.substr(0, eq), has_value ? pair.substr(eq + 1) : std::string_view{}, has_value)) return;
   }
-  return std::nullopt;
+}
+}  // namespace
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  std::optional<std::string> found;
+  for_each_pair(query, [&](std::string_view key, std::string_view value, bool has_value) {
+    if (decode_component(key) != name) return true;
+    found = has_value ? decode_component(value) : std::string{};
+    return false;
+  });
+  return found;
 }
 
 std::vector<std::string> Request::query_names() const {
   std::vector<std::string> names;
-  std::string_view rest = query;
-  while (!rest.empty()) {
-    size_t amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    if (!pair.empty()) names.push_back(decode_component(pair.substr(0, pair.find('='))));
-  }
+  for_each_pair(query, [&](std::string_view key, std::string_view, bool) {
+    names.push_back(decode_component(key));
+    return true;
+  });
   return names;
 }
 
