@@ -9,11 +9,13 @@
 
 #include "app/commands.h"
 #include "app/options.h"
+#include "app/progress.h"
 #include "platform/auth/tenants.h"
 #include "platform/runtime/platform_schema.h"
 #include "platform/store/migrations.h"
 #include "platform/telemetry/logging.h"
 #include "platform/util/time.h"
+#include "platform/util/uuid.h"
 #include "services/screening/domain/bundled_lists.h"
 #include "services/screening/domain/importers/importers.h"
 #include "services/screening/service.h"
@@ -64,13 +66,45 @@ int import_command(const ImportOptions& options) {
     audit_tenant = tenant->id;
   }
   const char* user = std::getenv("USER");
+  const std::string actor = std::string("cli:") + (user ? user : std::to_string(getuid()));
   sc::ScreeningService service(db);
-  auto [version, hits] = service.import(tenant_id, list, {audit_tenant, std::string("cli:") + (user ? user : std::to_string(getuid())), ""});
+  auto version = service.import(tenant_id, list, {audit_tenant, actor, ""});
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "imported " << options.source << " version " << version.version << ": " << version.entity_count
             << " entities (" << version.added << " added, " << version.removed << " removed, " << version.changed
             << " changed)" << (version.list_date.empty() ? "" : ", list date " + version.list_date) << ", "
-            << hits << " new hits on screened parties, " << std::fixed << std::setprecision(2) << seconds << " s\n";
+            << std::fixed << std::setprecision(2) << seconds << " s" << std::endl;
+  // The re-screening the version owes (and any an earlier run or a
+  // crashed server left unfinished), here unless a running server took it
+  // first. Interrupted, it is resumed where it stopped by the server or
+  // the next import.
+  sc::ScreeningService::RescreenRun run;
+  run.worker = actor + ":" + util::uuid_v7();
+  const bool tty = isatty(STDERR_FILENO);
+  auto job_started = std::chrono::steady_clock::now();
+  std::string drawing;  // the version whose bar is on the terminal
+  run.progress = [&](const sc::RescreenJob& job, int64_t total) {
+    if (!tty) return;
+    if (drawing != job.version_id) {
+      if (!drawing.empty()) std::fputc('\n', stderr);
+      drawing = job.version_id;
+      job_started = std::chrono::steady_clock::now();
+    }
+    draw_progress(static_cast<size_t>(job.parties_screened), static_cast<size_t>(total),
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - job_started).count(), "parties");
+  };
+  auto completed = service.run_rescreens(run);
+  if (!drawing.empty()) std::fputc('\n', stderr);
+  bool own_done = false;
+  for (const auto& job : completed) {
+    own_done = own_done || job.version_id == version.id;
+    std::cout << "re-screened after " << job.source << " version " << job.version << ": " << job.parties_screened
+              << " parties, " << job.hits_raised << " new hits\n";
+  }
+  if (!own_done) {
+    std::cout << "re-screening of the screened parties continues in another process (hafnium serve);"
+                 " `hafnium lists list` shows its progress\n";
+  }
   return 0;
 }
 
@@ -95,14 +129,20 @@ void add_lists_commands(CLI::App& app, int& exit_code) {
   show->callback([list_options, &exit_code] {
     auto db = open_migrated_store(*list_options);
     sc::ScreeningStore store(*db);
-    std::printf("%-16s %-8s %-8s %-12s %9s %8s %8s %8s  %s\n", "SOURCE", "SCOPE", "VERSION", "LIST DATE",
-                "ENTITIES", "ADDED", "REMOVED", "CHANGED", "IMPORTED");
+    std::printf("%-16s %-8s %-8s %-12s %9s %8s %8s %8s  %-28s %s\n", "SOURCE", "SCOPE", "VERSION", "LIST DATE",
+                "ENTITIES", "ADDED", "REMOVED", "CHANGED", "IMPORTED", "RE-SCREENING");
     for (const auto& v : store.active_versions("")) {
-      std::printf("%-16s %-8s %-8lld %-12s %9lld %8lld %8lld %8lld  %s\n", v.source.c_str(),
+      // The re-screening the version owed: its state, parties and new hits.
+      std::string rescreen = "-";
+      if (auto job = sc::RescreenJobs::find(*db, v.id)) {
+        rescreen = job->status + " (" + std::to_string(job->parties_screened) + " parties, " +
+                   std::to_string(job->hits_raised) + " new hits)";
+      }
+      std::printf("%-16s %-8s %-8lld %-12s %9lld %8lld %8lld %8lld  %-28s %s\n", v.source.c_str(),
                   v.tenant_id == sc::kSharedLists ? "shared" : "tenant", static_cast<long long>(v.version),
                   v.list_date.empty() ? "-" : v.list_date.c_str(), static_cast<long long>(v.entity_count),
                   static_cast<long long>(v.added), static_cast<long long>(v.removed),
-                  static_cast<long long>(v.changed), util::format_rfc3339(v.imported_at).c_str());
+                  static_cast<long long>(v.changed), util::format_rfc3339(v.imported_at).c_str(), rescreen.c_str());
     }
     exit_code = 0;
   });

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "app/commands.h"
+#include "app/progress.h"
 #include "platform/telemetry/logging.h"
 #include "services/screening/domain/bundled_lists.h"
 #include "services/screening/domain/countries.h"
@@ -145,16 +146,6 @@ std::vector<InputRow> read_parties(const std::string& path) {
   return rows;
 }
 
-void draw_progress(size_t done, size_t total, double seconds) {
-  constexpr int kWidth = 30;
-  int filled = total ? static_cast<int>(kWidth * done / total) : kWidth;
-  std::string bar(static_cast<size_t>(filled), '=');
-  if (filled < kWidth) bar += '>' + std::string(static_cast<size_t>(kWidth - filled - 1), ' ');
-  double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-  std::fprintf(stderr, "\r[%s] %zu/%zu parties  %.0f/s", bar.c_str(), done, total, rate);
-  std::fflush(stderr);
-}
-
 int screen(const ScreenOptions& options) {
   std::vector<sc::ListSpec> specs;
   for (const auto& text : options.lists) specs.push_back(sc::parse_list_spec(text));
@@ -201,13 +192,13 @@ int screen(const ScreenOptions& options) {
   bool tty = isatty(STDERR_FILENO);
   while (done.load() < rows.size()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (tty) draw_progress(done.load(), rows.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (tty) draw_progress(done.load(), rows.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), "parties");
   }
   for (auto& t : threads) t.join();
   double seconds =
       std::chrono::duration<double>(*std::max_element(finished.begin(), finished.end()) - started).count();
   if (tty) {
-    draw_progress(rows.size(), rows.size(), seconds);
+    draw_progress(rows.size(), rows.size(), seconds, "parties");
     std::fputc('\n', stderr);
   }
   std::ofstream out(options.output, std::ios::binary | std::ios::trunc);

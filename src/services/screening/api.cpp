@@ -120,7 +120,21 @@ CheckRequest read_party(const boost::json::object& object, const std::string& pr
   return request;
 }
 
-boost::json::object render_version(const ListVersion& v) {
+// The re-screening a version owed the tenant's parties: the job's state
+// and the tenant's own share of its counts (an official list's job also
+// screens other tenants' parties). Null for versions imported before
+// re-screenings were jobs.
+boost::json::value render_rescreen(const std::optional<RescreenProgress>& p) {
+  if (!p) return nullptr;
+  auto time = [](int64_t at) { return at == 0 ? boost::json::value(nullptr) : boost::json::value(util::format_rfc3339(at)); };
+  return boost::json::object{{"status", p->status},
+                             {"parties_screened", p->parties_screened},
+                             {"new_hits", p->hits_raised},
+                             {"started_at", time(p->started_at)},
+                             {"finished_at", time(p->finished_at)}};
+}
+
+boost::json::object render_version(const ListVersion& v, const std::optional<RescreenProgress>& rescreen) {
   return {{"source", v.source},
           {"scope", v.tenant_id == kSharedLists ? "shared" : "tenant"},
           {"version", v.version},
@@ -129,7 +143,8 @@ boost::json::object render_version(const ListVersion& v) {
           {"added", v.added},
           {"removed", v.removed},
           {"changed", v.changed},
-          {"imported_at", util::format_rfc3339(v.imported_at)}};
+          {"imported_at", util::format_rfc3339(v.imported_at)},
+          {"rescreen", render_rescreen(rescreen)}};
 }
 
 void require_loaded(const ScreeningService& service) {
@@ -145,7 +160,15 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
               .action = "screening.read",
               .handler = [service](const Request&, RequestContext& context) {
                 boost::json::array items;
-                for (const auto& v : service->lists(context.principal.tenant_id)) items.push_back(render_version(v));
+                const auto versions = service->lists(context.principal.tenant_id);
+                std::vector<std::string> ids;
+                for (const auto& v : versions) ids.push_back(v.id);
+                const auto rescreens = RescreenJobs::progress(service->database(), context.principal.tenant_id, ids);
+                for (const auto& v : versions) {
+                  auto it = rescreens.find(v.id);
+                  items.push_back(render_version(v, it == rescreens.end() ? std::nullopt
+                                                                          : std::optional<RescreenProgress>(it->second)));
+                }
                 return Response::json(200, boost::json::object{{"items", std::move(items)}});
               },
               .target = "screening"});
@@ -193,11 +216,11 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                 }
                 std::filesystem::remove(path);
                 apply_list_date(list, list_date);  // a CSV states none: the given one stands
-                auto [version, hits] = service->import(context.principal.tenant_id, list, actor_of(context));
+                auto version = service->import(context.principal.tenant_id, list, actor_of(context));
                 runtime.events_committed();
-                auto body = render_version(version);
-                body["new_hits"] = hits;
-                return Response::json(201, body);
+                // The re-screening of the tenant's parties follows in the
+                // background: GET /api/v1/screening/lists shows its progress.
+                return Response::json(201, render_version(version, RescreenProgress{.status = "pending"}));
               },
               .target = "screening",
               .idempotent_post = false});

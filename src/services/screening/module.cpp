@@ -6,6 +6,7 @@
 
 #include "platform/runtime/runtime.h"
 #include "platform/util/time.h"
+#include "platform/util/uuid.h"
 #include "services/screening/api.h"
 #include "services/screening/domain/bundled_lists.h"
 #include "services/screening/domain/importers/importers.h"
@@ -51,6 +52,12 @@ void ScreeningModule::register_metrics(runtime::Runtime& runtime) {
   // list would name them): what is loaded, when it was imported and the
   // date its publisher gave it, so that an operator can alert on a list
   // not refreshed for a day. NaN while a source has no active version.
+  metrics.callback_counter("hafnium_screening_rescreened_parties_total",
+                           "Parties screened again after a list version activated (ongoing screening)",
+                           [service] { return static_cast<double>(service->parties_rescreened()); });
+  metrics.callback_gauge("hafnium_screening_rescreens_unfinished",
+                         "List versions whose re-screening of the screened parties has not completed",
+                         [this] { return static_cast<double>(rescreens_unfinished_.load()); });
   constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
   for (const auto& source : builtin_sources()) {
     auto read = [service, source](auto field) {
@@ -82,6 +89,14 @@ void ScreeningModule::register_metrics(runtime::Runtime& runtime) {
 void ScreeningModule::start(runtime::Runtime& runtime) {
   ensure_service(runtime);
   register_metrics(runtime);
+  service_->on_rescreen_queued([this] {
+    {
+      std::lock_guard lock(mutex_);
+      rescreen_wanted_ = true;
+    }
+    cv_.notify_all();
+  });
+  rescreener_ = std::thread([this, &runtime] { run_rescreens(runtime); });
   bool bundled = runtime.config().screening_bundled_lists;
   loader_ = std::thread([this, bundled, &runtime] {
     try {
@@ -90,7 +105,7 @@ void ScreeningModule::start(runtime::Runtime& runtime) {
         for (const auto& spec : bundled_lists(dir)) {
           auto list = import_list(spec.source, {spec.path});
           apply_list_date(list, spec.list_date);
-          auto [version, hits] = service_->import(kSharedLists, list, {"", "system:bundled-lists", ""});
+          auto version = service_->import(kSharedLists, list, {"", "system:bundled-lists", ""});
           spdlog::info("loaded bundled list {} version {} ({} entities)", spec.source, version.version,
                        version.entity_count);
         }
@@ -105,7 +120,7 @@ void ScreeningModule::start(runtime::Runtime& runtime) {
     // Another process (the CLI, a peer) may activate versions: follow them.
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-      cv_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_; });
+      cv_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_.load(); });
       if (stopping_) break;
       lock.unlock();
       try {
@@ -119,6 +134,36 @@ void ScreeningModule::start(runtime::Runtime& runtime) {
   });
 }
 
+void ScreeningModule::run_rescreens(runtime::Runtime& runtime) {
+  ScreeningService::RescreenRun run;
+  run.worker = "serve:" + util::uuid_v7();
+  run.stop = [this] { return stopping_.load(); };
+  // Each page's hit events go out as soon as the page commits.
+  run.progress = [&runtime](const RescreenJob&, int64_t) { runtime.events_committed(); };
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    rescreen_wanted_ = false;
+    lock.unlock();
+    try {
+      // Screening needs the lists in memory; until then jobs wait.
+      if (service_->loaded()) service_->run_rescreens(run);
+      rescreens_unfinished_ = RescreenJobs::unfinished(service_->database());
+    } catch (const std::exception& error) {
+      spdlog::warn("re-screening failed, will retry: {}", error.what());
+    }
+    lock.lock();
+    cv_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_ || rescreen_wanted_; });
+  }
+  lock.unlock();
+  try {
+    // A clean stop hands an unfinished job on at once (a crash leaves it
+    // to wait for its lease to run out).
+    RescreenJobs::release(service_->database(), run.worker);
+  } catch (const std::exception& error) {
+    spdlog::warn("re-screening jobs not released: {}", error.what());
+  }
+}
+
 void ScreeningModule::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -126,6 +171,7 @@ void ScreeningModule::stop() {
   }
   cv_.notify_all();
   if (loader_.joinable()) loader_.join();
+  if (rescreener_.joinable()) rescreener_.join();
 }
 
 }  // namespace hafnium::services::screening

@@ -32,13 +32,19 @@ class ScreeningModule : public TargetModule {
  private:
   void ensure_service(runtime::Runtime& runtime);
   void register_metrics(runtime::Runtime& runtime);
+  // The ongoing-screening worker: runs the re-screenings list imports owe
+  // (this process's and other processes' ones, and those a crashed process
+  // left half done), woken by an import or every few seconds.
+  void run_rescreens(runtime::Runtime& runtime);
 
   std::shared_ptr<ScreeningService> service_;
-  std::thread loader_;
+  std::thread loader_, rescreener_;
   std::mutex mutex_;
   std::condition_variable cv_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};
+  bool rescreen_wanted_ = false;  // under mutex_
   std::atomic<bool> load_failed_{false};
+  std::atomic<int64_t> rescreens_unfinished_{0};
 };
 
 }  // namespace hafnium::services::screening

@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -12,6 +13,7 @@
 
 #include "platform/store/database.h"
 #include "services/screening/domain/screener.h"
+#include "services/screening/rescreen_jobs.h"
 #include "services/screening/store.h"
 
 namespace hafnium::services::screening {
@@ -46,10 +48,35 @@ class ScreeningService {
   void mark_ready() { ready_ = true; }
 
   // Imports a list version for `tenant_id` (kSharedLists for official
-  // lists), activates it, reloads, re-screens the parties it concerns and
-  // raises screening.hit.raised for their new matches. Returns the version
-  // and how many new hits were raised.
-  std::pair<ListVersion, size_t> import(const std::string& tenant_id, const ParsedList& list, const Actor& actor);
+  // lists), activates it with the re-screening it owes the parties it
+  // concerns (a pending RescreenJobs job, in the same transaction), and
+  // reloads. The re-screening runs later: run_rescreens().
+  ListVersion import(const std::string& tenant_id, const ParsedList& list, const Actor& actor);
+  // Called after an import committed its re-screening job (the server
+  // wakes its worker).
+  void on_rescreen_queued(std::function<void()> listener) { rescreen_queued_ = std::move(listener); }
+
+  // Ongoing screening: takes the owed re-screenings (RescreenJobs::claim)
+  // one after another, oldest first, and runs each page by page: every
+  // party screened again, a stored check (origin ongoing_screening) for
+  // each party with a hit not reported before, and screening.hit.raised
+  // for each such hit, committed with the job's cursor. Returns when no
+  // job is left to take or `stop` says so between pages (the job is then
+  // left where it is; RescreenJobs::release hands it on).
+  struct RescreenRun {
+    std::string worker;  // who holds the jobs' leases
+    size_t page_size = 500;
+    int64_t lease_micros = 60LL * 1'000'000;
+    std::function<bool()> stop;
+    // After each page: the job as committed, and how many of its parties
+    // were left when this run took it.
+    std::function<void(const RescreenJob&, int64_t total)> progress;
+  };
+  // The jobs this run completed.
+  std::vector<RescreenJob> run_rescreens(const RescreenRun& run);
+  // Parties screened again since start, for the metrics.
+  uint64_t parties_rescreened() const { return parties_rescreened_.load(std::memory_order_relaxed); }
+  store::Database& database() { return *db_; }
 
   std::vector<ListVersion> lists(const std::string& tenant_id) { return store_.active_versions(tenant_id); }
 
@@ -101,7 +128,14 @@ class ScreeningService {
   boost::json::object check_in(soci::session& sql, const Snapshot& snapshot, const CheckRequest& request,
                                const std::vector<Match>& matches, const Actor& actor,
                                const ListVersion* trigger = nullptr);
-  size_t rescreen(const std::string& tenant_id, const Actor& actor, const ListVersion& trigger);
+  // One page of a job; false when the worker lost the job's lease (the
+  // page was rolled back; its new holder does it).
+  bool rescreen_page(RescreenJob& job, const RescreenRun& run);
+  // Stores the check and events of one re-screened party with matches, in
+  // the page's transaction; how many hits were new.
+  size_t record_rescreen(soci::session& sql, const Snapshot& snapshot, const std::string& tenant,
+                         const std::string& key, const CheckRequest& request, const std::vector<Match>& matches,
+                         const RescreenJob& job);
 
   std::shared_ptr<store::Database> db_;
   ScreeningStore store_;
@@ -109,6 +143,8 @@ class ScreeningService {
   std::shared_ptr<const Snapshot> snapshot_;
   std::atomic<bool> ready_{false};
   std::atomic<uint64_t> checks_clear_{0}, checks_potential_{0};
+  std::atomic<uint64_t> parties_rescreened_{0};
+  std::function<void()> rescreen_queued_;
 };
 
 boost::json::object party_to_json(const Party& party, const std::string& reference);

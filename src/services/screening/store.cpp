@@ -40,9 +40,22 @@ std::vector<store::Migration> ScreeningStore::migrations() {
       "CREATE INDEX screening_matches_queue ON screening_matches (tenant_id, status, id)"};
   std::vector<std::string> by_party = {
       "CREATE INDEX screening_checks_party ON screening_checks (tenant_id, party_key, id)"};
+  // Re-screening owed after each list version (RescreenJobs): the job with
+  // its cursor and lease, and each tenant's share of its counts.
+  std::vector<std::string> rescreens = {
+      "CREATE TABLE screening_rescreens (version_id TEXT NOT NULL PRIMARY KEY, scope TEXT NOT NULL,"
+      " source TEXT NOT NULL, version BIGINT NOT NULL, actor TEXT NOT NULL, trace_id TEXT NOT NULL,"
+      " status TEXT NOT NULL, after_tenant TEXT NOT NULL, after_key TEXT NOT NULL,"
+      " parties_screened BIGINT NOT NULL, hits_raised BIGINT NOT NULL, created_at BIGINT NOT NULL,"
+      " started_at BIGINT NOT NULL, finished_at BIGINT NOT NULL, lease_owner TEXT NOT NULL,"
+      " lease_until BIGINT NOT NULL)",
+      "CREATE INDEX screening_rescreens_unfinished ON screening_rescreens (status, created_at)",
+      "CREATE TABLE screening_rescreen_tenants (version_id TEXT NOT NULL, tenant_id TEXT NOT NULL,"
+      " parties_screened BIGINT NOT NULL, hits_raised BIGINT NOT NULL, PRIMARY KEY (version_id, tenant_id))"};
   return {{2, "screening lists, checks, matches, dispositions, ongoing screening", ddl, ddl},
           {3, "screening matches queued by status", queue, queue},
-          {4, "screening checks listed by party", by_party, by_party}};
+          {4, "screening checks listed by party", by_party, by_party},
+          {5, "screening re-screening jobs", rescreens, rescreens}};
 }
 
 namespace {
@@ -308,22 +321,6 @@ void ScreeningStore::remember_party(soci::session& sql, const std::string& tenan
   sql << "INSERT INTO screening_parties (tenant_id, party_key, party, updated_at) VALUES (:t, :k, :p, :at)"
          " ON CONFLICT (tenant_id, party_key) DO UPDATE SET party = excluded.party, updated_at = excluded.updated_at",
       soci::use(tenant_id), soci::use(party_key), soci::use(party_json), soci::use(at);
-}
-
-std::vector<std::tuple<std::string, std::string, std::string>> ScreeningStore::parties(const std::string& tenant_id) {
-  return db_.read([&](soci::session& sql) {
-    std::vector<std::tuple<std::string, std::string, std::string>> out;
-    if (tenant_id.empty()) {
-      soci::rowset<soci::row> rows = sql.prepare << "SELECT tenant_id, party_key, party FROM screening_parties ORDER BY tenant_id, party_key";
-      for (const auto& row : rows) out.emplace_back(store::get_string(row, 0), store::get_string(row, 1), store::get_string(row, 2));
-    } else {
-      soci::rowset<soci::row> rows =
-          (sql.prepare << "SELECT tenant_id, party_key, party FROM screening_parties WHERE tenant_id = :t ORDER BY party_key",
-           soci::use(tenant_id));
-      for (const auto& row : rows) out.emplace_back(store::get_string(row, 0), store::get_string(row, 1), store::get_string(row, 2));
-    }
-    return out;
-  });
 }
 
 bool ScreeningStore::known_hit(soci::session& sql, const std::string& tenant_id, const std::string& party_key,

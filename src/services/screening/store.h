@@ -84,10 +84,9 @@ class ScreeningStore {
                                                                                 const std::string& tenant_id,
                                                                                 const std::string& party_key);
 
-  // Screened parties, for ongoing screening.
+  // Screened parties, for ongoing screening (RescreenJobs pages through them).
   void remember_party(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
                       const std::string& party_json);
-  std::vector<std::tuple<std::string, std::string, std::string>> parties(const std::string& tenant_id);  // tenant, key, json
   // Hits already reported for a party (so re-screening raises only new ones).
   bool known_hit(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
                  const std::string& list, const std::string& entity_id, const std::string& fingerprint);

@@ -1,0 +1,167 @@
+// ScreeningService's list imports and the ongoing screening they owe:
+// each activated version is followed by a durable re-screening job
+// (RescreenJobs) that workers run page by page.
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "platform/audit/audit_log.h"
+#include "platform/events/outbox.h"
+#include "services/screening/service.h"
+
+namespace hafnium::services::screening {
+
+ListVersion ScreeningService::import(const std::string& tenant_id, const ParsedList& list, const Actor& actor) {
+  auto version = db_->write([&](soci::session& sql) {
+    auto v = store_.activate(sql, tenant_id, list.source, list.list_date, list.entities, actor.name);
+    std::string audit_tenant = tenant_id == kSharedLists ? actor.tenant_id : tenant_id;
+    if (!audit_tenant.empty()) {
+      audit::AuditLog::append(sql, db_->dialect(),
+                              {audit_tenant, actor.name, "screening.lists.import",
+                               "list_version/" + list.source + "/" + std::to_string(v.version), "success", "", actor.trace_id});
+    }
+    events::Outbox::enqueue(sql, "screening.lists",
+                            events::make_envelope("screening.list.updated", tenant_id, list.source,
+                                                  boost::json::object{{"source", list.source}, {"version", v.version},
+                                                                      {"entities", v.entity_count}, {"added", v.added},
+                                                                      {"removed", v.removed}, {"changed", v.changed}},
+                                                  actor.trace_id));
+    // The version and the re-screening it owes commit together: no
+    // acknowledged import goes without its re-screening.
+    RescreenJobs::enqueue(sql, v.id, tenant_id, list.source, v.version, actor.name, actor.trace_id);
+    return v;
+  });
+  refresh();
+  if (rescreen_queued_) rescreen_queued_();
+  return version;
+}
+
+namespace {
+// Thrown inside a page's transaction when its job changed hands: the page
+// rolls back and its new holder does it again.
+struct LeaseLost {};
+}  // namespace
+
+std::vector<RescreenJob> ScreeningService::run_rescreens(const RescreenRun& run) {
+  std::vector<RescreenJob> completed;
+  auto stopping = [&] { return run.stop && run.stop(); };
+  while (!stopping()) {
+    auto job = RescreenJobs::claim(*db_, run.worker, run.lease_micros);
+    if (!job) break;
+    // The version may have been activated by another process: screen
+    // against the lists as they are now, that version included.
+    refresh();
+    const int64_t total = RescreenJobs::parties_left(*db_, *job);
+    bool held = true;
+    while (held && job->status != "completed" && !stopping()) {
+      held = rescreen_page(*job, run);
+      if (held && run.progress) run.progress(*job, total);
+    }
+    if (job->status == "completed") {
+      spdlog::info("re-screening after {} version {} completed: {} parties, {} new hits", job->source, job->version,
+                   job->parties_screened, job->hits_raised);
+      completed.push_back(*job);
+    } else if (!held) {
+      spdlog::warn("re-screening after {} version {} was taken over by another worker", job->source, job->version);
+    }
+  }
+  return completed;
+}
+
+bool ScreeningService::rescreen_page(RescreenJob& job, const RescreenRun& run) {
+  auto s = snapshot();
+  if (!s) throw std::runtime_error("watchlists are not loaded yet");
+  const auto parties = RescreenJobs::next_parties(*db_, job, run.page_size);
+  RescreenJobs::Page page;
+  page.last = parties.size() < run.page_size;
+  if (!parties.empty()) {
+    page.last_tenant = std::get<0>(parties.back());
+    page.last_key = std::get<1>(parties.back());
+  }
+  // Screening reads only memory: done before the transaction, which then
+  // holds the store's write lock only to record what it found.
+  struct Found {
+    const std::string* tenant;
+    const std::string* key;
+    CheckRequest request;
+    std::vector<Match> matches;
+  };
+  std::vector<Found> found;
+  size_t unreadable = 0;
+  for (const auto& [tenant, key, party_json] : parties) {
+    ++page.per_tenant[tenant].first;
+    CheckRequest request;
+    try {
+      const auto parsed = boost::json::parse(party_json);
+      request = party_from_stored_json(parsed.as_object());
+    } catch (const std::exception&) {
+      ++unreadable;  // written by check_in, so never expected; must not stall every later job
+      continue;
+    }
+    auto matches = screen(*s, tenant, request);
+    if (!matches.empty()) found.push_back({&tenant, &key, std::move(request), std::move(matches)});
+  }
+  if (unreadable > 0) {
+    spdlog::error("re-screening after {} version {}: {} stored parties could not be read and were skipped",
+                  job.source, job.version, unreadable);
+  }
+  try {
+    db_->write([&](soci::session& sql) {
+      for (const auto& f : found) {
+        page.per_tenant[*f.tenant].second +=
+            static_cast<int64_t>(record_rescreen(sql, *s, *f.tenant, *f.key, f.request, f.matches, job));
+      }
+      if (!RescreenJobs::advance(sql, job, run.worker, run.lease_micros, page)) throw LeaseLost{};
+    });
+  } catch (const LeaseLost&) {
+    return false;
+  }
+  parties_rescreened_.fetch_add(parties.size(), std::memory_order_relaxed);
+  return true;
+}
+
+size_t ScreeningService::record_rescreen(soci::session& sql, const Snapshot& s, const std::string& tenant,
+                                         const std::string& key, const CheckRequest& request,
+                                         const std::vector<Match>& matches, const RescreenJob& job) {
+  // The hits not reported for this party before (nor cleared as false
+  // positives of the same entity content).
+  auto suppressed = ScreeningStore::suppressed(sql, tenant, key);
+  std::set<std::pair<std::string, std::string>> fresh;  // list, entity id
+  for (const auto& m : matches) {
+    const Screener& screener = m.list.starts_with("custom:") ? *s.by_tenant.at(tenant) : *s.shared;
+    std::string fingerprint = screener.index().entities()[m.entity_index].fingerprint();
+    if (suppressed.contains({m.list, m.entity_id, fingerprint})) continue;
+    if (store_.known_hit(sql, tenant, key, m.list, m.entity_id, fingerprint)) continue;
+    fresh.insert({m.list, m.entity_id});
+  }
+  if (fresh.empty()) return 0;
+  // A check of the party as it stands now, stored like any other, so that
+  // an analyst opens it and disposes of its matches; each new hit's event
+  // names the check and the match.
+  ListVersion trigger;
+  trigger.source = job.source;
+  trigger.version = job.version;
+  Actor party_actor{tenant, job.actor, job.trace_id};
+  auto document = check_in(sql, s, request, matches, party_actor, &trigger);
+  size_t raised = 0;
+  for (const auto& rendered : document.at("matches").as_array()) {
+    const auto& m = rendered.as_object();
+    std::pair<std::string, std::string> which{std::string(m.at("list").as_string()),
+                                              std::string(m.at("entity_id").as_string())};
+    if (!fresh.contains(which)) continue;
+    events::Outbox::enqueue(sql, "screening.hits",
+                            events::make_envelope("screening.hit.raised", tenant, key,
+                                                  boost::json::object{{"party_key", key},
+                                                                      {"reference", request.reference},
+                                                                      {"check_id", document.at("id")},
+                                                                      {"match_id", m.at("id")},
+                                                                      {"list", m.at("list")},
+                                                                      {"entity_id", m.at("entity_id")},
+                                                                      {"matched_name", m.at("matched_name")},
+                                                                      {"score", m.at("score")}},
+                                                  job.trace_id));
+    ++raised;
+  }
+  return raised;
+}
+
+}  // namespace hafnium::services::screening

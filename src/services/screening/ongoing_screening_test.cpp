@@ -1,0 +1,161 @@
+// Ongoing screening as durable jobs, on both stores: a re-screening that
+// stops half way (a process killed between pages) is resumed by another
+// worker from its cursor, screening no party twice and skipping none; a
+// worker that lost its lease cannot commit; each tenant sees only its own
+// share of an official list's re-screening.
+#include <gtest/gtest.h>
+
+#include "services/screening/service.h"
+#include "services/targets.h"
+#include "support/store_fixture.h"
+
+namespace hafnium::services::screening {
+namespace {
+
+class OngoingScreening : public testing::StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    store::apply_migrations(*db_, "screening", services::make_target("screening")->migrations());
+    service_ = std::make_unique<ScreeningService>(db_);
+  }
+
+  static WatchlistEntity organisation(const std::string& id, const std::string& name) {
+    WatchlistEntity e;
+    e.list = "ofac-sdn";
+    e.id = id;
+    e.kind = EntityKind::kOrganisation;
+    e.names.push_back({name, NameStrength::kStrong, true, {}});
+    e.programs = {"SDGT"};
+    return e;
+  }
+  ListVersion import_sdn(const std::vector<WatchlistEntity>& entities) {
+    return service_->import(kSharedLists, ParsedList{"ofac-sdn", "", entities}, {"", "cli:operator", "trace-1"});
+  }
+  void screen_party(const std::string& tenant, const std::string& reference, const std::string& name) {
+    CheckRequest request;
+    request.party.name = name;
+    request.party.kind = EntityKind::kOrganisation;
+    request.reference = reference;
+    service_->check(request, {tenant, "api-key:test", ""});
+  }
+  ScreeningService::RescreenRun run_by(const std::string& worker, size_t page_size = 2) {
+    ScreeningService::RescreenRun run;
+    run.worker = worker;
+    run.page_size = page_size;
+    return run;
+  }
+  long long count(const std::string& query) {
+    long long n = 0;
+    db_->read([&](soci::session& sql) { sql << query, soci::into(n); });
+    return n;
+  }
+
+  std::unique_ptr<ScreeningService> service_;
+};
+
+TEST_P(OngoingScreening, AJobStoppedBetweenPagesIsResumedWithoutRepeatsOrGaps) {
+  const auto v1 = import_sdn({organisation("1", "Acme Shell Holdings")});
+  ASSERT_EQ(service_->run_rescreens(run_by("setup")).size(), 1u);  // nobody to re-screen yet
+  // Seven parties over two tenants, none on the list.
+  for (const auto& [tenant, ref, name] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"tenant-a", "a1", "Northwind Trading FZE"},
+           {"tenant-a", "a2", "Blue Lagoon Shipping Ltd"},
+           {"tenant-a", "a3", "Harbour Crest Logistics"},
+           {"tenant-a", "a4", "Quiet Meadow Bakery"},
+           {"tenant-a", "a5", "Silver Birch Consulting"},
+           {"tenant-b", "b1", "Northwind Trading FZE"},
+           {"tenant-b", "b2", "Green Valley Farms"}}) {
+    screen_party(tenant, ref, name);
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM screening_checks WHERE status = 'potential_match'"), 0);
+
+  // Version 2 lists three of tenant A's parties and one of tenant B's.
+  const auto v2 = import_sdn({organisation("1", "Acme Shell Holdings"), organisation("2", "Northwind Trading FZE"),
+                              organisation("3", "Blue Lagoon Shipping Ltd"),
+                              organisation("4", "Harbour Crest Logistics")});
+  auto pending = RescreenJobs::find(*db_, v2.id);
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->status, "pending");  // committed with the version, not yet run
+
+  // Worker A does one page of two parties and dies: its lease (1 µs here)
+  // runs out at once, as a dead process's does after a minute.
+  auto first = run_by("worker-a");
+  first.lease_micros = 1;
+  int pages = 0;
+  first.progress = [&](const RescreenJob&, int64_t) { ++pages; };
+  first.stop = [&] { return pages >= 1; };
+  EXPECT_TRUE(service_->run_rescreens(first).empty());
+  auto half = RescreenJobs::find(*db_, v2.id);
+  ASSERT_TRUE(half);
+  EXPECT_EQ(half->status, "running");
+  EXPECT_EQ(half->parties_screened, 2);
+  EXPECT_EQ(half->after_tenant, "tenant-a");
+  const long long hits_after_first_page =
+      count("SELECT COUNT(*) FROM outbox WHERE event_type = 'screening.hit.raised'");
+
+  // Worker B takes it over and finishes from the cursor.
+  auto completed = service_->run_rescreens(run_by("worker-b"));
+  ASSERT_EQ(completed.size(), 1u);
+  EXPECT_EQ(completed[0].version_id, v2.id);
+  EXPECT_EQ(completed[0].parties_screened, 7);  // every party once
+  EXPECT_EQ(completed[0].hits_raised, 4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'screening.hit.raised'"), 4);
+  EXPECT_GE(hits_after_first_page, 1);  // the first page's hits stayed, and were not raised again
+  // One ongoing-screening check per party with a new hit, none twice.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM screening_checks WHERE status = 'potential_match'"), 4);
+  EXPECT_EQ(count("SELECT COUNT(DISTINCT party_key) FROM screening_checks WHERE status = 'potential_match'"), 4);
+  auto done = RescreenJobs::find(*db_, v2.id);
+  EXPECT_EQ(done->status, "completed");
+  EXPECT_GT(done->finished_at, 0);
+
+  // Each tenant sees its own share of the official list's re-screening.
+  auto a = RescreenJobs::progress(*db_, "tenant-a", {v1.id, v2.id});
+  auto b = RescreenJobs::progress(*db_, "tenant-b", {v2.id});
+  auto c = RescreenJobs::progress(*db_, "tenant-c", {v2.id});
+  EXPECT_EQ(a.at(v2.id).parties_screened, 5);
+  EXPECT_EQ(a.at(v2.id).hits_raised, 3);
+  EXPECT_EQ(a.at(v1.id).parties_screened, 0);
+  EXPECT_EQ(b.at(v2.id).parties_screened, 2);
+  EXPECT_EQ(b.at(v2.id).hits_raised, 1);
+  EXPECT_EQ(c.at(v2.id).status, "completed");
+  EXPECT_EQ(c.at(v2.id).parties_screened, 0);
+
+  // Nothing is left: another run finds no job.
+  EXPECT_TRUE(service_->run_rescreens(run_by("worker-c")).empty());
+  EXPECT_EQ(RescreenJobs::unfinished(*db_), 0);
+}
+
+TEST_P(OngoingScreening, AWorkerThatLostItsLeaseCommitsNothing) {
+  const auto v1 = import_sdn({organisation("1", "Acme Shell Holdings")});
+  screen_party("tenant-a", "a1", "Quiet Meadow Bakery");
+  auto held = RescreenJobs::claim(*db_, "worker-a", 1);  // a lease that runs out at once
+  ASSERT_TRUE(held);
+  // A live lease is respected...
+  auto taken = RescreenJobs::claim(*db_, "worker-b", 60'000'000);
+  ASSERT_TRUE(taken);
+  EXPECT_FALSE(RescreenJobs::claim(*db_, "worker-c", 60'000'000));
+  // ...and the worker whose lease ran out can no longer move the job.
+  RescreenJobs::Page page;
+  page.last_tenant = "tenant-a";
+  page.last_key = "ref:a1";
+  page.per_tenant["tenant-a"] = {1, 0};
+  page.last = true;
+  const bool moved = db_->write([&](soci::session& sql) { return RescreenJobs::advance(sql, *held, "worker-a", 1, page); });
+  EXPECT_FALSE(moved);
+  auto job = RescreenJobs::find(*db_, v1.id);
+  EXPECT_EQ(job->status, "running");
+  EXPECT_EQ(job->parties_screened, 0);
+  EXPECT_EQ(job->after_key, "");
+  // Its holder finishes it; a clean stop would have handed it on at once.
+  RescreenJobs::release(*db_, "worker-b");
+  auto completed = service_->run_rescreens(run_by("worker-d"));
+  ASSERT_EQ(completed.size(), 1u);
+  EXPECT_EQ(completed[0].parties_screened, 1);
+}
+
+HAFNIUM_STORE_TEST_SUITE(OngoingScreening);
+
+}  // namespace
+}  // namespace hafnium::services::screening
