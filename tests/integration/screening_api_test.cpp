@@ -273,6 +273,20 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
                                              R"({"decision":"false_positive","reason":"another Northwind"})",
                                              server_->admin_key());
   ASSERT_EQ(decided.status, 200) << decided.body;
+  // The check shows what became of its match: the stored result stays,
+  // the match carries its decision, and the review is over.
+  EXPECT_EQ(document.at("review_status"), "pending");  // as read before the decision
+  const auto reviewed = boost::json::parse(
+      server_->client().get("/api/v1/screening/checks/" + check_id, server_->admin_key()).body);
+  EXPECT_EQ(reviewed.at("status"), "potential_match");
+  EXPECT_EQ(reviewed.at("review_status"), "false_positive");
+  for (const auto& m : reviewed.at("matches").as_array()) {
+    if (m.at("id") != match_id.c_str()) continue;
+    EXPECT_EQ(m.at("status"), "false_positive");
+    EXPECT_EQ(m.at("disposition").at("reason"), "another Northwind");
+    EXPECT_TRUE(m.at("disposition").at("decided_by").as_string().starts_with("api-key:"));
+    EXPECT_TRUE(m.at("disposition").at("decided_at").is_string());
+  }
   open = queue("?status=open");
   EXPECT_EQ(std::find(open.begin(), open.end(), match_id), open.end());
   EXPECT_EQ(queue("?status=false_positive&list=custom:internal"), (std::vector<std::string>{match_id}));
@@ -288,6 +302,8 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
   EXPECT_EQ(checks[0].at("origin"), "ongoing_screening");
   EXPECT_EQ(checks[1].at("origin"), "request");
   EXPECT_EQ(checks[1].at("status"), "clear");
+  EXPECT_EQ(checks[0].at("review_status"), "false_positive");  // the history shows decisions too
+  EXPECT_EQ(checks[1].at("review_status"), "none");
   const auto clear_only = boost::json::parse(
       server_->client().get("/api/v1/screening/checks?reference=cust-7&status=clear", server_->admin_key()).body);
   EXPECT_EQ(clear_only.at("items").as_array().size(), 1u);

@@ -246,9 +246,10 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                 if (!errors.empty()) throw http::problems::validation(std::move(errors));
                 auto rows = service->checks(context.principal.tenant_id, reference, status, page.after.value_or(""),
                                             page.limit + 1);
-                auto next = api::end_page(rows, page.limit, [](const auto& last) { return last.first; });
+                auto next = api::end_page(rows, page.limit,
+                                          [](const auto& last) { return std::string(last.at("id").as_string()); });
                 boost::json::array items;
-                for (const auto& [id, document] : rows) items.push_back(boost::json::parse(document));
+                for (auto& document : rows) items.push_back(std::move(document));
                 return Response::json(200, api::page_body(std::move(items), next));
               },
               .target = "screening"});
@@ -367,7 +368,7 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                 const auto& id = request.path_param("id");
                 auto document = util::is_uuid(id) ? service->find_check(context.principal.tenant_id, id) : std::nullopt;
                 if (!document) throw http::problems::not_found("no screening check '" + id + "'");
-                return Response::text(200, *document, "application/json");
+                return Response::json(200, *document);
               },
               .target = "screening"});
 

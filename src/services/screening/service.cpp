@@ -148,7 +148,8 @@ boost::json::object ScreeningService::check_in(soci::session& sql, const Snapsho
                         {"features", std::move(features)},
                         {"reasons", boost::json::array(m.reasons.begin(), m.reasons.end())},
                         {"programs", boost::json::array(entity.programs.begin(), entity.programs.end())},
-                        {"status", stored.status}});
+                        {"status", stored.status},
+                        {"disposition", nullptr}});
   }
   boost::json::array lists;
   for (const auto& v : s.versions) {
@@ -166,7 +167,8 @@ boost::json::object ScreeningService::check_in(soci::session& sql, const Snapsho
                                {"lists", std::move(lists)},
                                {"matches", std::move(rendered)},
                                {"origin", trigger ? "ongoing_screening" : "request"},
-                               {"created_at", util::format_rfc3339(util::now_micros())}};
+                               {"created_at", util::format_rfc3339(util::now_micros())},
+                               {"review_status", open > 0 ? "pending" : "none"}};
   if (trigger) document["trigger"] = {{"source", trigger->source}, {"version", trigger->version}};
   std::string text = util::to_json_text(document);
   store_.insert_check(sql, actor.tenant_id, id, key, status, text, actor.name);
@@ -177,6 +179,58 @@ boost::json::object ScreeningService::check_in(soci::session& sql, const Snapsho
                                                                     {"matches", open}},
                                                 actor.trace_id));
   return document;
+}
+
+boost::json::object ScreeningService::with_review(const std::string& tenant_id, const std::string& document_text) {
+  auto parsed = boost::json::parse(document_text);
+  auto& document = parsed.as_object();
+  const auto reviews = store_.match_reviews(tenant_id, std::string(document.at("id").as_string()));
+  size_t open = 0, true_matches = 0, false_positives = 0;
+  for (auto& item : document.at("matches").as_array()) {
+    auto& match = item.as_object();
+    auto it = reviews.find(std::string(match.at("id").as_string()));
+    if (it != reviews.end()) {
+      const auto& review = it->second;
+      match["status"] = review.status;
+      match["disposition"] = review.decision.empty()
+                                 ? boost::json::value(nullptr)
+                                 : boost::json::value(boost::json::object{
+                                       {"decision", review.decision},
+                                       {"reason", review.reason},
+                                       {"decided_by", review.decided_by},
+                                       {"decided_at", util::format_rfc3339(review.decided_at)}});
+    }
+    const auto& status = match.at("status");
+    if (status == "open") ++open;
+    if (status == "true_match") ++true_matches;
+    if (status == "false_positive") ++false_positives;
+  }
+  // `status` stays what screening found; the review says what became of
+  // it: nothing to review (clear, or every match suppressed), matches
+  // awaiting a decision, or decided (a single true match makes the party
+  // one).
+  document["review_status"] = open > 0             ? "pending"
+                              : true_matches > 0   ? "true_match"
+                              : false_positives > 0 ? "false_positive"
+                                                   : "none";
+  return std::move(document);
+}
+
+std::vector<boost::json::object> ScreeningService::checks(const std::string& tenant_id, const std::string& reference,
+                                                          const std::string& status, const std::string& after,
+                                                          size_t limit) {
+  std::vector<boost::json::object> out;
+  for (const auto& [id, document] : store_.list_checks(
+           tenant_id, reference.empty() ? std::string() : reference_key(reference), status, after, limit)) {
+    out.push_back(with_review(tenant_id, document));
+  }
+  return out;
+}
+
+std::optional<boost::json::object> ScreeningService::find_check(const std::string& tenant_id, const std::string& id) {
+  auto document = store_.check_document(tenant_id, id);
+  if (!document) return std::nullopt;
+  return with_review(tenant_id, *document);
 }
 
 void ScreeningService::count_outcome(const boost::json::object& document) {

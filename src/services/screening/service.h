@@ -89,15 +89,12 @@ class ScreeningService {
                                                    const std::string& list, const std::string& after, size_t limit) {
     return db_->read([&](soci::session& sql) { return store_.list_matches(sql, tenant_id, status, list, after, limit); });
   }
-  std::vector<std::pair<std::string, std::string>> checks(const std::string& tenant_id, const std::string& reference,
-                                                           const std::string& status, const std::string& after,
-                                                           size_t limit) {
-    return store_.list_checks(tenant_id, reference.empty() ? std::string() : reference_key(reference), status, after,
-                              limit);
-  }
-  std::optional<std::string> find_check(const std::string& tenant_id, const std::string& id) {
-    return store_.check_document(tenant_id, id);
-  }
+  // Stored checks as an analyst reads them: what screening found, with
+  // each match's current status and latest decision (`disposition`) and
+  // the check's `review_status` (see with_review).
+  std::vector<boost::json::object> checks(const std::string& tenant_id, const std::string& reference,
+                                          const std::string& status, const std::string& after, size_t limit);
+  std::optional<boost::json::object> find_check(const std::string& tenant_id, const std::string& id);
   // Records a decision on a match; nullopt when the tenant has no such match.
   std::optional<boost::json::object> dispose(const std::string& match_id, const std::string& decision,
                                              const std::string& reason, const Actor& actor);
@@ -114,6 +111,7 @@ class ScreeningService {
 
  private:
   void count_outcome(const boost::json::object& document);
+  boost::json::object with_review(const std::string& tenant_id, const std::string& document_text);
   struct Snapshot {
     std::set<std::string> version_ids;
     std::vector<ListVersion> versions;

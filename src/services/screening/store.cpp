@@ -40,6 +40,10 @@ std::vector<store::Migration> ScreeningStore::migrations() {
       "CREATE INDEX screening_matches_queue ON screening_matches (tenant_id, status, id)"};
   std::vector<std::string> by_party = {
       "CREATE INDEX screening_checks_party ON screening_checks (tenant_id, party_key, id)"};
+  // A check's matches and their decisions, read whenever a check is shown.
+  std::vector<std::string> reviews = {
+      "CREATE INDEX screening_matches_check ON screening_matches (tenant_id, check_id)",
+      "CREATE INDEX screening_dispositions_match ON screening_dispositions (tenant_id, match_id)"};
   // Re-screening owed after each list version (RescreenJobs): the job with
   // its cursor and lease, and each tenant's share of its counts.
   std::vector<std::string> rescreens = {
@@ -55,7 +59,8 @@ std::vector<store::Migration> ScreeningStore::migrations() {
   return {{2, "screening lists, checks, matches, dispositions, ongoing screening", ddl, ddl},
           {3, "screening matches queued by status", queue, queue},
           {4, "screening checks listed by party", by_party, by_party},
-          {5, "screening re-screening jobs", rescreens, rescreens}};
+          {5, "screening re-screening jobs", rescreens, rescreens},
+          {6, "screening matches and decisions by check", reviews, reviews}};
 }
 
 namespace {
@@ -255,6 +260,30 @@ std::optional<StoredMatch> ScreeningStore::find_match(soci::session& sql, const 
        soci::use(tenant_id), soci::use(id));
   for (const auto& row : rows) return match_from_row(row);
   return std::nullopt;
+}
+
+std::map<std::string, ScreeningStore::MatchReview> ScreeningStore::match_reviews(const std::string& tenant_id,
+                                                                                   const std::string& check_id) {
+  return db_.read([&](soci::session& sql) {
+    std::map<std::string, MatchReview> out;
+    // Decisions oldest first: the latest one stands.
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT m.id, m.status, d.decision, d.reason, d.actor, d.created_at FROM screening_matches m"
+                        " LEFT JOIN screening_dispositions d ON d.tenant_id = m.tenant_id AND d.match_id = m.id"
+                        " WHERE m.tenant_id = :t AND m.check_id = :c ORDER BY m.id, d.created_at, d.id",
+         soci::use(tenant_id), soci::use(check_id));
+    for (const auto& row : rows) {
+      auto& review = out[store::get_string(row, 0)];
+      review.status = store::get_string(row, 1);
+      if (auto decision = store::get_optional_string(row, 2)) {
+        review.decision = *decision;
+        review.reason = store::get_optional_string(row, 3).value_or("");
+        review.decided_by = store::get_optional_string(row, 4).value_or("");
+        review.decided_at = store::get_optional_int64(row, 5).value_or(0);
+      }
+    }
+    return out;
+  });
 }
 
 void ScreeningStore::record_disposition(soci::session& sql, const std::string& tenant_id, const StoredMatch& m,

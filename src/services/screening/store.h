@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <soci/soci.h>
@@ -74,6 +75,16 @@ class ScreeningStore {
   };
   std::vector<QueuedMatch> list_matches(soci::session& sql, const std::string& tenant_id, const std::string& status,
                                         const std::string& list, const std::string& after, size_t limit);
+  // Where the analysts' review of a check's matches stands now: each
+  // match's status and its latest decision (none while open or
+  // suppressed), by match id. Stored check documents keep what screening
+  // found; this is what happened to it since.
+  struct MatchReview {
+    std::string status;
+    std::string decision, reason, decided_by;
+    int64_t decided_at = 0;
+  };
+  std::map<std::string, MatchReview> match_reviews(const std::string& tenant_id, const std::string& check_id);
   void record_disposition(soci::session& sql, const std::string& tenant_id, const StoredMatch& match,
                           const std::string& decision, const std::string& reason, const std::string& actor);
   // (list, entity id, fingerprint) a tenant marked false positive for the
