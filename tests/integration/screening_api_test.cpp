@@ -318,6 +318,39 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
   EXPECT_TRUE(boost::json::parse(theirs.body).at("items").as_array().empty());
 }
 
+TEST_P(ScreeningApi, APartWhoLeftIsNoLongerScreenedButItsRecordStays) {
+  ASSERT_EQ(check(R"({"name":"Northwind Trading FZE","type":"organisation","reference":"cust/9"})").status, 201);
+  const std::string path = "/api/v1/screening/parties/cust%2F9";
+  auto party = server_->client().get(path, server_->admin_key());
+  ASSERT_EQ(party.status, 200) << party.body;
+  EXPECT_EQ(boost::json::parse(party.body).at("party").at("name"), "Northwind Trading FZE");
+  EXPECT_EQ(boost::json::parse(party.body).at("reference"), "cust/9");
+  // Another tenant neither sees nor removes it.
+  auto other = server_->create_tenant_key("other-bank");
+  EXPECT_EQ(server_->client().get(path, other).status, 404);
+  EXPECT_EQ(server_->client().request("DELETE", path, {{"Authorization", "Bearer " + other}}, "").status, 404);
+  EXPECT_EQ(server_->client().get(path, server_->admin_key()).status, 200);
+  // The customer leaves.
+  EXPECT_EQ(server_->client().request("DELETE", path, {{"Authorization", "Bearer " + server_->admin_key()}}, "").status,
+            204);
+  EXPECT_EQ(server_->client().get(path, server_->admin_key()).status, 404);
+  EXPECT_EQ(server_->client().request("DELETE", path, {{"Authorization", "Bearer " + server_->admin_key()}}, "").status,
+            404);
+  EXPECT_EQ(server_->client().get("/api/v1/screening/parties/" + std::string(201, 'x'), server_->admin_key()).status,
+            400);
+  // A list version naming it raises nothing for it any more...
+  ASSERT_EQ(upload("custom:internal", std::string(kList) + "w3,Northwind Trading FZE,organisation,,,AE,,FRONT\n").status,
+            201);
+  const auto rescreen = rescreened("custom:internal", 2);
+  EXPECT_EQ(rescreen.at("parties_screened"), 0);
+  EXPECT_EQ(count("outbox WHERE event_type = 'screening.hit.raised'"), 0);
+  // ...while its screening history and the removal stay on record.
+  const auto history = boost::json::parse(
+      server_->client().get("/api/v1/screening/checks?reference=cust%2F9", server_->admin_key()).body);
+  EXPECT_EQ(history.at("items").as_array().size(), 1u);
+  EXPECT_EQ(count("audit_log WHERE action = 'screening.parties.remove' AND resource = 'screening_party/cust/9'"), 1);
+}
+
 TEST_P(ScreeningApi, BatchScreensAllOrNone) {
   auto ok = server_->client().post_json(
       "/api/v1/screening/checks:batch",

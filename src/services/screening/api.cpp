@@ -372,6 +372,38 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
               },
               .target = "screening"});
 
+  // A party under ongoing screening, by the reference it was screened
+  // with; DELETE ends its ongoing screening when the customer leaves (its
+  // checks and decisions stay as the record).
+  auto party_reference = [](const Request& request) {
+    const auto& reference = request.path_param("reference");
+    if (reference.empty() || reference.size() > 200) {
+      throw http::problems::validation({{"reference", "must be 1 to 200 characters"}});
+    }
+    return reference;
+  };
+  router.add({.method = http::Method::kGet,
+              .pattern = "/api/v1/screening/parties/{reference}",
+              .action = "screening.read",
+              .handler = [service, party_reference](const Request& request, RequestContext& context) {
+                const auto reference = party_reference(request);
+                auto party = service->monitored_party(context.principal.tenant_id, reference);
+                if (!party) throw http::problems::not_found("no party under ongoing screening with reference '" + reference + "'");
+                return Response::json(200, *party);
+              },
+              .target = "screening"});
+  router.add({.method = http::Method::kDelete,
+              .pattern = "/api/v1/screening/parties/{reference}",
+              .action = "screening.parties.remove",
+              .handler = [service, party_reference](const Request& request, RequestContext& context) {
+                const auto reference = party_reference(request);
+                if (!service->stop_monitoring(reference, actor_of(context))) {
+                  throw http::problems::not_found("no party under ongoing screening with reference '" + reference + "'");
+                }
+                return Response::no_content();
+              },
+              .target = "screening"});
+
   router.add({.method = http::Method::kPost,
               .pattern = "/api/v1/screening/matches/{id}/disposition",
               .action = "screening.disposition",

@@ -233,6 +233,27 @@ std::optional<boost::json::object> ScreeningService::find_check(const std::strin
   return with_review(tenant_id, *document);
 }
 
+std::optional<boost::json::object> ScreeningService::monitored_party(const std::string& tenant_id,
+                                                                     const std::string& reference) {
+  auto found = store_.find_party(tenant_id, reference_key(reference));
+  if (!found) return std::nullopt;
+  const auto party = boost::json::parse(found->party);
+  return boost::json::object{{"reference", reference},
+                             {"party", party},
+                             {"monitored", true},
+                             {"last_screened_at", util::format_rfc3339(found->updated_at)}};
+}
+
+bool ScreeningService::stop_monitoring(const std::string& reference, const Actor& actor) {
+  return db_->write([&](soci::session& sql) {
+    if (!ScreeningStore::forget_party(sql, actor.tenant_id, reference_key(reference))) return false;
+    audit::AuditLog::append(sql, db_->dialect(),
+                            {actor.tenant_id, actor.name, "screening.parties.remove", "screening_party/" + reference,
+                             "success", "", actor.trace_id});
+    return true;
+  });
+}
+
 void ScreeningService::count_outcome(const boost::json::object& document) {
   (document.at("status") == "clear" ? checks_clear_ : checks_potential_).fetch_add(1, std::memory_order_relaxed);
 }

@@ -99,6 +99,13 @@ class ScreeningService {
   std::optional<boost::json::object> dispose(const std::string& match_id, const std::string& decision,
                                              const std::string& reason, const Actor& actor);
 
+  // A party under ongoing screening, by the reference it was screened
+  // with: {reference, party, monitored_since}; nullopt when none.
+  std::optional<boost::json::object> monitored_party(const std::string& tenant_id, const std::string& reference);
+  // Ends a party's ongoing screening (ScreeningStore::forget_party),
+  // audited; false when the tenant screens no party with that reference.
+  bool stop_monitoring(const std::string& reference, const Actor& actor);
+
   static std::string party_key(const CheckRequest& request);
   // The key of a party screened with its caller's reference.
   static std::string reference_key(const std::string& reference);

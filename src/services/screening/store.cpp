@@ -352,6 +352,27 @@ void ScreeningStore::remember_party(soci::session& sql, const std::string& tenan
       soci::use(tenant_id), soci::use(party_key), soci::use(party_json), soci::use(at);
 }
 
+std::optional<ScreeningStore::MonitoredParty> ScreeningStore::find_party(const std::string& tenant_id,
+                                                                         const std::string& party_key) {
+  return db_.read([&](soci::session& sql) -> std::optional<MonitoredParty> {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT party, updated_at FROM screening_parties WHERE tenant_id = :t AND party_key = :k",
+         soci::use(tenant_id), soci::use(party_key));
+    for (const auto& row : rows) return MonitoredParty{store::get_string(row, 0), store::get_int64(row, 1)};
+    return std::nullopt;
+  });
+}
+
+bool ScreeningStore::forget_party(soci::session& sql, const std::string& tenant_id, const std::string& party_key) {
+  soci::statement remove = (sql.prepare << "DELETE FROM screening_parties WHERE tenant_id = :t AND party_key = :k",
+                            soci::use(tenant_id), soci::use(party_key));
+  remove.execute(true);
+  if (remove.get_affected_rows() == 0) return false;
+  sql << "DELETE FROM screening_party_hits WHERE tenant_id = :t AND party_key = :k", soci::use(tenant_id),
+      soci::use(party_key);
+  return true;
+}
+
 bool ScreeningStore::known_hit(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
                                const std::string& list, const std::string& entity_id, const std::string& fingerprint) {
   int count = 0;

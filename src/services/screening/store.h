@@ -98,6 +98,16 @@ class ScreeningStore {
   // Screened parties, for ongoing screening (RescreenJobs pages through them).
   void remember_party(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
                       const std::string& party_json);
+  struct MonitoredParty {
+    std::string party;  // JSON, as last screened
+    int64_t updated_at = 0;
+  };
+  std::optional<MonitoredParty> find_party(const std::string& tenant_id, const std::string& party_key);
+  // Ends ongoing screening of a party (the customer left): it is no longer
+  // re-screened and its reported hits are forgotten, so that a return is
+  // a new onboarding; its checks and decisions stay as the record. False
+  // when the tenant screens no such party.
+  static bool forget_party(soci::session& sql, const std::string& tenant_id, const std::string& party_key);
   // Hits already reported for a party (so re-screening raises only new ones).
   bool known_hit(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
                  const std::string& list, const std::string& entity_id, const std::string& fingerprint);
