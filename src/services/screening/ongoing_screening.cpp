@@ -106,9 +106,10 @@ bool ScreeningService::rescreen_page(RescreenJob& job, const RescreenRun& run) {
   }
   try {
     db_->write([&](soci::session& sql) {
+      ScreeningStore::CheckWriter writer(sql);
       for (const auto& f : found) {
         page.per_tenant[*f.tenant].second +=
-            static_cast<int64_t>(record_rescreen(sql, *s, *f.tenant, *f.key, f.request, f.matches, job));
+            static_cast<int64_t>(record_rescreen(writer, *s, *f.tenant, *f.key, f.request, f.matches, job));
       }
       if (!RescreenJobs::advance(sql, job, run.worker, run.lease_micros, page)) throw LeaseLost{};
     });
@@ -119,12 +120,13 @@ bool ScreeningService::rescreen_page(RescreenJob& job, const RescreenRun& run) {
   return true;
 }
 
-size_t ScreeningService::record_rescreen(soci::session& sql, const Snapshot& s, const std::string& tenant,
+size_t ScreeningService::record_rescreen(ScreeningStore::CheckWriter& writer, const Snapshot& s, const std::string& tenant,
                                          const std::string& key, const CheckRequest& request,
                                          const std::vector<Match>& matches, const RescreenJob& job) {
   // The hits not reported for this party before (nor cleared as false
   // positives of the same entity content).
-  auto suppressed = ScreeningStore::suppressed(sql, tenant, key);
+  soci::session& sql = writer.session();
+  auto suppressed = writer.suppressed(tenant, key);
   std::set<std::pair<std::string, std::string>> fresh;  // list, entity id
   for (const auto& m : matches) {
     const Screener& screener = m.list.starts_with("custom:") ? *s.by_tenant.at(tenant) : *s.shared;
@@ -141,14 +143,14 @@ size_t ScreeningService::record_rescreen(soci::session& sql, const Snapshot& s, 
   trigger.source = job.source;
   trigger.version = job.version;
   Actor party_actor{tenant, job.actor, job.trace_id};
-  auto document = check_in(sql, s, request, matches, party_actor, &trigger);
+  auto document = check_in(writer, s, request, matches, party_actor, &trigger);
   size_t raised = 0;
   for (const auto& rendered : document.at("matches").as_array()) {
     const auto& m = rendered.as_object();
     std::pair<std::string, std::string> which{std::string(m.at("list").as_string()),
                                               std::string(m.at("entity_id").as_string())};
     if (!fresh.contains(which)) continue;
-    events::Outbox::enqueue(sql, "screening.hits",
+    writer.outbox().enqueue("screening.hits",
                             events::make_envelope("screening.hit.raised", tenant, key,
                                                   boost::json::object{{"party_key", key},
                                                                       {"reference", request.reference},

@@ -111,12 +111,14 @@ std::vector<Match> ScreeningService::screen(const Snapshot& s, const std::string
 
 std::string ScreeningService::reference_key(const std::string& reference) { return "ref:" + reference; }
 
-boost::json::object ScreeningService::check_in(soci::session& sql, const Snapshot& s, const CheckRequest& request,
+boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writer, const Snapshot& s,
+                                               const CheckRequest& request,
                                                const std::vector<Match>& matches, const Actor& actor,
                                                const ListVersion* trigger) {
   std::string id = util::uuid_v7();
   std::string key = party_key(request);
-  auto suppressed = ScreeningStore::suppressed(sql, actor.tenant_id, key);
+  soci::session& sql = writer.session();
+  auto suppressed = writer.suppressed(actor.tenant_id, key);
   boost::json::array rendered;
   size_t open = 0;
   for (const auto& m : matches) {
@@ -171,9 +173,9 @@ boost::json::object ScreeningService::check_in(soci::session& sql, const Snapsho
                                {"review_status", open > 0 ? "pending" : "none"}};
   if (trigger) document["trigger"] = {{"source", trigger->source}, {"version", trigger->version}};
   std::string text = util::to_json_text(document);
-  store_.insert_check(sql, actor.tenant_id, id, key, status, text, actor.name);
-  store_.remember_party(sql, actor.tenant_id, key, boost::json::serialize(party_to_json(request.party, request.reference)));
-  events::Outbox::enqueue(sql, "screening.checks",
+  writer.insert_check(actor.tenant_id, id, key, status, text, actor.name);
+  writer.remember_party(actor.tenant_id, key, boost::json::serialize(party_to_json(request.party, request.reference)));
+  writer.outbox().enqueue("screening.checks",
                           events::make_envelope("screening.check.completed", actor.tenant_id, key,
                                                 boost::json::object{{"check_id", id}, {"status", status},
                                                                     {"matches", open}},
@@ -276,7 +278,8 @@ boost::json::object ScreeningService::check(const CheckRequest& request, const A
   // writes.
   const auto matches = screen(*s, actor.tenant_id, request);
   auto document = db_->write([&](soci::session& sql) {
-    auto document = check_in(sql, *s, request, matches, actor);
+    ScreeningStore::CheckWriter writer(sql);
+    auto document = check_in(writer, *s, request, matches, actor);
     audit::AuditLog::append(sql, db_->dialect(),
                             {actor.tenant_id, actor.name, "screening.check", "screening_check/" + std::string(document.at("id").as_string()),
                              "success", "", actor.trace_id});
@@ -299,7 +302,8 @@ std::vector<boost::json::object> ScreeningService::check_batch(const std::vector
   auto documents = db_->write([&](soci::session& sql) {
     std::vector<boost::json::object> out;
     out.reserve(requests.size());
-    for (size_t i = 0; i < requests.size(); ++i) out.push_back(check_in(sql, *s, requests[i], matches[i], actor));
+    ScreeningStore::CheckWriter writer(sql);
+    for (size_t i = 0; i < requests.size(); ++i) out.push_back(check_in(writer, *s, requests[i], matches[i], actor));
     audit::AuditLog::append(sql, db_->dialect(),
                             {actor.tenant_id, actor.name, "screening.check", "screening_batch/" + std::to_string(requests.size()) + "_parties",
                              "success", "", actor.trace_id});

@@ -130,7 +130,7 @@ class ScreeningService {
   // Stores one party's check with the matches screening found: asked for
   // by a request, or (with `trigger`) by ongoing screening after that list
   // version activated.
-  boost::json::object check_in(soci::session& sql, const Snapshot& snapshot, const CheckRequest& request,
+  boost::json::object check_in(ScreeningStore::CheckWriter& writer, const Snapshot& snapshot, const CheckRequest& request,
                                const std::vector<Match>& matches, const Actor& actor,
                                const ListVersion* trigger = nullptr);
   // One page of a job; false when the worker lost the job's lease (the
@@ -138,7 +138,7 @@ class ScreeningService {
   bool rescreen_page(RescreenJob& job, const RescreenRun& run);
   // Stores the check and events of one re-screened party with matches, in
   // the page's transaction; how many hits were new.
-  size_t record_rescreen(soci::session& sql, const Snapshot& snapshot, const std::string& tenant,
+  size_t record_rescreen(ScreeningStore::CheckWriter& writer, const Snapshot& snapshot, const std::string& tenant,
                          const std::string& key, const CheckRequest& request, const std::vector<Match>& matches,
                          const RescreenJob& job);
 

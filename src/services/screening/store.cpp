@@ -182,16 +182,6 @@ std::vector<WatchlistEntity> ScreeningStore::entities_of(const ListVersion& vers
   });
 }
 
-void ScreeningStore::insert_check(soci::session& sql, const std::string& tenant_id, const std::string& id,
-                                  const std::string& party_key, const std::string& status,
-                                  const std::string& document, const std::string& actor) {
-  long long at = util::now_micros();
-  sql << "INSERT INTO screening_checks (tenant_id, id, party_key, status, document, actor, created_at)"
-         " VALUES (:t, :id, :k, :s, :d, :a, :at)",
-      soci::use(tenant_id), soci::use(id), soci::use(party_key), soci::use(status), soci::use(document),
-      soci::use(actor), soci::use(at);
-}
-
 std::optional<std::string> ScreeningStore::check_document(const std::string& tenant_id, const std::string& id) {
   return db_.read([&](soci::session& sql) -> std::optional<std::string> {
     std::string document;
@@ -324,32 +314,67 @@ std::vector<ScreeningStore::QueuedMatch> ScreeningStore::list_matches(soci::sess
   return out;
 }
 
-std::set<std::tuple<std::string, std::string, std::string>> ScreeningStore::suppressed(
-    soci::session& sql, const std::string& tenant_id, const std::string& party_key) {
-  {
-    // The latest decision per (list, entity, fingerprint) counts.
-    std::map<std::tuple<std::string, std::string, std::string>, std::string> latest;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT list, entity_id, fingerprint, decision FROM screening_dispositions"
-                        " WHERE tenant_id = :t AND party_key = :k ORDER BY created_at, id",
-         soci::use(tenant_id), soci::use(party_key));
-    for (const auto& row : rows) {
-      latest[{store::get_string(row, 0), store::get_string(row, 1), store::get_string(row, 2)}] = store::get_string(row, 3);
-    }
-    std::set<std::tuple<std::string, std::string, std::string>> out;
-    for (const auto& [key, decision] : latest) {
-      if (decision == "false_positive") out.insert(key);
-    }
-    return out;
+namespace {
+constexpr const char* kDecisionsOfParty =
+    "SELECT list, entity_id, fingerprint, decision FROM screening_dispositions"
+    " WHERE tenant_id = :t AND party_key = :k ORDER BY created_at, id";
+constexpr const char* kInsertCheck =
+    "INSERT INTO screening_checks (tenant_id, id, party_key, status, document, actor, created_at)"
+    " VALUES (:t, :id, :k, :s, :d, :a, :at)";
+constexpr const char* kRememberParty =
+    "INSERT INTO screening_parties (tenant_id, party_key, party, updated_at) VALUES (:t, :k, :p, :at)"
+    " ON CONFLICT (tenant_id, party_key) DO UPDATE SET party = excluded.party, updated_at = excluded.updated_at";
+// The (list, entity, fingerprint) whose latest decision is a false positive.
+using Decided = std::map<std::tuple<std::string, std::string, std::string>, std::string>;
+std::set<std::tuple<std::string, std::string, std::string>> false_positives(const Decided& latest) {
+  std::set<std::tuple<std::string, std::string, std::string>> out;
+  for (const auto& [key, decision] : latest) {
+    if (decision == "false_positive") out.insert(key);
   }
+  return out;
+}
+}  // namespace
+
+ScreeningStore::CheckWriter::CheckWriter(soci::session& sql)
+    : sql_(sql),
+      suppressed_((sql.prepare << kDecisionsOfParty, soci::into(list_), soci::into(entity_), soci::into(fingerprint_),
+                   soci::into(decision_), soci::use(tenant_), soci::use(key_))),
+      insert_check_((sql.prepare << kInsertCheck, soci::use(tenant_), soci::use(id_), soci::use(key_),
+                     soci::use(status_), soci::use(document_), soci::use(actor_), soci::use(at_))),
+      remember_party_((sql.prepare << kRememberParty, soci::use(tenant_), soci::use(key_), soci::use(document_),
+                       soci::use(at_))),
+      outbox_(sql) {}
+
+std::set<std::tuple<std::string, std::string, std::string>> ScreeningStore::CheckWriter::suppressed(
+    const std::string& tenant_id, const std::string& party_key) {
+  tenant_ = tenant_id;
+  key_ = party_key;
+  Decided latest;  // the latest decision per (list, entity, fingerprint) counts
+  suppressed_.execute();
+  while (suppressed_.fetch()) latest[{list_, entity_, fingerprint_}] = decision_;
+  return false_positives(latest);
 }
 
-void ScreeningStore::remember_party(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
-                                    const std::string& party_json) {
-  long long at = util::now_micros();
-  sql << "INSERT INTO screening_parties (tenant_id, party_key, party, updated_at) VALUES (:t, :k, :p, :at)"
-         " ON CONFLICT (tenant_id, party_key) DO UPDATE SET party = excluded.party, updated_at = excluded.updated_at",
-      soci::use(tenant_id), soci::use(party_key), soci::use(party_json), soci::use(at);
+void ScreeningStore::CheckWriter::insert_check(const std::string& tenant_id, const std::string& id,
+                                               const std::string& party_key, const std::string& status,
+                                               const std::string& document, const std::string& actor) {
+  tenant_ = tenant_id;
+  id_ = id;
+  key_ = party_key;
+  status_ = status;
+  document_ = document;
+  actor_ = actor;
+  at_ = util::now_micros();
+  insert_check_.execute(true);
+}
+
+void ScreeningStore::CheckWriter::remember_party(const std::string& tenant_id, const std::string& party_key,
+                                                 const std::string& party_json) {
+  tenant_ = tenant_id;
+  key_ = party_key;
+  document_ = party_json;
+  at_ = util::now_micros();
+  remember_party_.execute(true);
 }
 
 std::optional<ScreeningStore::MonitoredParty> ScreeningStore::find_party(const std::string& tenant_id,
