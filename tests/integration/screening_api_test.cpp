@@ -264,6 +264,10 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
         server_->client().get("/api/v1/screening/matches?status=open&limit=1", server_->admin_key()).body);
     const auto& item = first.at("items").at(0);
     EXPECT_EQ(item.at("party").at("reference"), "cust-7");
+    // Whom it matched, to triage without opening the check.
+    EXPECT_EQ(item.at("name"), "Northwind Trading FZE");
+    EXPECT_EQ(item.at("matched_name"), "Northwind Trading FZE");
+    EXPECT_EQ(item.at("programs").at(0), "FRONT");
     EXPECT_EQ(item.at("check_id"), document.at("id"));
     for (const auto& m : document.at("matches").as_array()) {
       if (std::string(m.at("id").as_string()) == match_id) {

@@ -276,16 +276,24 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                 auto next = api::end_page(queued, page.limit, [](const auto& last) { return last.match.id; });
                 boost::json::array items;
                 for (const auto& q : queued) {
-                  boost::json::value party = nullptr;
-                  if (!q.party.empty()) party = boost::json::parse(q.party);
-                  items.push_back({{"id", q.match.id},
-                                   {"check_id", q.match.check_id},
-                                   {"list", q.match.list},
-                                   {"entity_id", q.match.entity_id},
-                                   {"score", shown_score(q.match.score)},
-                                   {"status", q.match.status},
-                                   {"checked_at", util::format_rfc3339(q.checked_at)},
-                                   {"party", std::move(party)}});
+                  // Enough to triage without opening the check: the party
+                  // as it was screened and whom it matched.
+                  auto document = boost::json::parse(q.check_document);
+                  boost::json::object item{{"id", q.match.id},
+                                           {"check_id", q.match.check_id},
+                                           {"list", q.match.list},
+                                           {"entity_id", q.match.entity_id},
+                                           {"score", shown_score(q.match.score)},
+                                           {"status", q.match.status},
+                                           {"checked_at", util::format_rfc3339(q.checked_at)},
+                                           {"party", document.at("party")}};
+                  for (const auto& m : document.at("matches").as_array()) {
+                    if (m.at("id") != q.match.id.c_str()) continue;
+                    for (const char* field : {"entity_type", "name", "matched_name", "programs", "reasons"}) {
+                      item[field] = m.at(field);
+                    }
+                  }
+                  items.push_back(std::move(item));
                 }
                 return Response::json(200, api::page_body(std::move(items), next));
               },

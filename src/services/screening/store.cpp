@@ -296,9 +296,8 @@ std::vector<ScreeningStore::QueuedMatch> ScreeningStore::list_matches(soci::sess
   std::vector<QueuedMatch> out;
   long long n = static_cast<long long>(limit);
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT " + match_columns("m.") + ", c.created_at, p.party FROM screening_matches m"
+      (sql.prepare << "SELECT " + match_columns("m.") + ", c.created_at, c.document FROM screening_matches m"
                       " JOIN screening_checks c ON c.tenant_id = m.tenant_id AND c.id = m.check_id"
-                      " LEFT JOIN screening_parties p ON p.tenant_id = m.tenant_id AND p.party_key = m.party_key"
                       " WHERE m.tenant_id = :t AND (:after = '' OR m.id < :after2)"
                       " AND (:s = '' OR m.status = :s2) AND (:l = '' OR m.list = :l2)"
                       " ORDER BY m.id DESC LIMIT :n",
@@ -308,7 +307,7 @@ std::vector<ScreeningStore::QueuedMatch> ScreeningStore::list_matches(soci::sess
     QueuedMatch q;
     q.match = match_from_row(row);
     q.checked_at = store::get_int64(row, 8);
-    q.party = store::get_optional_string(row, 9).value_or("");
+    q.check_document = store::get_string(row, 9);
     out.push_back(std::move(q));
   }
   return out;

@@ -65,11 +65,12 @@ class ScreeningStore {
   std::optional<StoredMatch> find_match(soci::session& sql, const std::string& tenant_id, const std::string& id);
   // The analysts' queue: a tenant's matches newest first (ids are UUIDv7),
   // after the match `after` (empty: from the newest), filtered by status
-  // and list when given; each with its check's time and the party.
+  // and list when given; each with its check's time and document (the
+  // party as screened then, the match's names and explanation).
   struct QueuedMatch {
     StoredMatch match;
     int64_t checked_at = 0;
-    std::string party;  // the party as screened (JSON)
+    std::string check_document;
   };
   std::vector<QueuedMatch> list_matches(soci::session& sql, const std::string& tenant_id, const std::string& status,
                                         const std::string& list, const std::string& after, size_t limit);
