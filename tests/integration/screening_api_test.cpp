@@ -280,6 +280,19 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
                                              R"({"decision":"false_positive","reason":"another Northwind"})",
                                              server_->admin_key());
   ASSERT_EQ(decided.status, 200) << decided.body;
+  {
+    // The decision is an event for the systems that act on it.
+    std::string decision_event;
+    server_->runtime().db().read([&](soci::session& sql) {
+      sql << "SELECT payload FROM outbox WHERE event_type = 'screening.match.decided'", soci::into(decision_event);
+    });
+    ASSERT_FALSE(decision_event.empty());
+    const auto data = boost::json::parse(decision_event).at("data");
+    EXPECT_EQ(data.at("match_id"), match_id.c_str());
+    EXPECT_EQ(data.at("reference"), "cust-7");
+    EXPECT_EQ(data.at("decision"), "false_positive");
+    EXPECT_EQ(decision_event.find("another Northwind"), std::string::npos);  // the note stays in the store
+  }
   // The check shows what became of its match: the stored result stays,
   // the match carries its decision, and the review is over.
   EXPECT_EQ(document.at("review_status"), "pending");  // as read before the decision

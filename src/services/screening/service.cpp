@@ -322,6 +322,24 @@ std::optional<boost::json::object> ScreeningService::dispose(const std::string& 
     audit::AuditLog::append(sql, db_->dialect(),
                             {actor.tenant_id, actor.name, "screening.disposition", "screening_match/" + match_id,
                              "success", decision, actor.trace_id});
+    // The institution acts on a decision (a confirmed sanctions match
+    // freezes the customer's accounts): its systems learn of it without
+    // polling. On the party's key, after the hits it decides. The reason
+    // is the analyst's note and stays in the store.
+    const bool referenced = match->party_key.starts_with("ref:");
+    events::Outbox::enqueue(
+        sql, "screening.hits",
+        events::make_envelope("screening.match.decided", actor.tenant_id, match->party_key,
+                              boost::json::object{{"match_id", match_id},
+                                                  {"check_id", match->check_id},
+                                                  {"party_key", match->party_key},
+                                                  {"reference", referenced ? boost::json::value(match->party_key.substr(4))
+                                                                           : boost::json::value(nullptr)},
+                                                  {"list", match->list},
+                                                  {"entity_id", match->entity_id},
+                                                  {"decision", decision},
+                                                  {"decided_by", actor.name}},
+                              actor.trace_id));
     return boost::json::object{{"match_id", match_id}, {"check_id", match->check_id}, {"list", match->list},
                                {"entity_id", match->entity_id}, {"decision", decision}, {"reason", reason},
                                {"decided_by", actor.name}, {"decided_at", util::format_rfc3339(util::now_micros())}};
