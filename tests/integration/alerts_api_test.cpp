@@ -103,6 +103,19 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
                        R"({"status":"closed","reason":"known payroll aggregator"})");
     ASSERT_EQ(closed.status, 200) << closed.body;
     EXPECT_EQ(boost::json::parse(closed.body).at("status_reason"), "known payroll aggregator");
+    // Who closed it and when, on the alert; and an event for the systems
+    // that follow alerts, without the analyst's note.
+    EXPECT_TRUE(boost::json::parse(closed.body).at("status_changed_by").as_string().starts_with("api-key:"));
+    EXPECT_TRUE(boost::json::parse(closed.body).at("status_changed_at").is_string());
+    std::string changed;
+    server.runtime().db().read([&](soci::session& sql) {
+      sql << "SELECT payload FROM outbox WHERE topic = 'alerts' AND event_type = 'alert.status_changed'",
+          soci::into(changed);
+    });
+    ASSERT_FALSE(changed.empty());
+    EXPECT_EQ(boost::json::parse(changed).at("data").at("status"), "closed");
+    EXPECT_EQ(boost::json::parse(changed).at("data").at("id"), alert_id.c_str());
+    EXPECT_EQ(changed.find("payroll"), std::string::npos);
     EXPECT_EQ(alerts(server, key, "?status=open").size(), 0u);
     EXPECT_EQ(alerts(server, key, "?status=closed").size(), 1u);
     EXPECT_EQ(call(server, key, "GET", "/api/v1/alerts/alr_0000000000000000").status, 404);

@@ -4,6 +4,7 @@
 
 #include "platform/api/pagination.h"
 #include "platform/audit/audit_log.h"
+#include "platform/events/outbox.h"
 #include "platform/http/json_body.h"
 #include "platform/util/time.h"
 #include "services/monitoring/alerts_store.h"
@@ -95,14 +96,29 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
                 auto updated = runtime.db().write([&](soci::session& sql) -> std::optional<StoredAlert> {
                   auto alert = AlertsStore::find(sql, context.principal.tenant_id, id);
                   if (!alert) return std::nullopt;
-                  AlertsStore::set_status(sql, context.principal.tenant_id, id, status, reason, util::now_micros());
+                  AlertsStore::set_status(sql, context.principal.tenant_id, id, status, reason, context.actor(),
+                                          util::now_micros());
                   audit::AuditLog::append(sql, runtime.db().dialect(),
                                           {context.principal.tenant_id, context.actor(), "alerts." + status,
                                            "alert/" + id, "success", "", context.trace_id});
+                  // For the systems that follow alerts (case management,
+                  // the institution's own): on the subject's key, after
+                  // the alert.raised it follows. The reason is the
+                  // analyst's note and stays in the store.
+                  events::Outbox::enqueue(
+                      sql, "alerts",
+                      events::make_envelope("alert.status_changed", context.principal.tenant_id, alert->alert.subject_id,
+                                            boost::json::object{{"id", id},
+                                                                {"rule_id", alert->alert.rule_id},
+                                                                {"subject", alert->document.at("subject")},
+                                                                {"status", status},
+                                                                {"changed_by", context.actor()}},
+                                            context.trace_id));
                   return AlertsStore::find(sql, context.principal.tenant_id, id);
                 });
                 if (!updated) throw http::problems::not_found("no alert '" + id + "'");
                 if (on_status) on_status(context.principal.tenant_id, id, updated->alert.subject_id, status == "closed");
+                runtime.events_committed();
                 return Response::json(200, stored_alert_to_json(*updated));
               },
               .target = "monitoring"});

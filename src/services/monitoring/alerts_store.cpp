@@ -20,7 +20,14 @@ std::vector<store::Migration> AlertsStore::migrations() {
       "CREATE INDEX monitoring_evaluations_order ON monitoring_evaluations (tenant_id, position)"};
   std::vector<std::string> by_time = {
       "CREATE INDEX monitoring_alerts_raised ON monitoring_alerts (tenant_id, raised_at, id)"};
-  return {{5, "alerts and the detector's evaluation order", ddl, ddl}, {9, "alerts listed newest first", by_time, by_time}};
+  // Who changed an alert's status and when (updated_at also moves with
+  // every later hit).
+  std::vector<std::string> reviewed_by = {
+      "ALTER TABLE monitoring_alerts ADD COLUMN status_changed_by TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE monitoring_alerts ADD COLUMN status_changed_at BIGINT NOT NULL DEFAULT 0"};
+  return {{5, "alerts and the detector's evaluation order", ddl, ddl},
+          {9, "alerts listed newest first", by_time, by_time},
+          {10, "who changed an alert's status, and when", reviewed_by, reviewed_by}};
 }
 
 void AlertsStore::upsert(soci::session& sql, const std::string& tenant_id, const detection::Alert& a, int64_t now) {
@@ -35,7 +42,8 @@ void AlertsStore::upsert(soci::session& sql, const std::string& tenant_id, const
 }
 
 namespace {
-constexpr const char* kColumns = "SELECT document, status, status_reason, updated_at FROM monitoring_alerts";
+constexpr const char* kColumns =
+    "SELECT document, status, status_reason, updated_at, status_changed_by, status_changed_at FROM monitoring_alerts";
 
 detection::Alert alert_from_document(const std::string& document) {
   auto o = boost::json::parse(document).as_object();
@@ -64,6 +72,8 @@ StoredAlert from_row(const soci::row& row) {
   s.status = store::get_string(row, 1);
   s.status_reason = store::get_string(row, 2);
   s.updated_at = store::get_int64(row, 3);
+  s.status_changed_by = store::get_string(row, 4);
+  s.status_changed_at = store::get_int64(row, 5);
   return s;
 }
 }  // namespace
@@ -118,10 +128,13 @@ std::vector<StoredAlert> AlertsStore::list(soci::session& sql, const std::string
 }
 
 void AlertsStore::set_status(soci::session& sql, const std::string& tenant_id, const std::string& id,
-                             const std::string& status, const std::string& reason, int64_t now) {
+                             const std::string& status, const std::string& reason, const std::string& actor,
+                             int64_t now) {
   long long at = now;
-  sql << "UPDATE monitoring_alerts SET status = :s, status_reason = :r, updated_at = :u WHERE tenant_id = :t AND id = :id",
-      soci::use(status), soci::use(reason), soci::use(at), soci::use(tenant_id), soci::use(id);
+  sql << "UPDATE monitoring_alerts SET status = :s, status_reason = :r, updated_at = :u, status_changed_by = :a,"
+         " status_changed_at = :u2 WHERE tenant_id = :t AND id = :id",
+      soci::use(status), soci::use(reason), soci::use(at), soci::use(actor), soci::use(at), soci::use(tenant_id),
+      soci::use(id);
 }
 
 std::vector<AlertsStore::Window> AlertsStore::open_windows(soci::session& sql, const std::string& tenant_id,
@@ -143,6 +156,10 @@ boost::json::object stored_alert_to_json(const StoredAlert& s) {
   o["status"] = s.status;
   o["status_reason"] = s.status_reason;
   o["updated_at"] = util::format_rfc3339(s.updated_at);
+  // Null until an analyst changes the status.
+  o["status_changed_by"] = s.status_changed_by.empty() ? boost::json::value(nullptr) : boost::json::value(s.status_changed_by);
+  o["status_changed_at"] = s.status_changed_at == 0 ? boost::json::value(nullptr)
+                                                    : boost::json::value(util::format_rfc3339(s.status_changed_at));
   return o;
 }
 

@@ -16,6 +16,8 @@ struct StoredAlert {
   std::string status = "open";  // open, closed
   std::string status_reason;
   int64_t updated_at = 0;
+  std::string status_changed_by;  // empty until an analyst changes the status
+  int64_t status_changed_at = 0;
 };
 
 // Alerts per tenant, and the record of which transactions the detector has
@@ -41,8 +43,10 @@ class AlertsStore {
   };
   static std::vector<StoredAlert> list(soci::session& sql, const std::string& tenant_id, const Filter& filter,
                                        const std::optional<Position>& after, size_t limit);
+  // An analyst's change of status (`actor` is who).
   static void set_status(soci::session& sql, const std::string& tenant_id, const std::string& id,
-                         const std::string& status, const std::string& reason, int64_t now);
+                         const std::string& status, const std::string& reason, const std::string& actor,
+                         int64_t now);
   // Alerts still collecting hits at `newest` event time, and whether an
   // analyst closed each.
   struct Window {
