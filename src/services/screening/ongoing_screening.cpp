@@ -136,14 +136,20 @@ size_t ScreeningService::record_rescreen(ScreeningStore::CheckWriter& writer, co
     fresh.insert({m.list, m.entity_id});
   }
   if (fresh.empty()) return 0;
-  // A check of the party as it stands now, stored like any other, so that
-  // an analyst opens it and disposes of its matches; each new hit's event
-  // names the check and the match.
+  // A check of the party with the new hits, stored like any other, so that
+  // an analyst opens it and disposes of them; each new hit's event names
+  // the check and the match. Hits reported before stay with the check
+  // that reported them: repeated here they would wait in the queue twice
+  // and be decided twice.
+  std::vector<Match> new_matches;
+  for (const auto& m : matches) {
+    if (fresh.contains({m.list, m.entity_id})) new_matches.push_back(m);
+  }
   ListVersion trigger;
   trigger.source = job.source;
   trigger.version = job.version;
   Actor party_actor{tenant, job.actor, job.trace_id};
-  auto document = check_in(writer, s, request, matches, party_actor, &trigger);
+  auto document = check_in(writer, s, request, new_matches, party_actor, &trigger);
   size_t raised = 0;
   for (const auto& rendered : document.at("matches").as_array()) {
     const auto& m = rendered.as_object();

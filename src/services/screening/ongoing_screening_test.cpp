@@ -155,6 +155,25 @@ TEST_P(OngoingScreening, AWorkerThatLostItsLeaseCommitsNothing) {
   EXPECT_EQ(completed[0].parties_screened, 1);
 }
 
+TEST_P(OngoingScreening, ARescreenCheckHoldsOnlyTheNewHits) {
+  import_sdn({organisation("1", "Acme Shell Holdings")});
+  service_->run_rescreens(run_by("setup"));
+  screen_party("tenant-a", "a1", "Acme Shell Holdings");  // an open match on entity 1
+  ASSERT_EQ(count("SELECT COUNT(*) FROM screening_matches WHERE status = 'open'"), 1);
+  // Version 2 adds a second entity the party matches.
+  import_sdn({organisation("1", "Acme Shell Holdings"), organisation("5", "Acme Shell Holdings Group")});
+  auto completed = service_->run_rescreens(run_by("worker"));
+  ASSERT_EQ(completed.size(), 1u);
+  EXPECT_EQ(completed[0].hits_raised, 1);
+  // Entity 1 waits in the queue once, from the check that reported it;
+  // the ongoing-screening check holds entity 5 alone.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM screening_matches WHERE entity_id = '1'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM screening_matches WHERE entity_id = '5'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM screening_matches m JOIN screening_checks c ON c.id = m.check_id"
+                  " WHERE m.entity_id = '5' AND c.document LIKE '%ongoing_screening%'"),
+            1);
+}
+
 HAFNIUM_STORE_TEST_SUITE(OngoingScreening);
 
 }  // namespace
