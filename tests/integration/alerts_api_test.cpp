@@ -99,10 +99,45 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
     auto bad = call(server, key, "POST", "/api/v1/alerts/" + alert_id + "/status", R"({"status":"closed"})");
     EXPECT_EQ(bad.status, 400);
     EXPECT_NE(bad.body.find("reason"), std::string::npos);
+    // ...and a resolution, one of a fixed set, for the rules' false-positive rates.
+    auto unresolved = call(server, key, "POST", "/api/v1/alerts/" + alert_id + "/status",
+                           R"({"status":"closed","reason":"known payroll aggregator"})");
+    EXPECT_EQ(unresolved.status, 400);
+    EXPECT_NE(unresolved.body.find("\"field\":\"resolution\""), std::string::npos) << unresolved.body;
+    EXPECT_EQ(call(server, key, "POST", "/api/v1/alerts/" + alert_id + "/status",
+                   R"({"status":"closed","reason":"x","resolution":"fine"})").status,
+              400);
+    EXPECT_EQ(call(server, key, "POST", "/api/v1/alerts/" + alert_id + "/status",
+                   R"({"status":"open","resolution":"duplicate"})").status,
+              400);
+    EXPECT_EQ(alerts(server, key, "?status=open").size(), 1u);  // the refused changes changed nothing
     auto closed = call(server, key, "POST", "/api/v1/alerts/" + alert_id + "/status",
-                       R"({"status":"closed","reason":"known payroll aggregator"})");
+                       R"({"status":"closed","reason":"known payroll aggregator","resolution":"false_positive"})");
     ASSERT_EQ(closed.status, 200) << closed.body;
     EXPECT_EQ(boost::json::parse(closed.body).at("status_reason"), "known payroll aggregator");
+    EXPECT_EQ(boost::json::parse(closed.body).at("resolution"), "false_positive");
+    EXPECT_EQ(alerts(server, key, "?resolution=false_positive").size(), 1u);
+    EXPECT_EQ(alerts(server, key, "?resolution=escalated").size(), 0u);
+    EXPECT_EQ(call(server, key, "GET", "/api/v1/alerts?resolution=fine").status, 400);
+    {
+      // Per rule: raised, open, closed and how, and the false-positive rate.
+      auto summary = call(server, key, "GET", "/api/v1/alerts:summary");
+      ASSERT_EQ(summary.status, 200) << summary.body;
+      const auto items = boost::json::parse(summary.body).at("items").as_array();
+      ASSERT_EQ(items.size(), 1u) << summary.body;
+      EXPECT_EQ(items[0].at("rule_id"), "fan-in");
+      EXPECT_EQ(items[0].at("raised"), 1);
+      EXPECT_EQ(items[0].at("open"), 0);
+      EXPECT_EQ(items[0].at("closed"), 1);
+      EXPECT_EQ(items[0].at("resolutions").at("false_positive"), 1);
+      EXPECT_EQ(items[0].at("resolutions").at("escalated"), 0);
+      EXPECT_EQ(items[0].at("false_positive_rate"), 1.0);
+      // A period before the alert holds nothing; a bad period is refused.
+      auto earlier = call(server, key, "GET", "/api/v1/alerts:summary?raised_to=2026-01-01T00:00:00Z");
+      EXPECT_TRUE(boost::json::parse(earlier.body).at("items").as_array().empty()) << earlier.body;
+      EXPECT_EQ(call(server, key, "GET", "/api/v1/alerts:summary?raised_from=yesterday").status, 400);
+      EXPECT_EQ(call(server, key, "GET", "/api/v1/alerts:summary?rule=fan-in").status, 400);
+    }
     // Who closed it and when, on the alert; and an event for the systems
     // that follow alerts, without the analyst's note.
     EXPECT_TRUE(boost::json::parse(closed.body).at("status_changed_by").as_string().starts_with("api-key:"));
@@ -114,6 +149,7 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
     });
     ASSERT_FALSE(changed.empty());
     EXPECT_EQ(boost::json::parse(changed).at("data").at("status"), "closed");
+    EXPECT_EQ(boost::json::parse(changed).at("data").at("resolution"), "false_positive");
     EXPECT_EQ(boost::json::parse(changed).at("data").at("id"), alert_id.c_str());
     EXPECT_EQ(changed.find("payroll"), std::string::npos);
     EXPECT_EQ(alerts(server, key, "?status=open").size(), 0u);
@@ -241,7 +277,7 @@ TEST_P(AlertsApi, AClosedAlertNoLongerLinksItsAccountToOtherAlertedAccounts) {
     ASSERT_EQ(alerts(server, key, "?rule_id=fan-in&subject_id=MULE-B").size(), 1u);
     closed_id = std::string(fan_in[0].at("id").as_string());
     ASSERT_EQ(call(server, key, "POST", "/api/v1/alerts/" + closed_id + "/status",
-                   R"({"status":"closed","reason":"payroll collection account"})")
+                   R"({"status":"closed","reason":"payroll collection account","resolution":"false_positive"})")
                   .status,
               200);
     ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions", ach("ab1", "2026-11-02T09:00:00Z", "MULE-A", "MULE-B")).status,
@@ -284,7 +320,7 @@ TEST_P(AlertsApi, TenantsSeeOnlyTheirOwnAlerts) {
   auto other = server.create_tenant_key("other-bank");
   EXPECT_EQ(alerts(server, other).size(), 0u);
   EXPECT_EQ(call(server, other, "GET", "/api/v1/alerts/" + id).status, 404);
-  EXPECT_EQ(call(server, other, "POST", "/api/v1/alerts/" + id + "/status", R"({"status":"closed","reason":"x"})").status, 404);
+  EXPECT_EQ(call(server, other, "POST", "/api/v1/alerts/" + id + "/status", R"({"status":"closed","reason":"x","resolution":"other"})").status, 404);
 }
 
 TEST_P(AlertsApi, AnalystsPageAlertsNewestFirstAndFilterThemByTime) {

@@ -1,6 +1,7 @@
 #include "services/monitoring/alerts_api.h"
 
 #include <boost/json.hpp>
+#include <limits>
 
 #include "platform/api/pagination.h"
 #include "platform/audit/audit_log.h"
@@ -16,6 +17,20 @@ using http::Request;
 using http::RequestContext;
 using http::Response;
 
+constexpr const char* kResolutionChoice = "must be false_positive, escalated, duplicate or other";
+
+// raised_from (inclusive) and raised_to (exclusive), RFC 3339, each optional.
+void read_raised_period(const Request& request, std::optional<int64_t>& from, std::optional<int64_t>& to,
+                        std::vector<http::FieldError>& errors) {
+  for (auto [name, bound] : {std::pair{"raised_from", &from}, std::pair{"raised_to", &to}}) {
+    if (auto text = request.query_param(name)) {
+      *bound = util::parse_rfc3339(*text);
+      if (!*bound) errors.push_back({name, "must be an RFC 3339 time (2026-11-01T00:00:00Z)"});
+    }
+  }
+  if (from && to && *from >= *to) errors.push_back({"raised_to", "must be later than raised_from"});
+}
+
 }  // namespace
 
 void register_alert_routes(http::Router& router, runtime::Runtime& runtime, AlertStatusListener on_status) {
@@ -24,29 +39,25 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
               .action = "alerts.read",
               .handler = [&runtime](const Request& request, RequestContext& context) {
                 api::require_known_parameters(
-                    request, {"status", "rule_id", "subject_id", "severity", "raised_from", "raised_to"});
+                    request, {"status", "rule_id", "subject_id", "severity", "raised_from", "raised_to", "resolution"});
                 auto page = api::parse_page(request);
                 AlertsStore::Filter filter{request.query_param("status").value_or(""),
                                            request.query_param("rule_id").value_or(""),
                                            request.query_param("subject_id").value_or(""),
                                            request.query_param("severity").value_or(""),
                                            {},
-                                           {}};
+                                           {},
+                                           request.query_param("resolution").value_or("")};
                 std::vector<http::FieldError> errors;
+                if (!filter.resolution.empty() && !AlertsStore::is_resolution(filter.resolution)) {
+                  errors.push_back({"resolution", kResolutionChoice});
+                }
                 std::optional<AlertsStore::Position> after;
                 if (page.after) {
                   after = AlertsStore::Position::decode(*page.after);
                   if (!after) errors.push_back({"cursor", "is not a cursor returned by this API"});
                 }
-                for (auto [name, bound] : {std::pair{"raised_from", &filter.raised_from}, std::pair{"raised_to", &filter.raised_to}}) {
-                  if (auto text = request.query_param(name)) {
-                    *bound = util::parse_rfc3339(*text);
-                    if (!*bound) errors.push_back({name, "must be an RFC 3339 time (2026-11-01T00:00:00Z)"});
-                  }
-                }
-                if (filter.raised_from && filter.raised_to && *filter.raised_from >= *filter.raised_to) {
-                  errors.push_back({"raised_to", "must be later than raised_from"});
-                }
+                read_raised_period(request, filter.raised_from, filter.raised_to, errors);
                 if (!filter.status.empty() && filter.status != "open" && filter.status != "closed") {
                   errors.push_back({"status", "must be open or closed"});
                 }
@@ -64,6 +75,54 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
                 boost::json::array items;
                 for (const auto& a : alerts) items.push_back(stored_alert_to_json(a));
                 return Response::json(200, api::page_body(std::move(items), next));
+              },
+              .target = "monitoring"});
+
+  // What became of each rule's alerts over a period: how many were
+  // raised, are still open, and how the closed ones were resolved, with
+  // the false-positive rate a rule's owner tunes it by.
+  router.add({.method = http::Method::kGet,
+              .pattern = "/api/v1/alerts:summary",
+              .action = "alerts.read",
+              .handler = [&runtime](const Request& request, RequestContext& context) {
+                api::require_known_parameters(request, {"raised_from", "raised_to"});
+                std::optional<int64_t> from, to;
+                std::vector<http::FieldError> errors;
+                read_raised_period(request, from, to, errors);
+                if (!errors.empty()) throw http::problems::validation(std::move(errors));
+                auto outcomes = runtime.db().read([&](soci::session& sql) {
+                  return AlertsStore::outcomes_by_rule(sql, context.principal.tenant_id,
+                                                       from.value_or(std::numeric_limits<int64_t>::min()),
+                                                       to.value_or(std::numeric_limits<int64_t>::max()));
+                });
+                boost::json::array items;
+                for (const auto& o : outcomes) {
+                  boost::json::object resolutions;
+                  for (const char* r : AlertsStore::kResolutions) {
+                    auto it = o.resolutions.find(r);
+                    resolutions[r] = it == o.resolutions.end() ? 0 : it->second;
+                  }
+                  // Alerts closed before resolutions were recorded count
+                  // as closed, in no resolution.
+                  auto unrecorded = o.resolutions.find("");
+                  resolutions["unrecorded"] = unrecorded == o.resolutions.end() ? 0 : unrecorded->second;
+                  const int64_t false_positives = resolutions["false_positive"].as_int64();
+                  items.push_back({{"rule_id", o.rule_id},
+                                   {"raised", o.raised},
+                                   {"open", o.open},
+                                   {"closed", o.closed},
+                                   {"resolutions", std::move(resolutions)},
+                                   {"false_positive_rate",
+                                    o.closed > 0 ? boost::json::value(static_cast<double>(false_positives) /
+                                                                      static_cast<double>(o.closed))
+                                                 : boost::json::value(nullptr)}});
+                }
+                auto bound = [](const std::optional<int64_t>& t) {
+                  return t ? boost::json::value(util::format_rfc3339(*t)) : boost::json::value(nullptr);
+                };
+                return Response::json(200, boost::json::object{{"raised_from", bound(from)},
+                                                               {"raised_to", bound(to)},
+                                                               {"items", std::move(items)}});
               },
               .target = "monitoring"});
 
@@ -88,15 +147,28 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
                 http::ObjectReader reader(body);
                 std::string status = reader.required_string("status", 16);
                 std::string reason = reader.optional_string("reason", 2000).value_or("");
+                const auto resolution = reader.optional_string("resolution", 32);
                 if (!status.empty() && status != "open" && status != "closed") {
                   reader.add_error("status", "must be open or closed");
                 }
-                if (status == "closed" && reason.empty()) reader.add_error("reason", "is required to close an alert");
+                if (status == "closed") {
+                  // Why (the analyst's words) and how (what the rules'
+                  // false-positive rates count) are both on record.
+                  if (reason.empty()) reader.add_error("reason", "is required to close an alert");
+                  if (!resolution) {
+                    reader.add_error("resolution", "is required to close an alert: false_positive, escalated, duplicate or other");
+                  } else if (!AlertsStore::is_resolution(*resolution)) {
+                    reader.add_error("resolution", kResolutionChoice);
+                  }
+                }
+                if (status == "open" && resolution) reader.add_error("resolution", "is only for closing an alert");
                 reader.finish();
                 auto updated = runtime.db().write([&](soci::session& sql) -> std::optional<StoredAlert> {
                   auto alert = AlertsStore::find(sql, context.principal.tenant_id, id);
                   if (!alert) return std::nullopt;
-                  AlertsStore::set_status(sql, context.principal.tenant_id, id, status, reason, context.actor(),
+                  AlertsStore::set_status(sql, context.principal.tenant_id, id,
+                                          {status, reason, status == "closed" ? resolution.value_or("") : "",
+                                           context.actor()},
                                           util::now_micros());
                   audit::AuditLog::append(sql, runtime.db().dialect(),
                                           {context.principal.tenant_id, context.actor(), "alerts." + status,
@@ -112,6 +184,8 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
                                                                 {"rule_id", alert->alert.rule_id},
                                                                 {"subject", alert->document.at("subject")},
                                                                 {"status", status},
+                                                                {"resolution", resolution ? boost::json::value(*resolution)
+                                                                                          : boost::json::value(nullptr)},
                                                                 {"changed_by", context.actor()}},
                                             context.trace_id));
                   return AlertsStore::find(sql, context.principal.tenant_id, id);

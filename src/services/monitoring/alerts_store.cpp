@@ -1,7 +1,9 @@
 #include "services/monitoring/alerts_store.h"
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <limits>
+#include <map>
 
 #include "platform/store/row.h"
 #include "platform/util/time.h"
@@ -25,9 +27,14 @@ std::vector<store::Migration> AlertsStore::migrations() {
   std::vector<std::string> reviewed_by = {
       "ALTER TABLE monitoring_alerts ADD COLUMN status_changed_by TEXT NOT NULL DEFAULT ''",
       "ALTER TABLE monitoring_alerts ADD COLUMN status_changed_at BIGINT NOT NULL DEFAULT 0"};
+  // How a closed alert was resolved (AlertsStore::kResolutions), for the
+  // rules' false-positive rates.
+  std::vector<std::string> resolution = {
+      "ALTER TABLE monitoring_alerts ADD COLUMN resolution TEXT NOT NULL DEFAULT ''"};
   return {{5, "alerts and the detector's evaluation order", ddl, ddl},
           {9, "alerts listed newest first", by_time, by_time},
-          {10, "who changed an alert's status, and when", reviewed_by, reviewed_by}};
+          {10, "who changed an alert's status, and when", reviewed_by, reviewed_by},
+          {11, "how closed alerts were resolved", resolution, resolution}};
 }
 
 void AlertsStore::upsert(soci::session& sql, const std::string& tenant_id, const detection::Alert& a, int64_t now) {
@@ -43,7 +50,8 @@ void AlertsStore::upsert(soci::session& sql, const std::string& tenant_id, const
 
 namespace {
 constexpr const char* kColumns =
-    "SELECT document, status, status_reason, updated_at, status_changed_by, status_changed_at FROM monitoring_alerts";
+    "SELECT document, status, status_reason, updated_at, status_changed_by, status_changed_at, resolution"
+    " FROM monitoring_alerts";
 
 detection::Alert alert_from_document(const std::string& document) {
   auto o = boost::json::parse(document).as_object();
@@ -74,6 +82,7 @@ StoredAlert from_row(const soci::row& row) {
   s.updated_at = store::get_int64(row, 3);
   s.status_changed_by = store::get_string(row, 4);
   s.status_changed_at = store::get_int64(row, 5);
+  s.resolution = store::get_string(row, 6);
   return s;
 }
 }  // namespace
@@ -118,23 +127,55 @@ std::vector<StoredAlert> AlertsStore::list(soci::session& sql, const std::string
                           " WHERE tenant_id = :t AND (raised_at < :at OR (raised_at = :at2 AND id < :id))"
                           " AND raised_at >= :from AND raised_at < :to AND (:s = '' OR status = :s2)"
                           " AND (:r = '' OR rule_id = :r2) AND (:sub = '' OR subject_id = :sub2)"
-                          " AND (:sev = '' OR severity = :sev2) ORDER BY raised_at DESC, id DESC LIMIT :n",
+                          " AND (:sev = '' OR severity = :sev2) AND (:res = '' OR resolution = :res2)"
+                          " ORDER BY raised_at DESC, id DESC LIMIT :n",
        soci::use(tenant_id), soci::use(after_time), soci::use(after_time), soci::use(after_id), soci::use(from),
        soci::use(to), soci::use(f.status), soci::use(f.status), soci::use(f.rule_id), soci::use(f.rule_id),
        soci::use(f.subject_id), soci::use(f.subject_id), soci::use(f.severity), soci::use(f.severity),
-       soci::use(n));
+       soci::use(f.resolution), soci::use(f.resolution), soci::use(n));
   for (const auto& row : rows) out.push_back(from_row(row));
   return out;
 }
 
 void AlertsStore::set_status(soci::session& sql, const std::string& tenant_id, const std::string& id,
-                             const std::string& status, const std::string& reason, const std::string& actor,
-                             int64_t now) {
+                             const StatusChange& change, int64_t now) {
   long long at = now;
-  sql << "UPDATE monitoring_alerts SET status = :s, status_reason = :r, updated_at = :u, status_changed_by = :a,"
-         " status_changed_at = :u2 WHERE tenant_id = :t AND id = :id",
-      soci::use(status), soci::use(reason), soci::use(at), soci::use(actor), soci::use(at), soci::use(tenant_id),
-      soci::use(id);
+  sql << "UPDATE monitoring_alerts SET status = :s, status_reason = :r, resolution = :res, updated_at = :u,"
+         " status_changed_by = :a, status_changed_at = :u2 WHERE tenant_id = :t AND id = :id",
+      soci::use(change.status), soci::use(change.reason), soci::use(change.resolution), soci::use(at),
+      soci::use(change.actor), soci::use(at), soci::use(tenant_id), soci::use(id);
+}
+
+bool AlertsStore::is_resolution(const std::string& text) {
+  return std::find(std::begin(kResolutions), std::end(kResolutions), text) != std::end(kResolutions);
+}
+
+std::vector<AlertsStore::RuleOutcomes> AlertsStore::outcomes_by_rule(soci::session& sql, const std::string& tenant_id,
+                                                                    int64_t from, int64_t to) {
+  std::map<std::string, RuleOutcomes> by_rule;
+  long long f = from, t = to;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT rule_id, status, resolution, COUNT(*) FROM monitoring_alerts"
+                      " WHERE tenant_id = :t AND raised_at >= :from AND raised_at < :to"
+                      " GROUP BY rule_id, status, resolution",
+       soci::use(tenant_id), soci::use(f), soci::use(t));
+  for (const auto& row : rows) {
+    auto& outcomes = by_rule[store::get_string(row, 0)];
+    const int64_t n = store::get_int64(row, 3);
+    outcomes.raised += n;
+    if (store::get_string(row, 1) == "open") {
+      outcomes.open += n;
+    } else {
+      outcomes.closed += n;
+      outcomes.resolutions[store::get_string(row, 2)] += n;  // "" for alerts closed before resolutions
+    }
+  }
+  std::vector<RuleOutcomes> out;
+  for (auto& [rule_id, outcomes] : by_rule) {
+    outcomes.rule_id = rule_id;
+    out.push_back(std::move(outcomes));
+  }
+  return out;
 }
 
 std::vector<AlertsStore::Window> AlertsStore::open_windows(soci::session& sql, const std::string& tenant_id,
@@ -156,6 +197,7 @@ boost::json::object stored_alert_to_json(const StoredAlert& s) {
   o["status"] = s.status;
   o["status_reason"] = s.status_reason;
   o["updated_at"] = util::format_rfc3339(s.updated_at);
+  o["resolution"] = s.resolution.empty() ? boost::json::value(nullptr) : boost::json::value(s.resolution);
   // Null until an analyst changes the status.
   o["status_changed_by"] = s.status_changed_by.empty() ? boost::json::value(nullptr) : boost::json::value(s.status_changed_by);
   o["status_changed_at"] = s.status_changed_at == 0 ? boost::json::value(nullptr)

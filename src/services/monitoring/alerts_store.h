@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <soci/soci.h>
 #include <string>
@@ -18,6 +19,7 @@ struct StoredAlert {
   int64_t updated_at = 0;
   std::string status_changed_by;  // empty until an analyst changes the status
   int64_t status_changed_at = 0;
+  std::string resolution;  // how a closed alert was resolved; empty while open
 };
 
 // Alerts per tenant, and the record of which transactions the detector has
@@ -32,6 +34,7 @@ class AlertsStore {
   struct Filter {
     std::string status, rule_id, subject_id, severity;
     std::optional<int64_t> raised_from, raised_to;
+    std::string resolution;
   };
   // Where a page ends: alerts are listed newest first (by raised_at, then
   // id), the order an analyst works a queue in.
@@ -43,10 +46,27 @@ class AlertsStore {
   };
   static std::vector<StoredAlert> list(soci::session& sql, const std::string& tenant_id, const Filter& filter,
                                        const std::optional<Position>& after, size_t limit);
-  // An analyst's change of status (`actor` is who).
+  // How an analyst closes an alert: the pattern was innocent
+  // (false_positive), it goes on to an investigation or a report
+  // (escalated), another alert covers it (duplicate), or other. What the
+  // rules' false-positive rates are computed from.
+  static constexpr const char* kResolutions[] = {"false_positive", "escalated", "duplicate", "other"};
+  static bool is_resolution(const std::string& text);
+  // An analyst's change of status: closed with a reason and a resolution,
+  // or reopened (the resolution cleared).
+  struct StatusChange {
+    std::string status, reason, resolution, actor;
+  };
   static void set_status(soci::session& sql, const std::string& tenant_id, const std::string& id,
-                         const std::string& status, const std::string& reason, const std::string& actor,
-                         int64_t now);
+                         const StatusChange& change, int64_t now);
+  // Per rule, the alerts raised in [from, to) and what became of them.
+  struct RuleOutcomes {
+    std::string rule_id;
+    int64_t raised = 0, open = 0, closed = 0;
+    std::map<std::string, int64_t> resolutions;  // of the closed ones
+  };
+  static std::vector<RuleOutcomes> outcomes_by_rule(soci::session& sql, const std::string& tenant_id, int64_t from,
+                                                    int64_t to);
   // Alerts still collecting hits at `newest` event time, and whether an
   // analyst closed each.
   struct Window {
