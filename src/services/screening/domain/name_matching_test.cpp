@@ -85,6 +85,19 @@ TEST(Normalize, CanonicalisesLegalFormsAsWeakTokens) {
             texts(normalize_name("Closed Joint Stock Company Example", EntityKind::kOrganisation)));
 }
 
+TEST(Normalize, WritesNumbersInDigitsInOrganisationNames) {
+  const auto digits = texts(normalize_name("Brigade 44", EntityKind::kOrganisation));
+  EXPECT_EQ(texts(normalize_name("Brigade Forty-Four", EntityKind::kOrganisation)), digits);
+  EXPECT_EQ(texts(normalize_name("Brigade Forty 4", EntityKind::kOrganisation)), digits);
+  EXPECT_EQ(texts(normalize_name("Brigade Fourty-four", EntityKind::kOrganisation)), digits);
+  EXPECT_EQ(texts(normalize_name("Seventeenth November", EntityKind::kOrganisation)),
+            (std::vector<std::string>{"seventeenth", "november"}));
+  // One to ten stay words ("One Bank", "OneBank"); people's names are left alone.
+  EXPECT_EQ(texts(normalize_name("One Bank", EntityKind::kOrganisation)), (std::vector<std::string>{"one", "bank"}));
+  EXPECT_EQ(texts(normalize_name("Forty Smith", EntityKind::kPerson)), (std::vector<std::string>{"forty", "smith"}));
+  EXPECT_GE(score("Brigade Forty-Four", "Brigade 44", EntityKind::kOrganisation), kDefaultThreshold);
+}
+
 TEST(Normalize, ConsonantSkeletonsMeetAcrossTransliterations) {
   EXPECT_EQ(consonant_skeleton("mohammed"), consonant_skeleton("muhammad"));
   EXPECT_EQ(consonant_skeleton("mouhamad"), consonant_skeleton("mhmd"));

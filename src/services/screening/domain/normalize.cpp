@@ -263,6 +263,47 @@ std::string undo_digit_substitution(const std::string& word) {
   return out;
 }
 
+// Numbers written in English words become digits in the names of
+// organisations and vessels ("Brigade Forty-Four" / "Brigade 44"): a tens
+// word followed by a unit (word or digit) is one number; eleven to
+// nineteen alone too.
+void write_numbers_in_digits(std::vector<std::string>& words) {
+  static const std::unordered_map<std::string, int> units = {
+      {"zero", 0},     {"one", 1},       {"two", 2},        {"three", 3},     {"four", 4},
+      {"five", 5},     {"six", 6},       {"seven", 7},      {"eight", 8},     {"nine", 9},
+      {"ten", 10},     {"eleven", 11},   {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14},
+      {"fifteen", 15}, {"sixteen", 16},  {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}};
+  // "fourty" is a common misspelling, as in the lists' own data.
+  static const std::unordered_map<std::string, int> tens = {
+      {"twenty", 20}, {"thirty", 30}, {"forty", 40}, {"fourty", 40}, {"fifty", 50},
+      {"sixty", 60},  {"seventy", 70}, {"eighty", 80}, {"ninety", 90}};
+  std::vector<std::string> out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (auto t = tens.find(words[i]); t != tens.end()) {
+      int value = t->second;
+      if (i + 1 < words.size()) {
+        auto u = units.find(words[i + 1]);
+        const std::string& next = words[i + 1];
+        if (u != units.end() && u->second >= 1 && u->second <= 9) {
+          value += u->second;
+          ++i;
+        } else if (next.size() == 1 && next[0] >= '1' && next[0] <= '9') {
+          value += next[0] - '0';
+          ++i;
+        }
+      }
+      out.push_back(std::to_string(value));
+    } else if (auto u = units.find(words[i]); u != units.end() && u->second > 10) {
+      // One to ten stay words: they are words in names as often as
+      // numbers ("One Bank" is also written "OneBank").
+      out.push_back(std::to_string(u->second));
+    } else {
+      out.push_back(std::move(words[i]));
+    }
+  }
+  words = std::move(out);
+}
+
 bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -325,6 +366,7 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
     word = undo_digit_substitution(word);
     if (auto it = expansions().find(word); it != expansions().end()) word = it->second;
   }
+  if (kind == EntityKind::kOrganisation || kind == EntityKind::kVessel) write_numbers_in_digits(words);
 
   // Canonicalise multi-word legal forms first.
   std::vector<std::string> merged;
