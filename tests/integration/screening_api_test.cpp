@@ -276,6 +276,22 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
     }
     EXPECT_TRUE(first.at("next_cursor").is_null());  // the only open match
   }
+  auto summary = [&](const std::string& query) {
+    auto res = server_->client().get("/api/v1/screening/matches:summary" + query, server_->admin_key());
+    EXPECT_EQ(res.status, 200) << res.body;
+    return boost::json::parse(res.body);
+  };
+  {
+    // Per list: one match found, waiting since its check.
+    const auto before = summary("");
+    ASSERT_EQ(before.at("items").as_array().size(), 1u) << before;
+    const auto& item = before.at("items").at(0);
+    EXPECT_EQ(item.at("list"), "custom:internal");
+    EXPECT_EQ(item.at("matches"), 1);
+    EXPECT_EQ(item.at("open"), 1);
+    EXPECT_TRUE(item.at("false_positive_rate").is_null());
+    EXPECT_EQ(item.at("oldest_open_checked_at"), document.at("created_at"));
+  }
   auto decided = server_->client().post_json("/api/v1/screening/matches/" + match_id + "/disposition",
                                              R"({"decision":"false_positive","reason":"another Northwind"})",
                                              server_->admin_key());
@@ -309,6 +325,17 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
   }
   open = queue("?status=open");
   EXPECT_EQ(std::find(open.begin(), open.end(), match_id), open.end());
+  {
+    const auto after = summary("");
+    const auto& item = after.at("items").at(0);
+    EXPECT_EQ(item.at("open"), 0);
+    EXPECT_EQ(item.at("false_positive"), 1);
+    EXPECT_EQ(item.at("false_positive_rate"), 1.0);
+    EXPECT_TRUE(item.at("oldest_open_checked_at").is_null());
+    EXPECT_TRUE(summary("?checked_to=2026-01-01T00:00:00Z").at("items").as_array().empty());
+    EXPECT_EQ(server_->client().get("/api/v1/screening/matches:summary?checked_from=today", server_->admin_key()).status,
+              400);
+  }
   EXPECT_EQ(queue("?status=false_positive&list=custom:internal"), (std::vector<std::string>{match_id}));
   EXPECT_EQ(server_->client().get("/api/v1/screening/matches?status=pending", server_->admin_key()).status, 400);
   EXPECT_EQ(server_->client().get("/api/v1/screening/matches?list=interpol", server_->admin_key()).status, 400);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "platform/api/pagination.h"
 #include "platform/http/json_body.h"
@@ -296,6 +297,60 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                   items.push_back(std::move(item));
                 }
                 return Response::json(200, api::page_body(std::move(items), next));
+              },
+              .target = "screening"});
+
+  // The review of matches per list over a period of checks: how many were
+  // found, how they stand (open, suppressed, decided either way), the
+  // false-positive rate of the decided ones, and the oldest still open
+  // (a sanctions hit must not wait unseen).
+  router.add({.method = http::Method::kGet,
+              .pattern = "/api/v1/screening/matches:summary",
+              .action = "screening.read",
+              .handler = [service](const Request& request, RequestContext& context) {
+                api::require_known_parameters(request, {"checked_from", "checked_to"});
+                std::optional<int64_t> from, to;
+                std::vector<http::FieldError> errors;
+                for (auto [name, bound] : {std::pair{"checked_from", &from}, std::pair{"checked_to", &to}}) {
+                  if (auto text = request.query_param(name)) {
+                    *bound = util::parse_rfc3339(*text);
+                    if (!*bound) errors.push_back({name, "must be an RFC 3339 time (2026-11-01T00:00:00Z)"});
+                  }
+                }
+                if (from && to && *from >= *to) errors.push_back({"checked_to", "must be later than checked_from"});
+                if (!errors.empty()) throw http::problems::validation(std::move(errors));
+                boost::json::array items;
+                for (const auto& review : service->review_by_list(context.principal.tenant_id,
+                                                                  from.value_or(std::numeric_limits<int64_t>::min()),
+                                                                  to.value_or(std::numeric_limits<int64_t>::max()))) {
+                  auto count = [&](const char* status) {
+                    auto it = review.by_status.find(status);
+                    return it == review.by_status.end() ? int64_t{0} : it->second;
+                  };
+                  int64_t total = 0;
+                  for (const auto& [status, n] : review.by_status) total += n;
+                  const int64_t true_matches = count("true_match"), false_positives = count("false_positive");
+                  const int64_t decided = true_matches + false_positives;
+                  items.push_back(
+                      {{"list", review.list},
+                       {"matches", total},
+                       {"open", count("open")},
+                       {"suppressed", count("suppressed")},
+                       {"true_match", true_matches},
+                       {"false_positive", false_positives},
+                       {"false_positive_rate", decided > 0 ? boost::json::value(static_cast<double>(false_positives) /
+                                                                                static_cast<double>(decided))
+                                                           : boost::json::value(nullptr)},
+                       {"oldest_open_checked_at", review.oldest_open_checked_at == 0
+                                                      ? boost::json::value(nullptr)
+                                                      : boost::json::value(util::format_rfc3339(review.oldest_open_checked_at))}});
+                }
+                auto bound = [](const std::optional<int64_t>& t) {
+                  return t ? boost::json::value(util::format_rfc3339(*t)) : boost::json::value(nullptr);
+                };
+                return Response::json(200, boost::json::object{{"checked_from", bound(from)},
+                                                               {"checked_to", bound(to)},
+                                                               {"items", std::move(items)}});
               },
               .target = "screening"});
 

@@ -118,6 +118,9 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
   std::string id = util::uuid_v7();
   std::string key = party_key(request);
   soci::session& sql = writer.session();
+  // One time for the check: its document and its row (which the lists
+  // and summaries filter on) say the same.
+  const int64_t created_at = util::now_micros();
   auto suppressed = writer.suppressed(actor.tenant_id, key);
   boost::json::array rendered;
   size_t open = 0;
@@ -169,11 +172,11 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
                                {"lists", std::move(lists)},
                                {"matches", std::move(rendered)},
                                {"origin", trigger ? "ongoing_screening" : "request"},
-                               {"created_at", util::format_rfc3339(util::now_micros())},
+                               {"created_at", util::format_rfc3339(created_at)},
                                {"review_status", open > 0 ? "pending" : "none"}};
   if (trigger) document["trigger"] = {{"source", trigger->source}, {"version", trigger->version}};
   std::string text = util::to_json_text(document);
-  writer.insert_check(actor.tenant_id, id, key, status, text, actor.name);
+  writer.insert_check(actor.tenant_id, id, key, status, text, actor.name, created_at);
   writer.remember_party(actor.tenant_id, key, boost::json::serialize(party_to_json(request.party, request.reference)));
   writer.outbox().enqueue("screening.checks",
                           events::make_envelope("screening.check.completed", actor.tenant_id, key,

@@ -89,6 +89,9 @@ class ScreeningService {
                                                    const std::string& list, const std::string& after, size_t limit) {
     return db_->read([&](soci::session& sql) { return store_.list_matches(sql, tenant_id, status, list, after, limit); });
   }
+  std::vector<ScreeningStore::ListReview> review_by_list(const std::string& tenant_id, int64_t from, int64_t to) {
+    return store_.review_by_list(tenant_id, from, to);
+  }
   // Stored checks as an analyst reads them: what screening found, with
   // each match's current status and latest decision (`disposition`) and
   // the check's `review_status` (see with_review).

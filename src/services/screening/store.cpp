@@ -252,6 +252,32 @@ std::optional<StoredMatch> ScreeningStore::find_match(soci::session& sql, const 
   return std::nullopt;
 }
 
+std::vector<ScreeningStore::ListReview> ScreeningStore::review_by_list(const std::string& tenant_id, int64_t from,
+                                                                       int64_t to) {
+  return db_.read([&](soci::session& sql) {
+    std::map<std::string, ListReview> by_list;
+    long long f = from, t = to;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT m.list, m.status, COUNT(*), MIN(c.created_at) FROM screening_matches m"
+                        " JOIN screening_checks c ON c.tenant_id = m.tenant_id AND c.id = m.check_id"
+                        " WHERE m.tenant_id = :t AND c.created_at >= :from AND c.created_at < :to"
+                        " GROUP BY m.list, m.status",
+         soci::use(tenant_id), soci::use(f), soci::use(t));
+    for (const auto& row : rows) {
+      auto& review = by_list[store::get_string(row, 0)];
+      const std::string status = store::get_string(row, 1);
+      review.by_status[status] += store::get_int64(row, 2);
+      if (status == "open") review.oldest_open_checked_at = store::get_int64(row, 3);
+    }
+    std::vector<ListReview> out;
+    for (auto& [list, review] : by_list) {
+      review.list = list;
+      out.push_back(std::move(review));
+    }
+    return out;
+  });
+}
+
 std::map<std::string, ScreeningStore::MatchReview> ScreeningStore::match_reviews(const std::string& tenant_id,
                                                                                    const std::string& check_id) {
   return db_.read([&](soci::session& sql) {
@@ -356,14 +382,15 @@ std::set<std::tuple<std::string, std::string, std::string>> ScreeningStore::Chec
 
 void ScreeningStore::CheckWriter::insert_check(const std::string& tenant_id, const std::string& id,
                                                const std::string& party_key, const std::string& status,
-                                               const std::string& document, const std::string& actor) {
+                                               const std::string& document, const std::string& actor,
+                                               int64_t created_at) {
   tenant_ = tenant_id;
   id_ = id;
   key_ = party_key;
   status_ = status;
   document_ = document;
   actor_ = actor;
-  at_ = util::now_micros();
+  at_ = created_at;
   insert_check_.execute(true);
 }
 

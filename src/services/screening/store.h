@@ -74,6 +74,15 @@ class ScreeningStore {
   };
   std::vector<QueuedMatch> list_matches(soci::session& sql, const std::string& tenant_id, const std::string& status,
                                         const std::string& list, const std::string& after, size_t limit);
+  // Per list, the matches of the checks made in [from, to) by their
+  // status now, and when the oldest still open was found (how long the
+  // queue has kept someone waiting).
+  struct ListReview {
+    std::string list;
+    std::map<std::string, int64_t> by_status;
+    int64_t oldest_open_checked_at = 0;  // 0: none open
+  };
+  std::vector<ListReview> review_by_list(const std::string& tenant_id, int64_t from, int64_t to);
   // Where the analysts' review of a check's matches stands now: each
   // match's status and its latest decision (none while open or
   // suppressed), by match id. Stored check documents keep what screening
@@ -101,7 +110,8 @@ class ScreeningStore {
     std::set<std::tuple<std::string, std::string, std::string>> suppressed(const std::string& tenant_id,
                                                                           const std::string& party_key);
     void insert_check(const std::string& tenant_id, const std::string& id, const std::string& party_key,
-                      const std::string& status, const std::string& document, const std::string& actor);
+                      const std::string& status, const std::string& document, const std::string& actor,
+                      int64_t created_at);
     void remember_party(const std::string& tenant_id, const std::string& party_key, const std::string& party_json);
     events::OutboxWriter& outbox() { return outbox_; }
 
