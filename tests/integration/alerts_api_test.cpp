@@ -95,6 +95,13 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
     });
     EXPECT_EQ(events, 1);
 
+    {
+      // While open, the summary shows how long the oldest has waited.
+      auto open_summary = boost::json::parse(call(server, key, "GET", "/api/v1/alerts:summary").body);
+      EXPECT_EQ(open_summary.at("items").at(0).at("open"), 1);
+      EXPECT_EQ(open_summary.at("items").at(0).at("oldest_open_raised_at"),
+                alerts(server, key).at(0).at("raised_at"));
+    }
     // Closing needs a reason; a closed alert says why; the audit trail has it.
     auto bad = call(server, key, "POST", "/api/v1/alerts/" + alert_id + "/status", R"({"status":"closed"})");
     EXPECT_EQ(bad.status, 400);
@@ -132,6 +139,7 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
       EXPECT_EQ(items[0].at("resolutions").at("false_positive"), 1);
       EXPECT_EQ(items[0].at("resolutions").at("escalated"), 0);
       EXPECT_EQ(items[0].at("false_positive_rate"), 1.0);
+      EXPECT_TRUE(items[0].at("oldest_open_raised_at").is_null());  // none left open
       // A period before the alert holds nothing; a bad period is refused.
       auto earlier = call(server, key, "GET", "/api/v1/alerts:summary?raised_to=2026-01-01T00:00:00Z");
       EXPECT_TRUE(boost::json::parse(earlier.body).at("items").as_array().empty()) << earlier.body;

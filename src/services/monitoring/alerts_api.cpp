@@ -115,7 +115,11 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
                                    {"false_positive_rate",
                                     o.closed > 0 ? boost::json::value(static_cast<double>(false_positives) /
                                                                       static_cast<double>(o.closed))
-                                                 : boost::json::value(nullptr)}});
+                                                 : boost::json::value(nullptr)},
+                                   {"oldest_open_raised_at",
+                                    o.oldest_open_raised_at == 0
+                                        ? boost::json::value(nullptr)
+                                        : boost::json::value(util::format_rfc3339(o.oldest_open_raised_at))}});
                 }
                 auto bound = [](const std::optional<int64_t>& t) {
                   return t ? boost::json::value(util::format_rfc3339(*t)) : boost::json::value(nullptr);

@@ -155,7 +155,7 @@ std::vector<AlertsStore::RuleOutcomes> AlertsStore::outcomes_by_rule(soci::sessi
   std::map<std::string, RuleOutcomes> by_rule;
   long long f = from, t = to;
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT rule_id, status, resolution, COUNT(*) FROM monitoring_alerts"
+      (sql.prepare << "SELECT rule_id, status, resolution, COUNT(*), MIN(raised_at) FROM monitoring_alerts"
                       " WHERE tenant_id = :t AND raised_at >= :from AND raised_at < :to"
                       " GROUP BY rule_id, status, resolution",
        soci::use(tenant_id), soci::use(f), soci::use(t));
@@ -165,6 +165,7 @@ std::vector<AlertsStore::RuleOutcomes> AlertsStore::outcomes_by_rule(soci::sessi
     outcomes.raised += n;
     if (store::get_string(row, 1) == "open") {
       outcomes.open += n;
+      outcomes.oldest_open_raised_at = store::get_int64(row, 4);
     } else {
       outcomes.closed += n;
       outcomes.resolutions[store::get_string(row, 2)] += n;  // "" for alerts closed before resolutions

@@ -64,6 +64,7 @@ class AlertsStore {
     std::string rule_id;
     int64_t raised = 0, open = 0, closed = 0;
     std::map<std::string, int64_t> resolutions;  // of the closed ones
+    int64_t oldest_open_raised_at = 0;            // 0: none open
   };
   static std::vector<RuleOutcomes> outcomes_by_rule(soci::session& sql, const std::string& tenant_id, int64_t from,
                                                     int64_t to);
