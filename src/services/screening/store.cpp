@@ -282,11 +282,14 @@ std::map<std::string, ScreeningStore::MatchReview> ScreeningStore::match_reviews
                                                                                    const std::string& check_id) {
   return db_.read([&](soci::session& sql) {
     std::map<std::string, MatchReview> out;
-    // Decisions oldest first: the latest one stands.
+    // Decisions oldest first: the latest one stands. (Ordered by the
+    // decision only: ordering by the match's id too had SQLite walk the
+    // tenant's every match in id order instead of the check's few through
+    // their index, 1 ms a check.)
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT m.id, m.status, d.decision, d.reason, d.actor, d.created_at FROM screening_matches m"
                         " LEFT JOIN screening_dispositions d ON d.tenant_id = m.tenant_id AND d.match_id = m.id"
-                        " WHERE m.tenant_id = :t AND m.check_id = :c ORDER BY m.id, d.created_at, d.id",
+                        " WHERE m.tenant_id = :t AND m.check_id = :c ORDER BY d.created_at, d.id",
          soci::use(tenant_id), soci::use(check_id));
     for (const auto& row : rows) {
       auto& review = out[store::get_string(row, 0)];
