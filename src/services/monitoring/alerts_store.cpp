@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "platform/store/filters.h"
 #include "platform/store/row.h"
 #include "platform/util/time.h"
 
@@ -31,10 +32,17 @@ std::vector<store::Migration> AlertsStore::migrations() {
   // rules' false-positive rates.
   std::vector<std::string> resolution = {
       "ALTER TABLE monitoring_alerts ADD COLUMN resolution TEXT NOT NULL DEFAULT ''"};
+  // One account's alerts, one rule's alerts: what an investigation and a
+  // rule's owner list (without them, a filter walked the tenant's every
+  // alert in time order).
+  std::vector<std::string> by_subject_and_rule = {
+      "CREATE INDEX monitoring_alerts_subject ON monitoring_alerts (tenant_id, subject_id, raised_at, id)",
+      "CREATE INDEX monitoring_alerts_rule ON monitoring_alerts (tenant_id, rule_id, raised_at, id)"};
   return {{5, "alerts and the detector's evaluation order", ddl, ddl},
           {9, "alerts listed newest first", by_time, by_time},
           {10, "who changed an alert's status, and when", reviewed_by, reviewed_by},
-          {11, "how closed alerts were resolved", resolution, resolution}};
+          {11, "how closed alerts were resolved", resolution, resolution},
+          {12, "alerts listed by subject and by rule", by_subject_and_rule, by_subject_and_rule}};
 }
 
 void AlertsStore::upsert(soci::session& sql, const std::string& tenant_id, const detection::Alert& a, int64_t now) {
@@ -123,16 +131,18 @@ std::vector<StoredAlert> AlertsStore::list(soci::session& sql, const std::string
   long long from = f.raised_from.value_or(std::numeric_limits<long long>::min());
   long long to = f.raised_to.value_or(std::numeric_limits<long long>::max());
   soci::rowset<soci::row> rows =
-      (sql.prepare << std::string(kColumns) +
-                          " WHERE tenant_id = :t AND (raised_at < :at OR (raised_at = :at2 AND id < :id))"
-                          " AND raised_at >= :from AND raised_at < :to AND (:s = '' OR status = :s2)"
-                          " AND (:r = '' OR rule_id = :r2) AND (:sub = '' OR subject_id = :sub2)"
-                          " AND (:sev = '' OR severity = :sev2) AND (:res = '' OR resolution = :res2)"
+      (sql.prepare << std::string(kColumns) + " WHERE tenant_id = :t" +
+                          store::equals_if_given("subject_id", "sub", !f.subject_id.empty()) +
+                          store::equals_if_given("rule_id", "r", !f.rule_id.empty()) +
+                          store::equals_if_given("status", "s", !f.status.empty()) +
+                          store::equals_if_given("severity", "sev", !f.severity.empty()) +
+                          store::equals_if_given("resolution", "res", !f.resolution.empty()) +
+                          " AND (raised_at < :at OR (raised_at = :at2 AND id < :id))"
+                          " AND raised_at >= :from AND raised_at < :to"
                           " ORDER BY raised_at DESC, id DESC LIMIT :n",
-       soci::use(tenant_id), soci::use(after_time), soci::use(after_time), soci::use(after_id), soci::use(from),
-       soci::use(to), soci::use(f.status), soci::use(f.status), soci::use(f.rule_id), soci::use(f.rule_id),
-       soci::use(f.subject_id), soci::use(f.subject_id), soci::use(f.severity), soci::use(f.severity),
-       soci::use(f.resolution), soci::use(f.resolution), soci::use(n));
+       soci::use(tenant_id), soci::use(f.subject_id), soci::use(f.rule_id), soci::use(f.status), soci::use(f.severity),
+       soci::use(f.resolution), soci::use(after_time), soci::use(after_time), soci::use(after_id), soci::use(from),
+       soci::use(to), soci::use(n));
   for (const auto& row : rows) out.push_back(from_row(row));
   return out;
 }
