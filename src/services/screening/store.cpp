@@ -207,9 +207,8 @@ std::vector<std::pair<std::string, std::string>> ScreeningStore::list_checks(con
         (sql.prepare << "SELECT id, document FROM screening_checks WHERE tenant_id = :t" +
                             store::equals_if_given("party_key", "k", !party_key.empty()) +
                             store::equals_if_given("status", "s", !status.empty()) +
-                            " AND (:after = '' OR id < :after2) ORDER BY id DESC LIMIT :n",
-         soci::use(tenant_id), soci::use(party_key), soci::use(status), soci::use(after), soci::use(after),
-         soci::use(n));
+                            store::if_given("id < :after", "after", !after.empty()) + " ORDER BY id DESC LIMIT :n",
+         soci::use(tenant_id), soci::use(party_key), soci::use(status), soci::use(after), soci::use(n));
     for (const auto& row : rows) out.emplace_back(store::get_string(row, 0), store::get_string(row, 1));
     return out;
   });
@@ -334,8 +333,8 @@ std::vector<ScreeningStore::QueuedMatch> ScreeningStore::list_matches(soci::sess
                       " WHERE m.tenant_id = :t" +
                           store::equals_if_given("m.status", "s", !status.empty()) +
                           store::equals_if_given("m.list", "l", !list.empty()) +
-                          " AND (:after = '' OR m.id < :after2) ORDER BY m.id DESC LIMIT :n",
-       soci::use(tenant_id), soci::use(status), soci::use(list), soci::use(after), soci::use(after), soci::use(n));
+                          store::if_given("m.id < :after", "after", !after.empty()) + " ORDER BY m.id DESC LIMIT :n",
+       soci::use(tenant_id), soci::use(status), soci::use(list), soci::use(after), soci::use(n));
   for (const auto& row : rows) {
     QueuedMatch q;
     q.match = match_from_row(row);
