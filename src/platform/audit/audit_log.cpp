@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "platform/store/filters.h"
 #include "platform/store/row.h"
 #include "platform/util/crypto.h"
 #include "platform/util/time.h"
@@ -99,13 +100,13 @@ AuditRecord from_row(const soci::row& row) {
 std::vector<AuditRecord> AuditLog::query(store::Database& db, const AuditQuery& q) {
   if (q.tenant_id.empty()) throw std::invalid_argument("audit query without tenant");
   return db.read([&](soci::session& sql) {
+    // A given filter is an equality the planner can take to an index
+    // (resource, actor); an absent one binds its empty value all the same.
     std::string where = " WHERE tenant_id = :tenant";
-    // Optional filters bind as "(:x = '' OR col = :x)" so one prepared
-    // statement serves every combination.
-    where += " AND (:actor = '' OR actor = :actor2)";
-    where += " AND (:action = '' OR action = :action2)";
-    where += " AND (:resource = '' OR resource = :resource2)";
-    where += " AND (:outcome = '' OR outcome = :outcome2)";
+    where += store::equals_if_given("actor", "actor", !q.actor.empty());
+    where += store::equals_if_given("action", "action", !q.action.empty());
+    where += store::equals_if_given("resource", "resource", !q.resource.empty());
+    where += store::equals_if_given("outcome", "outcome", !q.outcome.empty());
     where += " AND occurred_at >= :from AND occurred_at <= :to AND seq > :after";
     long long from = q.from.value_or(0);
     long long to = q.to.value_or(INT64_MAX);
@@ -114,10 +115,8 @@ std::vector<AuditRecord> AuditLog::query(store::Database& db, const AuditQuery& 
     std::vector<AuditRecord> out;
     soci::rowset<soci::row> rows =
         (sql.prepare << std::string(kColumns) + where + " ORDER BY seq LIMIT :limit",
-         soci::use(q.tenant_id), soci::use(q.actor), soci::use(q.actor), soci::use(q.action),
-         soci::use(q.action), soci::use(q.resource), soci::use(q.resource), soci::use(q.outcome),
-         soci::use(q.outcome), soci::use(from), soci::use(to), soci::use(after),
-         soci::use(limit));
+         soci::use(q.tenant_id), soci::use(q.actor), soci::use(q.action), soci::use(q.resource),
+         soci::use(q.outcome), soci::use(from), soci::use(to), soci::use(after), soci::use(limit));
     for (const auto& row : rows) out.push_back(from_row(row));
     return out;
   });

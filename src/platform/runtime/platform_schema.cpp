@@ -81,7 +81,14 @@ std::vector<store::Migration> platform_migrations() {
                  {"CREATE INDEX outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL",
                   "CREATE INDEX processed_events_age ON processed_events (processed_at)"},
                  {}, {});
-  return {m1, m2, m3};
+  // An auditor asks what happened to one resource (an alert, a match) and
+  // what one actor did: without these, either filter read the tenant's
+  // whole trail.
+  auto m4 = both(4, "audit trail by resource and by actor",
+                 {"CREATE INDEX audit_log_resource ON audit_log (tenant_id, resource, seq)",
+                  "CREATE INDEX audit_log_actor ON audit_log (tenant_id, actor, seq)"},
+                 {}, {});
+  return {m1, m2, m3, m4};
 }
 
 }  // namespace hafnium::runtime
