@@ -1,9 +1,9 @@
 #include "services/monitoring/alerts_api.h"
 
 #include <boost/json.hpp>
-#include <limits>
 
 #include "platform/api/pagination.h"
+#include "platform/api/period.h"
 #include "platform/audit/audit_log.h"
 #include "platform/events/outbox.h"
 #include "platform/http/json_body.h"
@@ -18,18 +18,6 @@ using http::RequestContext;
 using http::Response;
 
 constexpr const char* kResolutionChoice = "must be false_positive, escalated, duplicate or other";
-
-// raised_from (inclusive) and raised_to (exclusive), RFC 3339, each optional.
-void read_raised_period(const Request& request, std::optional<int64_t>& from, std::optional<int64_t>& to,
-                        std::vector<http::FieldError>& errors) {
-  for (auto [name, bound] : {std::pair{"raised_from", &from}, std::pair{"raised_to", &to}}) {
-    if (auto text = request.query_param(name)) {
-      *bound = util::parse_rfc3339(*text);
-      if (!*bound) errors.push_back({name, "must be an RFC 3339 time (2026-11-01T00:00:00Z)"});
-    }
-  }
-  if (from && to && *from >= *to) errors.push_back({"raised_to", "must be later than raised_from"});
-}
 
 }  // namespace
 
@@ -57,7 +45,9 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
                   after = AlertsStore::Position::decode(*page.after);
                   if (!after) errors.push_back({"cursor", "is not a cursor returned by this API"});
                 }
-                read_raised_period(request, filter.raised_from, filter.raised_to, errors);
+                const auto raised = api::read_period(request, "raised_from", "raised_to", errors);
+                filter.raised_from = raised.from;
+                filter.raised_to = raised.to;
                 if (!filter.status.empty() && filter.status != "open" && filter.status != "closed") {
                   errors.push_back({"status", "must be open or closed"});
                 }
@@ -86,14 +76,12 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
               .action = "alerts.read",
               .handler = [&runtime](const Request& request, RequestContext& context) {
                 api::require_known_parameters(request, {"raised_from", "raised_to"});
-                std::optional<int64_t> from, to;
                 std::vector<http::FieldError> errors;
-                read_raised_period(request, from, to, errors);
+                const auto period = api::read_period(request, "raised_from", "raised_to", errors);
                 if (!errors.empty()) throw http::problems::validation(std::move(errors));
                 auto outcomes = runtime.db().read([&](soci::session& sql) {
-                  return AlertsStore::outcomes_by_rule(sql, context.principal.tenant_id,
-                                                       from.value_or(std::numeric_limits<int64_t>::min()),
-                                                       to.value_or(std::numeric_limits<int64_t>::max()));
+                  return AlertsStore::outcomes_by_rule(sql, context.principal.tenant_id, period.from_or_min(),
+                                                       period.to_or_max());
                 });
                 boost::json::array items;
                 for (const auto& o : outcomes) {
@@ -121,11 +109,8 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
                                         ? boost::json::value(nullptr)
                                         : boost::json::value(util::format_rfc3339(o.oldest_open_raised_at))}});
                 }
-                auto bound = [](const std::optional<int64_t>& t) {
-                  return t ? boost::json::value(util::format_rfc3339(*t)) : boost::json::value(nullptr);
-                };
-                return Response::json(200, boost::json::object{{"raised_from", bound(from)},
-                                                               {"raised_to", bound(to)},
+                return Response::json(200, boost::json::object{{"raised_from", api::period_bound(period.from)},
+                                                               {"raised_to", api::period_bound(period.to)},
                                                                {"items", std::move(items)}});
               },
               .target = "monitoring"});

@@ -3,9 +3,9 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 
 #include "platform/api/pagination.h"
+#include "platform/api/period.h"
 #include "platform/http/json_body.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
@@ -309,20 +309,12 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
               .action = "screening.read",
               .handler = [service](const Request& request, RequestContext& context) {
                 api::require_known_parameters(request, {"checked_from", "checked_to"});
-                std::optional<int64_t> from, to;
                 std::vector<http::FieldError> errors;
-                for (auto [name, bound] : {std::pair{"checked_from", &from}, std::pair{"checked_to", &to}}) {
-                  if (auto text = request.query_param(name)) {
-                    *bound = util::parse_rfc3339(*text);
-                    if (!*bound) errors.push_back({name, "must be an RFC 3339 time (2026-11-01T00:00:00Z)"});
-                  }
-                }
-                if (from && to && *from >= *to) errors.push_back({"checked_to", "must be later than checked_from"});
+                const auto period = api::read_period(request, "checked_from", "checked_to", errors);
                 if (!errors.empty()) throw http::problems::validation(std::move(errors));
                 boost::json::array items;
-                for (const auto& review : service->review_by_list(context.principal.tenant_id,
-                                                                  from.value_or(std::numeric_limits<int64_t>::min()),
-                                                                  to.value_or(std::numeric_limits<int64_t>::max()))) {
+                for (const auto& review :
+                     service->review_by_list(context.principal.tenant_id, period.from_or_min(), period.to_or_max())) {
                   auto count = [&](const char* status) {
                     auto it = review.by_status.find(status);
                     return it == review.by_status.end() ? int64_t{0} : it->second;
@@ -345,11 +337,8 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                                                       ? boost::json::value(nullptr)
                                                       : boost::json::value(util::format_rfc3339(review.oldest_open_checked_at))}});
                 }
-                auto bound = [](const std::optional<int64_t>& t) {
-                  return t ? boost::json::value(util::format_rfc3339(*t)) : boost::json::value(nullptr);
-                };
-                return Response::json(200, boost::json::object{{"checked_from", bound(from)},
-                                                               {"checked_to", bound(to)},
+                return Response::json(200, boost::json::object{{"checked_from", api::period_bound(period.from)},
+                                                               {"checked_to", api::period_bound(period.to)},
                                                                {"items", std::move(items)}});
               },
               .target = "screening"});
