@@ -398,6 +398,34 @@ TEST_P(ScreeningApi, APartWhoLeftIsNoLongerScreenedButItsRecordStays) {
   EXPECT_EQ(count("audit_log WHERE action = 'screening.parties.remove' AND resource = 'screening_party/cust/9'"), 1);
 }
 
+TEST_P(ScreeningApi, OneDecisionAnswersTheSameHitInEveryCheck) {
+  // The party is checked twice before anyone decides: the same hit waits
+  // in two checks.
+  const std::string body = R"({"name":"Victor Bout","type":"person","birth_date":"1967-01-13","reference":"cust-2"})";
+  const auto first = boost::json::parse(check(body).body);
+  const auto second = boost::json::parse(check(body).body);
+  const std::string first_match(first.at("matches").at(0).at("id").as_string());
+  const std::string second_match(second.at("matches").at(0).at("id").as_string());
+  ASSERT_NE(first_match, second_match);
+  auto decided = server_->client().post_json("/api/v1/screening/matches/" + second_match + "/disposition",
+                                             R"({"decision":"true_match","reason":"passport confirms"})",
+                                             server_->admin_key());
+  ASSERT_EQ(decided.status, 200) << decided.body;
+  EXPECT_EQ(boost::json::parse(decided.body).at("also_decided"),
+            boost::json::array({boost::json::value(first_match)}));
+  // Both checks show it decided; nothing of it waits in the queue.
+  for (const auto& id : {first.at("id"), second.at("id")}) {
+    const auto stored = boost::json::parse(
+        server_->client().get("/api/v1/screening/checks/" + std::string(id.as_string()), server_->admin_key()).body);
+    EXPECT_EQ(stored.at("review_status"), "true_match") << stored;
+  }
+  const auto open = boost::json::parse(
+      server_->client().get("/api/v1/screening/matches?status=open", server_->admin_key()).body);
+  EXPECT_TRUE(open.at("items").as_array().empty()) << open;
+  EXPECT_EQ(count("screening_dispositions"), 2);
+  EXPECT_EQ(count("outbox WHERE event_type = 'screening.match.decided'"), 2);
+}
+
 TEST_P(ScreeningApi, BatchScreensAllOrNone) {
   auto ok = server_->client().post_json(
       "/api/v1/screening/checks:batch",

@@ -321,31 +321,45 @@ std::optional<boost::json::object> ScreeningService::dispose(const std::string& 
   return db_->write([&](soci::session& sql) -> std::optional<boost::json::object> {
     auto match = store_.find_match(sql, actor.tenant_id, match_id);
     if (!match) return std::nullopt;
-    store_.record_disposition(sql, actor.tenant_id, *match, decision, reason, actor.name);
-    audit::AuditLog::append(sql, db_->dialect(),
-                            {actor.tenant_id, actor.name, "screening.disposition", "screening_match/" + match_id,
-                             "success", decision, actor.trace_id});
-    // The institution acts on a decision (a confirmed sanctions match
-    // freezes the customer's accounts): its systems learn of it without
-    // polling. On the party's key, after the hits it decides. The reason
-    // is the analyst's note and stays in the store.
-    const bool referenced = match->party_key.starts_with("ref:");
-    events::Outbox::enqueue(
-        sql, "screening.hits",
-        events::make_envelope("screening.match.decided", actor.tenant_id, match->party_key,
-                              boost::json::object{{"match_id", match_id},
-                                                  {"check_id", match->check_id},
-                                                  {"party_key", match->party_key},
-                                                  {"reference", referenced ? boost::json::value(match->party_key.substr(4))
-                                                                           : boost::json::value(nullptr)},
-                                                  {"list", match->list},
-                                                  {"entity_id", match->entity_id},
-                                                  {"decision", decision},
-                                                  {"decided_by", actor.name}},
-                              actor.trace_id));
-    return boost::json::object{{"match_id", match_id}, {"check_id", match->check_id}, {"list", match->list},
-                               {"entity_id", match->entity_id}, {"decision", decision}, {"reason", reason},
-                               {"decided_by", actor.name}, {"decided_at", util::format_rfc3339(util::now_micros())}};
+    // The same hit (party, list entry as it reads now) still open in other
+    // checks (the party was checked again before anyone decided) is the
+    // same question: one decision answers it everywhere, so that no copy
+    // waits in the queue for a second analyst.
+    std::vector<StoredMatch> decided = {*match};
+    for (auto& same : store_.open_matches_of_hit(sql, actor.tenant_id, *match)) {
+      if (same.id != match->id) decided.push_back(std::move(same));
+    }
+    boost::json::array also;
+    for (const auto& m : decided) {
+      store_.record_disposition(sql, actor.tenant_id, m, decision, reason, actor.name);
+      audit::AuditLog::append(sql, db_->dialect(),
+                              {actor.tenant_id, actor.name, "screening.disposition", "screening_match/" + m.id,
+                               "success", decision, actor.trace_id});
+      // The institution acts on a decision (a confirmed sanctions match
+      // freezes the customer's accounts): its systems learn of it without
+      // polling. On the party's key, after the hits it decides. The
+      // reason is the analyst's note and stays in the store.
+      const bool referenced = m.party_key.starts_with("ref:");
+      events::Outbox::enqueue(
+          sql, "screening.hits",
+          events::make_envelope("screening.match.decided", actor.tenant_id, m.party_key,
+                                boost::json::object{{"match_id", m.id},
+                                                    {"check_id", m.check_id},
+                                                    {"party_key", m.party_key},
+                                                    {"reference", referenced ? boost::json::value(m.party_key.substr(4))
+                                                                             : boost::json::value(nullptr)},
+                                                    {"list", m.list},
+                                                    {"entity_id", m.entity_id},
+                                                    {"decision", decision},
+                                                    {"decided_by", actor.name}},
+                                actor.trace_id));
+      if (m.id != match_id) also.push_back(boost::json::value(m.id));
+    }
+    return boost::json::object{{"match_id", match_id},   {"check_id", match->check_id},
+                               {"list", match->list},    {"entity_id", match->entity_id},
+                               {"decision", decision},   {"reason", reason},
+                               {"decided_by", actor.name}, {"decided_at", util::format_rfc3339(util::now_micros())},
+                               {"also_decided", std::move(also)}};
   });
 }
 

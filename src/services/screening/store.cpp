@@ -308,6 +308,19 @@ std::map<std::string, ScreeningStore::MatchReview> ScreeningStore::match_reviews
   });
 }
 
+std::vector<StoredMatch> ScreeningStore::open_matches_of_hit(soci::session& sql, const std::string& tenant_id,
+                                                             const StoredMatch& match) {
+  std::vector<StoredMatch> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT " + match_columns("") +
+                          " FROM screening_matches WHERE tenant_id = :t AND status = 'open' AND party_key = :k"
+                          " AND list = :l AND entity_id = :e AND fingerprint = :f ORDER BY id",
+       soci::use(tenant_id), soci::use(match.party_key), soci::use(match.list), soci::use(match.entity_id),
+       soci::use(match.fingerprint));
+  for (const auto& row : rows) out.push_back(match_from_row(row));
+  return out;
+}
+
 void ScreeningStore::record_disposition(soci::session& sql, const std::string& tenant_id, const StoredMatch& m,
                                         const std::string& decision, const std::string& reason,
                                         const std::string& actor) {

@@ -93,6 +93,10 @@ class ScreeningStore {
     int64_t decided_at = 0;
   };
   std::map<std::string, MatchReview> match_reviews(const std::string& tenant_id, const std::string& check_id);
+  // The tenant's open matches of the same hit as `match`: the same party
+  // and list entity, the entity reading the same (its fingerprint).
+  std::vector<StoredMatch> open_matches_of_hit(soci::session& sql, const std::string& tenant_id,
+                                               const StoredMatch& match);
   void record_disposition(soci::session& sql, const std::string& tenant_id, const StoredMatch& match,
                           const std::string& decision, const std::string& reason, const std::string& actor);
   // The statements that store a check, prepared once per transaction and
