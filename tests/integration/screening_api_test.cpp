@@ -424,6 +424,24 @@ TEST_P(ScreeningApi, OneDecisionAnswersTheSameHitInEveryCheck) {
   EXPECT_TRUE(open.at("items").as_array().empty()) << open;
   EXPECT_EQ(count("screening_dispositions"), 2);
   EXPECT_EQ(count("outbox WHERE event_type = 'screening.match.decided'"), 2);
+  // Checked again later: the confirmation stands (the party is not
+  // "clear", and no analyst is asked again), recorded as carried over.
+  const auto third = boost::json::parse(check(body).body);
+  EXPECT_EQ(third.at("status"), "potential_match");
+  EXPECT_EQ(third.at("review_status"), "true_match");
+  const auto& carried = third.at("matches").at(0);
+  EXPECT_EQ(carried.at("status"), "true_match");
+  EXPECT_EQ(carried.at("disposition").at("decided_by"), "system:carried-over");
+  const std::string carried_reason(carried.at("disposition").at("reason").as_string());
+  EXPECT_TRUE(carried_reason.find(second_match) != std::string::npos ||
+              carried_reason.find(first_match) != std::string::npos)
+      << carried_reason;  // one decision confirmed both: either names it
+  const auto reread = boost::json::parse(
+      server_->client().get("/api/v1/screening/checks/" + std::string(third.at("id").as_string()), server_->admin_key()).body);
+  EXPECT_EQ(reread, third);  // the stored check reads as it was answered
+  const auto still_open = boost::json::parse(
+      server_->client().get("/api/v1/screening/matches?status=open", server_->admin_key()).body);
+  EXPECT_TRUE(still_open.at("items").as_array().empty()) << still_open;
 }
 
 TEST_P(ScreeningApi, BatchScreensAllOrNone) {

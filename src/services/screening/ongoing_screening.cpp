@@ -126,7 +126,7 @@ size_t ScreeningService::record_rescreen(ScreeningStore::CheckWriter& writer, co
   // The hits not reported for this party before (nor cleared as false
   // positives of the same entity content).
   soci::session& sql = writer.session();
-  auto suppressed = writer.suppressed(tenant, key);
+  const auto suppressed = writer.decisions(tenant, key).false_positives;
   std::set<std::pair<std::string, std::string>> fresh;  // list, entity id
   for (const auto& m : matches) {
     const Screener& screener = m.list.starts_with("custom:") ? *s.by_tenant.at(tenant) : *s.shared;

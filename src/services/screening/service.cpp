@@ -111,6 +111,11 @@ std::vector<Match> ScreeningService::screen(const Snapshot& s, const std::string
 
 std::string ScreeningService::reference_key(const std::string& reference) { return "ref:" + reference; }
 
+namespace {
+// Who decided a match that took over an earlier confirmation of the hit.
+constexpr const char* kCarriedOver = "system:carried-over";
+}  // namespace
+
 boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writer, const Snapshot& s,
                                                const CheckRequest& request,
                                                const std::vector<Match>& matches, const Actor& actor,
@@ -121,9 +126,9 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
   // One time for the check: its document and its row (which the lists
   // and summaries filter on) say the same.
   const int64_t created_at = util::now_micros();
-  auto suppressed = writer.suppressed(actor.tenant_id, key);
+  const auto decided = writer.decisions(actor.tenant_id, key);
   boost::json::array rendered;
-  size_t open = 0;
+  size_t open = 0, confirmed = 0;
   for (const auto& m : matches) {
     const Screener& screener = [&]() -> const Screener& {
       if (m.list.starts_with("custom:")) return *s.by_tenant.at(actor.tenant_id);
@@ -131,10 +136,22 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
     }();
     const auto& entity = screener.index().entities()[m.entity_index];
     std::string fingerprint = entity.fingerprint();
-    bool is_suppressed = suppressed.contains({m.list, m.entity_id, fingerprint});
-    StoredMatch stored{util::uuid_v7(), id, key, m.list, m.entity_id, fingerprint, is_suppressed ? "suppressed" : "open", m.score};
+    // A hit the tenant decided before, on the entity as it reads now,
+    // keeps that decision: cleared as a false positive, it is suppressed;
+    // confirmed, it is a true match again (recorded as carried over from
+    // the decided match), not a question for another analyst.
+    const ScreeningStore::CheckWriter::Hit hit{m.list, m.entity_id, fingerprint};
+    const bool is_suppressed = decided.false_positives.contains(hit);
+    const auto confirmed_in = decided.true_matches.find(hit);
+    const bool is_confirmed = !is_suppressed && confirmed_in != decided.true_matches.end();
+    StoredMatch stored{util::uuid_v7(), id,          key, m.list, m.entity_id, fingerprint,
+                       is_suppressed ? "suppressed" : is_confirmed ? "true_match" : "open", m.score};
     store_.insert_match(sql, actor.tenant_id, stored);
-    if (!is_suppressed) {
+    if (is_confirmed) {
+      ++confirmed;
+      store_.record_disposition(sql, actor.tenant_id, stored, "true_match",
+                                "confirmed before, in match " + confirmed_in->second, kCarriedOver, created_at);
+    } else if (!is_suppressed) {
       ++open;
       store_.add_hit(sql, actor.tenant_id, key, m.list, m.entity_id, fingerprint);
     }
@@ -154,7 +171,12 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
                         {"reasons", boost::json::array(m.reasons.begin(), m.reasons.end())},
                         {"programs", boost::json::array(entity.programs.begin(), entity.programs.end())},
                         {"status", stored.status},
-                        {"disposition", nullptr}});
+                        {"disposition", is_confirmed ? boost::json::value(boost::json::object{
+                                                           {"decision", "true_match"},
+                                                           {"reason", "confirmed before, in match " + confirmed_in->second},
+                                                           {"decided_by", kCarriedOver},
+                                                           {"decided_at", util::format_rfc3339(created_at)}})
+                                                     : boost::json::value(nullptr)}});
   }
   boost::json::array lists;
   for (const auto& v : s.versions) {
@@ -164,7 +186,8 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
                      {"version", v.version},
                      {"list_date", v.list_date.empty() ? boost::json::value(nullptr) : boost::json::value(v.list_date)}});
   }
-  std::string status = open > 0 ? "potential_match" : "clear";
+  // A confirmed match is never "clear": the party is on the list.
+  std::string status = open > 0 || confirmed > 0 ? "potential_match" : "clear";
   boost::json::object document{{"id", id},
                                {"status", status},
                                {"party", party_to_json(request.party, request.reference)},
@@ -173,7 +196,7 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
                                {"matches", std::move(rendered)},
                                {"origin", trigger ? "ongoing_screening" : "request"},
                                {"created_at", util::format_rfc3339(created_at)},
-                               {"review_status", open > 0 ? "pending" : "none"}};
+                               {"review_status", open > 0 ? "pending" : confirmed > 0 ? "true_match" : "none"}};
   if (trigger) document["trigger"] = {{"source", trigger->source}, {"version", trigger->version}};
   std::string text = util::to_json_text(document);
   writer.insert_check(actor.tenant_id, id, key, status, text, actor.name, created_at);
@@ -181,7 +204,8 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
   writer.outbox().enqueue("screening.checks",
                           events::make_envelope("screening.check.completed", actor.tenant_id, key,
                                                 boost::json::object{{"check_id", id}, {"status", status},
-                                                                    {"matches", open}},
+                                                                    {"matches", open},
+                                                                    {"true_matches", confirmed}},
                                                 actor.trace_id));
   return document;
 }
@@ -330,8 +354,9 @@ std::optional<boost::json::object> ScreeningService::dispose(const std::string& 
       if (same.id != match->id) decided.push_back(std::move(same));
     }
     boost::json::array also;
+    const int64_t decided_at = util::now_micros();
     for (const auto& m : decided) {
-      store_.record_disposition(sql, actor.tenant_id, m, decision, reason, actor.name);
+      store_.record_disposition(sql, actor.tenant_id, m, decision, reason, actor.name, decided_at);
       audit::AuditLog::append(sql, db_->dialect(),
                               {actor.tenant_id, actor.name, "screening.disposition", "screening_match/" + m.id,
                                "success", decision, actor.trace_id});
@@ -358,7 +383,7 @@ std::optional<boost::json::object> ScreeningService::dispose(const std::string& 
     return boost::json::object{{"match_id", match_id},   {"check_id", match->check_id},
                                {"list", match->list},    {"entity_id", match->entity_id},
                                {"decision", decision},   {"reason", reason},
-                               {"decided_by", actor.name}, {"decided_at", util::format_rfc3339(util::now_micros())},
+                               {"decided_by", actor.name}, {"decided_at", util::format_rfc3339(decided_at)},
                                {"also_decided", std::move(also)}};
   });
 }

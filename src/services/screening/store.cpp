@@ -323,9 +323,9 @@ std::vector<StoredMatch> ScreeningStore::open_matches_of_hit(soci::session& sql,
 
 void ScreeningStore::record_disposition(soci::session& sql, const std::string& tenant_id, const StoredMatch& m,
                                         const std::string& decision, const std::string& reason,
-                                        const std::string& actor) {
+                                        const std::string& actor, int64_t decided_at) {
   std::string id = util::uuid_v7();
-  long long at = util::now_micros();
+  long long at = decided_at;
   sql << "INSERT INTO screening_dispositions (tenant_id, id, match_id, party_key, list, entity_id, fingerprint,"
          " decision, reason, actor, created_at) VALUES (:t, :id, :m, :k, :l, :e, :f, :d, :r, :a, :at)",
       soci::use(tenant_id), soci::use(id), soci::use(m.id), soci::use(m.party_key), soci::use(m.list),
@@ -360,7 +360,7 @@ std::vector<ScreeningStore::QueuedMatch> ScreeningStore::list_matches(soci::sess
 
 namespace {
 constexpr const char* kDecisionsOfParty =
-    "SELECT list, entity_id, fingerprint, decision FROM screening_dispositions"
+    "SELECT list, entity_id, fingerprint, decision, match_id FROM screening_dispositions"
     " WHERE tenant_id = :t AND party_key = :k ORDER BY created_at, id";
 constexpr const char* kInsertCheck =
     "INSERT INTO screening_checks (tenant_id, id, party_key, status, document, actor, created_at)"
@@ -368,35 +368,31 @@ constexpr const char* kInsertCheck =
 constexpr const char* kRememberParty =
     "INSERT INTO screening_parties (tenant_id, party_key, party, updated_at) VALUES (:t, :k, :p, :at)"
     " ON CONFLICT (tenant_id, party_key) DO UPDATE SET party = excluded.party, updated_at = excluded.updated_at";
-// The (list, entity, fingerprint) whose latest decision is a false positive.
-using Decided = std::map<std::tuple<std::string, std::string, std::string>, std::string>;
-std::set<std::tuple<std::string, std::string, std::string>> false_positives(const Decided& latest) {
-  std::set<std::tuple<std::string, std::string, std::string>> out;
-  for (const auto& [key, decision] : latest) {
-    if (decision == "false_positive") out.insert(key);
-  }
-  return out;
-}
 }  // namespace
 
 ScreeningStore::CheckWriter::CheckWriter(soci::session& sql)
     : sql_(sql),
-      suppressed_((sql.prepare << kDecisionsOfParty, soci::into(list_), soci::into(entity_), soci::into(fingerprint_),
-                   soci::into(decision_), soci::use(tenant_), soci::use(key_))),
+      decisions_((sql.prepare << kDecisionsOfParty, soci::into(list_), soci::into(entity_), soci::into(fingerprint_),
+                  soci::into(decision_), soci::into(match_), soci::use(tenant_), soci::use(key_))),
       insert_check_((sql.prepare << kInsertCheck, soci::use(tenant_), soci::use(id_), soci::use(key_),
                      soci::use(status_), soci::use(document_), soci::use(actor_), soci::use(at_))),
       remember_party_((sql.prepare << kRememberParty, soci::use(tenant_), soci::use(key_), soci::use(document_),
                        soci::use(at_))),
       outbox_(sql) {}
 
-std::set<std::tuple<std::string, std::string, std::string>> ScreeningStore::CheckWriter::suppressed(
-    const std::string& tenant_id, const std::string& party_key) {
+ScreeningStore::CheckWriter::Decisions ScreeningStore::CheckWriter::decisions(const std::string& tenant_id,
+                                                                             const std::string& party_key) {
   tenant_ = tenant_id;
   key_ = party_key;
-  Decided latest;  // the latest decision per (list, entity, fingerprint) counts
-  suppressed_.execute();
-  while (suppressed_.fetch()) latest[{list_, entity_, fingerprint_}] = decision_;
-  return false_positives(latest);
+  std::map<Hit, std::pair<std::string, std::string>> latest;  // hit -> (decision, match), oldest first
+  decisions_.execute();
+  while (decisions_.fetch()) latest[{list_, entity_, fingerprint_}] = {decision_, match_};
+  Decisions out;
+  for (const auto& [hit, decided] : latest) {
+    if (decided.first == "false_positive") out.false_positives.insert(hit);
+    if (decided.first == "true_match") out.true_matches[hit] = decided.second;
+  }
+  return out;
 }
 
 void ScreeningStore::CheckWriter::insert_check(const std::string& tenant_id, const std::string& id,

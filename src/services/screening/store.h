@@ -97,8 +97,10 @@ class ScreeningStore {
   // and list entity, the entity reading the same (its fingerprint).
   std::vector<StoredMatch> open_matches_of_hit(soci::session& sql, const std::string& tenant_id,
                                                const StoredMatch& match);
+  // Records a decision at `at` (micros) and makes it the match's status.
   void record_disposition(soci::session& sql, const std::string& tenant_id, const StoredMatch& match,
-                          const std::string& decision, const std::string& reason, const std::string& actor);
+                          const std::string& decision, const std::string& reason, const std::string& actor,
+                          int64_t at);
   // The statements that store a check, prepared once per transaction and
   // executed per party: a batch of 10,000 parties had SQLite compile
   // 40,000 statements.
@@ -106,13 +108,17 @@ class ScreeningStore {
    public:
     explicit CheckWriter(soci::session& sql);
     soci::session& session() { return sql_; }
-    // (list, entity id, fingerprint) the tenant marked false positive for
-    // the party (its latest decision on each). Reads on the writer's
-    // session: a check runs inside a write transaction, and borrowing a
-    // second pooled session there could wait forever on a pool that
-    // writers have exhausted.
-    std::set<std::tuple<std::string, std::string, std::string>> suppressed(const std::string& tenant_id,
-                                                                          const std::string& party_key);
+    // The tenant's standing decisions on the party's hits, by (list,
+    // entity id, fingerprint): the latest decision on each. Reads on the
+    // writer's session: a check runs inside a write transaction, and
+    // borrowing a second pooled session there could wait forever on a
+    // pool that writers have exhausted.
+    using Hit = std::tuple<std::string, std::string, std::string>;
+    struct Decisions {
+      std::set<Hit> false_positives;             // suppressed on later checks
+      std::map<Hit, std::string> true_matches;  // confirmed: the match that was decided
+    };
+    Decisions decisions(const std::string& tenant_id, const std::string& party_key);
     void insert_check(const std::string& tenant_id, const std::string& id, const std::string& party_key,
                       const std::string& status, const std::string& document, const std::string& actor,
                       int64_t created_at);
@@ -123,8 +129,8 @@ class ScreeningStore {
     soci::session& sql_;
     std::string tenant_, key_, id_, status_, document_, actor_;
     long long at_ = 0;
-    std::string list_, entity_, fingerprint_, decision_;
-    soci::statement suppressed_, insert_check_, remember_party_;
+    std::string list_, entity_, fingerprint_, decision_, match_;
+    soci::statement decisions_, insert_check_, remember_party_;
     events::OutboxWriter outbox_;
   };
 
