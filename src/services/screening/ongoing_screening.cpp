@@ -50,7 +50,8 @@ std::vector<RescreenJob> ScreeningService::run_rescreens(const RescreenRun& run)
     // The version may have been activated by another process: screen
     // against the lists as they are now, that version included.
     refresh();
-    const int64_t total = RescreenJobs::parties_left(*db_, *job);
+    // Its parties in all: those a previous holder screened, and those left.
+    const int64_t total = job->parties_screened + RescreenJobs::parties_left(*db_, *job);
     bool held = true;
     while (held && job->status != "completed" && !stopping()) {
       held = rescreen_page(*job, run);

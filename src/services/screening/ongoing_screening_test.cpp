@@ -95,8 +95,15 @@ TEST_P(OngoingScreening, AJobStoppedBetweenPagesIsResumedWithoutRepeatsOrGaps) {
   const long long hits_after_first_page =
       count("SELECT COUNT(*) FROM outbox WHERE event_type = 'screening.hit.raised'");
 
-  // Worker B takes it over and finishes from the cursor.
-  auto completed = service_->run_rescreens(run_by("worker-b"));
+  // Worker B takes it over and finishes from the cursor; its progress
+  // counts the job's parties in all, those A screened included.
+  auto second = run_by("worker-b");
+  std::vector<std::pair<int64_t, int64_t>> seen;  // (screened, total) after each page
+  second.progress = [&](const RescreenJob& job, int64_t total) { seen.emplace_back(job.parties_screened, total); };
+  auto completed = service_->run_rescreens(second);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.front(), (std::pair<int64_t, int64_t>{4, 7}));
+  EXPECT_EQ(seen.back(), (std::pair<int64_t, int64_t>{7, 7}));
   ASSERT_EQ(completed.size(), 1u);
   EXPECT_EQ(completed[0].version_id, v2.id);
   EXPECT_EQ(completed[0].parties_screened, 7);  // every party once

@@ -68,8 +68,9 @@ class ScreeningService {
     size_t page_size = 500;
     int64_t lease_micros = 60LL * 1'000'000;
     std::function<bool()> stop;
-    // After each page: the job as committed, and how many of its parties
-    // were left when this run took it.
+    // After each page: the job as committed (parties_screened counts from
+    // its start, whoever ran it), and its parties in all as counted when
+    // this run took it.
     std::function<void(const RescreenJob&, int64_t total)> progress;
   };
   // The jobs this run completed.
