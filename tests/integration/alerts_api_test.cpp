@@ -87,6 +87,20 @@ TEST_P(AlertsApi, FanInRaisesOneExplainedAlertThatAnalystsCloseAndARestartContin
       }
     }
     EXPECT_TRUE(threshold_shown);
+    {
+      // The analyst's view: the alert with its payments themselves.
+      auto detail = call(server, key, "GET", "/api/v1/alerts/" + alert_id + "?include=transactions");
+      ASSERT_EQ(detail.status, 200) << detail.body;
+      const auto payments = boost::json::parse(detail.body).at("transactions").as_array();
+      ASSERT_EQ(payments.size(), 5u);
+      EXPECT_EQ(payments[0].at("id"), "in0");
+      EXPECT_EQ(payments[0].at("creditor").at("account_id"), "MULE");
+      EXPECT_FALSE(boost::json::parse(call(server, key, "GET", "/api/v1/alerts/" + alert_id).body)
+                       .as_object()
+                       .contains("transactions"));
+      EXPECT_EQ(call(server, key, "GET", "/api/v1/alerts/" + alert_id + "?include=cases").status, 400);
+      EXPECT_EQ(call(server, key, "GET", "/api/v1/alerts/" + alert_id + "?expand=transactions").status, 400);
+    }
 
     // The event went out through the outbox with the alert.
     long long events = 0;

@@ -9,6 +9,7 @@
 #include "platform/http/json_body.h"
 #include "platform/util/time.h"
 #include "services/monitoring/alerts_store.h"
+#include "services/monitoring/store.h"
 
 namespace hafnium::services::monitoring {
 
@@ -119,11 +120,35 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
               .pattern = "/api/v1/alerts/{id}",
               .action = "alerts.read",
               .handler = [&runtime](const Request& request, RequestContext& context) {
+                api::require_known_parameters(request, {"include"});
+                const auto include = request.query_param("include");
+                if (include && *include != "transactions") {
+                  throw http::problems::validation({{"include", "must be transactions"}});
+                }
+                // What the analyst reviews with the alert: its payments
+                // themselves, not only their ids; for callers who may also
+                // read transactions.
+                if (include && !runtime.policy().allow(context.principal, "transactions.read", {})) {
+                  throw http::problems::forbidden("including transactions needs the action transactions.read");
+                }
                 const auto& id = request.path_param("id");
-                auto alert = runtime.db().read(
-                    [&](soci::session& sql) { return AlertsStore::find(sql, context.principal.tenant_id, id); });
-                if (!alert) throw http::problems::not_found("no alert '" + id + "'");
-                return Response::json(200, stored_alert_to_json(*alert));
+                return runtime.db().read([&](soci::session& sql) {
+                  auto alert = AlertsStore::find(sql, context.principal.tenant_id, id);
+                  if (!alert) throw http::problems::not_found("no alert '" + id + "'");
+                  auto body = stored_alert_to_json(*alert);
+                  if (include) {
+                    boost::json::array transactions;
+                    for (const auto& transaction_id : alert->alert.transaction_ids) {
+                      // Every id was stored before the alert named it; one no
+                      // longer stored is left out rather than failing the alert.
+                      if (auto stored = MonitoringStore::find(sql, context.principal.tenant_id, transaction_id)) {
+                        transactions.push_back(boost::json::parse(stored->document));
+                      }
+                    }
+                    body["transactions"] = std::move(transactions);
+                  }
+                  return Response::json(200, body);
+                });
               },
               .target = "monitoring"});
 
