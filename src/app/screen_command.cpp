@@ -75,6 +75,10 @@ std::vector<InputRow> read_parties(const std::string& path) {
   std::vector<InputRow> rows;
   std::vector<std::string> problems;
   size_t bad_rows = 0;
+  // Results are found by id: two rows with one id (a customer file
+  // exported twice over, two customers under one number) would give two
+  // answers for one id.
+  std::map<std::string, size_t> id_lines;
   auto reject = [&](const std::string& problem) {
     if (problems.size() < kMaxReported) problems.push_back(problem);
     ++bad_rows;
@@ -105,6 +109,8 @@ std::vector<InputRow> read_parties(const std::string& path) {
     std::string type = get("type");
     if (input.id.empty()) {
       reject(where + ": id is empty");
+    } else if (auto [first, fresh] = id_lines.try_emplace(input.id, reader.record_line()); !fresh) {
+      reject(where + ": id '" + input.id + "' is also on line " + std::to_string(first->second));
     } else if (input.party.name.empty()) {
       reject(where + ": name is empty");
     } else if (input.party.name.size() > 1024) {

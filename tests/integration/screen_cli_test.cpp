@@ -104,6 +104,10 @@ TEST_F(ScreenCli, BadInputIsRefusedAndWritesNothing) {
   expect_refusal({"screen", "--list", "custom:l=" + write("bad8.csv", "id,name\n1,Jo\xffhn\n"), "--input",
                   write("h.csv", "id,name\n1,Alpha\n"), "--output", out},
                  "line 2: field 2 is not valid UTF-8");
+  // Results are found by id: one id twice is refused, naming both lines.
+  expect_refusal({"screen", "--list", "custom:l=" + list, "--input",
+                  write("dup.csv", "id,name\nC-1,Alpha\nC-2,Beta\nC-1,Gamma\n"), "--output", out},
+                 "dup.csv:4: id 'C-1' is also on line 2");
   // Every bad row is named at once (up to 20), so that one pass mends the file.
   std::string many = "id,name,type,country\n1,Alpha,person,\n2,,person,\n3,Beta,persn,\n4,Gamma,person,Narnia\n";
   for (int i = 0; i < 25; ++i) many += "x" + std::to_string(i) + ",,,\n";
