@@ -407,6 +407,17 @@ TEST_P(ScreeningApi, OneDecisionAnswersTheSameHitInEveryCheck) {
   const std::string first_match(first.at("matches").at(0).at("id").as_string());
   const std::string second_match(second.at("matches").at(0).at("id").as_string());
   ASSERT_NE(first_match, second_match);
+  // The open queue asks the question once (the newest copy); the full
+  // list keeps both.
+  auto ids_in = [&](const std::string& query) {
+    std::vector<std::string> ids;
+    const auto page = boost::json::parse(
+        server_->client().get("/api/v1/screening/matches" + query, server_->admin_key()).body);
+    for (const auto& m : page.at("items").as_array()) ids.emplace_back(m.at("id").as_string());
+    return ids;
+  };
+  EXPECT_EQ(ids_in("?status=open"), (std::vector<std::string>{second_match}));
+  EXPECT_EQ(ids_in(""), (std::vector<std::string>{second_match, first_match}));
   auto decided = server_->client().post_json("/api/v1/screening/matches/" + second_match + "/disposition",
                                              R"({"decision":"true_match","reason":"passport confirms"})",
                                              server_->admin_key());

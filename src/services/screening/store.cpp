@@ -45,6 +45,11 @@ std::vector<store::Migration> ScreeningStore::migrations() {
   std::vector<std::string> reviews = {
       "CREATE INDEX screening_matches_check ON screening_matches (tenant_id, check_id)",
       "CREATE INDEX screening_dispositions_match ON screening_dispositions (tenant_id, match_id)"};
+  // A hit's copies (the same party and list entry in several checks):
+  // the open queue lists one, a decision answers all.
+  std::vector<std::string> by_hit = {
+      "CREATE INDEX screening_matches_hit ON screening_matches"
+      " (tenant_id, party_key, list, entity_id, fingerprint, status)"};
   // Re-screening owed after each list version (RescreenJobs): the job with
   // its cursor and lease, and each tenant's share of its counts.
   std::vector<std::string> rescreens = {
@@ -61,7 +66,8 @@ std::vector<store::Migration> ScreeningStore::migrations() {
           {3, "screening matches queued by status", queue, queue},
           {4, "screening checks listed by party", by_party, by_party},
           {5, "screening re-screening jobs", rescreens, rescreens},
-          {6, "screening matches and decisions by check", reviews, reviews}};
+          {6, "screening matches and decisions by check", reviews, reviews},
+          {7, "screening matches by hit", by_hit, by_hit}};
 }
 
 namespace {
@@ -311,9 +317,12 @@ std::map<std::string, ScreeningStore::MatchReview> ScreeningStore::match_reviews
 std::vector<StoredMatch> ScreeningStore::open_matches_of_hit(soci::session& sql, const std::string& tenant_id,
                                                              const StoredMatch& match) {
   std::vector<StoredMatch> out;
+  // Through the hit's index (SQLite, without statistics, took the queue's
+  // and read every open match of the tenant).
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT " + match_columns("") +
-                          " FROM screening_matches WHERE tenant_id = :t AND status = 'open' AND party_key = :k"
+      (sql.prepare << "SELECT " + match_columns("") + " FROM screening_matches" +
+                          (db_.dialect() == store::Dialect::kSqlite ? " INDEXED BY screening_matches_hit" : "") +
+                          " WHERE tenant_id = :t AND status = 'open' AND party_key = :k"
                           " AND list = :l AND entity_id = :e AND fingerprint = :f ORDER BY id",
        soci::use(tenant_id), soci::use(match.party_key), soci::use(match.list), soci::use(match.entity_id),
        soci::use(match.fingerprint));
@@ -335,6 +344,19 @@ void ScreeningStore::record_disposition(soci::session& sql, const std::string& t
       soci::use(tenant_id), soci::use(m.id);
 }
 
+namespace {
+// No newer open copy of the same hit. SQLite, without statistics (nothing
+// here runs ANALYZE), walked the queue index for every candidate (all
+// newer open matches); it is told to take the hit's index.
+std::string newest_open_copy(store::Dialect dialect) {
+  return std::string(" AND NOT EXISTS (SELECT 1 FROM screening_matches newer") +
+         (dialect == store::Dialect::kSqlite ? " INDEXED BY screening_matches_hit" : "") +
+         " WHERE newer.tenant_id = m.tenant_id AND newer.party_key = m.party_key AND newer.list = m.list"
+         " AND newer.entity_id = m.entity_id AND newer.fingerprint = m.fingerprint AND newer.status = 'open'"
+         " AND newer.id > m.id)";
+}
+}  // namespace
+
 std::vector<ScreeningStore::QueuedMatch> ScreeningStore::list_matches(soci::session& sql, const std::string& tenant_id,
                                                                       const std::string& status, const std::string& list,
                                                                       const std::string& after, size_t limit) {
@@ -346,7 +368,13 @@ std::vector<ScreeningStore::QueuedMatch> ScreeningStore::list_matches(soci::sess
                       " WHERE m.tenant_id = :t" +
                           store::equals_if_given("m.status", "s", !status.empty()) +
                           store::equals_if_given("m.list", "l", !list.empty()) +
-                          store::if_given("m.id < :after", "after", !after.empty()) + " ORDER BY m.id DESC LIMIT :n",
+                          store::if_given("m.id < :after", "after", !after.empty()) +
+                          // Waiting for a decision, a hit open in several
+                          // checks (the party was checked again) is one
+                          // question, listed once: its newest copy (one
+                          // decision answers every copy).
+                          (status == "open" ? newest_open_copy(db_.dialect()) : std::string()) +
+                          " ORDER BY m.id DESC LIMIT :n",
        soci::use(tenant_id), soci::use(status), soci::use(list), soci::use(after), soci::use(n));
   for (const auto& row : rows) {
     QueuedMatch q;

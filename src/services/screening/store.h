@@ -65,8 +65,9 @@ class ScreeningStore {
   std::optional<StoredMatch> find_match(soci::session& sql, const std::string& tenant_id, const std::string& id);
   // The analysts' queue: a tenant's matches newest first (ids are UUIDv7),
   // after the match `after` (empty: from the newest), filtered by status
-  // and list when given; each with its check's time and document (the
-  // party as screened then, the match's names and explanation).
+  // and list when given (status open: each open hit once, its newest
+  // copy); each with its check's time and document (the party as
+  // screened then, the match's names and explanation).
   struct QueuedMatch {
     StoredMatch match;
     int64_t checked_at = 0;
