@@ -29,4 +29,6 @@ boost::json::value period_bound(const std::optional<int64_t>& at) {
   return at ? boost::json::value(util::format_rfc3339(*at)) : boost::json::value(nullptr);
 }
 
+boost::json::value time_or_null(int64_t at) { return period_bound(at == 0 ? std::nullopt : std::optional<int64_t>(at)); }
+
 }  // namespace hafnium::api

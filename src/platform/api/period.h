@@ -25,5 +25,8 @@ Period read_period(const http::Request& request, const char* from_name, const ch
 
 // A bound as a response echoes it: RFC 3339, or null when not given.
 boost::json::value period_bound(const std::optional<int64_t>& at);
+// A stored time where 0 means "not yet" or "none" (a job not finished, an
+// alert whose status nobody changed): RFC 3339, or null.
+boost::json::value time_or_null(int64_t at);
 
 }  // namespace hafnium::api

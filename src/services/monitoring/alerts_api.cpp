@@ -105,10 +105,7 @@ void register_alert_routes(http::Router& router, runtime::Runtime& runtime, Aler
                                     o.closed > 0 ? boost::json::value(static_cast<double>(false_positives) /
                                                                       static_cast<double>(o.closed))
                                                  : boost::json::value(nullptr)},
-                                   {"oldest_open_raised_at",
-                                    o.oldest_open_raised_at == 0
-                                        ? boost::json::value(nullptr)
-                                        : boost::json::value(util::format_rfc3339(o.oldest_open_raised_at))}});
+                                   {"oldest_open_raised_at", api::time_or_null(o.oldest_open_raised_at)}});
                 }
                 return Response::json(200, boost::json::object{{"raised_from", api::period_bound(period.from)},
                                                                {"raised_to", api::period_bound(period.to)},

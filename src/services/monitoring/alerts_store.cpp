@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "platform/api/period.h"
 #include "platform/store/filters.h"
 #include "platform/store/row.h"
 #include "platform/util/time.h"
@@ -211,8 +212,7 @@ boost::json::object stored_alert_to_json(const StoredAlert& s) {
   o["resolution"] = s.resolution.empty() ? boost::json::value(nullptr) : boost::json::value(s.resolution);
   // Null until an analyst changes the status.
   o["status_changed_by"] = s.status_changed_by.empty() ? boost::json::value(nullptr) : boost::json::value(s.status_changed_by);
-  o["status_changed_at"] = s.status_changed_at == 0 ? boost::json::value(nullptr)
-                                                    : boost::json::value(util::format_rfc3339(s.status_changed_at));
+  o["status_changed_at"] = api::time_or_null(s.status_changed_at);
   return o;
 }
 

@@ -127,12 +127,11 @@ CheckRequest read_party(const boost::json::object& object, const std::string& pr
 // re-screenings were jobs.
 boost::json::value render_rescreen(const std::optional<RescreenProgress>& p) {
   if (!p) return nullptr;
-  auto time = [](int64_t at) { return at == 0 ? boost::json::value(nullptr) : boost::json::value(util::format_rfc3339(at)); };
   return boost::json::object{{"status", p->status},
                              {"parties_screened", p->parties_screened},
                              {"new_hits", p->hits_raised},
-                             {"started_at", time(p->started_at)},
-                             {"finished_at", time(p->finished_at)}};
+                             {"started_at", api::time_or_null(p->started_at)},
+                             {"finished_at", api::time_or_null(p->finished_at)}};
 }
 
 boost::json::object render_version(const ListVersion& v, const std::optional<RescreenProgress>& rescreen) {
@@ -333,9 +332,7 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                        {"false_positive_rate", decided > 0 ? boost::json::value(static_cast<double>(false_positives) /
                                                                                 static_cast<double>(decided))
                                                            : boost::json::value(nullptr)},
-                       {"oldest_open_checked_at", review.oldest_open_checked_at == 0
-                                                      ? boost::json::value(nullptr)
-                                                      : boost::json::value(util::format_rfc3339(review.oldest_open_checked_at))}});
+                       {"oldest_open_checked_at", api::time_or_null(review.oldest_open_checked_at)}});
                 }
                 return Response::json(200, boost::json::object{{"checked_from", api::period_bound(period.from)},
                                                                {"checked_to", api::period_bound(period.to)},
