@@ -125,38 +125,29 @@ size_t ScreeningService::record_rescreen(ScreeningStore::CheckWriter& writer, co
                                          const std::string& key, const CheckRequest& request,
                                          const std::vector<Match>& matches, const RescreenJob& job) {
   // The hits not reported for this party before (nor cleared as false
-  // positives of the same entity content).
+  // positives of the same entity content). The check holds only these:
+  // hits reported before stay with the check that reported them, as
+  // repeated here they would wait in the queue twice and be decided twice.
   soci::session& sql = writer.session();
   const auto suppressed = writer.decisions(tenant, key).false_positives;
-  std::set<std::pair<std::string, std::string>> fresh;  // list, entity id
-  for (const auto& m : matches) {
-    const Screener& screener = m.list.starts_with("custom:") ? *s.by_tenant.at(tenant) : *s.shared;
-    std::string fingerprint = screener.index().entities()[m.entity_index].fingerprint();
-    if (suppressed.contains({m.list, m.entity_id, fingerprint})) continue;
-    if (store_.known_hit(sql, tenant, key, m.list, m.entity_id, fingerprint)) continue;
-    fresh.insert({m.list, m.entity_id});
-  }
-  if (fresh.empty()) return 0;
-  // A check of the party with the new hits, stored like any other, so that
-  // an analyst opens it and disposes of them; each new hit's event names
-  // the check and the match. Hits reported before stay with the check
-  // that reported them: repeated here they would wait in the queue twice
-  // and be decided twice.
   std::vector<Match> new_matches;
   for (const auto& m : matches) {
-    if (fresh.contains({m.list, m.entity_id})) new_matches.push_back(m);
+    const std::string fingerprint = entity_of(s, tenant, m).fingerprint();
+    if (suppressed.contains({m.list, m.entity_id, fingerprint})) continue;
+    if (store_.known_hit(sql, tenant, key, m.list, m.entity_id, fingerprint)) continue;
+    new_matches.push_back(m);
   }
+  if (new_matches.empty()) return 0;
+  // A check of the party with the new hits, stored like any other, so that
+  // an analyst opens it and disposes of them; each new hit's event names
+  // the check and the match.
   ListVersion trigger;
   trigger.source = job.source;
   trigger.version = job.version;
   Actor party_actor{tenant, job.actor, job.trace_id};
   auto document = check_in(writer, s, request, new_matches, party_actor, &trigger);
-  size_t raised = 0;
   for (const auto& rendered : document.at("matches").as_array()) {
     const auto& m = rendered.as_object();
-    std::pair<std::string, std::string> which{std::string(m.at("list").as_string()),
-                                              std::string(m.at("entity_id").as_string())};
-    if (!fresh.contains(which)) continue;
     writer.outbox().enqueue("screening.hits",
                             events::make_envelope("screening.hit.raised", tenant, key,
                                                   boost::json::object{{"party_key", key},
@@ -168,9 +159,8 @@ size_t ScreeningService::record_rescreen(ScreeningStore::CheckWriter& writer, co
                                                                       {"matched_name", m.at("matched_name")},
                                                                       {"score", m.at("score")}},
                                                   job.trace_id));
-    ++raised;
   }
-  return raised;
+  return new_matches.size();
 }
 
 }  // namespace hafnium::services::screening

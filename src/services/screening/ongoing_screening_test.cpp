@@ -181,6 +181,31 @@ TEST_P(OngoingScreening, ARescreenCheckHoldsOnlyTheNewHits) {
             1);
 }
 
+TEST_P(OngoingScreening, AConfirmationCarriedOverIsNotRaisedAgain) {
+  import_sdn({organisation("1", "Acme Shell Holdings")});
+  service_->run_rescreens(run_by("setup"));
+  CheckRequest request;
+  request.party.name = "Acme Shell Holdings";
+  request.party.kind = EntityKind::kOrganisation;
+  request.reference = "a1";
+  const Actor analyst{"tenant-a", "api-key:test", ""};
+  const auto first = service_->check(request, analyst);
+  const std::string match_id(first.at("matches").at(0).at("id").as_string());
+  ASSERT_TRUE(service_->dispose(match_id, "true_match", "registry extract", analyst));
+  // The customer leaves and comes back: screened again, the confirmation
+  // stands...
+  ASSERT_TRUE(service_->stop_monitoring("a1", analyst));
+  const auto again = service_->check(request, analyst);
+  EXPECT_EQ(again.at("matches").at(0).at("status"), "true_match");
+  // ...and a new list version does not raise it as a new hit.
+  import_sdn({organisation("1", "Acme Shell Holdings"), organisation("2", "Quiet Meadow Bakery")});
+  auto completed = service_->run_rescreens(run_by("worker"));
+  ASSERT_EQ(completed.size(), 1u);
+  EXPECT_EQ(completed[0].parties_screened, 1);
+  EXPECT_EQ(completed[0].hits_raised, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'screening.hit.raised'"), 0);
+}
+
 HAFNIUM_STORE_TEST_SUITE(OngoingScreening);
 
 }  // namespace

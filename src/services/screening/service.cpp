@@ -109,12 +109,40 @@ std::vector<Match> ScreeningService::screen(const Snapshot& s, const std::string
   return matches;
 }
 
-std::string ScreeningService::reference_key(const std::string& reference) { return "ref:" + reference; }
-
 namespace {
+constexpr std::string_view kReferencePrefix = "ref:";
 // Who decided a match that took over an earlier confirmation of the hit.
 constexpr const char* kCarriedOver = "system:carried-over";
+
+// What became of a check's result, from its matches' statuses now:
+// nothing to review (clear, or every match suppressed), matches awaiting
+// a decision, or decided (a single true match makes the party one).
+const char* review_status(size_t open, size_t true_matches, size_t false_positives) {
+  return open > 0 ? "pending" : true_matches > 0 ? "true_match" : false_positives > 0 ? "false_positive" : "none";
+}
+
+boost::json::value disposition_json(const std::string& decision, const std::string& reason,
+                                    const std::string& decided_by, int64_t decided_at) {
+  return boost::json::object{{"decision", decision},
+                             {"reason", reason},
+                             {"decided_by", decided_by},
+                             {"decided_at", util::format_rfc3339(decided_at)}};
+}
 }  // namespace
+
+std::string ScreeningService::reference_key(const std::string& reference) {
+  return std::string(kReferencePrefix) + reference;
+}
+
+std::optional<std::string> ScreeningService::reference_of_key(const std::string& party_key) {
+  if (!party_key.starts_with(kReferencePrefix)) return std::nullopt;
+  return party_key.substr(kReferencePrefix.size());
+}
+
+const WatchlistEntity& ScreeningService::entity_of(const Snapshot& s, const std::string& tenant_id, const Match& m) {
+  const Screener& screener = m.list.starts_with("custom:") ? *s.by_tenant.at(tenant_id) : *s.shared;
+  return screener.index().entities()[m.entity_index];
+}
 
 boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writer, const Snapshot& s,
                                                const CheckRequest& request,
@@ -130,11 +158,7 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
   boost::json::array rendered;
   size_t open = 0, confirmed = 0;
   for (const auto& m : matches) {
-    const Screener& screener = [&]() -> const Screener& {
-      if (m.list.starts_with("custom:")) return *s.by_tenant.at(actor.tenant_id);
-      return *s.shared;
-    }();
-    const auto& entity = screener.index().entities()[m.entity_index];
+    const auto& entity = entity_of(s, actor.tenant_id, m);
     std::string fingerprint = entity.fingerprint();
     // A hit the tenant decided before, on the entity as it reads now,
     // keeps that decision: cleared as a false positive, it is suppressed;
@@ -147,14 +171,17 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
     StoredMatch stored{util::uuid_v7(), id,          key, m.list, m.entity_id, fingerprint,
                        is_suppressed ? "suppressed" : is_confirmed ? "true_match" : "open", m.score};
     store_.insert_match(sql, actor.tenant_id, stored);
+    const std::string carried_reason = is_confirmed ? "confirmed before, in match " + confirmed_in->second : "";
     if (is_confirmed) {
       ++confirmed;
-      store_.record_disposition(sql, actor.tenant_id, stored, "true_match",
-                                "confirmed before, in match " + confirmed_in->second, kCarriedOver, created_at);
+      store_.record_disposition(sql, actor.tenant_id, stored, "true_match", carried_reason, kCarriedOver, created_at);
     } else if (!is_suppressed) {
       ++open;
-      store_.add_hit(sql, actor.tenant_id, key, m.list, m.entity_id, fingerprint);
     }
+    // Reported to the tenant (open or confirmed): ongoing screening does
+    // not raise it again. (A confirmation carried over to a party screened
+    // again after its ongoing screening ended had been raised anew.)
+    if (!is_suppressed) store_.add_hit(sql, actor.tenant_id, key, m.list, m.entity_id, fingerprint);
     boost::json::array features;
     for (const auto& f : m.features) {
       features.push_back({{"name", f.name}, {"contribution", shown_score(f.contribution)}, {"detail", f.detail}});
@@ -171,12 +198,9 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
                         {"reasons", boost::json::array(m.reasons.begin(), m.reasons.end())},
                         {"programs", boost::json::array(entity.programs.begin(), entity.programs.end())},
                         {"status", stored.status},
-                        {"disposition", is_confirmed ? boost::json::value(boost::json::object{
-                                                           {"decision", "true_match"},
-                                                           {"reason", "confirmed before, in match " + confirmed_in->second},
-                                                           {"decided_by", kCarriedOver},
-                                                           {"decided_at", util::format_rfc3339(created_at)}})
-                                                     : boost::json::value(nullptr)}});
+                        {"disposition", is_confirmed
+                                            ? disposition_json("true_match", carried_reason, kCarriedOver, created_at)
+                                            : boost::json::value(nullptr)}});
   }
   boost::json::array lists;
   for (const auto& v : s.versions) {
@@ -196,7 +220,7 @@ boost::json::object ScreeningService::check_in(ScreeningStore::CheckWriter& writ
                                {"matches", std::move(rendered)},
                                {"origin", trigger ? "ongoing_screening" : "request"},
                                {"created_at", util::format_rfc3339(created_at)},
-                               {"review_status", open > 0 ? "pending" : confirmed > 0 ? "true_match" : "none"}};
+                               {"review_status", review_status(open, confirmed, 0)}};
   if (trigger) document["trigger"] = {{"source", trigger->source}, {"version", trigger->version}};
   std::string text = util::to_json_text(document);
   writer.insert_check(actor.tenant_id, id, key, status, text, actor.name, created_at);
@@ -223,25 +247,15 @@ boost::json::object ScreeningService::with_review(const std::string& tenant_id, 
       match["status"] = review.status;
       match["disposition"] = review.decision.empty()
                                  ? boost::json::value(nullptr)
-                                 : boost::json::value(boost::json::object{
-                                       {"decision", review.decision},
-                                       {"reason", review.reason},
-                                       {"decided_by", review.decided_by},
-                                       {"decided_at", util::format_rfc3339(review.decided_at)}});
+                                 : disposition_json(review.decision, review.reason, review.decided_by, review.decided_at);
     }
     const auto& status = match.at("status");
     if (status == "open") ++open;
     if (status == "true_match") ++true_matches;
     if (status == "false_positive") ++false_positives;
   }
-  // `status` stays what screening found; the review says what became of
-  // it: nothing to review (clear, or every match suppressed), matches
-  // awaiting a decision, or decided (a single true match makes the party
-  // one).
-  document["review_status"] = open > 0             ? "pending"
-                              : true_matches > 0   ? "true_match"
-                              : false_positives > 0 ? "false_positive"
-                                                   : "none";
+  // `status` stays what screening found; the review says what became of it.
+  document["review_status"] = review_status(open, true_matches, false_positives);
   return std::move(document);
 }
 
@@ -364,15 +378,15 @@ std::optional<boost::json::object> ScreeningService::dispose(const std::string& 
       // freezes the customer's accounts): its systems learn of it without
       // polling. On the party's key, after the hits it decides. The
       // reason is the analyst's note and stays in the store.
-      const bool referenced = m.party_key.starts_with("ref:");
+      const auto reference = reference_of_key(m.party_key);
       events::Outbox::enqueue(
           sql, "screening.hits",
           events::make_envelope("screening.match.decided", actor.tenant_id, m.party_key,
                                 boost::json::object{{"match_id", m.id},
                                                     {"check_id", m.check_id},
                                                     {"party_key", m.party_key},
-                                                    {"reference", referenced ? boost::json::value(m.party_key.substr(4))
-                                                                             : boost::json::value(nullptr)},
+                                                    {"reference", reference ? boost::json::value(*reference)
+                                                                            : boost::json::value(nullptr)},
                                                     {"list", m.list},
                                                     {"entity_id", m.entity_id},
                                                     {"decision", decision},

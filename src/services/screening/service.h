@@ -113,6 +113,9 @@ class ScreeningService {
   static std::string party_key(const CheckRequest& request);
   // The key of a party screened with its caller's reference.
   static std::string reference_key(const std::string& reference);
+  // The caller's reference a party key was made from (nullopt for a party
+  // screened without one).
+  static std::optional<std::string> reference_of_key(const std::string& party_key);
 
   // For the metrics: checks committed since start, by outcome, and the
   // shared (official) list versions in memory now.
@@ -137,6 +140,8 @@ class ScreeningService {
   boost::json::object check_in(ScreeningStore::CheckWriter& writer, const Snapshot& snapshot, const CheckRequest& request,
                                const std::vector<Match>& matches, const Actor& actor,
                                const ListVersion* trigger = nullptr);
+  // The list entry a match found: in the shared lists or the tenant's own.
+  static const WatchlistEntity& entity_of(const Snapshot& snapshot, const std::string& tenant_id, const Match& match);
   // One page of a job; false when the worker lost the job's lease (the
   // page was rolled back; its new holder does it).
   bool rescreen_page(RescreenJob& job, const RescreenRun& run);
