@@ -33,6 +33,14 @@ RescreenJob job_from(const soci::row& row) {
 
 bool every_tenant(const RescreenJob& job) { return job.scope == kSharedLists; }
 
+std::optional<RescreenJob> read_job(soci::session& sql, const std::string& version_id) {
+  std::optional<RescreenJob> job;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << std::string(kJobColumns) + " WHERE version_id = :v", soci::use(version_id));
+  for (const auto& row : rows) job = job_from(row);
+  return job;
+}
+
 }  // namespace
 
 void RescreenJobs::enqueue(soci::session& sql, const std::string& version_id, const std::string& scope,
@@ -48,22 +56,28 @@ void RescreenJobs::enqueue(soci::session& sql, const std::string& version_id, co
 }
 
 std::optional<RescreenJob> RescreenJobs::claim(store::Database& db, const std::string& worker, int64_t lease_micros) {
+  const long long now = util::now_micros(), until = now + lease_micros;
+  // Looked for with a read: an idle server asks every few seconds, and on
+  // SQLite a write transaction would queue behind (and hold up) the
+  // writers that matter. Oldest first: re-screenings of one list then run
+  // in the order its versions activated.
+  auto job = db.read([&](soci::session& sql) {
+    std::optional<RescreenJob> found;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << std::string(kJobColumns) +
+                            " WHERE status <> 'completed' AND (lease_owner = '' OR lease_until < :now"
+                            " OR lease_owner = :w) ORDER BY created_at, version_id LIMIT 1",
+         soci::use(now), soci::use(worker));
+    for (const auto& row : rows) found = job_from(row);
+    return found;
+  });
+  if (!job) return std::nullopt;
+  // Taken only if still free: a worker that claimed it meanwhile (on
+  // PostgreSQL, one whose update this one waits for) leaves nothing to
+  // take. Once taken, the job is read again in the same transaction: the
+  // cursor read above may be older than pages another holder committed
+  // since.
   return db.write([&](soci::session& sql) -> std::optional<RescreenJob> {
-    const long long now = util::now_micros(), until = now + lease_micros;
-    // Oldest first: re-screenings of one list then run in the order its
-    // versions activated.
-    std::optional<RescreenJob> job;
-    {
-      soci::rowset<soci::row> rows =
-          (sql.prepare << std::string(kJobColumns) +
-                              " WHERE status <> 'completed' AND (lease_owner = '' OR lease_until < :now"
-                              " OR lease_owner = :w) ORDER BY created_at, version_id LIMIT 1",
-           soci::use(now), soci::use(worker));
-      for (const auto& row : rows) job = job_from(row);
-    }
-    if (!job) return std::nullopt;
-    // The same conditions again: on PostgreSQL a concurrent claim of the
-    // same job waits for this row and then finds it taken.
     soci::statement take =
         (sql.prepare << "UPDATE screening_rescreens SET lease_owner = :w, lease_until = :until, status = 'running',"
                         " started_at = CASE WHEN started_at = 0 THEN :now ELSE started_at END"
@@ -73,9 +87,7 @@ std::optional<RescreenJob> RescreenJobs::claim(store::Database& db, const std::s
          soci::use(worker));
     take.execute(true);
     if (take.get_affected_rows() == 0) return std::nullopt;
-    job->status = "running";
-    if (job->started_at == 0) job->started_at = now;
-    return job;
+    return read_job(sql, job->version_id);
   });
 }
 
@@ -200,13 +212,7 @@ int64_t RescreenJobs::unfinished(store::Database& db) {
 }
 
 std::optional<RescreenJob> RescreenJobs::find(store::Database& db, const std::string& version_id) {
-  return db.read([&](soci::session& sql) {
-    std::optional<RescreenJob> job;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << std::string(kJobColumns) + " WHERE version_id = :v", soci::use(version_id));
-    for (const auto& row : rows) job = job_from(row);
-    return job;
-  });
+  return db.read([&](soci::session& sql) { return read_job(sql, version_id); });
 }
 
 }  // namespace hafnium::services::screening
