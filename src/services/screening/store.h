@@ -143,9 +143,10 @@ class ScreeningStore {
   };
   std::optional<MonitoredParty> find_party(const std::string& tenant_id, const std::string& party_key);
   // Ends ongoing screening of a party (the customer left): it is no longer
-  // re-screened and its reported hits are forgotten, so that a return is
-  // a new onboarding; its checks and decisions stay as the record. False
-  // when the tenant screens no such party.
+  // re-screened and its reported hits are forgotten (on a return, its
+  // undecided hits are asked again); its checks and decisions stay as the
+  // record, and the decisions still apply. False when the tenant screens
+  // no such party.
   static bool forget_party(soci::session& sql, const std::string& tenant_id, const std::string& party_key);
   // Hits already reported for a party (so re-screening raises only new ones).
   bool known_hit(soci::session& sql, const std::string& tenant_id, const std::string& party_key,
