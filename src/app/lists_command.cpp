@@ -93,6 +93,15 @@ int import_command(const ImportOptions& options) {
     draw_progress(static_cast<size_t>(job.parties_screened), static_cast<size_t>(total),
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - job_started).count(), "parties");
   };
+  bool own_failed = false;
+  run.failed = [&](const sc::RescreenJob& job) {
+    own_failed = own_failed || job.version_id == version.id;
+    if (!drawing.empty()) std::fputc('\n', stderr);
+    drawing.clear();
+    std::cerr << "re-screening after " << job.source << " version " << job.version << " failed after "
+              << job.parties_screened << " parties (" << job.last_error << "); it resumes from there at "
+              << util::format_rfc3339(job.retry_at) << " (hafnium serve, or the next import)\n";
+  };
   auto completed = service.run_rescreens(run);
   if (!drawing.empty()) std::fputc('\n', stderr);
   bool own_done = false;
@@ -101,7 +110,7 @@ int import_command(const ImportOptions& options) {
     std::cout << "re-screened after " << job.source << " version " << job.version << ": " << job.parties_screened
               << " parties, " << job.hits_raised << " new hits\n";
   }
-  if (!own_done) {
+  if (!own_done && !own_failed) {
     std::cout << "re-screening of the screened parties continues in another process (hafnium serve);"
                  " `hafnium lists list` shows its progress\n";
   }
@@ -137,6 +146,10 @@ void add_lists_commands(CLI::App& app, int& exit_code) {
       if (auto job = sc::RescreenJobs::find(*db, v.id)) {
         rescreen = job->status + " (" + std::to_string(job->parties_screened) + " parties, " +
                    std::to_string(job->hits_raised) + " new hits)";
+        if (job->failures > 0) {
+          rescreen += ", failed " + std::to_string(job->failures) + "x, retry at " +
+                      util::format_rfc3339(job->retry_at) + ": " + job->last_error;
+        }
       }
       std::printf("%-16s %-8s %-8lld %-12s %9lld %8lld %8lld %8lld  %-28s %s\n", v.source.c_str(),
                   v.tenant_id == sc::kSharedLists ? "shared" : "tenant", static_cast<long long>(v.version),

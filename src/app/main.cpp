@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "platform/util/error_text.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Hafnium: KYC/AML compliance platform"};
@@ -26,7 +27,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
   } catch (const std::exception& error) {
-    std::cerr << "hafnium: " << error.what() << "\n";
+    // Whole (a report of bad input rows runs to many lines), but without
+    // the values a failed database statement was writing.
+    std::cerr << "hafnium: " << hafnium::util::error_text(error, 64 * 1024) << "\n";
     return 2;
   }
   return exit_code;

@@ -146,6 +146,7 @@ TEST_P(ScreeningApi, MetricsCountPartiesByOutcomeAndShowTheOfficialLists) {
   }
   EXPECT_EQ(metric(text, "hafnium_screening_rescreened_parties_total"), "5") << text;
   EXPECT_EQ(metric(text, "hafnium_screening_rescreens_unfinished"), "0") << text;
+  EXPECT_EQ(metric(text, "hafnium_screening_rescreens_failing"), "0") << text;
 }
 
 TEST_P(ScreeningApi, CheckFindsTheListedPartyAndExplainsTheMatch) {
@@ -214,6 +215,8 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
   EXPECT_EQ(after_v2.at("parties_screened"), 1);
   EXPECT_EQ(after_v2.at("new_hits"), 1);
   EXPECT_TRUE(after_v2.at("finished_at").is_string());
+  EXPECT_EQ(after_v2.at("failed_attempts"), 0);
+  EXPECT_TRUE(after_v2.at("retry_at").is_null());
   // Same list again: nothing new.
   auto v3 = upload("custom:internal", std::string(kList) + "w3,Northwind Trading FZE,organisation,,,AE,,FRONT\n");
   ASSERT_EQ(v3.status, 201) << v3.body;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
+#include "platform/util/error_text.h"
 #include "platform/util/time.h"
 
 namespace hafnium::auth {
@@ -36,7 +37,7 @@ void Authenticator::start() {
     try {
       jwt_->reload();
     } catch (const std::exception& error) {
-      spdlog::warn("JWKS not loaded at start ({}); will retry on first token", error.what());
+      spdlog::warn("JWKS not loaded at start ({}); will retry on first token", util::error_text(error));
     }
   }
   refresher_ = std::thread([this] { refresher_loop(); });
@@ -58,7 +59,7 @@ void Authenticator::stop() {
   try {
     flush_last_used(*keys);
   } catch (const std::exception& error) {
-    spdlog::warn("could not record API key last-used times: {}", error.what());
+    spdlog::warn("could not record API key last-used times: {}", util::error_text(error));
   }
 }
 
@@ -77,7 +78,7 @@ void Authenticator::refresher_loop() {
       flush_last_used(*previous);
       refresh();
     } catch (const std::exception& error) {
-      spdlog::warn("API key refresh failed: {}", error.what());
+      spdlog::warn("API key refresh failed: {}", util::error_text(error));
     }
     lock.lock();
   }

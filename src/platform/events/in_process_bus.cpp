@@ -1,4 +1,5 @@
 #include "platform/events/in_process_bus.h"
+#include "platform/util/error_text.h"
 
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
@@ -102,7 +103,7 @@ bool InProcessBus::deliver(Group& group, const Message& message) {
       ++handled_;
       return true;
     } catch (const std::exception& error) {
-      last_error = error.what();
+      last_error = util::error_text(error);
     } catch (...) {
       last_error = "unknown error";
     }
@@ -127,7 +128,7 @@ bool InProcessBus::deliver(Group& group, const Message& message) {
     // Not even the dead-letter store took it: leave it unacknowledged so that
     // it is delivered again after a restart rather than lost.
     spdlog::error("dead-lettering failed for {} offset {}: {}", message.topic, message.offset,
-                  error.what());
+                  util::error_text(error));
     return false;
   }
 }

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "platform/store/row.h"
+#include "platform/util/error_text.h"
 #include "platform/util/json_text.h"
 #include "platform/util/time.h"
 
@@ -61,7 +62,7 @@ void OutboxRelay::loop() {
     try {
       published = publish_batch();
     } catch (const std::exception& error) {
-      spdlog::warn("outbox relay: {}", error.what());
+      spdlog::warn("outbox relay: {}", util::error_text(error));
     }
     if (published > 0) continue;  // more may be waiting
     std::unique_lock lock(mutex_);
@@ -84,7 +85,7 @@ void OutboxRelay::marker_loop() {
     try {
       mark_confirmed();
     } catch (const std::exception& error) {
-      spdlog::warn("outbox relay: marking published: {}", error.what());
+      spdlog::warn("outbox relay: marking published: {}", util::error_text(error));
       std::this_thread::sleep_for(poll_interval_);
     }
   }
@@ -238,7 +239,7 @@ bool OutboxRelay::flush_and_stop(std::chrono::milliseconds timeout) {
         break;
       }
     } catch (const std::exception& error) {
-      spdlog::warn("outbox flush: {}", error.what());
+      spdlog::warn("outbox flush: {}", util::error_text(error));
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
     wake();
@@ -259,7 +260,7 @@ bool OutboxRelay::flush_and_stop(std::chrono::milliseconds timeout) {
   try {
     mark_confirmed();
   } catch (const std::exception& error) {
-    spdlog::warn("outbox relay: {}", error.what());
+    spdlog::warn("outbox relay: {}", util::error_text(error));
   }
   forget_marked();
   running_ = false;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "platform/util/error_text.h"
 #include "platform/util/time.h"
 
 namespace hafnium::runtime {
@@ -47,7 +48,7 @@ void Housekeeping::start() {
                        swept.idempotency_keys, swept.outbox_rows, swept.processed_events);
         }
       } catch (const std::exception& error) {
-        spdlog::warn("housekeeping failed: {}", error.what());
+        spdlog::warn("housekeeping failed: {}", util::error_text(error));
       }
       lock.lock();
     }

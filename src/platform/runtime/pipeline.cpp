@@ -12,6 +12,7 @@
 #include "platform/telemetry/access_log.h"
 #include "platform/telemetry/logging.h"
 #include "platform/telemetry/trace.h"
+#include "platform/util/error_text.h"
 #include "platform/util/time.h"
 
 namespace hafnium::runtime {
@@ -189,7 +190,7 @@ boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request) {
     // Never leak internals to the client; the log line has the trace id.
     telemetry::LogContextScope log_scope(context.trace_id, context.principal.tenant_id);
     spdlog::error("unhandled error on {} {}: {}", http::method_name(request.method),
-                  context.route.empty() ? request.path : context.route, error.what());
+                  context.route.empty() ? request.path : context.route, util::error_text(error));
     response = http::render_problem(
         http::problems::internal("the server failed to handle this request; trace id " +
                                  context.trace_id),

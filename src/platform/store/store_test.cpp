@@ -3,6 +3,7 @@
 #include "platform/store/database.h"
 #include "platform/store/migrations.h"
 #include "platform/store/row.h"
+#include "platform/util/error_text.h"
 #include "support/store_fixture.h"
 
 namespace hafnium::store {
@@ -98,6 +99,35 @@ TEST(StoreUrl, ParsesAndRedacts) {
   EXPECT_NE(pg.redacted.find("db.internal:5432/hafnium"), std::string::npos);
   EXPECT_THROW(parse_store_url("mysql://x"), std::invalid_argument);
   EXPECT_THROW(parse_store_url("sqlite://"), std::invalid_argument);
+}
+
+TEST_P(StoreBackend, ErrorTextKeepsTheReasonAndDropsTheValuesBeingWritten) {
+  db_->write([](soci::session& sql) {
+    sql << "CREATE TABLE people (tenant_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,"
+           " PRIMARY KEY (tenant_id, id))";
+  });
+  auto insert = [&](const std::string& name) {
+    db_->write([&](soci::session& sql) {
+      const std::string tenant = "t-1", id = "cust-7731";
+      sql << "INSERT INTO people (tenant_id, id, name) VALUES (:t, :i, :n)", soci::use(tenant), soci::use(id),
+          soci::use(name);
+    });
+  };
+  insert("Maria Garcia Lopez");
+  std::string raw, text;
+  try {
+    insert("Maria Garcia Lopez");
+  } catch (const std::exception& error) {
+    raw = error.what();
+    text = util::error_text(error);
+  }
+  // The database's own message quotes what was written...
+  ASSERT_NE(raw.find("cust-7731"), std::string::npos) << raw;
+  // ...the text to log keeps the reason and the statement, not the values.
+  EXPECT_EQ(text.find("cust-7731"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Maria"), std::string::npos) << text;
+  EXPECT_NE(text.find("INSERT INTO people"), std::string::npos) << text;
+  EXPECT_TRUE(text.find("UNIQUE") != std::string::npos || text.find("duplicate key") != std::string::npos) << text;
 }
 
 HAFNIUM_STORE_TEST_SUITE(StoreBackend);

@@ -11,6 +11,7 @@
 
 #include "platform/util/batch_pipe.h"
 #include "platform/util/crypto.h"
+#include "platform/util/error_text.h"
 #include "platform/util/json_text.h"
 #include "platform/util/time.h"
 #include "platform/util/utf8.h"
@@ -18,6 +19,14 @@
 
 namespace hafnium::util {
 namespace {
+
+TEST(ErrorText, OtherMessagesPassUnchangedAndLongOnesAreCutOnACharacterBoundary) {
+  EXPECT_EQ(util::error_text("connection refused"), "connection refused");
+  EXPECT_EQ(util::error_text("ERROR:  insert failed\nDETAIL:  Key (id)=(cust-7731) already exists.\n"),
+            "ERROR:  insert failed");
+  const std::string cut = util::error_text("\xc3\xa9\xc3\xa9", 3);  // "éé", cut inside the second
+  EXPECT_EQ(cut, "\xc3\xa9");
+}
 
 TEST(Utf8, AcceptsValidAndRejectsInvalidSequences) {
   EXPECT_TRUE(is_valid_utf8("plain"));

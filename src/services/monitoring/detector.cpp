@@ -10,6 +10,7 @@
 #include "platform/events/outbox.h"
 #include "platform/store/row.h"
 #include "platform/util/batch_pipe.h"
+#include "platform/util/error_text.h"
 #include "platform/util/time.h"
 #include "services/monitoring/alerts_store.h"
 #include "services/monitoring/rules_store.h"
@@ -354,7 +355,7 @@ void Detector::commit(std::vector<Pending> batch) {
     // rebuilt from what committed, and what did not is evaluated again.
     commit_failures_.fetch_add(1);
     spdlog::error("monitoring: committing {} evaluations failed ({}); the tenants concerned are rebuilt", batch.size(),
-                  error.what());
+                  util::error_text(error));
     std::set<std::string> tenants;
     for (const auto& p : batch) tenants.insert(p.tenant_id);
     std::lock_guard lock(mutex_);

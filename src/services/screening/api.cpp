@@ -131,7 +131,9 @@ boost::json::value render_rescreen(const std::optional<RescreenProgress>& p) {
                              {"parties_screened", p->parties_screened},
                              {"new_hits", p->hits_raised},
                              {"started_at", api::time_or_null(p->started_at)},
-                             {"finished_at", api::time_or_null(p->finished_at)}};
+                             {"finished_at", api::time_or_null(p->finished_at)},
+                             {"failed_attempts", p->failures},
+                             {"retry_at", api::time_or_null(p->retry_at)}};
 }
 
 boost::json::object render_version(const ListVersion& v, const std::optional<RescreenProgress>& rescreen) {

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "platform/runtime/runtime.h"
+#include "platform/util/error_text.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
 #include "services/screening/api.h"
@@ -58,6 +59,9 @@ void ScreeningModule::register_metrics(runtime::Runtime& runtime) {
   metrics.callback_gauge("hafnium_screening_rescreens_unfinished",
                          "List versions whose re-screening of the screened parties has not completed",
                          [this] { return static_cast<double>(rescreens_unfinished_.load()); });
+  metrics.callback_gauge("hafnium_screening_rescreens_failing",
+                         "Unfinished re-screenings whose last attempt failed (each waits for its retry)",
+                         [this] { return static_cast<double>(rescreens_failing_.load()); });
   constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
   for (const auto& source : builtin_sources()) {
     auto read = [service, source](auto field) {
@@ -115,7 +119,7 @@ void ScreeningModule::start(runtime::Runtime& runtime) {
       service_->mark_ready();
     } catch (const std::exception& error) {
       load_failed_ = true;
-      spdlog::error("screening lists failed to load: {}", error.what());
+      spdlog::error("screening lists failed to load: {}", util::error_text(error));
     }
     // Another process (the CLI, a peer) may activate versions: follow them.
     std::unique_lock lock(mutex_);
@@ -127,7 +131,7 @@ void ScreeningModule::start(runtime::Runtime& runtime) {
         if (service_->refresh()) spdlog::info("screening lists reloaded");
         load_failed_ = false;
       } catch (const std::exception& error) {
-        spdlog::warn("screening lists reload failed: {}", error.what());
+        spdlog::warn("screening lists reload failed: {}", util::error_text(error));
       }
       lock.lock();
     }
@@ -148,8 +152,9 @@ void ScreeningModule::run_rescreens(runtime::Runtime& runtime) {
       // Screening needs the lists in memory; until then jobs wait.
       if (service_->loaded()) service_->run_rescreens(run);
       rescreens_unfinished_ = RescreenJobs::unfinished(service_->database());
+      rescreens_failing_ = RescreenJobs::failing(service_->database());
     } catch (const std::exception& error) {
-      spdlog::warn("re-screening failed, will retry: {}", error.what());
+      spdlog::warn("re-screening failed, will retry: {}", util::error_text(error));
     }
     lock.lock();
     cv_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_ || rescreen_wanted_; });
@@ -160,7 +165,7 @@ void ScreeningModule::run_rescreens(runtime::Runtime& runtime) {
     // to wait for its lease to run out).
     RescreenJobs::release(service_->database(), run.worker);
   } catch (const std::exception& error) {
-    spdlog::warn("re-screening jobs not released: {}", error.what());
+    spdlog::warn("re-screening jobs not released: {}", util::error_text(error));
   }
 }
 

@@ -45,6 +45,7 @@ class ScreeningModule : public TargetModule {
   bool rescreen_wanted_ = false;  // under mutex_
   std::atomic<bool> load_failed_{false};
   std::atomic<int64_t> rescreens_unfinished_{0};
+  std::atomic<int64_t> rescreens_failing_{0};
 };
 
 }  // namespace hafnium::services::screening

@@ -1,11 +1,16 @@
 // ScreeningService's list imports and the ongoing screening they owe:
 // each activated version is followed by a durable re-screening job
 // (RescreenJobs) that workers run page by page.
+#include <algorithm>
+#include <set>
+
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "platform/audit/audit_log.h"
 #include "platform/events/outbox.h"
+#include "platform/util/error_text.h"
+#include "platform/util/time.h"
 #include "services/screening/service.h"
 
 namespace hafnium::services::screening {
@@ -39,23 +44,50 @@ namespace {
 // Thrown inside a page's transaction when its job changed hands: the page
 // rolls back and its new holder does it again.
 struct LeaseLost {};
+
 }  // namespace
+
+int64_t ScreeningService::RescreenRun::retry_delay(int64_t failures) const {
+  int64_t delay = retry_backoff_micros;
+  for (int64_t i = 1; i < failures && delay < retry_backoff_cap_micros; ++i) delay *= 2;
+  return std::min(delay, retry_backoff_cap_micros);
+}
 
 std::vector<RescreenJob> ScreeningService::run_rescreens(const RescreenRun& run) {
   std::vector<RescreenJob> completed;
   auto stopping = [&] { return run.stop && run.stop(); };
+  std::set<std::string> failed_here;  // a job retried this soon is not retried by this run
   while (!stopping()) {
     auto job = RescreenJobs::claim(*db_, run.worker, run.lease_micros);
     if (!job) break;
+    if (failed_here.contains(job->version_id)) {
+      RescreenJobs::release(*db_, run.worker);
+      break;
+    }
     // The version may have been activated by another process: screen
     // against the lists as they are now, that version included.
     refresh();
     // Its parties in all: those a previous holder screened, and those left.
     const int64_t total = job->parties_screened + RescreenJobs::parties_left(*db_, *job);
     bool held = true;
-    while (held && job->status != "completed" && !stopping()) {
-      held = rescreen_page(*job, run);
-      if (held && run.progress) run.progress(*job, total);
+    try {
+      while (held && job->status != "completed" && !stopping()) {
+        held = rescreen_page(*job, run);
+        if (held && run.progress) run.progress(*job, total);
+      }
+    } catch (const std::exception& error) {
+      // The failed page committed nothing. The job steps aside until its
+      // retry (later and later while it keeps failing) and the jobs queued
+      // after it go on; if even this cannot be recorded (the store is
+      // down), the error goes to the caller, which tries again later.
+      const int64_t delay = run.retry_delay(job->failures + 1);
+      if (RescreenJobs::fail(*db_, *job, run.worker, util::error_text(error, 300), util::now_micros() + delay)) {
+        spdlog::error("re-screening after {} version {} failed ({} in a row), retried in {} s: {}", job->source,
+                      job->version, job->failures, delay / 1'000'000, job->last_error);
+        if (run.failed) run.failed(*job);
+      }
+      failed_here.insert(job->version_id);
+      continue;
     }
     if (job->status == "completed") {
       spdlog::info("re-screening after {} version {} completed: {} parties, {} new hits", job->source, job->version,

@@ -5,6 +5,7 @@
 // share of an official list's re-screening.
 #include <gtest/gtest.h>
 
+#include "platform/util/time.h"
 #include "services/screening/service.h"
 #include "services/targets.h"
 #include "support/store_fixture.h"
@@ -204,6 +205,94 @@ TEST_P(OngoingScreening, AConfirmationCarriedOverIsNotRaisedAgain) {
   EXPECT_EQ(completed[0].parties_screened, 1);
   EXPECT_EQ(completed[0].hits_raised, 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'screening.hit.raised'"), 0);
+}
+
+TEST_P(OngoingScreening, AJobThatKeepsFailingWaitsForItsRetryWithoutHoldingUpTheOthers) {
+  import_sdn({organisation("1", "Acme Shell Holdings")});
+  service_->run_rescreens(run_by("setup"));
+  screen_party("tenant-p", "p1", "Northwind Trading FZE");
+  screen_party("tenant-a", "a1", "Blue Lagoon Shipping Ltd");
+  // Storing any check of tenant P fails, as a fault that repeats on
+  // every attempt would (here a trigger of the real database).
+  if (GetParam() == "sqlite") {
+    db_->write([](soci::session& sql) {
+      sql << "CREATE TRIGGER poison BEFORE INSERT ON screening_checks WHEN NEW.tenant_id = 'tenant-p'"
+             " BEGIN SELECT RAISE(ABORT, 'injected failure'); END";
+    });
+  } else {
+    db_->write([](soci::session& sql) {
+      sql << "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+             " IF NEW.tenant_id = 'tenant-p' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$";
+      sql << "CREATE TRIGGER poison BEFORE INSERT ON screening_checks FOR EACH ROW EXECUTE FUNCTION poison()";
+    });
+  }
+  // Each tenant imports its own list naming its party: P's job is older.
+  auto custom = [](const std::string& name) {
+    WatchlistEntity e = organisation("c1", name);
+    e.list = "custom:blocked";
+    return ParsedList{"custom:blocked", "", {e}};
+  };
+  const auto p_version = service_->import("tenant-p", custom("Northwind Trading FZE"), {"tenant-p", "api-key:p", ""});
+  const auto a_version = service_->import("tenant-a", custom("Blue Lagoon Shipping Ltd"), {"tenant-a", "api-key:a", ""});
+
+  auto run = run_by("worker");
+  run.retry_backoff_micros = 3600LL * 1'000'000;
+  run.retry_backoff_cap_micros = run.retry_backoff_micros;
+  std::vector<std::string> failed;
+  run.failed = [&](const RescreenJob& job) { failed.push_back(job.version_id); };
+  const int64_t before = util::now_micros();
+  auto completed = service_->run_rescreens(run);
+  // P's job failed and stepped aside; A's, queued after it, ran.
+  ASSERT_EQ(completed.size(), 1u);
+  EXPECT_EQ(completed[0].version_id, a_version.id);
+  EXPECT_EQ(completed[0].hits_raised, 1);
+  EXPECT_EQ(failed, std::vector<std::string>{p_version.id});
+  auto waiting = RescreenJobs::find(*db_, p_version.id);
+  ASSERT_TRUE(waiting);
+  EXPECT_NE(waiting->status, "completed");
+  EXPECT_EQ(waiting->failures, 1);
+  EXPECT_GE(waiting->retry_at, before + run.retry_backoff_micros);
+  EXPECT_NE(waiting->last_error.find("injected failure"), std::string::npos);
+  EXPECT_EQ(waiting->parties_screened, 0);  // the failed page committed nothing
+  EXPECT_EQ(count("SELECT COUNT(*) FROM screening_checks WHERE tenant_id = 'tenant-p' AND status = 'potential_match'"), 0);
+  EXPECT_EQ(RescreenJobs::failing(*db_), 1);
+  EXPECT_EQ(RescreenJobs::unfinished(*db_), 1);
+  // Nobody takes it before its retry time, and its tenant sees it waiting.
+  EXPECT_FALSE(RescreenJobs::claim(*db_, "another-worker", 60'000'000));
+  const auto progress = RescreenJobs::progress(*db_, "tenant-p", {p_version.id});
+  EXPECT_EQ(progress.at(p_version.id).failures, 1);
+  EXPECT_EQ(progress.at(p_version.id).retry_at, waiting->retry_at);
+
+  // The fault is repaired and the retry time comes: the job resumes at
+  // its cursor and raises the hit once.
+  if (GetParam() == "sqlite") {
+    db_->write([](soci::session& sql) { sql << "DROP TRIGGER poison"; });
+  } else {
+    db_->write([](soci::session& sql) { sql << "DROP TRIGGER poison ON screening_checks"; });
+  }
+  db_->write([](soci::session& sql) { sql << "UPDATE screening_rescreens SET retry_at = 1 WHERE failures > 0"; });
+  auto retried = service_->run_rescreens(run_by("worker-2"));
+  ASSERT_EQ(retried.size(), 1u);
+  EXPECT_EQ(retried[0].version_id, p_version.id);
+  EXPECT_EQ(retried[0].parties_screened, 1);
+  EXPECT_EQ(retried[0].hits_raised, 1);
+  auto done = RescreenJobs::find(*db_, p_version.id);
+  EXPECT_EQ(done->failures, 0);
+  EXPECT_EQ(done->retry_at, 0);
+  EXPECT_EQ(done->last_error, "");
+  EXPECT_EQ(RescreenJobs::failing(*db_), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'screening.hit.raised' AND tenant_id = 'tenant-p'"), 1);
+}
+
+TEST(RescreenRetry, WaitsLongerWithEachFailureInARowUpToTheCap) {
+  ScreeningService::RescreenRun run;
+  run.retry_backoff_micros = 30'000'000;
+  run.retry_backoff_cap_micros = 300'000'000;
+  EXPECT_EQ(run.retry_delay(1), 30'000'000);
+  EXPECT_EQ(run.retry_delay(2), 60'000'000);
+  EXPECT_EQ(run.retry_delay(4), 240'000'000);
+  EXPECT_EQ(run.retry_delay(5), 300'000'000);
+  EXPECT_EQ(run.retry_delay(500), 300'000'000);
 }
 
 HAFNIUM_STORE_TEST_SUITE(OngoingScreening);

@@ -10,7 +10,8 @@ namespace {
 
 constexpr const char* kJobColumns =
     "SELECT version_id, scope, source, version, actor, trace_id, status, after_tenant, after_key,"
-    " parties_screened, hits_raised, created_at, started_at, finished_at FROM screening_rescreens";
+    " parties_screened, hits_raised, created_at, started_at, finished_at, failures, retry_at, last_error"
+    " FROM screening_rescreens";
 
 RescreenJob job_from(const soci::row& row) {
   RescreenJob job;
@@ -28,6 +29,9 @@ RescreenJob job_from(const soci::row& row) {
   job.created_at = store::get_int64(row, 11);
   job.started_at = store::get_int64(row, 12);
   job.finished_at = store::get_int64(row, 13);
+  job.failures = store::get_int64(row, 14);
+  job.retry_at = store::get_int64(row, 15);
+  job.last_error = store::get_string(row, 16);
   return job;
 }
 
@@ -65,9 +69,9 @@ std::optional<RescreenJob> RescreenJobs::claim(store::Database& db, const std::s
     std::optional<RescreenJob> found;
     soci::rowset<soci::row> rows =
         (sql.prepare << std::string(kJobColumns) +
-                            " WHERE status <> 'completed' AND (lease_owner = '' OR lease_until < :now"
-                            " OR lease_owner = :w) ORDER BY created_at, version_id LIMIT 1",
-         soci::use(now), soci::use(worker));
+                            " WHERE status <> 'completed' AND retry_at <= :now AND (lease_owner = ''"
+                            " OR lease_until < :now2 OR lease_owner = :w) ORDER BY created_at, version_id LIMIT 1",
+         soci::use(now), soci::use(now), soci::use(worker));
     for (const auto& row : rows) found = job_from(row);
     return found;
   });
@@ -81,10 +85,10 @@ std::optional<RescreenJob> RescreenJobs::claim(store::Database& db, const std::s
     soci::statement take =
         (sql.prepare << "UPDATE screening_rescreens SET lease_owner = :w, lease_until = :until, status = 'running',"
                         " started_at = CASE WHEN started_at = 0 THEN :now ELSE started_at END"
-                        " WHERE version_id = :v AND status <> 'completed'"
-                        " AND (lease_owner = '' OR lease_until < :now2 OR lease_owner = :w2)",
+                        " WHERE version_id = :v AND status <> 'completed' AND retry_at <= :now2"
+                        " AND (lease_owner = '' OR lease_until < :now3 OR lease_owner = :w2)",
          soci::use(worker), soci::use(until), soci::use(now), soci::use(job->version_id), soci::use(now),
-         soci::use(worker));
+         soci::use(now), soci::use(worker));
     take.execute(true);
     if (take.get_affected_rows() == 0) return std::nullopt;
     return read_job(sql, job->version_id);
@@ -149,7 +153,8 @@ bool RescreenJobs::advance(soci::session& sql, RescreenJob& job, const std::stri
   soci::statement update =
       (sql.prepare << "UPDATE screening_rescreens SET after_tenant = :at, after_key = :ak,"
                       " parties_screened = parties_screened + :p, hits_raised = hits_raised + :h, status = :s,"
-                      " finished_at = :f, lease_owner = :o, lease_until = :u WHERE version_id = :v AND lease_owner = :w",
+                      " finished_at = :f, lease_owner = :o, lease_until = :u, failures = 0, retry_at = 0,"
+                      " last_error = '' WHERE version_id = :v AND lease_owner = :w",
        soci::use(after_tenant), soci::use(after_key), soci::use(parties), soci::use(hits), soci::use(status),
        soci::use(finished), soci::use(owner), soci::use(until), soci::use(job.version_id), soci::use(worker));
   update.execute(true);
@@ -168,7 +173,38 @@ bool RescreenJobs::advance(soci::session& sql, RescreenJob& job, const std::stri
   job.hits_raised += hits;
   job.status = status;
   job.finished_at = finished;
+  job.failures = 0;
+  job.retry_at = 0;
+  job.last_error.clear();
   return true;
+}
+
+bool RescreenJobs::fail(store::Database& db, RescreenJob& job, const std::string& worker, const std::string& error,
+                        int64_t retry_at) {
+  const long long when = retry_at;
+  const bool recorded = db.write([&](soci::session& sql) {
+    soci::statement update =
+        (sql.prepare << "UPDATE screening_rescreens SET failures = failures + 1, retry_at = :r, last_error = :e,"
+                        " lease_owner = '', lease_until = 0 WHERE version_id = :v AND lease_owner = :w",
+         soci::use(when), soci::use(error), soci::use(job.version_id), soci::use(worker));
+    update.execute(true);
+    return update.get_affected_rows() > 0;
+  });
+  if (recorded) {
+    job.failures += 1;
+    job.retry_at = retry_at;
+    job.last_error = error;
+  }
+  return recorded;
+}
+
+int64_t RescreenJobs::failing(store::Database& db) {
+  return db.read([&](soci::session& sql) {
+    long long count = 0;
+    sql << "SELECT COUNT(*) FROM screening_rescreens WHERE status <> 'completed' AND failures > 0",
+        soci::into(count);
+    return static_cast<int64_t>(count);
+  });
 }
 
 void RescreenJobs::release(store::Database& db, const std::string& worker) {
@@ -185,8 +221,8 @@ std::map<std::string, RescreenProgress> RescreenJobs::progress(store::Database& 
     std::map<std::string, RescreenProgress> out;
     for (const auto& id : version_ids) {
       soci::rowset<soci::row> rows =
-          (sql.prepare << "SELECT j.status, j.started_at, j.finished_at, t.parties_screened, t.hits_raised"
-                          " FROM screening_rescreens j LEFT JOIN screening_rescreen_tenants t"
+          (sql.prepare << "SELECT j.status, j.started_at, j.finished_at, t.parties_screened, t.hits_raised,"
+                          " j.failures, j.retry_at FROM screening_rescreens j LEFT JOIN screening_rescreen_tenants t"
                           " ON t.version_id = j.version_id AND t.tenant_id = :t WHERE j.version_id = :v",
            soci::use(tenant_id), soci::use(id));
       for (const auto& row : rows) {
@@ -196,6 +232,8 @@ std::map<std::string, RescreenProgress> RescreenJobs::progress(store::Database& 
         p.finished_at = store::get_int64(row, 2);
         p.parties_screened = store::get_optional_int64(row, 3).value_or(0);
         p.hits_raised = store::get_optional_int64(row, 4).value_or(0);
+        p.failures = store::get_int64(row, 5);
+        p.retry_at = store::get_int64(row, 6);
         out[id] = p;
       }
     }

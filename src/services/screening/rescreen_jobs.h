@@ -31,6 +31,11 @@ struct RescreenJob {
   std::string after_tenant, after_key;  // the last party done (empty: none yet)
   int64_t parties_screened = 0, hits_raised = 0;
   int64_t created_at = 0, started_at = 0, finished_at = 0;  // 0: not yet
+  // Attempts that failed since the last page committed, and when the job
+  // may be taken again (0: at once). The error is the operator's: it may
+  // come from any tenant's party, so no tenant is shown it.
+  int64_t failures = 0, retry_at = 0;
+  std::string last_error;
 };
 
 // One tenant's share of a job, as that tenant may see it (an official
@@ -39,6 +44,7 @@ struct RescreenProgress {
   std::string status;  // the job's
   int64_t parties_screened = 0, hits_raised = 0;
   int64_t started_at = 0, finished_at = 0;
+  int64_t failures = 0, retry_at = 0;  // as in RescreenJob
 };
 
 // SQL of re-screening jobs (tables created by the screening migrations).
@@ -49,8 +55,8 @@ class RescreenJobs {
                       const std::string& source, int64_t version, const std::string& actor,
                       const std::string& trace_id);
   // Takes the oldest unfinished job nobody holds (or whose holder's lease
-  // ran out, or that `worker` holds already) for `lease_micros`; nullopt
-  // when there is none.
+  // ran out, or that `worker` holds already) and that is not waiting to be
+  // retried, for `lease_micros`; nullopt when there is none.
   static std::optional<RescreenJob> claim(store::Database& db, const std::string& worker, int64_t lease_micros);
   // The job's next parties after its cursor, in (tenant, key) order:
   // (tenant, key, party JSON).
@@ -71,6 +77,16 @@ class RescreenJobs {
   };
   static bool advance(soci::session& sql, RescreenJob& job, const std::string& worker, int64_t lease_micros,
                       const Page& page);
+  // Records a failed attempt of `worker`'s job (a page that could not be
+  // screened or stored: nothing of it committed) and hands the job back,
+  // to be taken again from `retry_at` on, so that a job that fails on
+  // every attempt does not stop the jobs queued after it. The job keeps
+  // its cursor: nothing is skipped, whenever it succeeds. False when
+  // `worker` no longer held it.
+  static bool fail(store::Database& db, RescreenJob& job, const std::string& worker, const std::string& error,
+                   int64_t retry_at);
+  // Jobs whose last attempt failed (waiting for their retry), for the metrics.
+  static int64_t failing(store::Database& db);
   // Gives up `worker`'s unfinished jobs so that the next worker resumes
   // them at once (a clean stop; a crash waits for the lease to run out).
   static void release(store::Database& db, const std::string& worker);

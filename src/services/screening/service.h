@@ -72,6 +72,14 @@ class ScreeningService {
     // its start, whoever ran it), and its parties in all as counted when
     // this run took it.
     std::function<void(const RescreenJob&, int64_t total)> progress;
+    // A job whose page failed (recorded on the job, which waits for its
+    // retry while this run goes on with the next job).
+    std::function<void(const RescreenJob&)> failed;
+    // How long a failed job waits: the first delay, doubled with each
+    // failure in a row, up to the cap.
+    int64_t retry_backoff_micros = 30LL * 1'000'000;
+    int64_t retry_backoff_cap_micros = 30LL * 60 * 1'000'000;
+    int64_t retry_delay(int64_t failures) const;
   };
   // The jobs this run completed.
   std::vector<RescreenJob> run_rescreens(const RescreenRun& run);

@@ -62,12 +62,19 @@ std::vector<store::Migration> ScreeningStore::migrations() {
       "CREATE INDEX screening_rescreens_unfinished ON screening_rescreens (status, created_at)",
       "CREATE TABLE screening_rescreen_tenants (version_id TEXT NOT NULL, tenant_id TEXT NOT NULL,"
       " parties_screened BIGINT NOT NULL, hits_raised BIGINT NOT NULL, PRIMARY KEY (version_id, tenant_id))"};
+  // A re-screening whose pages keep failing steps aside for a while
+  // (RescreenJobs::fail) instead of holding up every later one.
+  std::vector<std::string> retries = {
+      "ALTER TABLE screening_rescreens ADD COLUMN failures BIGINT NOT NULL DEFAULT 0",
+      "ALTER TABLE screening_rescreens ADD COLUMN retry_at BIGINT NOT NULL DEFAULT 0",
+      "ALTER TABLE screening_rescreens ADD COLUMN last_error TEXT NOT NULL DEFAULT ''"};
   return {{2, "screening lists, checks, matches, dispositions, ongoing screening", ddl, ddl},
           {3, "screening matches queued by status", queue, queue},
           {4, "screening checks listed by party", by_party, by_party},
           {5, "screening re-screening jobs", rescreens, rescreens},
           {6, "screening matches and decisions by check", reviews, reviews},
-          {7, "screening matches by hit", by_hit, by_hit}};
+          {7, "screening matches by hit", by_hit, by_hit},
+          {8, "screening re-screening retries", retries, retries}};
 }
 
 namespace {
