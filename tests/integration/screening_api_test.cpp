@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "platform/util/time.h"
 #include "support/runtime_fixture.h"
 
 namespace hafnium::testing {
@@ -359,6 +360,24 @@ TEST_P(ScreeningApi, NewListVersionsRaiseHitsOnlyForNewMatches) {
   EXPECT_EQ(clear_only.at("items").as_array().size(), 1u);
   EXPECT_EQ(server_->client().get("/api/v1/screening/checks?status=maybe", server_->admin_key()).status, 400);
   EXPECT_EQ(server_->client().get("/api/v1/screening/checks?ref=cust-7", server_->admin_key()).status, 400);
+  // Screened twice more, the party finds the same entry again, suppressed
+  // by the decision: the summary counts the hit once, as decided...
+  const std::string rechecked_from = util::format_rfc3339(util::now_micros());
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(check(R"({"name":"Northwind Trading FZE","type":"organisation","reference":"cust-7"})").status, 201);
+  }
+  {
+    const auto all = summary("");
+    const auto& item = all.at("items").at(0);
+    EXPECT_EQ(item.at("matches"), 1) << all;
+    EXPECT_EQ(item.at("false_positive"), 1);
+    EXPECT_EQ(item.at("suppressed"), 0);
+    // ...and over the later checks alone, as suppressed.
+    const auto later = summary("?checked_from=" + rechecked_from);
+    EXPECT_EQ(later.at("items").at(0).at("matches"), 1) << later;
+    EXPECT_EQ(later.at("items").at(0).at("suppressed"), 1);
+    EXPECT_EQ(later.at("items").at(0).at("false_positive"), 0);
+  }
   // Another tenant's queue and checks are its own.
   auto other = server_->create_tenant_key("other-bank");
   const auto their_checks = boost::json::parse(server_->client().get("/api/v1/screening/checks", other).body);

@@ -273,17 +273,29 @@ std::vector<ScreeningStore::ListReview> ScreeningStore::review_by_list(const std
   return db_.read([&](soci::session& sql) {
     std::map<std::string, ListReview> by_list;
     long long f = from, t = to;
+    // A hit is counted once however many checks found it again (a party
+    // screened at every payment finds the same list entry each time, and
+    // one decision answers every copy): a party, a list entry, and the
+    // entry as it read. It stands as its most advanced copy: decided, else
+    // open, else suppressed by an earlier false-positive decision.
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT m.list, m.status, COUNT(*), MIN(c.created_at) FROM screening_matches m"
+        (sql.prepare << "SELECT list, standing, COUNT(*), MIN(oldest_open) FROM ("
+                        " SELECT m.list AS list, MAX(CASE m.status WHEN 'true_match' THEN 4"
+                        " WHEN 'false_positive' THEN 3 WHEN 'open' THEN 2 ELSE 1 END) AS standing,"
+                        " MIN(CASE WHEN m.status = 'open' THEN c.created_at END) AS oldest_open"
+                        " FROM screening_matches m"
                         " JOIN screening_checks c ON c.tenant_id = m.tenant_id AND c.id = m.check_id"
                         " WHERE m.tenant_id = :t AND c.created_at >= :from AND c.created_at < :to"
-                        " GROUP BY m.list, m.status",
+                        " GROUP BY m.list, m.party_key, m.entity_id, m.fingerprint) hits"
+                        " GROUP BY list, standing",
          soci::use(tenant_id), soci::use(f), soci::use(t));
+    static const char* const kStanding[] = {"", "suppressed", "open", "false_positive", "true_match"};
     for (const auto& row : rows) {
       auto& review = by_list[store::get_string(row, 0)];
-      const std::string status = store::get_string(row, 1);
+      const int64_t standing = store::get_int64(row, 1);
+      const std::string status = standing >= 1 && standing <= 4 ? kStanding[standing] : "suppressed";
       review.by_status[status] += store::get_int64(row, 2);
-      if (status == "open") review.oldest_open_checked_at = store::get_int64(row, 3);
+      if (status == "open") review.oldest_open_checked_at = store::get_optional_int64(row, 3).value_or(0);
     }
     std::vector<ListReview> out;
     for (auto& [list, review] : by_list) {
