@@ -54,6 +54,24 @@ TEST_F(BadInput, InvalidUtf8Is400) {
   EXPECT_EQ(key_count(), before);
 }
 
+TEST_F(BadInput, TheNulCharacterIs400WhereverItIs) {
+  // PostgreSQL's client ends a text at U+0000: "ops\u0000key" would be
+  // stored as "ops", and a path or query holding %00 would name another
+  // record. Refused before anything reads or writes.
+  size_t before = key_count();
+  auto body = server_->client().post_json(keys_path(), R"({"name": "ops\u0000key", "roles": ["admin"]})",
+                                          server_->admin_key());
+  EXPECT_EQ(body.status, 400);
+  EXPECT_EQ(problem(body).at("errors").at(0).at("field"), "name");
+  EXPECT_EQ(key_count(), before);
+  auto path = server_->client().get("/api/v1/screening/parties/ref%00z", server_->admin_key());
+  EXPECT_EQ(path.status, 400);
+  EXPECT_EQ(problem(path).at("errors").at(0).at("field"), "path");
+  auto query = server_->client().get("/api/v1/audit?actor=ops%00x", server_->admin_key());
+  EXPECT_EQ(query.status, 400);
+  EXPECT_EQ(problem(query).at("errors").at(0).at("field"), "query");
+}
+
 TEST_F(BadInput, UnknownAndInvalidFieldsAre400WithEveryField) {
   size_t before = key_count();
   auto res = server_->client().post_json(keys_path(), R"({"name": "", "roles": ["root"], "admin": true})",

@@ -24,23 +24,36 @@ bool is_json_media_type(const std::string* content_type) {
 }  // namespace
 
 namespace {
-// Where a number too large for a double sits ("metadata/fee"), if any.
-// It parses as infinity, which JSON cannot hold: boost::json writes it back
-// as "Infinity", and a document stored with one can never be read again.
-std::optional<std::string> non_finite_number(const boost::json::value& value, const std::string& path) {
+// The first value no store can keep as sent, with its path ("metadata/fee")
+// and why: a number too large for a double (it parses as infinity, which
+// JSON cannot hold: boost::json writes it back as "Infinity", and a
+// document stored with one can never be read again), or a text (or key)
+// holding U+0000 (PostgreSQL's text cannot hold it, and its client library
+// ends the text there: "ref\u0000z" was stored as "ref", another party's
+// reference).
+std::optional<FieldError> unstorable(const boost::json::value& value, const std::string& path) {
+  auto here = [&] { return path.empty() ? std::string("body") : path; };
   if (value.is_double()) {
     if (std::isfinite(value.get_double())) return std::nullopt;
-    return path.empty() ? std::string("body") : path;
+    return FieldError{here(), "is a number beyond the range of a double"};
+  }
+  constexpr std::string_view kNul("\0", 1);
+  if (value.is_string()) {
+    if (std::string_view(value.get_string()).find(kNul) == std::string_view::npos) return std::nullopt;
+    return FieldError{here(), "must not contain the NUL character (U+0000)"};
   }
   auto below = [&](std::string_view key) { return path.empty() ? std::string(key) : path + "/" + std::string(key); };
   if (value.is_array()) {
     const auto& items = value.get_array();
     for (size_t i = 0; i < items.size(); ++i) {
-      if (auto at = non_finite_number(items[i], below(std::to_string(i)))) return at;
+      if (auto at = unstorable(items[i], below(std::to_string(i)))) return at;
     }
   } else if (value.is_object()) {
     for (const auto& [key, item] : value.get_object()) {
-      if (auto at = non_finite_number(item, below(key))) return at;
+      if (key.find(kNul) != std::string_view::npos) {
+        return FieldError{here(), "must not have a key containing the NUL character (U+0000)"};
+      }
+      if (auto at = unstorable(item, below(key))) return at;
     }
   }
   return std::nullopt;
@@ -62,9 +75,7 @@ boost::json::value parse_json_text(std::string_view text) {
                                    ec.message());
   }
   boost::json::value value = parser.release();
-  if (auto at = non_finite_number(value, "")) {
-    throw problems::validation({{*at, "is a number beyond the range of a double"}});
-  }
+  if (auto error = unstorable(value, "")) throw problems::validation({std::move(*error)});
   return value;
 }
 

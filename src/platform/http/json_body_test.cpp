@@ -64,6 +64,23 @@ TEST(JsonBody, RefusesNumbersBeyondADoubleWithTheirPlace) {
   EXPECT_NO_THROW(parse_json_text(R"({"big":1.7976931348623157e308,"tiny":1e-400})"));
 }
 
+TEST(JsonBody, RefusesTheNulCharacterWhereverItIs) {
+  // PostgreSQL's text cannot hold U+0000 and its client ends a text there:
+  // a reference "ref\u0000z" was stored as "ref", another party's.
+  try {
+    parse_json_object(json_request(R"({"name":"Acme","party":{"ids":["ok","ref\u0000z"]}})"));
+    FAIL() << "a NUL character was taken";
+  } catch (const ApiError& error) {
+    EXPECT_EQ(error.status(), 400);
+    ASSERT_EQ(error.fields().size(), 1u);
+    EXPECT_EQ(error.fields()[0].field, "party/ids/1");
+    EXPECT_EQ(error.fields()[0].reason, "must not contain the NUL character (U+0000)");
+  }
+  EXPECT_EQ(status_of([] { parse_json_object(json_request(R"({"a\u0000b":1})")); }), 400);
+  EXPECT_EQ(status_of([] { parse_json_text(R"("\u0000")"); }), 400);
+  EXPECT_NO_THROW(parse_json_text(R"({"text":"tab\tnew line\nbell\u0007"})"));
+}
+
 TEST(ObjectReader, CollectsEveryFieldErrorIncludingUnknownFields) {
   auto body = boost::json::parse(R"({"name":"  ","roles":[1,"ok"],"extra":true,"count":"x"})").as_object();
   ObjectReader reader(body);

@@ -95,6 +95,14 @@ boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request) {
   RouteMetrics* metrics = &unmatched_;
   Response response;
   try {
+    // No store can hold U+0000 (PostgreSQL's client ends a text there:
+    // /parties/ref%00z would read, or remove, the party "ref").
+    if (request.path.find('\0') != std::string::npos) {
+      throw http::problems::validation({{"path", "must not contain the NUL character (%00)"}});
+    }
+    if (request.query.find("%00") != std::string::npos) {
+      throw http::problems::validation({{"query", "must not contain the NUL character (%00)"}});
+    }
     auto match = runtime_.router().match(request.method, request.path);
     const http::Route& route = *match.route;
     request.path_params = std::move(match.params);

@@ -17,6 +17,11 @@ std::optional<std::vector<std::string>> CsvReader::next() {
     if (!util::is_valid_utf8((*record)[i])) {
       throw Error(record_line_, "field " + std::to_string(i + 1) + " is not valid UTF-8", false);
     }
+    // Nor can a store hold a NUL byte: PostgreSQL refuses it in text, and
+    // its client would end the text there (two names, one key).
+    if ((*record)[i].find('\0') != std::string::npos) {
+      throw Error(record_line_, "field " + std::to_string(i + 1) + " contains a NUL byte", false);
+    }
   }
   return record;
 }

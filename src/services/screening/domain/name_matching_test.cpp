@@ -213,6 +213,21 @@ TEST(Csv, AFieldThatIsNotUtf8IsRefusedWithItsLineAndTheNextRecordReads) {
   EXPECT_EQ((*next)[1], "J\xC3\xBCrgen");
 }
 
+TEST(Csv, AFieldHoldingANulByteIsRefusedWithItsLine) {
+  std::istringstream in(std::string("id,name\nref\0z,Jo\n2,Ann\n", 23));
+  CsvReader reader(in);
+  ASSERT_TRUE(reader.next());
+  try {
+    reader.next();
+    FAIL() << "a field with a NUL byte was read";
+  } catch (const CsvReader::Error& error) {
+    EXPECT_STREQ(error.what(), "line 2: field 1 contains a NUL byte");
+  }
+  auto next = reader.next();
+  ASSERT_TRUE(next);
+  EXPECT_EQ((*next)[1], "Ann");
+}
+
 }  // namespace
 }  // namespace hafnium::services::screening
 

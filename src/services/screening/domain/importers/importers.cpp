@@ -89,15 +89,20 @@ std::string parse_list_date(std::string_view raw) {
 
 namespace {
 // The same entity reads the same whatever order its file lists countries in.
-// Entries are stored as JSON, which one stray byte makes unreadable: the
-// CSV formats refuse such a field with its line; this catches the rest
-// (XML parsers pass bytes through) with the entry's place in the file.
-void require_utf8(const ParsedList& list, const std::string& path) {
+// Entries are stored as JSON, which one stray byte makes unreadable, and
+// no store keeps a NUL character (PostgreSQL's client ends the text
+// there): the CSV formats refuse such a field with its line; this catches
+// the rest (XML parsers pass bytes through and decode "&#0;", the EU file's
+// JSON may escape "\u0000") with the entry's place in the file.
+void require_storable_text(const ParsedList& list, const std::string& path) {
   for (size_t i = 0; i < list.entities.size(); ++i) {
     const auto& e = list.entities[i];
     auto check = [&](const std::string& text, const char* what) {
       if (!util::is_valid_utf8(text)) {
         throw ImportError(path + ": entry " + std::to_string(i + 1), std::string(what) + " is not valid UTF-8");
+      }
+      if (text.find('\0') != std::string::npos) {
+        throw ImportError(path + ": entry " + std::to_string(i + 1), std::string(what) + " holds the NUL character");
       }
     };
     check(e.id, "its id");
@@ -120,7 +125,7 @@ void require_utf8(const ParsedList& list, const std::string& path) {
 }
 
 ParsedList tidy(ParsedList list, const std::string& path) {
-  require_utf8(list, path);
+  require_storable_text(list, path);
   for (auto& e : list.entities) {
     std::sort(e.countries.begin(), e.countries.end());
     e.countries.erase(std::unique(e.countries.begin(), e.countries.end()), e.countries.end());

@@ -120,6 +120,7 @@ TEST(Importers, CustomCsvAndItsErrors) {
   expect_error("id,name\n1,Alpha\n1,Beta\n", "bad.csv:3", "appears twice");
   expect_error("id,name,birth_date\n1,Alpha,yesterday\n", "bad.csv:2", "birth_date");
   expect_error("id,name\n1,\"Alpha\n", "bad.csv", "unterminated");
+  expect_error(std::string("id,name\n1,Al\0pha\n", 17), "bad.csv", "line 2: field 2 contains a NUL byte");
   EXPECT_THROW(import_list("custom:Bad Name", {good}), std::invalid_argument);
   EXPECT_THROW(import_list("nope", {good}), std::invalid_argument);
   EXPECT_THROW(import_list("un", {(dir / "missing.xml").string()}), ImportError);
@@ -151,6 +152,15 @@ TEST(Importers, TruncatedXmlAndWrongFilesAreRefusedWithTheirPlace) {
   } catch (const ImportError& error) {
     EXPECT_EQ(error.location(), (dir / "latin1.xml").string() + ": entry 1") << error.what();
     EXPECT_NE(std::string(error.what()).find("a name is not valid UTF-8"), std::string::npos) << error.what();
+  }
+  // Nor a NUL character, which no store can keep (here an escape in the
+  // EU file's JSON).
+  std::ofstream(dir / "eu.json") << R"({"metadata":{},"entities":[{"name":"Al\u0000pha","source_id":"EU.1","type":"Person","source":["EU"]}]})";
+  try {
+    import_list("eu", {(dir / "eu.json").string()});
+    FAIL() << "a name holding NUL was imported";
+  } catch (const ImportError& error) {
+    EXPECT_NE(std::string(error.what()).find("a name holds the NUL character"), std::string::npos) << error.what();
   }
   std::filesystem::remove_all(dir);
 }
