@@ -4,6 +4,8 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <boost/url/parse.hpp>
+#include <libpq-fe.h>
+#include <spdlog/spdlog.h>
 
 #include <cctype>
 #include <filesystem>
@@ -102,6 +104,22 @@ StoreUrl parse_store_url(const std::string& url) {
   throw std::invalid_argument("unsupported store URL scheme (use sqlite:// or postgresql://)");
 }
 
+namespace {
+// PostgreSQL's notices ("relation ... already exists, skipping" for every
+// CREATE ... IF NOT EXISTS) go to the log as structured lines: libpq's own
+// processor wrote them raw to stderr, between the JSON log lines an
+// operator's pipeline parses.
+void log_postgres_notice(void*, const char* message) {
+  std::string_view text(message);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  if (text.starts_with("WARNING")) {
+    spdlog::warn("postgresql: {}", text);
+  } else {
+    spdlog::debug("postgresql: {}", text);
+  }
+}
+}  // namespace
+
 std::shared_ptr<Database> Database::open(const std::string& url, size_t pool_size) {
   return std::shared_ptr<Database>(new Database(parse_store_url(url), pool_size));
 }
@@ -158,6 +176,10 @@ Database::Database(StoreUrl url, size_t pool_size)
       session << "PRAGMA wal_autocheckpoint=8192";
     } else {
       session.open(*soci::factory_postgresql(), url_.connect_string);
+      // The backend of a session opened by the PostgreSQL factory (its
+      // type information is not exported by soci: no dynamic_cast).
+      auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+      PQsetNoticeProcessor(backend->conn_, log_postgres_notice, nullptr);
     }
   }
 }

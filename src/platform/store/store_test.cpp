@@ -4,6 +4,11 @@
 #include "platform/store/migrations.h"
 #include "platform/store/row.h"
 #include "platform/util/error_text.h"
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
 #include "support/store_fixture.h"
 
 namespace hafnium::store {
@@ -128,6 +133,20 @@ TEST_P(StoreBackend, ErrorTextKeepsTheReasonAndDropsTheValuesBeingWritten) {
   EXPECT_EQ(text.find("Maria"), std::string::npos) << text;
   EXPECT_NE(text.find("INSERT INTO people"), std::string::npos) << text;
   EXPECT_TRUE(text.find("UNIQUE") != std::string::npos || text.find("duplicate key") != std::string::npos) << text;
+}
+
+TEST_P(StoreBackend, PostgresNoticesGoToTheLogNotToStderr) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "PostgreSQL only";
+  std::ostringstream logged;
+  auto previous = spdlog::default_logger();
+  auto capture = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(logged));
+  spdlog::set_default_logger(capture);
+  ::testing::internal::CaptureStderr();
+  db_->write([](soci::session& sql) { sql << "DO $$ BEGIN RAISE WARNING 'probe-notice'; END $$"; });
+  const std::string stderr_text = ::testing::internal::GetCapturedStderr();
+  spdlog::set_default_logger(previous);
+  EXPECT_EQ(stderr_text.find("probe-notice"), std::string::npos) << stderr_text;
+  EXPECT_NE(logged.str().find("postgresql: WARNING:  probe-notice"), std::string::npos) << logged.str();
 }
 
 HAFNIUM_STORE_TEST_SUITE(StoreBackend);
