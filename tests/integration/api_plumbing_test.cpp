@@ -163,6 +163,27 @@ TEST_P(ApiPlumbing, RateLimitsAnswer429WithRetryAfter) {
   EXPECT_EQ(retry_after, "1");
 }
 
+// PostgreSQL only: a database server that goes away and comes back.
+class ApiPlumbingPostgres : public ApiPlumbing {};
+INSTANTIATE_TEST_SUITE_P(Postgres, ApiPlumbingPostgres, ::testing::Values("postgresql"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(ApiPlumbingPostgres, AStoreOutageAnswers503AndTheServerRejoinsTheStoreAfterwards) {
+  ASSERT_EQ(post_thing("before").status, 201);
+  // The database goes away and refuses connections for a while.
+  server_->store().end_connections(true);
+  auto down = post_thing("during");
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_EQ(down.header("retry-after"), "2");
+  EXPECT_NE(down.body.find("urn:hafnium:problem:unavailable"), std::string::npos) << down.body;
+  EXPECT_EQ(server_->client().get("/readyz").status, 503);
+  // Back: the server reconnects without a restart.
+  server_->store().accept_connections();
+  EXPECT_EQ(post_thing("after").status, 201);
+  EXPECT_EQ(server_->client().get("/readyz").status, 200);
+  EXPECT_EQ(count("things"), 2);
+}
+
 TEST_P(ApiPlumbing, CursorPaginationWalksEveryItemOnce) {
   std::set<std::string> created = {create_key("k1"), create_key("k2"), create_key("k3"), create_key("k4")};
   std::set<std::string> seen;

@@ -6,8 +6,10 @@
 #include <soci/soci.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <random>
+#include <thread>
 #include <stdexcept>
 
 namespace hafnium::testing {
@@ -63,6 +65,27 @@ TempStore::TempStore(const std::string& backend) {
   soci::session admin(*soci::factory_postgresql(), store::parse_store_url(admin_url()).connect_string);
   admin << "CREATE DATABASE " + database_name_;
   url_ = with_database(admin_url(), database_name_);
+}
+
+void TempStore::end_connections(bool refuse_new) const {
+  if (!postgres_) throw std::logic_error("end_connections is for PostgreSQL stores");
+  soci::session admin(*soci::factory_postgresql(), store::parse_store_url(admin_url()).connect_string);
+  if (refuse_new) admin << "ALTER DATABASE " + database_name_ + " ALLOW_CONNECTIONS false";
+  admin << "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :d", soci::use(database_name_);
+  for (int wait = 0; wait < 200; ++wait) {
+    int others = 0;
+    admin << "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = :d", soci::use(database_name_), soci::into(others);
+    if (others == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  // A backend leaves pg_stat_activity just before its process exits and
+  // its socket closes: give the exits time to finish.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+}
+
+void TempStore::accept_connections() const {
+  soci::session admin(*soci::factory_postgresql(), store::parse_store_url(admin_url()).connect_string);
+  admin << "ALTER DATABASE " + database_name_ + " ALLOW_CONNECTIONS true";
 }
 
 TempStore::~TempStore() {

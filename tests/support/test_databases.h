@@ -20,6 +20,13 @@ class TempStore {
   const std::filesystem::path& dir() const { return dir_; }
   bool is_postgres() const { return postgres_; }
 
+  // PostgreSQL only, as a server restart or an outage looks to clients:
+  // ends every connection to this store's database (returning once their
+  // backends have exited), and with `refuse_new` refuses new ones until
+  // accept_connections().
+  void end_connections(bool refuse_new = false) const;
+  void accept_connections() const;
+
  private:
   std::string url_;
   std::filesystem::path dir_;

@@ -9,6 +9,7 @@
 #include "platform/audit/audit_log.h"
 #include "platform/http/problem.h"
 #include "platform/runtime/runtime.h"
+#include "platform/store/database.h"
 #include "platform/telemetry/access_log.h"
 #include "platform/telemetry/logging.h"
 #include "platform/telemetry/trace.h"
@@ -193,6 +194,12 @@ boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request) {
       response = co_await runtime_.workers().run<Response>(run_handler);
     }
   } catch (const http::ApiError& error) {
+    response = http::render_problem(error, request.path, context.trace_id);
+  } catch (const store::StoreUnavailable&) {
+    // Nothing was done; worth a retry once the store is back (the
+    // reconnection was logged with its cause).
+    auto error = http::problems::unavailable("the store is unreachable; retry shortly");
+    error.with_header("Retry-After", "2");
     response = http::render_problem(error, request.path, context.trace_id);
   } catch (const std::exception& error) {
     // Never leak internals to the client; the log line has the trace id.

@@ -7,6 +7,8 @@
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
+#include "platform/util/error_text.h"
+
 #include <cctype>
 #include <filesystem>
 #include <mutex>
@@ -118,6 +120,16 @@ void log_postgres_notice(void*, const char* message) {
     spdlog::debug("postgresql: {}", text);
   }
 }
+
+// The connection of a session opened by the PostgreSQL factory (soci does
+// not export the backend's type information: no dynamic_cast); null when
+// the session has none (a reconnection failed: soci dropped the old
+// backend before the new one could be made), which libpq's status
+// functions read as a bad connection.
+PGconn* connection_of(soci::session& session) {
+  auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+  return backend ? backend->conn_ : nullptr;
+}
 }  // namespace
 
 std::shared_ptr<Database> Database::open(const std::string& url, size_t pool_size) {
@@ -176,18 +188,59 @@ Database::Database(StoreUrl url, size_t pool_size)
       session << "PRAGMA wal_autocheckpoint=8192";
     } else {
       session.open(*soci::factory_postgresql(), url_.connect_string);
-      // The backend of a session opened by the PostgreSQL factory (its
-      // type information is not exported by soci: no dynamic_cast).
-      auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
-      PQsetNoticeProcessor(backend->conn_, log_postgres_notice, nullptr);
+      PQsetNoticeProcessor(connection_of(session), log_postgres_notice, nullptr);
     }
   }
 }
 
 Database::~Database() = default;
 
+Database::Lease::Lease(Database& db) : db_(db), position_(db.pool_->lease()) {
+  try {
+    db_.revive(session());
+  } catch (...) {
+    db_.pool_->give_back(position_);
+    throw;
+  }
+}
+
+void Database::revive(soci::session& sql) {
+  if (url_.dialect != Dialect::kPostgres) return;
+  PGconn* connection = connection_of(sql);
+  // Reads what the server sent without waiting: a server that shut down or
+  // ended this backend has closed the socket, which marks the connection
+  // bad here instead of failing the caller's first statement.
+  // (Twice: the first read may return the server's farewell message, the
+  // second the end of the stream.)
+  for (int i = 0; i < 2 && PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE;
+       ++i) {
+    PQconsumeInput(connection);
+  }
+  if (PQstatus(connection) == CONNECTION_OK) return;
+  try {
+    sql.reconnect();
+  } catch (const soci::soci_error& error) {
+    spdlog::warn("store unreachable at {}: {}", url_.redacted, util::error_text(error));
+    throw StoreUnavailable();
+  }
+  PQsetNoticeProcessor(connection_of(sql), log_postgres_notice, nullptr);
+  spdlog::warn("store connection was lost; reconnected to {}", url_.redacted);
+}
+
 void Database::begin(soci::session& sql) {
-  sql << (url_.dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  if (url_.dialect == Dialect::kSqlite) {
+    sql << "BEGIN IMMEDIATE";
+    return;
+  }
+  try {
+    sql << "BEGIN";
+  } catch (const soci::soci_error&) {
+    // Nothing was done yet: a connection found lost here is reopened and
+    // the transaction begun on the new one.
+    if (PQstatus(connection_of(sql)) == CONNECTION_OK) throw;
+    revive(sql);
+    sql << "BEGIN";
+  }
 }
 
 void Database::commit(soci::session& sql) { sql << "COMMIT"; }

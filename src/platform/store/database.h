@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 
@@ -24,6 +25,13 @@ struct StoreUrl {
 };
 StoreUrl parse_store_url(const std::string& url);
 
+// The store cannot be reached (a reconnection failed): the caller may try
+// again later; nothing of the operation was done.
+class StoreUnavailable : public std::runtime_error {
+ public:
+  StoreUnavailable() : std::runtime_error("the store is unreachable") {}
+};
+
 // A pool of SOCI sessions to one store. Blocking: callers run it on the
 // worker pool, never on an I/O thread. Both dialects take the same SQL where
 // they can (":name" placeholders, BIGINT micros for time, TEXT ids);
@@ -39,8 +47,8 @@ class Database {
   // Borrows a session for reads or single statements (autocommit).
   template <class F>
   auto read(F&& f) {
-    soci::session sql(*pool_);
-    return f(sql);
+    Lease lease(*this);
+    return f(lease.session());
   }
 
   // Runs `f` in one transaction: committed when it returns, rolled back when
@@ -52,7 +60,8 @@ class Database {
   // ones under load.
   template <class F>
   auto write(F&& f) {
-    soci::session sql(*pool_);
+    Lease lease(*this);
+    soci::session& sql = lease.session();
     std::unique_lock<std::mutex> one_writer;
     if (url_.dialect == Dialect::kSqlite) one_writer = std::unique_lock(writer_);
     begin(sql);
@@ -76,6 +85,25 @@ class Database {
 
  private:
   Database(StoreUrl url, size_t pool_size);
+  // A pooled session, borrowed and given back, and revived first when its
+  // connection was lost (a PostgreSQL restart or failover ends every
+  // connection; without this each pooled session stayed dead, and every
+  // request failed, until the process restarted).
+  class Lease {
+   public:
+    explicit Lease(Database& db);
+    ~Lease() { db_.pool_->give_back(position_); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    soci::session& session() { return db_.pool_->at(position_); }
+
+   private:
+    Database& db_;
+    size_t position_;
+  };
+  // PostgreSQL: reconnects a session whose server has gone away;
+  // StoreUnavailable when it cannot.
+  void revive(soci::session& sql);
   void begin(soci::session& sql);
   void commit(soci::session& sql);
   void rollback(soci::session& sql) noexcept;

@@ -8,7 +8,10 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <chrono>
 #include <sstream>
+#include <thread>
 #include "support/store_fixture.h"
 
 namespace hafnium::store {
@@ -135,8 +138,21 @@ TEST_P(StoreBackend, ErrorTextKeepsTheReasonAndDropsTheValuesBeingWritten) {
   EXPECT_TRUE(text.find("UNIQUE") != std::string::npos || text.find("duplicate key") != std::string::npos) << text;
 }
 
-TEST_P(StoreBackend, PostgresNoticesGoToTheLogNotToStderr) {
-  if (GetParam() != "postgresql") GTEST_SKIP() << "PostgreSQL only";
+HAFNIUM_STORE_TEST_SUITE(StoreBackend);
+
+// PostgreSQL's own behaviour: a fresh database on the test server.
+class PostgresStore : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HAFNIUM_REQUIRE_BACKEND("postgresql");
+    temp_ = std::make_unique<testing::TempStore>("postgresql");
+    db_ = Database::open(temp_->url(), 4);
+  }
+  std::unique_ptr<testing::TempStore> temp_;
+  std::shared_ptr<Database> db_;
+};
+
+TEST_F(PostgresStore, NoticesGoToTheLogNotToStderr) {
   std::ostringstream logged;
   auto previous = spdlog::default_logger();
   auto capture = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(logged));
@@ -149,7 +165,61 @@ TEST_P(StoreBackend, PostgresNoticesGoToTheLogNotToStderr) {
   EXPECT_NE(logged.str().find("postgresql: WARNING:  probe-notice"), std::string::npos) << logged.str();
 }
 
-HAFNIUM_STORE_TEST_SUITE(StoreBackend);
+TEST_F(PostgresStore, ConnectionsEndedByTheServerAreReopenedBeforeUse) {
+  db_->write([](soci::session& sql) { sql << "CREATE TABLE beats (n BIGINT NOT NULL)"; });
+  // Four callers at once hold all four pooled sessions.
+  auto all_sessions_read = [&] {
+    std::atomic<int> failed{0};
+    std::vector<std::thread> callers;
+    for (int i = 0; i < 4; ++i) {
+      callers.emplace_back([&] {
+        try {
+          db_->read([](soci::session& sql) {
+            int one = 0;
+            sql << "SELECT 1", soci::into(one);
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          });
+        } catch (const std::exception&) {
+          ++failed;
+        }
+      });
+    }
+    for (auto& caller : callers) caller.join();
+    return failed.load();
+  };
+  ASSERT_EQ(all_sessions_read(), 0);
+  // The server ends them, as a restart or a failover does.
+  temp_->end_connections();
+  // Every session is reopened when borrowed: no caller sees the loss.
+  EXPECT_EQ(all_sessions_read(), 0);
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_NO_THROW(db_->write([&](soci::session& sql) {
+      long long n = i;
+      sql << "INSERT INTO beats (n) VALUES (:n)", soci::use(n);
+    })) << "write " << i;
+    EXPECT_NO_THROW(db_->read([](soci::session& sql) { int one = 0; sql << "SELECT 1", soci::into(one); }))
+        << "read " << i;
+  }
+  long long beats = 0;
+  db_->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM beats", soci::into(beats); });
+  EXPECT_EQ(beats, 8);
+  EXPECT_TRUE(db_->ping());
+
+  // While the server refuses connections, a borrower is told the store is
+  // unavailable (nothing was done), and served again once it is back.
+  temp_->end_connections(true);
+  EXPECT_THROW(db_->read([](soci::session& sql) { int one = 0; sql << "SELECT 1", soci::into(one); }),
+               store::StoreUnavailable);
+  EXPECT_THROW(db_->write([](soci::session& sql) { sql << "INSERT INTO beats (n) VALUES (99)"; }),
+               store::StoreUnavailable);
+  EXPECT_FALSE(db_->ping());
+  temp_->accept_connections();
+  EXPECT_TRUE(db_->ping());
+  EXPECT_EQ(all_sessions_read(), 0);
+  db_->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM beats", soci::into(beats); });
+  EXPECT_EQ(beats, 8);
+}
+
 
 }  // namespace
 }  // namespace hafnium::store
