@@ -11,9 +11,12 @@ std::string error_text(std::string_view message, size_t limit) {
   //   ... while executing "INSERT ... VALUES (:a, :b)" with :a="...", :b=...
   // The statement text holds placeholders only; the values start after its
   // closing quote.
-  if (auto executing = message.find("while executing \""); executing != std::string_view::npos) {
-    auto values = message.find("\" with :", executing);
-    if (values != std::string_view::npos) message = message.substr(0, values + 1);
+  // (Or "while preparing", when the statement failed before it ran.)
+  for (std::string_view marker : {"while executing \"", "while preparing \""}) {
+    if (auto at = message.find(marker); at != std::string_view::npos) {
+      auto values = message.find("\" with :", at);
+      if (values != std::string_view::npos) message = message.substr(0, values + 1);
+    }
   }
   // Line by line, without PostgreSQL's DETAIL lines ("Key (id)=(...)")
   // and without blank ones.

@@ -24,6 +24,8 @@ TEST(ErrorText, OtherMessagesPassUnchangedAndLongOnesAreCutOnACharacterBoundary)
   EXPECT_EQ(util::error_text("connection refused"), "connection refused");
   EXPECT_EQ(util::error_text("ERROR:  insert failed\nDETAIL:  Key (id)=(cust-7731) already exists.\n"),
             "ERROR:  insert failed");
+  EXPECT_EQ(util::error_text("Connection failed while preparing \"SELECT a FROM t WHERE b = :b\" with :b=\"cust-7731\"."),
+            "Connection failed while preparing \"SELECT a FROM t WHERE b = :b\"");
   const std::string cut = util::error_text("\xc3\xa9\xc3\xa9", 3);  // "éé", cut inside the second
   EXPECT_EQ(cut, "\xc3\xa9");
 }
