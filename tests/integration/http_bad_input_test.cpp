@@ -70,6 +70,12 @@ TEST_F(BadInput, TheNulCharacterIs400WhereverItIs) {
   auto query = server_->client().get("/api/v1/audit?actor=ops%00x", server_->admin_key());
   EXPECT_EQ(query.status, 400);
   EXPECT_EQ(problem(query).at("errors").at(0).at("field"), "query");
+  // Nor bytes that are not UTF-8 (PostgreSQL refuses them: a 500 before).
+  auto latin1 = server_->client().get("/api/v1/screening/parties/M%FCller", server_->admin_key());
+  EXPECT_EQ(latin1.status, 400);
+  EXPECT_EQ(problem(latin1).at("errors").at(0).at("reason"), "must be UTF-8 once percent-decoded");
+  EXPECT_EQ(server_->client().get("/api/v1/audit?actor=M%FCller", server_->admin_key()).status, 400);
+  EXPECT_EQ(server_->client().get("/api/v1/screening/parties/M%C3%BCller", server_->admin_key()).status, 404);
 }
 
 TEST_F(BadInput, UnknownAndInvalidFieldsAre400WithEveryField) {

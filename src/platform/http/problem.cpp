@@ -1,5 +1,7 @@
 #include "platform/http/problem.h"
 
+#include "platform/util/utf8.h"
+
 #include <boost/json.hpp>
 
 namespace hafnium::http {
@@ -86,6 +88,27 @@ ApiError unavailable(std::string detail) {
 }
 }  // namespace problems
 
+namespace {
+// The request's path as the problem names it: as decoded when that is
+// UTF-8, else with every byte above ASCII percent-encoded again (a JSON
+// document cannot carry the raw bytes of "/parties/M%FCller").
+std::string printable_instance(std::string_view path) {
+  if (util::is_valid_utf8(path)) return std::string(path);
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+}  // namespace
+
 Response render_problem(const ApiError& error, std::string_view instance,
                         std::string_view trace_id) {
   boost::json::object body;
@@ -93,7 +116,7 @@ Response render_problem(const ApiError& error, std::string_view instance,
   body["title"] = error.title();
   body["status"] = error.status();
   body["detail"] = error.detail();
-  if (!instance.empty()) body["instance"] = instance;
+  if (!instance.empty()) body["instance"] = printable_instance(instance);
   if (!trace_id.empty()) body["trace_id"] = trace_id;
   if (!error.fields().empty()) {
     boost::json::array errors;

@@ -14,6 +14,8 @@
 #include "platform/telemetry/logging.h"
 #include "platform/telemetry/trace.h"
 #include "platform/util/error_text.h"
+#include "platform/util/utf8.h"
+#include "platform/util/percent.h"
 #include "platform/util/time.h"
 
 namespace hafnium::runtime {
@@ -96,14 +98,20 @@ boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request) {
   RouteMetrics* metrics = &unmatched_;
   Response response;
   try {
-    // No store can hold U+0000 (PostgreSQL's client ends a text there:
-    // /parties/ref%00z would read, or remove, the party "ref").
-    if (request.path.find('\0') != std::string::npos) {
-      throw http::problems::validation({{"path", "must not contain the NUL character (%00)"}});
-    }
-    if (request.query.find("%00") != std::string::npos) {
-      throw http::problems::validation({{"query", "must not contain the NUL character (%00)"}});
-    }
+    // Path and query are text once percent-decoded, as the store keeps
+    // it: UTF-8 (PostgreSQL refuses anything else) without U+0000 (its
+    // client ends a text there: /parties/ref%00z would read, or remove,
+    // the party "ref").
+    auto check_text = [](std::string_view decoded, const char* field) {
+      if (decoded.find('\0') != std::string_view::npos) {
+        throw http::problems::validation({{field, "must not contain the NUL character (%00)"}});
+      }
+      if (!util::is_valid_utf8(decoded)) {
+        throw http::problems::validation({{field, "must be UTF-8 once percent-decoded"}});
+      }
+    };
+    check_text(request.path, "path");
+    if (!request.query.empty()) check_text(util::percent_decode(request.query, true, false), "query");
     auto match = runtime_.router().match(request.method, request.path);
     const http::Route& route = *match.route;
     request.path_params = std::move(match.params);
