@@ -25,7 +25,12 @@ TransactionRecords::TransactionRecords(const std::string& path) : in_(path, std:
   if (!in_) throw std::invalid_argument(path + ": cannot be read");
   ndjson_ = path.ends_with(".ndjson") || path.ends_with(".jsonl");
   if (!ndjson_) {
-    auto header = csv_.next();
+    std::optional<std::vector<std::string>> header;
+    try {
+      header = csv_.next();
+    } catch (const services::screening::CsvReader::Error& e) {
+      throw std::invalid_argument(path + ":" + std::to_string(e.line()) + ": " + e.reason());
+    }
     if (!header) throw std::invalid_argument(path + ": is empty");
     for (size_t i = 0; i < header->size(); ++i) {
       std::string name = (*header)[i];

@@ -534,6 +534,9 @@ TEST_P(ScreeningApi, BadPartiesAndListsAreRefusedAndChangeNothing) {
   EXPECT_EQ(truncated.status, 400);
   EXPECT_NE(truncated.body.find("unterminated"), std::string::npos);
   EXPECT_EQ(upload("custom:internal", "id,nmae\n1,x\n").status, 400);
+  auto bad_header = upload("custom:internal", "\"");  // a 500 before: the header was read unguarded
+  EXPECT_EQ(bad_header.status, 400) << bad_header.body;
+  EXPECT_NE(bad_header.body.find("unterminated"), std::string::npos);
   EXPECT_EQ(upload("ofac-sdn", "x").status, 422);
   EXPECT_EQ(upload("nope", "x").status, 404);
   EXPECT_EQ(count("screening_list_versions"), versions);

@@ -33,7 +33,7 @@ ParsedList import_custom_csv(const std::string& source, const std::string& path)
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ImportError(path, "cannot be read");
   CsvReader reader(in);
-  auto header = reader.next();
+  auto header = read_header(reader, path);
   if (!header) throw ImportError(path, "is empty");
   static const std::set<std::string> known = {"id", "name", "type", "aliases", "birth_date",
                                               "country", "identifiers", "program", "remarks"};

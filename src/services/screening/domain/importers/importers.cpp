@@ -32,6 +32,14 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(start, end - start + 1));
 }
 
+std::optional<std::vector<std::string>> read_header(CsvReader& reader, const std::string& path) {
+  try {
+    return reader.next();
+  } catch (const CsvReader::Error& error) {
+    throw ImportError(path + ":" + std::to_string(error.line()), error.reason());
+  }
+}
+
 std::string parse_list_date(std::string_view raw) {
   std::string text = trim(raw);
   for (const char* prefix : {"circa ", "Circa ", "approximately ", "c. "}) {

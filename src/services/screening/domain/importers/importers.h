@@ -1,8 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "services/screening/domain/csv.h"
 #include "services/screening/domain/entity.h"
 
 namespace hafnium::services::screening {
@@ -35,5 +37,9 @@ ParsedList import_custom_csv(const std::string& source, const std::string& path)
 // "10/12/1948" (day first) -> "1948-12-10" / "1948-12" / "1948"; empty if unparsable.
 std::string parse_list_date(std::string_view text);
 std::string trim(std::string_view text);
+// The header record of a CSV file; a header the reader refuses (a quote
+// left open, a byte that is not UTF-8) is the file's ImportError at its
+// line, as a bad row is.
+std::optional<std::vector<std::string>> read_header(CsvReader& reader, const std::string& path);
 
 }  // namespace hafnium::services::screening

@@ -19,7 +19,7 @@ void read_table(const std::filesystem::path& path, const std::vector<std::string
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ImportError(path.string(), "cannot be read");
   CsvReader reader(in);
-  auto header = reader.next();
+  auto header = read_header(reader, path.string());
   if (!header) throw ImportError(path.string(), "is empty");
   std::map<std::string, size_t> column;
   for (size_t i = 0; i < header->size(); ++i) column[trim((*header)[i])] = i;
