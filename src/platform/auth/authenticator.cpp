@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
+#include "platform/store/database.h"
 #include "platform/util/error_text.h"
 #include "platform/util/time.h"
 
@@ -59,7 +60,7 @@ void Authenticator::stop() {
   try {
     flush_last_used(*keys);
   } catch (const std::exception& error) {
-    spdlog::warn("could not record API key last-used times: {}", util::error_text(error));
+    if (!store::is_unavailable(error)) spdlog::warn("could not record API key last-used times: {}", util::error_text(error));
   }
 }
 
@@ -78,7 +79,7 @@ void Authenticator::refresher_loop() {
       flush_last_used(*previous);
       refresh();
     } catch (const std::exception& error) {
-      spdlog::warn("API key refresh failed: {}", util::error_text(error));
+      if (!store::is_unavailable(error)) spdlog::warn("API key refresh failed: {}", util::error_text(error));
     }
     lock.lock();
   }

@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include "platform/store/database.h"
 #include "platform/store/row.h"
 #include "platform/util/error_text.h"
 #include "platform/util/json_text.h"
@@ -62,7 +63,7 @@ void OutboxRelay::loop() {
     try {
       published = publish_batch();
     } catch (const std::exception& error) {
-      spdlog::warn("outbox relay: {}", util::error_text(error));
+      if (!store::is_unavailable(error)) spdlog::warn("outbox relay: {}", util::error_text(error));
     }
     if (published > 0) continue;  // more may be waiting
     std::unique_lock lock(mutex_);
@@ -85,7 +86,7 @@ void OutboxRelay::marker_loop() {
     try {
       mark_confirmed();
     } catch (const std::exception& error) {
-      spdlog::warn("outbox relay: marking published: {}", util::error_text(error));
+      if (!store::is_unavailable(error)) spdlog::warn("outbox relay: marking published: {}", util::error_text(error));
       std::this_thread::sleep_for(poll_interval_);
     }
   }
@@ -239,6 +240,13 @@ bool OutboxRelay::flush_and_stop(std::chrono::milliseconds timeout) {
         break;
       }
     } catch (const std::exception& error) {
+      if (store::is_unavailable(error)) {
+        // Nothing can be published or marked now; the events stay in the
+        // outbox and go out after the next start. Waiting would only hold
+        // the shutdown up.
+        spdlog::warn("outbox flush: the store is unreachable; unpublished events stay in the outbox for the next start");
+        break;
+      }
       spdlog::warn("outbox flush: {}", util::error_text(error));
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
@@ -260,7 +268,7 @@ bool OutboxRelay::flush_and_stop(std::chrono::milliseconds timeout) {
   try {
     mark_confirmed();
   } catch (const std::exception& error) {
-    spdlog::warn("outbox relay: {}", util::error_text(error));
+    if (!store::is_unavailable(error)) spdlog::warn("outbox relay: {}", util::error_text(error));
   }
   forget_marked();
   running_ = false;

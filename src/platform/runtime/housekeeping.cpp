@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "platform/store/database.h"
 #include "platform/util/error_text.h"
 #include "platform/util/time.h"
 
@@ -48,7 +49,7 @@ void Housekeeping::start() {
                        swept.idempotency_keys, swept.outbox_rows, swept.processed_events);
         }
       } catch (const std::exception& error) {
-        spdlog::warn("housekeeping failed: {}", util::error_text(error));
+        if (!store::is_unavailable(error)) spdlog::warn("housekeeping failed: {}", util::error_text(error));
       }
       lock.lock();
     }

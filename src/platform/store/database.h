@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,10 @@ class StoreUnavailable : public std::runtime_error {
  public:
   StoreUnavailable() : std::runtime_error("the store is unreachable") {}
 };
+
+// True for StoreUnavailable: the store has logged it (once per outage, and
+// every 30 s while it lasts), so a caller that retries by itself need not.
+bool is_unavailable(const std::exception& error);
 
 // A pool of SOCI sessions to one store. Blocking: callers run it on the
 // worker pool, never on an I/O thread. Both dialects take the same SQL where
@@ -107,6 +112,13 @@ class Database {
   void begin(soci::session& sql);
   void commit(soci::session& sql);
   void rollback(soci::session& sql) noexcept;
+
+  // The outage being reported, if any: when reconnections began to fail
+  // (0: the store is reachable), when it was last logged, attempts since.
+  void note_unreachable(const std::exception& error);
+  void note_reachable();
+  std::atomic<int64_t> down_since_{0}, down_logged_at_{0};
+  std::atomic<uint64_t> down_attempts_{0};
 
   StoreUrl url_;
   std::unique_ptr<soci::connection_pool> pool_;

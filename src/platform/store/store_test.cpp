@@ -207,14 +207,28 @@ TEST_F(PostgresStore, ConnectionsEndedByTheServerAreReopenedBeforeUse) {
 
   // While the server refuses connections, a borrower is told the store is
   // unavailable (nothing was done), and served again once it is back.
+  // The outage is logged when it begins and when it ends, not at every
+  // attempt (every request and background loop tries).
+  std::ostringstream logged;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(
+      std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(logged)));
   temp_->end_connections(true);
   EXPECT_THROW(db_->read([](soci::session& sql) { int one = 0; sql << "SELECT 1", soci::into(one); }),
                store::StoreUnavailable);
   EXPECT_THROW(db_->write([](soci::session& sql) { sql << "INSERT INTO beats (n) VALUES (99)"; }),
                store::StoreUnavailable);
-  EXPECT_FALSE(db_->ping());
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(db_->ping());
   temp_->accept_connections();
   EXPECT_TRUE(db_->ping());
+  spdlog::set_default_logger(previous);
+  auto occurrences = [&](const std::string& text) {
+    size_t n = 0;
+    for (size_t at = logged.str().find(text); at != std::string::npos; at = logged.str().find(text, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(occurrences("store unreachable at"), 1u) << logged.str();
+  EXPECT_EQ(occurrences("store reachable again"), 1u) << logged.str();
   EXPECT_EQ(all_sessions_read(), 0);
   db_->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM beats", soci::into(beats); });
   EXPECT_EQ(beats, 8);

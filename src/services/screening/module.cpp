@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "platform/runtime/runtime.h"
+#include "platform/store/database.h"
 #include "platform/util/error_text.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
@@ -131,7 +132,7 @@ void ScreeningModule::start(runtime::Runtime& runtime) {
         if (service_->refresh()) spdlog::info("screening lists reloaded");
         load_failed_ = false;
       } catch (const std::exception& error) {
-        spdlog::warn("screening lists reload failed: {}", util::error_text(error));
+        if (!store::is_unavailable(error)) spdlog::warn("screening lists reload failed: {}", util::error_text(error));
       }
       lock.lock();
     }
@@ -154,7 +155,7 @@ void ScreeningModule::run_rescreens(runtime::Runtime& runtime) {
       rescreens_unfinished_ = RescreenJobs::unfinished(service_->database());
       rescreens_failing_ = RescreenJobs::failing(service_->database());
     } catch (const std::exception& error) {
-      spdlog::warn("re-screening failed, will retry: {}", util::error_text(error));
+      if (!store::is_unavailable(error)) spdlog::warn("re-screening failed, will retry: {}", util::error_text(error));
     }
     lock.lock();
     cv_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_ || rescreen_wanted_; });
@@ -165,7 +166,7 @@ void ScreeningModule::run_rescreens(runtime::Runtime& runtime) {
     // to wait for its lease to run out).
     RescreenJobs::release(service_->database(), run.worker);
   } catch (const std::exception& error) {
-    spdlog::warn("re-screening jobs not released: {}", util::error_text(error));
+    if (!store::is_unavailable(error)) spdlog::warn("re-screening jobs not released: {}", util::error_text(error));
   }
 }
 
