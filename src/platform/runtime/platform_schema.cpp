@@ -92,7 +92,11 @@ std::vector<store::Migration> platform_migrations() {
   // imported), often a rare action in a long trail.
   auto m5 = both(5, "audit trail by action",
                  {"CREATE INDEX audit_log_action ON audit_log (tenant_id, action, seq)"}, {}, {});
-  return {m1, m2, m3, m4, m5};
+  // ...and what was refused or failed (outcome denied or failure): a few
+  // rows among a tenant's successes, which the query read all of.
+  auto m6 = both(6, "audit trail by outcome",
+                 {"CREATE INDEX audit_log_outcome ON audit_log (tenant_id, outcome, seq)"}, {}, {});
+  return {m1, m2, m3, m4, m5, m6};
 }
 
 }  // namespace hafnium::runtime
