@@ -177,10 +177,15 @@ TEST_P(ApiPlumbingPostgres, AStoreOutageAnswers503AndTheServerRejoinsTheStoreAft
   EXPECT_EQ(down.header("retry-after"), "2");
   EXPECT_NE(down.body.find("urn:hafnium:problem:unavailable"), std::string::npos) << down.body;
   EXPECT_EQ(server_->client().get("/readyz").status, 503);
+  auto metrics = server_->client().get("/metrics").body;
+  EXPECT_NE(metrics.find("\nhafnium_store_up 0\n"), std::string::npos) << metrics;
   // Back: the server reconnects without a restart.
   server_->store().accept_connections();
   EXPECT_EQ(post_thing("after").status, 201);
   EXPECT_EQ(server_->client().get("/readyz").status, 200);
+  metrics = server_->client().get("/metrics").body;
+  EXPECT_NE(metrics.find("\nhafnium_store_up 1\n"), std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find("\nhafnium_store_reconnections_total 0\n"), std::string::npos) << metrics;
   EXPECT_EQ(count("things"), 2);
 }
 

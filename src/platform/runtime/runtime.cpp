@@ -125,6 +125,13 @@ uint16_t Runtime::start() {
                             [this] { return static_cast<double>(bus_->dead_lettered()); });
   metrics_.callback_gauge("hafnium_outbox_in_flight", "Outbox rows published, not yet confirmed",
                           [this] { return static_cast<double>(relay_->stats().in_flight); });
+  // The store as the process last found it (no query at scrape time): 0
+  // from a failed reconnection until one succeeds (requests answer 503).
+  metrics_.callback_gauge("hafnium_store_up", "1 while the store is reachable, 0 during an outage",
+                          [this] { return db_->reachable() ? 1.0 : 0.0; });
+  metrics_.callback_counter("hafnium_store_reconnections_total",
+                            "Store connections reopened after the server ended them (a restart, a failover)",
+                            [this] { return static_cast<double>(db_->reconnections()); });
 
   telemetry::set_access_log_enabled(config_.access_log);
   authenticator_->start();

@@ -225,6 +225,7 @@ void Database::revive(soci::session& sql) {
     throw StoreUnavailable();
   }
   PQsetNoticeProcessor(connection_of(sql), log_postgres_notice, nullptr);
+  ++reconnections_;
   if (down_since_.load() != 0) {
     note_reachable();
   } else {

@@ -87,6 +87,10 @@ class Database {
 
   // Round-trips a trivial query; false when the store is unreachable.
   bool ping();
+  // For the metrics: false from a failed reconnection until one succeeds;
+  // connections reopened after the server ended them.
+  bool reachable() const { return down_since_.load() == 0; }
+  uint64_t reconnections() const { return reconnections_.load(); }
 
  private:
   Database(StoreUrl url, size_t pool_size);
@@ -119,6 +123,7 @@ class Database {
   void note_reachable();
   std::atomic<int64_t> down_since_{0}, down_logged_at_{0};
   std::atomic<uint64_t> down_attempts_{0};
+  std::atomic<uint64_t> reconnections_{0};
 
   StoreUrl url_;
   std::unique_ptr<soci::connection_pool> pool_;
