@@ -4,6 +4,8 @@
 // drain, and target clients.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <boost/json.hpp>
 #include <future>
 #include <regex>
@@ -161,6 +163,48 @@ TEST_P(ApiPlumbing, RateLimitsAnswer429WithRetryAfter) {
   }
   EXPECT_GE(limited, 2);
   EXPECT_EQ(retry_after, "1");
+}
+
+// SQLite only: a page limit makes the store full on demand (PostgreSQL's
+// disk_full maps to the same answer).
+class ApiPlumbingSqlite : public ApiPlumbing {};
+INSTANTIATE_TEST_SUITE_P(Sqlite, ApiPlumbingSqlite, ::testing::Values("sqlite"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(ApiPlumbingSqlite, AFullStoreAnswers503AndKeepsNothingThenRecovers) {
+  ASSERT_EQ(post_thing("before").status, 201);
+  // Every pooled session gets a page limit at the database's size (the
+  // limit is per connection): four callers hold the four sessions at once.
+  auto limit_pages = [&](bool full) {
+    std::atomic<int> holding{0};
+    std::vector<std::thread> callers;
+    for (int i = 0; i < 4; ++i) {
+      callers.emplace_back([&] {
+        server_->runtime().db().read([&](soci::session& sql) {
+          long long pages = 0;
+          sql << "PRAGMA page_count", soci::into(pages);
+          sql << "PRAGMA max_page_count = " + std::to_string(full ? pages : 1'000'000'000LL);
+          ++holding;
+          while (holding.load() < 4) std::this_thread::sleep_for(1ms);
+        });
+      });
+    }
+    for (auto& caller : callers) caller.join();
+  };
+  const long long things = count("things");
+  limit_pages(true);
+  std::string big(90, 'x');
+  HttpResponse full;
+  for (int i = 0; i < 200 && full.status != 503; ++i) full = post_thing(big);
+  EXPECT_EQ(full.status, 503) << full.body;
+  EXPECT_NE(full.body.find("urn:hafnium:problem:store-full"), std::string::npos) << full.body;
+  EXPECT_EQ(full.header("retry-after"), "30");
+  const long long kept = count("things");
+  // Space again: writes go on, and the refused one was not kept.
+  limit_pages(false);
+  EXPECT_EQ(post_thing("after").status, 201);
+  EXPECT_EQ(count("things"), kept + 1);
+  EXPECT_GE(kept, things);
 }
 
 // PostgreSQL only: a database server that goes away and comes back.

@@ -203,6 +203,11 @@ boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request) {
     }
   } catch (const http::ApiError& error) {
     response = http::render_problem(error, request.path, context.trace_id);
+  } catch (const store::StoreFull&) {
+    // Nothing was kept; the operator frees space (the store logged it).
+    http::ApiError error(503, "store-full", "Store full", "the store has no space left; retry later");
+    error.with_header("Retry-After", "30");
+    response = http::render_problem(error, request.path, context.trace_id);
   } catch (const store::StoreUnavailable&) {
     // Nothing was done; worth a retry once the store is back (the
     // reconnection was logged with its cause).

@@ -262,6 +262,17 @@ void Database::note_reachable() {
                (util::now_micros() - since) / 1'000'000, attempts);
 }
 
+void Database::report_full(const soci::soci_error& error) {
+  constexpr int64_t kRepeatMicros = 30LL * 1'000'000;
+  const int64_t now = util::now_micros();
+  int64_t logged = full_logged_at_.load();
+  if (now - logged >= kRepeatMicros && full_logged_at_.compare_exchange_strong(logged, now)) {
+    spdlog::error("store full at {}: {}; writes answer 503 until space is freed", url_.redacted,
+                  util::error_text(error));
+  }
+  throw StoreFull();
+}
+
 bool is_unavailable(const std::exception& error) { return dynamic_cast<const StoreUnavailable*>(&error) != nullptr; }
 
 void Database::begin(soci::session& sql) {
@@ -298,6 +309,16 @@ bool Database::ping() {
   } catch (const std::exception&) {
     return false;
   }
+}
+
+bool is_storage_full(const soci::soci_error& error) {
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&error)) {
+    return pg->sqlstate() == "53100";  // disk_full
+  }
+  if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
+    return lite->result() == 13;  // SQLITE_FULL
+  }
+  return false;
 }
 
 bool is_unique_violation(const soci::soci_error& error) {

@@ -31,7 +31,21 @@ StoreUrl parse_store_url(const std::string& url);
 class StoreUnavailable : public std::runtime_error {
  public:
   StoreUnavailable() : std::runtime_error("the store is unreachable") {}
+
+ protected:
+  explicit StoreUnavailable(const char* why) : std::runtime_error(why) {}
 };
+
+// The store has no space left (SQLite: the disk or its page limit is full;
+// PostgreSQL: disk_full): nothing of the operation was kept. A kind of
+// unavailability: the operator frees space and the process goes on.
+class StoreFull : public StoreUnavailable {
+ public:
+  StoreFull() : StoreUnavailable("the store has no space left") {}
+};
+
+// True when the store refused a write for want of space.
+bool is_storage_full(const soci::soci_error& error);
 
 // True for StoreUnavailable: the store has logged it (once per outage, and
 // every 30 s while it lasts), so a caller that retries by itself need not.
@@ -79,6 +93,10 @@ class Database {
         commit(sql);
         return result;
       }
+    } catch (const soci::soci_error& error) {
+      rollback(sql);
+      if (is_storage_full(error)) report_full(error);
+      throw;
     } catch (...) {
       rollback(sql);
       throw;
@@ -117,6 +135,9 @@ class Database {
   void commit(soci::session& sql);
   void rollback(soci::session& sql) noexcept;
 
+  // Logs a full store (throttled like an outage) and throws StoreFull.
+  [[noreturn]] void report_full(const soci::soci_error& error);
+  std::atomic<int64_t> full_logged_at_{0};
   // The outage being reported, if any: when reconnections began to fail
   // (0: the store is reachable), when it was last logged, attempts since.
   void note_unreachable(const std::exception& error);
