@@ -64,6 +64,10 @@ std::vector<RescreenJob> ScreeningService::run_rescreens(const RescreenRun& run)
       RescreenJobs::release(*db_, run.worker);
       break;
     }
+    if (job->status == "superseded") {
+      spdlog::info("re-screening after {} version {} superseded by a later version's", job->source, job->version);
+      continue;
+    }
     // The version may have been activated by another process: screen
     // against the lists as they are now, that version included.
     refresh();

@@ -284,6 +284,39 @@ TEST_P(OngoingScreening, AJobThatKeepsFailingWaitsForItsRetryWithoutHoldingUpThe
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'screening.hit.raised' AND tenant_id = 'tenant-p'"), 1);
 }
 
+TEST_P(OngoingScreening, VersionsImportedFasterThanTheyAreReScreenedAreCoveredByTheLatest) {
+  import_sdn({organisation("1", "Acme Shell Holdings")});
+  service_->run_rescreens(run_by("setup"));
+  screen_party("tenant-a", "a1", "Northwind Trading FZE");
+  screen_party("tenant-a", "a2", "Blue Lagoon Shipping Ltd");
+  screen_party("tenant-a", "a3", "Quiet Meadow Bakery");
+  // Three versions in a row before any worker runs: the second lists one
+  // party, the third another as well.
+  const auto v2 = import_sdn({organisation("1", "Acme Shell Holdings"), organisation("2", "Northwind Trading FZE")});
+  const auto v3 = import_sdn({organisation("1", "Acme Shell Holdings"), organisation("2", "Northwind Trading FZE"),
+                              organisation("3", "Blue Lagoon Shipping Ltd")});
+  const auto v4 = import_sdn({organisation("1", "Acme Shell Holdings"), organisation("2", "Northwind Trading FZE"),
+                              organisation("3", "Blue Lagoon Shipping Ltd")});
+  auto completed = service_->run_rescreens(run_by("worker"));
+  // The latest version's job screens every party once; the earlier ones
+  // are superseded by it, not run.
+  ASSERT_EQ(completed.size(), 1u);
+  EXPECT_EQ(completed[0].version_id, v4.id);
+  EXPECT_EQ(completed[0].parties_screened, 3);
+  EXPECT_EQ(completed[0].hits_raised, 2);
+  for (const auto& earlier : {v2, v3}) {
+    auto job = RescreenJobs::find(*db_, earlier.id);
+    ASSERT_TRUE(job);
+    EXPECT_EQ(job->status, "superseded");
+    EXPECT_EQ(job->superseded_by, v4.id);
+    EXPECT_EQ(job->parties_screened, 0);
+    EXPECT_GT(job->finished_at, 0);
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'screening.hit.raised'"), 2);
+  EXPECT_EQ(RescreenJobs::unfinished(*db_), 0);
+  EXPECT_TRUE(service_->run_rescreens(run_by("worker-2")).empty());
+}
+
 TEST(RescreenRetry, WaitsLongerWithEachFailureInARowUpToTheCap) {
   ScreeningService::RescreenRun run;
   run.retry_backoff_micros = 30'000'000;

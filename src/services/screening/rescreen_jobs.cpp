@@ -10,7 +10,8 @@ namespace {
 
 constexpr const char* kJobColumns =
     "SELECT version_id, scope, source, version, actor, trace_id, status, after_tenant, after_key,"
-    " parties_screened, hits_raised, created_at, started_at, finished_at, failures, retry_at, last_error"
+    " parties_screened, hits_raised, created_at, started_at, finished_at, failures, retry_at, last_error,"
+    " superseded_by"
     " FROM screening_rescreens";
 
 RescreenJob job_from(const soci::row& row) {
@@ -32,6 +33,7 @@ RescreenJob job_from(const soci::row& row) {
   job.failures = store::get_int64(row, 14);
   job.retry_at = store::get_int64(row, 15);
   job.last_error = store::get_string(row, 16);
+  job.superseded_by = store::get_string(row, 17);
   return job;
 }
 
@@ -69,7 +71,7 @@ std::optional<RescreenJob> RescreenJobs::claim(store::Database& db, const std::s
     std::optional<RescreenJob> found;
     soci::rowset<soci::row> rows =
         (sql.prepare << std::string(kJobColumns) +
-                            " WHERE status <> 'completed' AND retry_at <= :now AND (lease_owner = ''"
+                            " WHERE status IN ('pending', 'running') AND retry_at <= :now AND (lease_owner = ''"
                             " OR lease_until < :now2 OR lease_owner = :w) ORDER BY created_at, version_id LIMIT 1",
          soci::use(now), soci::use(now), soci::use(worker));
     for (const auto& row : rows) found = job_from(row);
@@ -85,12 +87,28 @@ std::optional<RescreenJob> RescreenJobs::claim(store::Database& db, const std::s
     soci::statement take =
         (sql.prepare << "UPDATE screening_rescreens SET lease_owner = :w, lease_until = :until, status = 'running',"
                         " started_at = CASE WHEN started_at = 0 THEN :now ELSE started_at END"
-                        " WHERE version_id = :v AND status <> 'completed' AND retry_at <= :now2"
+                        " WHERE version_id = :v AND status IN ('pending', 'running') AND retry_at <= :now2"
                         " AND (lease_owner = '' OR lease_until < :now3 OR lease_owner = :w2)",
          soci::use(worker), soci::use(until), soci::use(now), soci::use(job->version_id), soci::use(now),
          soci::use(now), soci::use(worker));
     take.execute(true);
     if (take.get_affected_rows() == 0) return std::nullopt;
+    // A later version of the same list waiting for its own re-screening
+    // makes this one redundant: screening every party against the later
+    // version covers this one's entries (those it removed are no longer
+    // listed). Without this, a list uploaded every few minutes queued a
+    // full re-screening per version, each finding nothing new.
+    std::string newer;
+    soci::indicator newer_indicator = soci::i_null;
+    const long long version = job->version;
+    sql << "SELECT version_id FROM screening_rescreens WHERE scope = :s AND source = :src AND version > :n"
+           " AND status = 'pending' ORDER BY version DESC LIMIT 1",
+        soci::use(job->scope), soci::use(job->source), soci::use(version), soci::into(newer, newer_indicator);
+    if (newer_indicator == soci::i_ok && !newer.empty()) {
+      sql << "UPDATE screening_rescreens SET status = 'superseded', superseded_by = :n, finished_at = :f,"
+             " lease_owner = '', lease_until = 0 WHERE version_id = :v",
+          soci::use(newer), soci::use(now), soci::use(job->version_id);
+    }
     return read_job(sql, job->version_id);
   });
 }
@@ -201,7 +219,7 @@ bool RescreenJobs::fail(store::Database& db, RescreenJob& job, const std::string
 int64_t RescreenJobs::failing(store::Database& db) {
   return db.read([&](soci::session& sql) {
     long long count = 0;
-    sql << "SELECT COUNT(*) FROM screening_rescreens WHERE status <> 'completed' AND failures > 0",
+    sql << "SELECT COUNT(*) FROM screening_rescreens WHERE status IN ('pending', 'running') AND failures > 0",
         soci::into(count);
     return static_cast<int64_t>(count);
   });
@@ -210,7 +228,7 @@ int64_t RescreenJobs::failing(store::Database& db) {
 void RescreenJobs::release(store::Database& db, const std::string& worker) {
   db.write([&](soci::session& sql) {
     sql << "UPDATE screening_rescreens SET lease_owner = '', lease_until = 0"
-           " WHERE lease_owner = :w AND status <> 'completed'",
+           " WHERE lease_owner = :w AND status IN ('pending', 'running')",
         soci::use(worker);
   });
 }
@@ -244,7 +262,7 @@ std::map<std::string, RescreenProgress> RescreenJobs::progress(store::Database& 
 int64_t RescreenJobs::unfinished(store::Database& db) {
   return db.read([&](soci::session& sql) {
     long long count = 0;
-    sql << "SELECT COUNT(*) FROM screening_rescreens WHERE status <> 'completed'", soci::into(count);
+    sql << "SELECT COUNT(*) FROM screening_rescreens WHERE status IN ('pending', 'running')", soci::into(count);
     return static_cast<int64_t>(count);
   });
 }

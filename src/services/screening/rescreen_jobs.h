@@ -27,7 +27,11 @@ struct RescreenJob {
   std::string source;
   int64_t version = 0;
   std::string actor, trace_id;
-  std::string status;  // pending, running, completed
+  // pending, running, completed, or superseded: a later version of the
+  // same list was still waiting for its re-screening when this one was
+  // taken (superseded_by), and that one screens every party instead.
+  std::string status;
+  std::string superseded_by;
   std::string after_tenant, after_key;  // the last party done (empty: none yet)
   int64_t parties_screened = 0, hits_raised = 0;
   int64_t created_at = 0, started_at = 0, finished_at = 0;  // 0: not yet
@@ -56,7 +60,9 @@ class RescreenJobs {
                       const std::string& trace_id);
   // Takes the oldest unfinished job nobody holds (or whose holder's lease
   // ran out, or that `worker` holds already) and that is not waiting to be
-  // retried, for `lease_micros`; nullopt when there is none.
+  // retried, for `lease_micros`; nullopt when there is none. A job taken
+  // while a later version of its list waits for its own comes back
+  // `superseded` (and finished): the caller takes the next.
   static std::optional<RescreenJob> claim(store::Database& db, const std::string& worker, int64_t lease_micros);
   // The job's next parties after its cursor, in (tenant, key) order:
   // (tenant, key, party JSON).

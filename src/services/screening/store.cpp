@@ -68,13 +68,17 @@ std::vector<store::Migration> ScreeningStore::migrations() {
       "ALTER TABLE screening_rescreens ADD COLUMN failures BIGINT NOT NULL DEFAULT 0",
       "ALTER TABLE screening_rescreens ADD COLUMN retry_at BIGINT NOT NULL DEFAULT 0",
       "ALTER TABLE screening_rescreens ADD COLUMN last_error TEXT NOT NULL DEFAULT ''"};
+  // A re-screening made redundant by a later version's (RescreenJobs::claim).
+  std::vector<std::string> superseded = {
+      "ALTER TABLE screening_rescreens ADD COLUMN superseded_by TEXT NOT NULL DEFAULT ''"};
   return {{2, "screening lists, checks, matches, dispositions, ongoing screening", ddl, ddl},
           {3, "screening matches queued by status", queue, queue},
           {4, "screening checks listed by party", by_party, by_party},
           {5, "screening re-screening jobs", rescreens, rescreens},
           {6, "screening matches and decisions by check", reviews, reviews},
           {7, "screening matches by hit", by_hit, by_hit},
-          {8, "screening re-screening retries", retries, retries}};
+          {8, "screening re-screening retries", retries, retries},
+          {9, "screening re-screenings superseded by a later version", superseded, superseded}};
 }
 
 namespace {
