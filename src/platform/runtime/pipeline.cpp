@@ -208,6 +208,13 @@ boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request) {
     http::ApiError error(503, "store-full", "Store full", "the store has no space left; retry later");
     error.with_header("Retry-After", "30");
     response = http::render_problem(error, request.path, context.trace_id);
+  } catch (const store::ConnectionLost&) {
+    // The request failed part way; a COMMIT under way may have taken
+    // effect: a retry should carry the same Idempotency-Key.
+    auto error = http::problems::unavailable(
+        "the connection to the store was lost during the request; retry with the same Idempotency-Key");
+    error.with_header("Retry-After", "2");
+    response = http::render_problem(error, request.path, context.trace_id);
   } catch (const store::StoreUnavailable&) {
     // Nothing was done; worth a retry once the store is back (the
     // reconnection was logged with its cause).

@@ -205,6 +205,10 @@ Database::Lease::Lease(Database& db) : db_(db), position_(db.pool_->lease()) {
   }
 }
 
+bool Database::connection_lost(soci::session& sql) const {
+  return url_.dialect == Dialect::kPostgres && PQstatus(connection_of(sql)) != CONNECTION_OK;
+}
+
 void Database::revive(soci::session& sql) {
   if (url_.dialect != Dialect::kPostgres) return;
   PGconn* connection = connection_of(sql);

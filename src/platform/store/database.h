@@ -44,6 +44,15 @@ class StoreFull : public StoreUnavailable {
   StoreFull() : StoreUnavailable("the store has no space left") {}
 };
 
+// The connection to the store broke while an operation ran (a restart, a
+// failover): the operation failed, and whether a COMMIT that was under way
+// took effect is the server's to say. The session is reopened when next
+// borrowed.
+class ConnectionLost : public StoreUnavailable {
+ public:
+  ConnectionLost() : StoreUnavailable("the connection to the store was lost") {}
+};
+
 // True when the store refused a write for want of space.
 bool is_storage_full(const soci::soci_error& error);
 
@@ -67,7 +76,12 @@ class Database {
   template <class F>
   auto read(F&& f) {
     Lease lease(*this);
-    return f(lease.session());
+    try {
+      return f(lease.session());
+    } catch (const soci::soci_error&) {
+      if (connection_lost(lease.session())) throw ConnectionLost();
+      throw;
+    }
   }
 
   // Runs `f` in one transaction: committed when it returns, rolled back when
@@ -96,6 +110,7 @@ class Database {
     } catch (const soci::soci_error& error) {
       rollback(sql);
       if (is_storage_full(error)) report_full(error);
+      if (connection_lost(sql)) throw ConnectionLost();
       throw;
     } catch (...) {
       rollback(sql);
@@ -128,6 +143,9 @@ class Database {
     Database& db_;
     size_t position_;
   };
+  // PostgreSQL: whether the session's connection is broken (after a
+  // statement failed); SQLite has none to lose.
+  bool connection_lost(soci::session& sql) const;
   // PostgreSQL: reconnects a session whose server has gone away;
   // StoreUnavailable when it cannot.
   void revive(soci::session& sql);

@@ -165,6 +165,29 @@ TEST_F(PostgresStore, NoticesGoToTheLogNotToStderr) {
   EXPECT_NE(logged.str().find("postgresql: WARNING:  probe-notice"), std::string::npos) << logged.str();
 }
 
+TEST_F(PostgresStore, AConnectionLostInTheMiddleOfAWriteIsReportedAsSuchAndKeepsNothing) {
+  db_->write([](soci::session& sql) { sql << "CREATE TABLE notes (n BIGINT NOT NULL)"; });
+  EXPECT_THROW(db_->write([&](soci::session& sql) {
+                 sql << "INSERT INTO notes (n) VALUES (1)";
+                 temp_->end_connections();  // the server restarts under the transaction
+                 sql << "INSERT INTO notes (n) VALUES (2)";
+               }),
+               store::ConnectionLost);
+  EXPECT_THROW(db_->read([&](soci::session& sql) {
+                 temp_->end_connections();
+                 int one = 0;
+                 sql << "SELECT 1", soci::into(one);
+               }),
+               store::ConnectionLost);
+  // The transaction died with its connection; the next write runs on a
+  // reopened one.
+  db_->write([](soci::session& sql) { sql << "INSERT INTO notes (n) VALUES (3)"; });
+  long long notes = 0, sum = 0;
+  db_->read([&](soci::session& sql) { sql << "SELECT COUNT(*), COALESCE(SUM(n), 0) FROM notes", soci::into(notes), soci::into(sum); });
+  EXPECT_EQ(notes, 1);
+  EXPECT_EQ(sum, 3);
+}
+
 TEST_F(PostgresStore, ConnectionsEndedByTheServerAreReopenedBeforeUse) {
   db_->write([](soci::session& sql) { sql << "CREATE TABLE beats (n BIGINT NOT NULL)"; });
   // Four callers at once hold all four pooled sessions.
