@@ -111,8 +111,15 @@ int import_command(const ImportOptions& options) {
               << " parties, " << job.hits_raised << " new hits\n";
   }
   if (!own_done && !own_failed) {
-    std::cout << "re-screening of the screened parties continues in another process (hafnium serve);"
-                 " `hafnium lists list` shows its progress\n";
+    const auto own = sc::RescreenJobs::find(*db, version.id);
+    if (own && own->status == "superseded") {
+      // Another import of the same list came while this one's waited: the
+      // later version's re-screening covers this one.
+      std::cout << "re-screening after this version is superseded by a later version's\n";
+    } else {
+      std::cout << "re-screening of the screened parties continues in another process (hafnium serve);"
+                   " `hafnium lists list` shows its progress\n";
+    }
   }
   return 0;
 }

@@ -85,14 +85,33 @@ struct Server::Impl {
   Impl(ServerOptions o, Dispatcher& d) : options(std::move(o)), dispatcher(d) {}
 
   asio::awaitable<void> accept_loop(Worker& worker) {
+    // Out of file descriptors, accept fails every 50 ms until connections
+    // close: logged when it starts, every 30 s while it lasts (with the
+    // count), and when accepting works again, not 20 times a second.
+    uint64_t failures = 0;
+    auto first_failure = std::chrono::steady_clock::time_point{}, last_logged = first_failure;
     for (;;) {
       auto [ec, socket] = co_await worker.acceptor->async_accept(kTuple);
       if (ec) {
         if (ec == asio::error::operation_aborted || draining) co_return;
-        spdlog::warn("accept failed: {}", ec.message());
+        const auto now = std::chrono::steady_clock::now();
+        if (failures++ == 0) {
+          first_failure = last_logged = now;
+          spdlog::warn("accept failed: {}; new connections wait", ec.message());
+        } else if (now - last_logged >= std::chrono::seconds(30)) {
+          last_logged = now;
+          spdlog::warn("accept still failing: {} ({} failures)", ec.message(), failures);
+        }
         asio::steady_timer pause(worker.context, std::chrono::milliseconds(50));
         co_await pause.async_wait(kTuple);
         continue;
+      }
+      if (failures > 0) {
+        spdlog::info("accepting connections again after {} s ({} failures)",
+                     std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - first_failure)
+                         .count(),
+                     failures);
+        failures = 0;
       }
       socket.set_option(tcp::no_delay(true));
       asio::co_spawn(worker.context, session(worker, std::move(socket)), asio::detached);
