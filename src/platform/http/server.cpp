@@ -12,6 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "platform/telemetry/episode.h"
 #include "platform/util/percent.h"
 
 namespace hafnium::http {
@@ -86,32 +87,25 @@ struct Server::Impl {
 
   asio::awaitable<void> accept_loop(Worker& worker) {
     // Out of file descriptors, accept fails every 50 ms until connections
-    // close: logged when it starts, every 30 s while it lasts (with the
-    // count), and when accepting works again, not 20 times a second.
-    uint64_t failures = 0;
-    auto first_failure = std::chrono::steady_clock::time_point{}, last_logged = first_failure;
+    // close: logged when it starts, every 30 s while it lasts, and when
+    // accepting works again, not 20 times a second.
+    telemetry::Episode failing;
     for (;;) {
       auto [ec, socket] = co_await worker.acceptor->async_accept(kTuple);
       if (ec) {
         if (ec == asio::error::operation_aborted || draining) co_return;
-        const auto now = std::chrono::steady_clock::now();
-        if (failures++ == 0) {
-          first_failure = last_logged = now;
+        if (const auto failure = failing.occurred(); failure.log && failure.began) {
           spdlog::warn("accept failed: {}; new connections wait", ec.message());
-        } else if (now - last_logged >= std::chrono::seconds(30)) {
-          last_logged = now;
-          spdlog::warn("accept still failing: {} ({} failures)", ec.message(), failures);
+        } else if (failure.log) {
+          spdlog::warn("accept still failing: {} ({} failures)", ec.message(), failure.occurrences);
         }
         asio::steady_timer pause(worker.context, std::chrono::milliseconds(50));
         co_await pause.async_wait(kTuple);
         continue;
       }
-      if (failures > 0) {
-        spdlog::info("accepting connections again after {} s ({} failures)",
-                     std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - first_failure)
-                         .count(),
-                     failures);
-        failures = 0;
+      if (const auto failure = failing.ended(); failure.log) {
+        spdlog::info("accepting connections again after {} s ({} failures)", failure.lasted.count(),
+                     failure.occurrences);
       }
       socket.set_option(tcp::no_delay(true));
       asio::co_spawn(worker.context, session(worker, std::move(socket)), asio::detached);

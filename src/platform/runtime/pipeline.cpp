@@ -14,9 +14,9 @@
 #include "platform/telemetry/logging.h"
 #include "platform/telemetry/trace.h"
 #include "platform/util/error_text.h"
-#include "platform/util/utf8.h"
 #include "platform/util/percent.h"
 #include "platform/util/time.h"
+#include "platform/util/utf8.h"
 
 namespace hafnium::runtime {
 
@@ -80,6 +80,25 @@ std::string actor_of(const auth::Principal& principal) {
     case auth::CredentialKind::kNone: break;
   }
   return "anonymous";
+}
+
+// The answer when the store could not serve the request: worth a retry
+// (503), after how long, and what the caller should know. The store has
+// logged the cause.
+http::ApiError store_problem(const store::StoreUnavailable& unavailable) {
+  if (dynamic_cast<const store::StoreFull*>(&unavailable)) {
+    // Nothing was kept; the operator frees space.
+    http::ApiError error(503, "store-full", "Store full", "the store has no space left; retry later");
+    error.with_header("Retry-After", "30");
+    return error;
+  }
+  auto error = http::problems::unavailable(
+      dynamic_cast<const store::ConnectionLost*>(&unavailable)
+          // Failed part way: a COMMIT under way may have taken effect.
+          ? "the connection to the store was lost during the request; retry with the same Idempotency-Key"
+          : "the store is unreachable; retry shortly");
+  error.with_header("Retry-After", "2");
+  return error;
 }
 
 }  // namespace
@@ -203,24 +222,8 @@ boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request) {
     }
   } catch (const http::ApiError& error) {
     response = http::render_problem(error, request.path, context.trace_id);
-  } catch (const store::StoreFull&) {
-    // Nothing was kept; the operator frees space (the store logged it).
-    http::ApiError error(503, "store-full", "Store full", "the store has no space left; retry later");
-    error.with_header("Retry-After", "30");
-    response = http::render_problem(error, request.path, context.trace_id);
-  } catch (const store::ConnectionLost&) {
-    // The request failed part way; a COMMIT under way may have taken
-    // effect: a retry should carry the same Idempotency-Key.
-    auto error = http::problems::unavailable(
-        "the connection to the store was lost during the request; retry with the same Idempotency-Key");
-    error.with_header("Retry-After", "2");
-    response = http::render_problem(error, request.path, context.trace_id);
-  } catch (const store::StoreUnavailable&) {
-    // Nothing was done; worth a retry once the store is back (the
-    // reconnection was logged with its cause).
-    auto error = http::problems::unavailable("the store is unreachable; retry shortly");
-    error.with_header("Retry-After", "2");
-    response = http::render_problem(error, request.path, context.trace_id);
+  } catch (const store::StoreUnavailable& unavailable) {
+    response = http::render_problem(store_problem(unavailable), request.path, context.trace_id);
   } catch (const std::exception& error) {
     // Never leak internals to the client; the log line has the trace id.
     telemetry::LogContextScope log_scope(context.trace_id, context.principal.tenant_id);

@@ -8,7 +8,6 @@
 #include <spdlog/spdlog.h>
 
 #include "platform/util/error_text.h"
-#include "platform/util/time.h"
 
 #include <cctype>
 #include <filesystem>
@@ -225,52 +224,29 @@ void Database::revive(soci::session& sql) {
   try {
     sql.reconnect();
   } catch (const soci::soci_error& error) {
-    note_unreachable(error);
+    if (const auto outage = unreachable_.occurred(); outage.log && outage.began) {
+      spdlog::warn("store unreachable at {}: {}; requests answer 503 until it is back", url_.redacted,
+                   util::error_text(error));
+    } else if (outage.log) {
+      spdlog::warn("store still unreachable at {} after {} s ({} attempts): {}", url_.redacted,
+                   outage.lasted.count(), outage.occurrences, util::error_text(error));
+    }
     throw StoreUnavailable();
   }
   PQsetNoticeProcessor(connection_of(sql), log_postgres_notice, nullptr);
   ++reconnections_;
-  if (down_since_.load() != 0) {
-    note_reachable();
+  if (const auto outage = unreachable_.ended(); outage.log) {
+    spdlog::info("store reachable again at {} after {} s ({} failed attempts)", url_.redacted, outage.lasted.count(),
+                 outage.occurrences);
   } else {
     spdlog::warn("store connection was lost; reconnected to {}", url_.redacted);
   }
 }
 
-// Every caller of every worker tries to reconnect while the store is down
-// (each request, the outbox relay every 200 ms...): one line when the
-// outage begins, one every 30 s while it lasts, one when it ends.
-void Database::note_unreachable(const std::exception& error) {
-  constexpr int64_t kRepeatMicros = 30LL * 1'000'000;
-  const int64_t now = util::now_micros();
-  const uint64_t attempts = ++down_attempts_;
-  int64_t since = 0;
-  if (down_since_.compare_exchange_strong(since, now)) {
-    down_logged_at_ = now;
-    spdlog::warn("store unreachable at {}: {}; requests answer 503 until it is back", url_.redacted,
-                 util::error_text(error));
-    return;
-  }
-  int64_t logged = down_logged_at_.load();
-  if (now - logged >= kRepeatMicros && down_logged_at_.compare_exchange_strong(logged, now)) {
-    spdlog::warn("store still unreachable at {} after {} s ({} attempts): {}", url_.redacted, (now - since) / 1'000'000,
-                 attempts, util::error_text(error));
-  }
-}
-
-void Database::note_reachable() {
-  const int64_t since = down_since_.exchange(0);
-  if (since == 0) return;
-  const uint64_t attempts = down_attempts_.exchange(0);
-  spdlog::info("store reachable again at {} after {} s ({} failed attempts)", url_.redacted,
-               (util::now_micros() - since) / 1'000'000, attempts);
-}
-
 void Database::report_full(const soci::soci_error& error) {
-  constexpr int64_t kRepeatMicros = 30LL * 1'000'000;
-  const int64_t now = util::now_micros();
-  int64_t logged = full_logged_at_.load();
-  if (now - logged >= kRepeatMicros && full_logged_at_.compare_exchange_strong(logged, now)) {
+  // Never ended: a write that succeeds does not check in with it (the hot
+  // path), so a later full store logs again once 30 s have passed.
+  if (full_.occurred().log) {
     spdlog::error("store full at {}: {}; writes answer 503 until space is freed", url_.redacted,
                   util::error_text(error));
   }

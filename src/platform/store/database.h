@@ -11,6 +11,8 @@
 #include <string>
 #include <type_traits>
 
+#include "platform/telemetry/episode.h"
+
 namespace hafnium::store {
 
 enum class Dialect { kSqlite, kPostgres };
@@ -122,7 +124,7 @@ class Database {
   bool ping();
   // For the metrics: false from a failed reconnection until one succeeds;
   // connections reopened after the server ended them.
-  bool reachable() const { return down_since_.load() == 0; }
+  bool reachable() const { return !unreachable_.ongoing(); }
   uint64_t reconnections() const { return reconnections_.load(); }
 
  private:
@@ -153,15 +155,12 @@ class Database {
   void commit(soci::session& sql);
   void rollback(soci::session& sql) noexcept;
 
-  // Logs a full store (throttled like an outage) and throws StoreFull.
+  // Logs a full store (at most every 30 s) and throws StoreFull.
   [[noreturn]] void report_full(const soci::soci_error& error);
-  std::atomic<int64_t> full_logged_at_{0};
-  // The outage being reported, if any: when reconnections began to fail
-  // (0: the store is reachable), when it was last logged, attempts since.
-  void note_unreachable(const std::exception& error);
-  void note_reachable();
-  std::atomic<int64_t> down_since_{0}, down_logged_at_{0};
-  std::atomic<uint64_t> down_attempts_{0};
+  // Every caller of every worker tries to reconnect while the store is
+  // down, and runs into a full one: logged as episodes (when an outage
+  // begins, every 30 s while it lasts, when it ends), not per attempt.
+  telemetry::Episode unreachable_, full_;
   std::atomic<uint64_t> reconnections_{0};
 
   StoreUrl url_;

@@ -1,10 +1,37 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
+#include "platform/telemetry/episode.h"
 #include "platform/telemetry/metrics.h"
 #include "platform/telemetry/trace.h"
 
 namespace hafnium::telemetry {
 namespace {
+
+TEST(Episode, LogsTheBeginningThenEveryIntervalThenTheEnd) {
+  telemetry::Episode episode(std::chrono::milliseconds(50));
+  EXPECT_FALSE(episode.ended().log);  // nothing was going on
+  auto first = episode.occurred();
+  EXPECT_TRUE(first.log);
+  EXPECT_TRUE(first.began);
+  EXPECT_TRUE(episode.ongoing());
+  int logged = 0;
+  for (int i = 0; i < 100; ++i) logged += episode.occurred().log ? 1 : 0;
+  EXPECT_EQ(logged, 0);  // the same episode, within its interval
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  auto lasting = episode.occurred();
+  EXPECT_TRUE(lasting.log);
+  EXPECT_FALSE(lasting.began);
+  EXPECT_EQ(lasting.occurrences, 102u);
+  auto end = episode.ended();
+  EXPECT_TRUE(end.log);
+  EXPECT_EQ(end.occurrences, 102u);
+  EXPECT_FALSE(episode.ongoing());
+  EXPECT_FALSE(episode.ended().log);
+  EXPECT_TRUE(episode.occurred().began);  // a new episode
+}
 
 TEST(Metrics, RendersPrometheusTextFormat) {
   Registry registry;

@@ -44,7 +44,6 @@ namespace {
 // Thrown inside a page's transaction when its job changed hands: the page
 // rolls back and its new holder does it again.
 struct LeaseLost {};
-
 }  // namespace
 
 int64_t ScreeningService::RescreenRun::retry_delay(int64_t failures) const {
