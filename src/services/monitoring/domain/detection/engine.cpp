@@ -877,14 +877,16 @@ DetectionEngine::Slot* DetectionEngine::existing(const std::string& tenant_id) {
 }
 
 size_t DetectionEngine::accounts() const {
+  std::lock_guard lock(mutex_);
   size_t n = 0;
-  for_each([&](const TenantEngine& engine) { n += engine.accounts(); });
+  for (const auto& [id, slot] : tenants_) n += slot->accounts.load(std::memory_order_relaxed);
   return n;
 }
 
 uint64_t DetectionEngine::late_transactions() const {
+  std::lock_guard lock(mutex_);
   uint64_t n = 0;
-  for_each([&](const TenantEngine& engine) { n += engine.late_transactions(); });
+  for (const auto& [id, slot] : tenants_) n += slot->late.load(std::memory_order_relaxed);
   return n;
 }
 

@@ -194,6 +194,7 @@ class DetectionEngine {
   auto with_tenant(const std::string& tenant_id, F&& f) {
     auto& slot = tenant(tenant_id);
     std::lock_guard lock(slot.mutex);
+    Publish publish{slot};
     return f(*slot.engine);
   }
   // Runs `f(TenantEngine&)` under the tenant's lock only when the tenant
@@ -204,9 +205,14 @@ class DetectionEngine {
     Slot* slot = existing(tenant_id);
     if (!slot) return false;
     std::lock_guard lock(slot->mutex);
+    Publish publish{*slot};
     f(*slot->engine);
     return true;
   }
+  // Totals over the tenants as of their engines' last use. Read without
+  // taking any tenant's lock: a metrics scrape must answer while a tenant
+  // rebuilds its state (which holds its lock for as long as reading its
+  // history takes, minutes for a large tenant), not time out.
   uint64_t late_transactions() const;
   // Accounts the tenants' engines keep state for (each about 10 KB).
   size_t accounts() const;
@@ -215,18 +221,21 @@ class DetectionEngine {
   struct Slot {
     std::mutex mutex;
     std::unique_ptr<TenantEngine> engine;
+    // The engine's figures, published when each use of it ends.
+    std::atomic<size_t> accounts{0};
+    std::atomic<uint64_t> late{0};
+  };
+  // Publishes a slot's figures when the use of its engine ends (returned
+  // or thrown), still under its lock.
+  struct Publish {
+    Slot& slot;
+    ~Publish() {
+      slot.accounts.store(slot.engine->accounts(), std::memory_order_relaxed);
+      slot.late.store(slot.engine->late_transactions(), std::memory_order_relaxed);
+    }
   };
   Slot& tenant(const std::string& tenant_id);
   Slot* existing(const std::string& tenant_id);  // slots are never removed
-  // Runs `f(const TenantEngine&)` for every tenant, each under its lock.
-  template <typename F>
-  void for_each(F&& f) const {
-    std::lock_guard lock(mutex_);
-    for (const auto& [id, slot] : tenants_) {
-      std::lock_guard tenant_lock(slot->mutex);
-      f(static_cast<const TenantEngine&>(*slot->engine));
-    }
-  }
 
   EngineOptions options_;
   mutable std::mutex mutex_;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <future>
+#include <thread>
 #include <map>
 
 namespace hafnium::services::monitoring::detection {
@@ -495,6 +497,36 @@ TEST(DetectionEngine, OnlyTenantsWithAnEngineAreReachedWithoutCreatingOne) {
   EXPECT_FALSE(engines.with_existing_tenant("t2", [&](TenantEngine&) { ++runs; }));
   EXPECT_EQ(runs, 1);
   EXPECT_FALSE(engines.with_tenant("t2", [](TenantEngine& engine) { return static_cast<bool>(engine.rules()); }));
+}
+
+TEST(DetectionEngine, FiguresAreReadWhileATenantsEngineIsInUse) {
+  DetectionEngine engines;
+  engines.with_tenant("t1", [&](TenantEngine& engine) {
+    engine.set_rules(pack_rule("dormant-reactivation"));
+    feed(engine, {payment("p1", kStart, "A", "B", 10), payment("p2", kStart + kHour, "A", "C", 10)});
+    return 0;
+  });
+  EXPECT_EQ(engines.accounts(), 3u);
+  // Another thread holds t1's engine (as a rebuild does, for minutes) and
+  // waits; the figures (a metrics scrape) must not wait for it.
+  std::promise<void> holding, release;
+  std::thread user([&] {
+    engines.with_tenant("t1", [&](TenantEngine& engine) {
+      feed(engine, {payment("p3", kStart + 2 * kHour, "D", "E", 10)});
+      holding.set_value();
+      release.get_future().wait();
+      return 0;
+    });
+  });
+  holding.get_future().wait();
+  auto figures = std::async(std::launch::async, [&] { return engines.accounts() + engines.late_transactions(); });
+  // A generous bound, not a speed check: it only turns a deadlock into a failure.
+  const bool answered = figures.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  release.set_value();
+  user.join();
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(figures.get(), 3u);  // as of the engine's last finished use
+  EXPECT_EQ(engines.accounts(), 5u);  // published when the use ended
 }
 
 TEST(RuleSet, UnusableRulesSayWhichFieldAndWhy) {
