@@ -2,6 +2,7 @@
 // malformed files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -163,6 +164,57 @@ TEST(Importers, TruncatedXmlAndWrongFilesAreRefusedWithTheirPlace) {
     FAIL() << "a name holding NUL was imported";
   } catch (const ImportError& error) {
     EXPECT_NE(std::string(error.what()).find("a name holds the NUL character"), std::string::npos) << error.what();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Importers, XmlCharactersThatXmlDoesNotAllowAreRefusedAtTheirLine) {
+  // pugixml decodes &#0; to a NUL that ends the name: the first name was
+  // imported as "Al" for "Al&#0;pha". Each list format, each spelling of
+  // the reference, and the raw control characters alike.
+  auto dir = testing::make_temp_dir("lists");
+  std::ifstream in(lists() + "/un_2026-02-27/UN_consolidated.xml");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto name_at = text.find("<FIRST_NAME>") + std::string("<FIRST_NAME>").size();
+  const size_t name_line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(name_at), '\n'));
+  for (const std::string& inserted : {std::string("&#0;"), std::string("&#x0000;"), std::string("&#X1B;"),
+                                      std::string("&#xFFFE;"), std::string("&#99999999999999999999;"),
+                                      std::string("\x01"), std::string(1, '\0')}) {
+    std::string bad = text;
+    bad.insert(name_at, "Al" + inserted + "pha ");
+    std::ofstream(dir / "bad.xml", std::ios::binary) << bad;
+    try {
+      import_list("un", {(dir / "bad.xml").string()});
+      FAIL() << "imported a name holding " << inserted;
+    } catch (const ImportError& error) {
+      EXPECT_EQ(error.location(), (dir / "bad.xml").string() + " line " + std::to_string(name_line)) << error.what();
+      EXPECT_NE(std::string(error.what()).find("XML"), std::string::npos) << error.what();
+    }
+  }
+  // Characters XML allows, as references, still import (and decode).
+  std::string good = text;
+  good.insert(name_at, "Al&#x9;ph&#233;&#x1F600; ");
+  std::ofstream(dir / "good.xml", std::ios::binary) << good;
+  auto list = import_list("un", {(dir / "good.xml").string()});
+  ASSERT_FALSE(list.entities.empty());
+  EXPECT_EQ(list.entities[0].names[0].full.rfind("Al\tph\xc3\xa9\xf0\x9f\x98\x80", 0), 0u) << list.entities[0].names[0].full;
+  // The same check guards the OFAC XML file.
+  std::ofstream(dir / "sdn.xml") << "<sdnList><sdnEntry><uid>1</uid><lastName>Al&#0;pha</lastName>"
+                                    "<sdnType>Entity</sdnType></sdnEntry></sdnList>";
+  try {
+    import_list("ofac-xml", {(dir / "sdn.xml").string()});
+    FAIL() << "imported a name holding &#0;";
+  } catch (const ImportError& error) {
+    EXPECT_EQ(error.location(), (dir / "sdn.xml").string() + " line 1") << error.what();
+    EXPECT_NE(std::string(error.what()).find("&#0; (U+0000)"), std::string::npos) << error.what();
+  }
+  // A file cut short says its line as well as its byte.
+  std::ofstream(dir / "cut.xml") << "<sdnList>\n<sdnEntry>\n<uid>1</uid>\n";
+  try {
+    import_list("ofac-xml", {(dir / "cut.xml").string()});
+    FAIL();
+  } catch (const ImportError& error) {
+    EXPECT_NE(error.location().find(", line 3"), std::string::npos) << error.what();
   }
   std::filesystem::remove_all(dir);
 }

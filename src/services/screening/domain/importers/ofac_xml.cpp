@@ -6,6 +6,7 @@
 
 #include "services/screening/domain/countries.h"
 #include "services/screening/domain/importers/importers.h"
+#include "services/screening/domain/importers/xml_file.h"
 
 namespace hafnium::services::screening {
 namespace {
@@ -25,10 +26,7 @@ std::string joined_name(const pugi::xml_node& node) {
 
 ParsedList import_ofac_xml(const std::string& path) {
   pugi::xml_document doc;
-  auto parsed = doc.load_file(path.c_str());
-  if (!parsed) {
-    throw ImportError(path + " at byte " + std::to_string(parsed.offset), parsed.description());
-  }
+  load_xml_file(path, doc);
   auto root = doc.child("sdnList");
   if (!root) throw ImportError(path, "no sdnList root element");
   ParsedList list;

@@ -5,6 +5,7 @@
 
 #include "services/screening/domain/countries.h"
 #include "services/screening/domain/importers/importers.h"
+#include "services/screening/domain/importers/xml_file.h"
 
 namespace hafnium::services::screening {
 namespace {
@@ -37,8 +38,7 @@ void read_common(const pugi::xml_node& node, WatchlistEntity& e, const char* ali
 
 ParsedList import_un_xml(const std::string& path) {
   pugi::xml_document doc;
-  auto parsed = doc.load_file(path.c_str());
-  if (!parsed) throw ImportError(path + " at byte " + std::to_string(parsed.offset), parsed.description());
+  load_xml_file(path, doc);
   auto root = doc.child("CONSOLIDATED_LIST");
   if (!root) throw ImportError(path, "no CONSOLIDATED_LIST root element");
   ParsedList list;
