@@ -141,6 +141,53 @@ TEST_P(TransactionsApi, BatchesAnswerPerItemInJsonAndNdjson) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions"), 4);
 }
 
+TEST_P(TransactionsApi, AResentBatchAnswersEachItemWithItsFirstResultAndCreatesOnlyTheNewOnes) {
+  // 1,200 items (the stored ones are looked up 500 at a time): the first
+  // 1,000 sent before, every tenth of those with a changed amount, and 200
+  // new ones (which another tenant sent with the same ids).
+  auto batch_of = [&](int from, int to, bool changed) {
+    std::string body = "[";
+    for (int i = from; i < to; ++i) {
+      body += (i > from ? "," : "") + tx("r-" + std::to_string(i), changed && i < 1000 && i % 10 == 0 ? "999.00" : "125.00");
+    }
+    return body + "]";
+  };
+  auto first = post("/api/v1/transactions:batch", batch_of(0, 1000, false));
+  ASSERT_EQ(first.status, 200) << first.body.substr(0, 300);
+  EXPECT_EQ(boost::json::parse(first.body).at("created").as_int64(), 1000);
+  // Another tenant's transactions with the same ids are not this tenant's.
+  auto other = server_->create_tenant_key("other-bank");
+  auto theirs = server_->client().request("POST", "/api/v1/transactions:batch",
+                                          {{"Authorization", "Bearer " + other}, {"Content-Type", "application/json"}},
+                                          batch_of(1000, 1200, false));
+  ASSERT_EQ(theirs.status, 200) << theirs.body.substr(0, 300);
+
+  auto again = post("/api/v1/transactions:batch", batch_of(0, 1200, true));
+  ASSERT_EQ(again.status, 200) << again.body.substr(0, 300);
+  auto body = boost::json::parse(again.body);
+  EXPECT_EQ(body.at("created").as_int64(), 200);
+  EXPECT_EQ(body.at("duplicates").as_int64(), 900);
+  EXPECT_EQ(body.at("rejected").as_int64(), 100);
+  const auto& results = body.at("results").as_array();
+  ASSERT_EQ(results.size(), 1200u);
+  for (size_t i = 0; i < 1200; ++i) {
+    const auto status = results[i].at("status").as_string();
+    if (i >= 1000) {
+      EXPECT_EQ(status, "created") << i;
+    } else if (i % 10 == 0) {
+      EXPECT_EQ(status, "rejected") << i;  // the same id with other content: a conflict
+      EXPECT_EQ(results[i].at("errors").at(0).at("reason").as_string(), "already used for a different transaction");
+    } else {
+      EXPECT_EQ(status, "duplicate") << i;
+    }
+  }
+  auto whoami = boost::json::parse(server_->client().get("/api/v1/whoami", server_->admin_key()).body);
+  const std::string tenant(whoami.at("tenant").at("id").as_string());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions WHERE tenant_id = '" + tenant + "'"), 1200);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions WHERE amount_minor = 99900"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'transaction.ingested'"), 1400);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TransactionsApi, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "platform/store/row.h"
 
 namespace hafnium::services::monitoring {
@@ -61,6 +63,28 @@ std::optional<StoredTransaction> MonitoringStore::find(soci::session& sql, const
     return StoredTransaction{store::get_string(row, 0), store::get_string(row, 1), store::get_int64(row, 2)};
   }
   return std::nullopt;
+}
+
+std::unordered_map<std::string, StoredTransaction> MonitoringStore::find_many(soci::session& sql,
+                                                                            const std::string& tenant_id,
+                                                                            const std::vector<std::string>& ids) {
+  constexpr size_t kChunk = 500;  // well under SQLite's and PostgreSQL's bound-parameter limits
+  std::unordered_map<std::string, StoredTransaction> found;
+  for (size_t begin = 0; begin < ids.size(); begin += kChunk) {
+    const size_t end = std::min(ids.size(), begin + kChunk);
+    std::string query = "SELECT id, document, content_hash, ingested_at FROM monitoring_transactions"
+                        " WHERE tenant_id = :t AND id IN (";
+    for (size_t i = begin; i < end; ++i) query += (i == begin ? ":i" : ", :i") + std::to_string(i - begin);
+    query += ")";
+    soci::details::prepare_temp_type statement = (sql.prepare << query, soci::use(tenant_id, "t"));
+    for (size_t i = begin; i < end; ++i) statement, soci::use(ids[i], "i" + std::to_string(i - begin));
+    soci::rowset<soci::row> rows(statement);
+    for (const auto& row : rows) {
+      found.emplace(store::get_string(row, 0), StoredTransaction{store::get_string(row, 1), store::get_string(row, 2),
+                                                                 store::get_int64(row, 3)});
+    }
+  }
+  return found;
 }
 
 std::optional<Transaction> read_stored_transaction(const std::string& document) {
