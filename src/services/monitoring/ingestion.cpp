@@ -42,11 +42,16 @@ std::vector<IngestResult> Ingestion::ingest(const std::string& tenant_id, const 
     int64_t now = util::now_micros();
     MonitoringStore::Inserter inserter(sql);
     // A resent batch is found whole first, in a few queries, instead of
-    // one conflicting INSERT and one lookup per transaction.
-    std::vector<std::string> ids;
-    ids.reserve(transactions.size());
-    for (const auto& t : transactions) ids.push_back(t.id);
-    auto stored_before = MonitoringStore::find_many(sql, tenant_id, ids);
+    // one conflicting INSERT and one lookup per transaction. Not for a
+    // single transaction: it would add a query to every new one, and a
+    // resent one costs one lookup either way.
+    std::unordered_map<std::string, StoredTransaction> stored_before;
+    if (transactions.size() > 1) {
+      std::vector<std::string> ids;
+      ids.reserve(transactions.size());
+      for (const auto& t : transactions) ids.push_back(t.id);
+      stored_before = MonitoringStore::find_many(sql, tenant_id, ids);
+    }
     events::OutboxWriter outbox(sql);
     for (const auto& t : transactions) {
       auto body = transaction_to_json(t);
