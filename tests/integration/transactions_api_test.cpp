@@ -186,6 +186,28 @@ TEST_P(TransactionsApi, AResentBatchAnswersEachItemWithItsFirstResultAndCreatesO
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions WHERE tenant_id = '" + tenant + "'"), 1200);
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions WHERE amount_minor = 99900"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'transaction.ingested'"), 1400);
+
+  // New ones first, then 600 stored ones: found by their INSERTs, which
+  // conflict, and looked up together afterwards.
+  std::string mixed = batch_of(1200, 1220, false);
+  mixed.pop_back();
+  mixed += "," + batch_of(0, 600, true).substr(1);
+  auto third = post("/api/v1/transactions:batch", mixed);
+  ASSERT_EQ(third.status, 200) << third.body.substr(0, 300);
+  auto third_body = boost::json::parse(third.body);
+  EXPECT_EQ(third_body.at("created").as_int64(), 20);
+  EXPECT_EQ(third_body.at("duplicates").as_int64(), 540);
+  EXPECT_EQ(third_body.at("rejected").as_int64(), 60);
+  const auto& third_results = third_body.at("results").as_array();
+  ASSERT_EQ(third_results.size(), 620u);
+  for (size_t k = 0; k < 620; ++k) {
+    const size_t i = k < 20 ? 1200 + k : k - 20;
+    const auto status = third_results[k].at("status").as_string();
+    EXPECT_EQ(third_results[k].at("id").as_string(), "r-" + std::to_string(i)) << k;
+    EXPECT_EQ(status, i >= 1000 ? "created" : i % 10 == 0 ? "rejected" : "duplicate") << k;
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions WHERE tenant_id = '" + tenant + "'"), 1220);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'transaction.ingested'"), 1420);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TransactionsApi, ::testing::Values("sqlite", "postgresql"),

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "platform/events/outbox.h"
 #include "platform/util/crypto.h"
 #include "platform/util/time.h"
@@ -36,42 +38,59 @@ boost::json::object ingested_event_data(const Transaction& t, const boost::json:
 
 std::vector<IngestResult> Ingestion::ingest(const std::string& tenant_id, const std::vector<Transaction>& transactions,
                                             const std::string& trace_id) {
+  // Most batches are new: their INSERTs meet no conflict, and looking
+  // every id up first cost a fresh 100,000-transaction import 8-15 % on
+  // SQLite. A resent batch (a client retrying after a lost answer) is
+  // looked up whole first instead, 500 ids to a query, rather than with a
+  // conflicting INSERT per item; its first few ids tell which case it is.
+  // Conflicts nobody foresaw (a partly resent batch, a concurrent request)
+  // are looked up together at the end.
+  constexpr size_t kProbe = 16;
+  auto ids_of = [&](size_t from, size_t to) {
+    std::vector<std::string> ids;
+    ids.reserve(to - from);
+    for (size_t i = from; i < to; ++i) ids.push_back(transactions[i].id);
+    return ids;
+  };
   return db_->write([&](soci::session& sql) {
-    std::vector<IngestResult> results;
-    results.reserve(transactions.size());
-    int64_t now = util::now_micros();
-    MonitoringStore::Inserter inserter(sql);
-    // A resent batch is found whole first, in a few queries, instead of
-    // one conflicting INSERT and one lookup per transaction. Not for a
-    // single transaction: it would add a query to every new one, and a
-    // resent one costs one lookup either way.
-    std::unordered_map<std::string, StoredTransaction> stored_before;
+    std::vector<IngestResult> results(transactions.size());
+    const int64_t now = util::now_micros();
+    std::unordered_map<std::string, StoredTransaction> stored;
     if (transactions.size() > 1) {
-      std::vector<std::string> ids;
-      ids.reserve(transactions.size());
-      for (const auto& t : transactions) ids.push_back(t.id);
-      stored_before = MonitoringStore::find_many(sql, tenant_id, ids);
+      const size_t probe = std::min(kProbe, transactions.size());
+      stored = MonitoringStore::find_many(sql, tenant_id, ids_of(0, probe));
+      if (!stored.empty()) stored.merge(MonitoringStore::find_many(sql, tenant_id, ids_of(probe, transactions.size())));
     }
+    MonitoringStore::Inserter inserter(sql);
     events::OutboxWriter outbox(sql);
-    for (const auto& t : transactions) {
+    std::vector<std::string> hashes(transactions.size());
+    std::vector<char> created(transactions.size(), 0);
+    std::vector<size_t> conflicted;  // found stored only by their INSERT
+    for (size_t i = 0; i < transactions.size(); ++i) {
+      const auto& t = transactions[i];
       auto body = transaction_to_json(t);
-      std::string content = boost::json::serialize(body);
-      std::string hash = util::sha256_hex(content).substr(0, 32);
+      hashes[i] = util::sha256_hex(boost::json::serialize(body)).substr(0, 32);
+      if (stored.contains(t.id)) continue;
       body["ingested_at"] = util::format_rfc3339(now);
-      std::string document = boost::json::serialize(body);
-      auto before = stored_before.find(t.id);
-      if (before == stored_before.end() && inserter.insert(tenant_id, t, document, hash, now)) {
-        outbox.enqueue("transactions", events::make_envelope("transaction.ingested", tenant_id, tenant_id,
-                                                             ingested_event_data(t, body), trace_id));
-        results.push_back({IngestOutcome::kCreated, std::move(body)});
+      if (!inserter.insert(tenant_id, t, boost::json::serialize(body), hashes[i], now)) {
+        conflicted.push_back(i);
         continue;
       }
-      // Stored before this batch, or meanwhile by a concurrent request.
-      auto existing = before != stored_before.end() ? std::optional(std::move(before->second))
-                                                    : MonitoringStore::find(sql, tenant_id, t.id);
-      auto stored = boost::json::parse(existing->document).as_object();
-      results.push_back({existing->content_hash == hash ? IngestOutcome::kDuplicate : IngestOutcome::kConflict,
-                         std::move(stored)});
+      outbox.enqueue("transactions", events::make_envelope("transaction.ingested", tenant_id, tenant_id,
+                                                           ingested_event_data(t, body), trace_id));
+      results[i] = {IngestOutcome::kCreated, std::move(body)};
+      created[i] = 1;
+    }
+    if (!conflicted.empty()) {
+      std::vector<std::string> ids;
+      for (size_t i : conflicted) ids.push_back(transactions[i].id);
+      stored.merge(MonitoringStore::find_many(sql, tenant_id, ids));
+    }
+    for (size_t i = 0; i < transactions.size(); ++i) {
+      if (created[i]) continue;
+      const StoredTransaction& existing = stored.at(transactions[i].id);
+      results[i] = {existing.content_hash == hashes[i] ? IngestOutcome::kDuplicate : IngestOutcome::kConflict,
+                    boost::json::parse(existing.document).as_object()};
     }
     return results;
   });
