@@ -214,7 +214,12 @@ const boost::json::object* ObjectReader::optional_object(std::string_view key) {
 
 void ObjectReader::finish() {
   for (const auto& entry : object_) {
-    if (!seen_.contains(std::string_view(entry.key()))) {
+    if (seen_.contains(std::string_view(entry.key()))) continue;
+    if (entry.key().empty()) {
+      // Its path would be the object's own, or nothing at the top: the
+      // error names the object that holds it instead.
+      add_error(prefix_.empty() ? "body" : prefix_, "has a member with an empty name, which is not a known field");
+    } else {
       add_error(field_path(entry.key()), "is not a known field");
     }
   }

@@ -101,6 +101,31 @@ TEST(ObjectReader, CollectsEveryFieldErrorIncludingUnknownFields) {
   }
 }
 
+TEST(ObjectReader, AMemberWithAnEmptyNameIsNamedByItsObject) {
+  // Reported under the field "" it named nothing a client could find.
+  auto body = boost::json::parse(R"({"":1,"party":{"":2,"name":"x"}})").as_object();
+  ObjectReader reader(body);
+  const auto* party = reader.optional_object("party");
+  ASSERT_NE(party, nullptr);
+  ObjectReader nested(*party, "party");
+  nested.optional_string("name", 10);
+  try {
+    nested.finish();
+    FAIL();
+  } catch (const ApiError& error) {
+    ASSERT_EQ(error.fields().size(), 1u);
+    EXPECT_EQ(error.fields()[0].field, "party");
+    EXPECT_EQ(error.fields()[0].reason, "has a member with an empty name, which is not a known field");
+  }
+  try {
+    reader.finish();
+    FAIL();
+  } catch (const ApiError& error) {
+    ASSERT_EQ(error.fields().size(), 1u);
+    EXPECT_EQ(error.fields()[0].field, "body");
+  }
+}
+
 TEST(ObjectReader, EnforcesLengthAndRanges) {
   auto body = boost::json::parse(R"({"name":"abcdef","n":11})").as_object();
   ObjectReader reader(body, "party");
