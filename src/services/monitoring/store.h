@@ -48,10 +48,6 @@ class MonitoringStore {
   static size_t for_each_between(soci::session& sql, const std::string& tenant_id, int64_t from, int64_t to, F&& f);
 };
 
-// A stored document back into a Transaction (validated when it was
-// ingested: the clock-skew bound is not applied again); nullopt if it
-// cannot be read.
-std::optional<Transaction> read_stored_transaction(const std::string& document);
 
 template <typename F>
 size_t MonitoringStore::for_each_between(soci::session& sql, const std::string& tenant_id, int64_t from, int64_t to,

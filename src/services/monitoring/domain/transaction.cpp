@@ -170,4 +170,21 @@ boost::json::object transaction_to_json(const Transaction& t) {
   return o;
 }
 
+std::optional<Transaction> read_stored_transaction(const std::string& document) {
+  constexpr int64_t kNoSkewCheck = INT64_MAX / 2;
+  Transaction t;
+  std::vector<http::FieldError> errors;
+  boost::json::value value;
+  try {
+    value = boost::json::parse(document);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (!value.is_object()) return std::nullopt;
+  auto& object = value.as_object();
+  object.erase("ingested_at");  // added by the store, not part of the request
+  if (!read_transaction(object, "", kNoSkewCheck, {}, t, errors)) return std::nullopt;
+  return t;
+}
+
 }  // namespace hafnium::services::monitoring

@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,11 @@ bool read_transaction(const boost::json::object& object, const std::string& pref
 
 // The stored and returned representation.
 boost::json::object transaction_to_json(const Transaction& transaction);
+// A stored document (that representation, serialised, with the store's
+// `ingested_at`) back into a Transaction, as a restart rebuilds the
+// detector's state from it. It was validated when it was ingested: the
+// clock-skew bound is not applied again. nullopt if it cannot be read.
+std::optional<Transaction> read_stored_transaction(const std::string& document);
 
 const std::vector<std::string>& transaction_types();
 
