@@ -3,8 +3,9 @@
 // compiled as the rules API compiles them; a rule that compiles joins the
 // default pack in a tenant engine, which is then fed payments made from the
 // rest of the input (eight bytes each). Whatever a tenant writes must end
-// in a compile error or in evaluations, alerts and explanations: never a
-// crash, a hang (evaluation is bounded), undefined behaviour or a leak.
+// in a compile error or in evaluations, alerts and explanations (stored
+// alerts that read back): never a crash, a hang (evaluation is bounded),
+// undefined behaviour or a leak.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include <boost/json.hpp>
 
+#include "platform/util/utf8.h"
 #include "services/monitoring/domain/detection/engine.h"
 #include "services/monitoring/domain/detection/rule_set.h"
 
@@ -65,6 +67,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   rule.condition = std::string(next_line(input));
   rule.explanation = std::string(next_line(input));
   rule.subject = !input.empty() && (input.front() & 1) ? "creditor" : "debtor";
+  // What the API cannot receive (its JSON bodies are UTF-8 without NUL)
+  // never reaches the compiler.
+  for (const std::string* text : {&rule.condition, &rule.explanation}) {
+    if (!hafnium::util::is_valid_utf8(*text) || text->find('\0') != std::string::npos) return 0;
+  }
   if (det::RuleSet::check(rule)) return 0;  // refused with a field and a reason, as the API answers 400
   std::vector<det::RuleDefinition> rules = det::default_pack();
   rules.push_back(rule);
@@ -79,8 +86,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int64_t clock = 1'700'000'000LL * 1'000'000;
   for (size_t i = 0; i + 8 <= input.size() && i / 8 < 64; i += 8) {
     for (const auto& change : engine.process(payment(i / 8, bytes + i, clock))) {
-      // Alerts are written as the API writes them.
-      (void)boost::json::serialize(det::alert_to_json(change.alert));
+      // Alerts are stored as the detector stores them, and must read back.
+      try {
+        (void)boost::json::parse(boost::json::serialize(det::alert_to_json(change.alert)));
+      } catch (const std::exception&) {
+        __builtin_trap();
+      }
     }
   }
   return 0;
