@@ -174,6 +174,21 @@ TEST(Cli, ConfigPrintRedactsSecrets) {
   EXPECT_NE(bad.err.find("logging.level"), std::string::npos);
 }
 
+TEST(Serve, RefusesAPortAnotherServerListensOn) {
+  ServerProcess first;
+  // Its listeners share their port with each other (SO_REUSEPORT): a
+  // second server on the same port used to start as well and take part of
+  // the connections, with its own store and keys.
+  try {
+    ServerProcess second({"--listen", "127.0.0.1:" + std::to_string(first.port())});
+    FAIL() << "a second server started on port " << first.port();
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("is in use by another process"), std::string::npos) << error.what();
+  }
+  TestHttpClient http("127.0.0.1", first.port());
+  EXPECT_EQ(http.get("/healthz").status, 200);
+}
+
 TEST(Serve, StartsASubsetOfTargets) {
   ServerProcess server({"--targets", "screening,cases"});
   TestHttpClient http("127.0.0.1", server.port());

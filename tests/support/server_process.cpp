@@ -53,8 +53,10 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args,
   } else {
     data_dir_ = data_dir;
   }
-  std::vector<std::string> args = {hafnium_binary(), "serve", "--listen", "127.0.0.1:0",
-                                   "--data-dir", data_dir_.string()};
+  std::vector<std::string> args = {hafnium_binary(), "serve", "--data-dir", data_dir_.string()};
+  if (std::find(extra_args.begin(), extra_args.end(), "--listen") == extra_args.end()) {
+    args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");

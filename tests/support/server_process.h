@@ -9,7 +9,8 @@
 namespace hafnium::testing {
 
 // Runs the real `hafnium` binary as a child process: `hafnium serve
-// --listen 127.0.0.1:0 --data-dir <tmp>` plus extra arguments, and reads
+// --listen 127.0.0.1:0 --data-dir <tmp>` plus extra arguments (which may
+// give their own --listen, on 127.0.0.1), and reads
 // its stdout until it announces the bound port (and, on first start, the
 // bootstrap admin key). stderr (JSON logs) goes to <data-dir>/serve.log.
 class ServerProcess {

@@ -247,6 +247,24 @@ uint16_t Server::start() {
   if (count == 0) count = std::max(1u, std::thread::hardware_concurrency());
   auto address = asio::ip::make_address(impl.options.host);
   uint16_t port = impl.options.port;
+  if (port != 0) {
+    // The listeners below share the port (SO_REUSEPORT, one per I/O
+    // thread), which would as well let this server listen beside another
+    // one already there (an old instance not stopped, say), each taking
+    // part of the connections with its own store and keys. A plain bind
+    // first finds a port any other socket listens on.
+    asio::io_context probe_context;
+    tcp::acceptor probe(probe_context);
+    const tcp::endpoint endpoint(address, port);
+    probe.open(endpoint.protocol());
+    probe.set_option(asio::socket_base::reuse_address(true));  // a closed connection's TIME_WAIT is no owner
+    boost::system::error_code ec;
+    probe.bind(endpoint, ec);
+    if (ec == asio::error::address_in_use) {
+      throw std::runtime_error(impl.options.host + ":" + std::to_string(port) +
+                               " is in use by another process (is another hafnium serve running?)");
+    }
+  }
   for (size_t i = 0; i < count; ++i) {
     auto worker = std::make_unique<Impl::Worker>();
     auto acceptor = std::make_unique<tcp::acceptor>(worker->context);
