@@ -19,6 +19,7 @@
 #include "platform/http/json_body.h"
 #include "platform/clients/call_context.h"
 #include "services/cases/audit_client.h"
+#include "platform/util/crypto.h"
 #include "support/runtime_fixture.h"
 #include "support/server_process.h"
 
@@ -255,6 +256,15 @@ TEST_P(ApiPlumbing, CursorPaginationWalksEveryItemOnce) {
   for (const auto& id : created) EXPECT_TRUE(seen.contains(id));
   EXPECT_EQ(server_->client().get("/api/v1/tenants/default/api-keys?cursor=zzz", server_->admin_key()).status, 400);
   EXPECT_EQ(server_->client().get("/api/v1/tenants/default/api-keys?limit=0", server_->admin_key()).status, 400);
+  // A forged cursor (base64url of our prefix and any bytes) holding what
+  // no position holds: PostgreSQL refused the bytes as a bound parameter
+  // and the list answered 500.
+  for (const std::string& position : {std::string("c1:\xff\xfe"), std::string("c1:a\0b", 6)}) {
+    auto forged = server_->client().get("/api/v1/tenants/default/api-keys?cursor=" + util::base64url_encode(position),
+                                        server_->admin_key());
+    EXPECT_EQ(forged.status, 400) << forged.body;
+    EXPECT_NE(forged.body.find("\"field\":\"cursor\""), std::string::npos) << forged.body;
+  }
 }
 
 TEST_P(ApiPlumbing, UpdatesNeedTheCurrentETag) {

@@ -2,6 +2,7 @@
 
 #include "platform/api/etag.h"
 #include "platform/api/pagination.h"
+#include "platform/util/crypto.h"
 #include "platform/api/rate_limiter.h"
 #include "platform/http/problem.h"
 
@@ -50,6 +51,10 @@ TEST(Pagination, BodyHasItemsAndNullCursorOnLastPage) {
   EXPECT_TRUE(body.at("next_cursor").is_null());
   auto more = page_body({}, std::string("x"));
   EXPECT_EQ(decode_cursor(std::string(more.at("next_cursor").as_string())).value(), "x");
+  // Forged: our prefix, then bytes no position holds.
+  EXPECT_EQ(decode_cursor(util::base64url_encode("c1:\xff\xfe")), std::nullopt);
+  EXPECT_EQ(decode_cursor(util::base64url_encode(std::string("c1:a\0b", 6))), std::nullopt);
+  EXPECT_EQ(decode_cursor(util::base64url_encode("c1:2026/\xc3\xa9")).value(), "2026/\xc3\xa9");
 }
 
 TEST(ETag, RequiresAMatchingIfMatch) {

@@ -19,7 +19,11 @@ std::string encode_cursor(const std::string& position) {
 std::optional<std::string> decode_cursor(const std::string& cursor) {
   auto raw = util::base64url_decode(cursor);
   if (!raw || !raw->starts_with(kCursorVersion)) return std::nullopt;
-  return raw->substr(kCursorVersion.size());
+  // Positions are made of ids and times: text without NUL. A client can
+  // forge any bytes, which PostgreSQL refuses as a query's parameter.
+  std::string position = raw->substr(kCursorVersion.size());
+  if (!util::is_valid_utf8(position) || position.find('\0') != std::string::npos) return std::nullopt;
+  return position;
 }
 
 void require_known_parameters(const http::Request& request, const std::vector<std::string>& filters) {
