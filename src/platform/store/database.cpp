@@ -265,7 +265,7 @@ void Database::begin(soci::session& sql) {
   } catch (const soci::soci_error&) {
     // Nothing was done yet: a connection found lost here is reopened and
     // the transaction begun on the new one.
-    if (PQstatus(connection_of(sql)) == CONNECTION_OK) throw;
+    if (!connection_lost(sql)) throw;
     revive(sql);
     sql << "BEGIN";
   }

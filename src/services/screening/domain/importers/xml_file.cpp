@@ -1,6 +1,7 @@
 #include "services/screening/domain/importers/xml_file.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -42,19 +43,17 @@ std::optional<uint64_t> character_reference(const std::string& text, size_t at, 
   return value;
 }
 
-std::string hex_code(uint64_t c) {
-  static const char* kDigits = "0123456789ABCDEF";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[c % 16]);
-    c /= 16;
-  } while (c > 0);
-  while (out.size() < 4) out.insert(out.begin(), '0');
-  return "U+" + out;
+// "U+0000": how the errors name a character.
+std::string code_point(uint64_t c) {
+  char text[16];
+  std::snprintf(text, sizeof text, "U+%04llX", static_cast<unsigned long long>(c));
+  return text;
 }
 
-size_t line_at(const std::string& text, size_t offset) {
-  return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size())), '\n'));
+// The line (from 1) of the byte at `offset`.
+std::string line_of(const std::string& text, size_t offset) {
+  const auto end = text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size()));
+  return std::to_string(1 + std::count(text.begin(), end, '\n'));
 }
 
 }  // namespace
@@ -63,27 +62,22 @@ void load_xml_file(const std::string& path, pugi::xml_document& doc) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ImportError(path, "cannot be read");
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t line = 1;
   for (size_t i = 0; i < text.size(); ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == '\n') {
-      ++line;
-    } else if (byte < 0x20 && !is_xml_char(byte)) {
-      throw ImportError(path + " line " + std::to_string(line),
-                        "the control character " + hex_code(byte) + " is not allowed in XML");
-    } else if (byte == '&') {
-      size_t end = 0;
-      if (auto value = character_reference(text, i, end); value && !is_xml_char(*value)) {
-        throw ImportError(path + " line " + std::to_string(line),
-                          "the character reference " + text.substr(i, end - i) + " (" + hex_code(*value) +
-                              ") is not a character XML allows");
-      }
+    if (byte < 0x20 && !is_xml_char(byte)) {
+      throw ImportError(path + " line " + line_of(text, i),
+                        "the control character " + code_point(byte) + " is not allowed in XML");
+    }
+    size_t end = 0;
+    if (auto value = byte == '&' ? character_reference(text, i, end) : std::nullopt; value && !is_xml_char(*value)) {
+      throw ImportError(path + " line " + line_of(text, i), "the character reference " + text.substr(i, end - i) +
+                                                              " (" + code_point(*value) + ") is not a character XML allows");
     }
   }
   auto parsed = doc.load_buffer(text.data(), text.size());
   if (!parsed) {
-    throw ImportError(path + " at byte " + std::to_string(parsed.offset) + ", line " +
-                          std::to_string(line_at(text, static_cast<size_t>(parsed.offset))),
+    const auto offset = static_cast<size_t>(parsed.offset);
+    throw ImportError(path + " at byte " + std::to_string(offset) + ", line " + line_of(text, offset),
                       parsed.description());
   }
 }
