@@ -16,10 +16,10 @@ int64_t floor_div(int64_t a, int64_t b) {
 // a count runs on every payment a fan-in or fan-out rule looks at, and a
 // fresh vector each time was a tenth of the engine's time in allocation
 // and copying.
-std::vector<uint64_t>& merge_scratch(size_t which) {
-  thread_local std::vector<uint64_t> scratch[2];
-  scratch[which].clear();
-  return scratch[which];
+std::vector<uint64_t>& merge_scratch() {
+  thread_local std::vector<uint64_t> scratch;
+  scratch.clear();
+  return scratch;
 }
 }  // namespace
 
@@ -162,7 +162,7 @@ WindowStats SlidingWindow::stats(int64_t at, int64_t length, bool with_distinct)
   int64_t last = floor_div(at, width_);
   int64_t first = last - std::min(length, length_) / width_ + 1;  // (at - length, at] in whole buckets
   double squares = 0;
-  std::vector<uint64_t>& distinct = merge_scratch(0);
+  std::vector<uint64_t>& distinct = merge_scratch();
   bool any = false;
   size_t single = 0;  // distinct keys of a single bucket need no merge
   const Bucket* only = nullptr;
@@ -201,26 +201,43 @@ WindowStats SlidingWindow::stats(int64_t at, int64_t length, bool with_distinct)
   return s;
 }
 
+uint32_t SlidingWindow::end_at_most(int64_t index) const {
+  uint32_t i = size_;
+  while (i > 0 && bucket_at(i - 1).index > index) --i;
+  return i;
+}
+
 void SlidingWindow::append_keys(int64_t after, int64_t until, std::vector<uint64_t>& out) const {
   const int64_t first = floor_div(after, width_) + 1, last = floor_div(until, width_);
-  for (uint32_t i = first_at_least(first); i < size_ && bucket_at(i).index <= last; ++i) {
-    out.insert(out.end(), bucket_at(i).distinct.begin(), bucket_at(i).distinct.end());
+  for (uint32_t i = end_at_most(last); i > 0 && bucket_at(i - 1).index >= first; --i) {
+    out.insert(out.end(), bucket_at(i - 1).distinct.begin(), bucket_at(i - 1).distinct.end());
+  }
+}
+
+void SlidingWindow::remove_seen(int64_t after, int64_t until, std::vector<uint64_t>& keys) const {
+  const int64_t first = floor_div(after, width_) + 1, last = floor_div(until, width_);
+  for (uint32_t i = end_at_most(last); i > 0 && !keys.empty() && bucket_at(i - 1).index >= first; --i) {
+    for (uint64_t seen : bucket_at(i - 1).distinct) {
+      auto it = std::find(keys.begin(), keys.end(), seen);
+      if (it == keys.end()) continue;
+      *it = keys.back();
+      keys.pop_back();
+      if (keys.empty()) return;
+    }
   }
 }
 
 size_t new_distinct(const SlidingWindow& recent, const SlidingWindow& baseline, int64_t at, int64_t window,
                     int64_t length) {
-  std::vector<uint64_t>& fresh = merge_scratch(0);
-  std::vector<uint64_t>& known = merge_scratch(1);
+  std::vector<uint64_t>& fresh = merge_scratch();
   recent.append_keys(at - window, at, fresh);
   if (fresh.empty()) return 0;
-  baseline.append_keys(at - length, at - window - baseline.bucket_width(), known);
   std::sort(fresh.begin(), fresh.end());
   fresh.erase(std::unique(fresh.begin(), fresh.end()), fresh.end());
-  std::sort(known.begin(), known.end());
-  size_t count = 0;
-  for (uint64_t k : fresh) count += std::binary_search(known.begin(), known.end(), k) ? 0 : 1;
-  return count;
+  // Newest baseline bucket first: a regular counterparty is found within
+  // a few days, and the search ends when every recent key has been found.
+  baseline.remove_seen(at - length, at - window - baseline.bucket_width(), fresh);
+  return fresh.size();
 }
 
 size_t SlidingWindow::memory_bytes() const {

@@ -61,6 +61,10 @@ class SlidingWindow {
   // Appends the distinct keys of the buckets holding (after, until], bucket
   // aligned as stats() is (unsorted, may repeat).
   void append_keys(int64_t after, int64_t until, std::vector<uint64_t>& out) const;
+  // Takes out of `keys` (unique, any order) those that some bucket holding
+  // (after, until] holds, bucket aligned as above: the newest buckets are
+  // read first and the reading stops once no key is left.
+  void remove_seen(int64_t after, int64_t until, std::vector<uint64_t>& keys) const;
   // Keeps buckets for a longer window from now on.
   void extend(int64_t length_micros);
 
@@ -150,6 +154,10 @@ class SlidingWindow {
   const Bucket& bucket_at(uint32_t i) const { return ring_[(head_ + i) & (capacity_ - 1)]; }
   // The first live bucket whose index is at least `index` (size_ if none).
   uint32_t first_at_least(int64_t index) const;
+  // One past the last live bucket whose index is at most `index`, found
+  // from the newest end (the recent buckets are the ones reads want, and
+  // the ones an add has just brought into the cache).
+  uint32_t end_at_most(int64_t index) const;
   // A new bucket at position i holding one event, the later ones shifted
   // back. Slots outside the live buckets hold no heap keys (expiry clears
   // them), so the common case, a new newest bucket, only writes.

@@ -170,5 +170,42 @@ TEST(SlidingWindow, NewDistinctKeepsTheWindowAtItsOwnGranularity) {
   EXPECT_EQ(new_distinct(days, days, at, 4 * kDay, 34 * kDay), 1u);
 }
 
+TEST(SlidingWindow, NewDistinctAgreesWithACountOverTheRawEvents) {
+  // Random streams (several counterparties a bucket, some late events),
+  // counted again from the events themselves at every step: the baseline
+  // search that stops once every recent key is found must count the same.
+  constexpr int64_t kHour = 3600LL * 1'000'000, kDay = 24 * kHour;
+  auto floor_div = [](int64_t a, int64_t b) { return a / b - ((a % b != 0 && a < 0) ? 1 : 0); };
+  std::mt19937_64 rng(5);
+  for (int stream = 0; stream < 20; ++stream) {
+    SlidingWindow hours(4 * kDay, kHour, kHour), days(34 * kDay, kDay, kHour);
+    struct Event {
+      int64_t time;
+      uint64_t key;
+    };
+    std::vector<Event> events;
+    int64_t newest = 200 * kDay;
+    const uint64_t counterparties = 2 + rng() % 12;
+    for (int i = 0; i < 300; ++i) {
+      newest += static_cast<int64_t>(rng() % (8 * kHour));
+      const int64_t time = newest - static_cast<int64_t>(rng() % kHour);  // late by up to the lateness
+      const uint64_t key = rng() % counterparties;
+      ASSERT_TRUE(hours.add(time, 100, key));
+      ASSERT_TRUE(days.add(time, 100, key));
+      events.push_back({time, key});
+      const int64_t at = newest;
+      std::set<uint64_t> recent, known;
+      for (const auto& e : events) {
+        const int64_t hour = floor_div(e.time, kHour), day = floor_div(e.time, kDay);
+        if (hour > floor_div(at - 4 * kDay, kHour) && hour <= floor_div(at, kHour)) recent.insert(e.key);
+        if (day > floor_div(at - 34 * kDay, kDay) && day <= floor_div(at - 4 * kDay - kDay, kDay)) known.insert(e.key);
+      }
+      size_t expected = 0;
+      for (uint64_t k : recent) expected += known.contains(k) ? 0 : 1;
+      ASSERT_EQ(new_distinct(hours, days, at, 4 * kDay, 34 * kDay), expected) << "stream " << stream << " event " << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hafnium::services::monitoring
