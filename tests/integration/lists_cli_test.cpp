@@ -55,7 +55,7 @@ TEST(ListsCli, ImportsVersionsWithDiffsAndRefusesMalformedFiles) {
   std::ofstream(dir / "latin1.csv") << "id,name\n1,Jos\xe9 Alpha\n";
   auto latin1 = run_hafnium({"lists", "import", "custom:watch", (dir / "latin1.csv").string(), "--tenant", "acme", "--db", db});
   EXPECT_EQ(latin1.exit_code, 1);
-  EXPECT_NE(latin1.err.find("line 2: field 2 is not valid UTF-8"), std::string::npos) << latin1.err;
+  EXPECT_NE(latin1.err.find("latin1.csv:2: field 2 is not valid UTF-8"), std::string::npos) << latin1.err;
   auto listed = run_hafnium({"lists", "list", "--db", db});
   EXPECT_NE(listed.out.find("custom:watch"), std::string::npos);
   EXPECT_NE(listed.out.find("tenant   3        2026-11-02"), std::string::npos) << listed.out;

@@ -103,7 +103,7 @@ TEST_F(ScreenCli, BadInputIsRefusedAndWritesNothing) {
                  "g.csv:2: field 2 is not valid UTF-8");
   expect_refusal({"screen", "--list", "custom:l=" + write("bad8.csv", "id,name\n1,Jo\xffhn\n"), "--input",
                   write("h.csv", "id,name\n1,Alpha\n"), "--output", out},
-                 "line 2: field 2 is not valid UTF-8");
+                 "bad8.csv:2: field 2 is not valid UTF-8");
   // Results are found by id: one id twice is refused, naming both lines.
   expect_refusal({"screen", "--list", "custom:l=" + list, "--input",
                   write("dup.csv", "id,name\nC-1,Alpha\nC-2,Beta\nC-1,Gamma\n"), "--output", out},

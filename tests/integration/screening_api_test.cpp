@@ -102,7 +102,8 @@ TEST_P(ScreeningApi, ListsShowVersionsAndDiffs) {
   // where it would make the list unreadable for every later load.
   auto latin1 = upload("custom:internal", "id,name\nw1,Jos\xe9 Bout\n");
   EXPECT_EQ(latin1.status, 400) << latin1.body;
-  EXPECT_NE(latin1.body.find("line 2: field 2 is not valid UTF-8"), std::string::npos) << latin1.body;
+  EXPECT_NE(latin1.body.find(R"({"field":"body:line 2","reason":"field 2 is not valid UTF-8"})"), std::string::npos)
+      << latin1.body;
   auto after = boost::json::parse(server_->client().get("/api/v1/screening/lists", server_->admin_key()).body);
   EXPECT_EQ(after.at("items").at(0).at("version").as_int64(), 3);
   EXPECT_EQ(after.at("items").at(0).at("list_date"), "2026-11-02");

@@ -1,8 +1,7 @@
 #include "services/screening/api.h"
 
 #include <boost/json.hpp>
-#include <filesystem>
-#include <fstream>
+#include <sstream>
 
 #include "platform/api/pagination.h"
 #include "platform/api/period.h"
@@ -199,16 +198,14 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                 if (!list_date.empty() && !is_list_date(list_date)) {
                   throw http::problems::validation({{"list_date", "must be a date YYYY-MM-DD"}});
                 }
-                auto path = std::filesystem::temp_directory_path() / ("hafnium-upload-" + util::uuid_v7() + ".csv");
-                {
-                  std::ofstream out(path, std::ios::binary);
-                  out << request.body;
-                }
+                // Parsed from memory: nothing is staged on disk, so a full
+                // disk cannot truncate the list into a valid shorter one,
+                // and no file is left behind whatever the parser throws.
                 ParsedList list;
                 try {
-                  list = import_custom_csv(source, path.string());
+                  std::istringstream body(request.body);
+                  list = import_custom_csv(source, body, "body");
                 } catch (const ImportError& error) {
-                  std::filesystem::remove(path);
                   std::string location = error.location();
                   auto colon = location.rfind(':');
                   std::string line = colon == std::string::npos ? "" : location.substr(colon + 1);
@@ -216,7 +213,6 @@ void register_screening_routes(http::Router& router, runtime::Runtime& runtime,
                   throw http::problems::validation({{"body" + (line.empty() ? "" : ":line " + line), reason}},
                                                    "the list file is malformed; the active version is unchanged");
                 }
-                std::filesystem::remove(path);
                 apply_list_date(list, list_date);  // a CSV states none: the given one stands
                 auto version = service->import(context.principal.tenant_id, list, actor_of(context));
                 runtime.events_committed();

@@ -32,6 +32,10 @@ std::vector<std::string> split_bar(const std::string& text) {
 ParsedList import_custom_csv(const std::string& source, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ImportError(path, "cannot be read");
+  return import_custom_csv(source, in, path);
+}
+
+ParsedList import_custom_csv(const std::string& source, std::istream& in, const std::string& path) {
   CsvReader reader(in);
   auto header = read_header(reader, path);
   if (!header) throw ImportError(path, "is empty");
@@ -97,6 +101,8 @@ ParsedList import_custom_csv(const std::string& source, const std::string& path)
       e.remarks = get("remarks");
       list.entities.push_back(std::move(e));
     }
+  } catch (const CsvReader::Error& error) {
+    throw csv_import_error(path, error);
   } catch (const ImportError&) {
     throw;
   } catch (const std::runtime_error& error) {

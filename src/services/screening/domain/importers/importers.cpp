@@ -36,8 +36,12 @@ std::optional<std::vector<std::string>> read_header(CsvReader& reader, const std
   try {
     return reader.next();
   } catch (const CsvReader::Error& error) {
-    throw ImportError(path + ":" + std::to_string(error.line()), error.reason());
+    throw csv_import_error(path, error);
   }
+}
+
+ImportError csv_import_error(const std::string& path, const CsvReader::Error& error) {
+  return ImportError(path + ":" + std::to_string(error.line()), error.reason());
 }
 
 std::string parse_list_date(std::string_view raw) {

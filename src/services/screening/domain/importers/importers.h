@@ -1,5 +1,6 @@
 #pragma once
 
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ ParsedList import_un_xml(const std::string& path);
 ParsedList import_uk_tables(const std::string& folder);
 ParsedList import_eu_json(const std::string& path);
 ParsedList import_custom_csv(const std::string& source, const std::string& path);
+// The same from a stream (an upload held in memory); `name` stands for the
+// file in error locations ("name:line").
+ParsedList import_custom_csv(const std::string& source, std::istream& in, const std::string& name);
 
 // Shared helpers.
 // "10 Dec 1948" / "Dec 1948" / "1948" / "circa 1948" / "1948-12-10" /
@@ -41,5 +45,8 @@ std::string trim(std::string_view text);
 // left open, a byte that is not UTF-8) is the file's ImportError at its
 // line, as a bad row is.
 std::optional<std::vector<std::string>> read_header(CsvReader& reader, const std::string& path);
+// A record the CSV reader refused, as the file's ImportError at its line
+// ("path:line", the reason), like every other defect of a row.
+ImportError csv_import_error(const std::string& path, const CsvReader::Error& error);
 
 }  // namespace hafnium::services::screening

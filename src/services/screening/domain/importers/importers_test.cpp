@@ -120,8 +120,8 @@ TEST(Importers, CustomCsvAndItsErrors) {
   expect_error("id,name\n1,Alpha\n2,\n", "bad.csv:3", "name is empty");
   expect_error("id,name\n1,Alpha\n1,Beta\n", "bad.csv:3", "appears twice");
   expect_error("id,name,birth_date\n1,Alpha,yesterday\n", "bad.csv:2", "birth_date");
-  expect_error("id,name\n1,\"Alpha\n", "bad.csv", "unterminated");
-  expect_error(std::string("id,name\n1,Al\0pha\n", 17), "bad.csv", "line 2: field 2 contains a NUL byte");
+  expect_error("id,name\n1,\"Alpha\n", "bad.csv:2", "unterminated");
+  expect_error(std::string("id,name\n1,Al\0pha\n", 17), "bad.csv:2", "field 2 contains a NUL byte");
   expect_error("\"", "bad.csv:1", "unterminated");  // the header itself
   expect_error("id,na\xffme\n1,x\n", "bad.csv:1", "not valid UTF-8");
   EXPECT_THROW(import_list("custom:Bad Name", {good}), std::invalid_argument);

@@ -127,8 +127,11 @@ ParsedList import_ofac_csv(const std::string& path) {
       by_id[e.id] = list.entities.size();
       list.entities.push_back(std::move(e));
     }
+  } catch (const CsvReader::Error& error) {
+    throw csv_import_error(path, error);
+  } catch (const ImportError&) {
+    throw;
   } catch (const std::runtime_error& error) {
-    if (dynamic_cast<const ImportError*>(&error)) throw;
     throw ImportError(path, error.what());
   }
   if (list.entities.empty()) throw ImportError(path, "contains no entries");
@@ -145,6 +148,10 @@ ParsedList import_ofac_csv(const std::string& path) {
         auto it = by_id.find(value_of((*row)[0]));
         if (it != by_id.end()) on_row(list.entities[it->second], *row);
       }
+    } catch (const CsvReader::Error& error) {
+      throw csv_import_error(sibling, error);
+    } catch (const ImportError&) {
+      throw;
     } catch (const std::runtime_error& error) {
       throw ImportError(sibling, error.what());
     }

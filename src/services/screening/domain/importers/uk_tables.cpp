@@ -40,6 +40,8 @@ void read_table(const std::filesystem::path& path, const std::vector<std::string
       };
       on_row(get, reader.record_line());
     }
+  } catch (const CsvReader::Error& error) {
+    throw csv_import_error(path.string(), error);
   } catch (const ImportError&) {
     throw;
   } catch (const std::runtime_error& error) {
