@@ -6,7 +6,19 @@
 
 namespace hafnium::services::screening {
 
+void CsvReader::skip_byte_order_mark() {
+  static constexpr char kMark[] = "\xEF\xBB\xBF";
+  while (ahead_.size() < 3 && in_.peek() == static_cast<unsigned char>(kMark[ahead_.size()])) {
+    ahead_.push_back(static_cast<char>(in_.get()));
+  }
+  if (ahead_.size() == 3) ahead_.clear();  // the mark: dropped; anything else is data
+}
+
 std::optional<std::vector<std::string>> CsvReader::next() {
+  if (!started_) {
+    started_ = true;
+    skip_byte_order_mark();
+  }
   auto record = read_record();
   if (!record) return record;
   // Whatever a record becomes (an entity, a party, a transaction) is kept
@@ -33,13 +45,13 @@ std::optional<std::vector<std::string>> CsvReader::read_record() {
   bool any = false;
   record_line_ = line_;
   int c;
-  while ((c = in_.get()) != EOF) {
+  while ((c = get()) != EOF) {
     if (c == 0x1A && !in_quotes) break;
     any = true;
     if (in_quotes) {
       if (c == '"') {
-        if (in_.peek() == '"') {
-          in_.get();
+        if (peek() == '"') {
+          get();
           field.push_back('"');
         } else {
           in_quotes = false;
@@ -56,7 +68,7 @@ std::optional<std::vector<std::string>> CsvReader::read_record() {
       fields.push_back(std::move(field));
       field.clear();
     } else if (c == '\r') {
-      if (in_.peek() == '\n') continue;
+      if (peek() == '\n') continue;
       ++line_;
       fields.push_back(std::move(field));
       return fields;

@@ -11,7 +11,9 @@ namespace hafnium::services::screening {
 // RFC 4180 CSV: quoted fields with doubled quotes and embedded newlines,
 // CRLF or LF line ends. Reports the line where a record starts, for import
 // error reports. OFAC's legacy files end with a 0x1A (DOS end-of-file) byte,
-// which is treated as the end of input.
+// which is treated as the end of input. A UTF-8 byte order mark at the very
+// start (what spreadsheet programs write into a "CSV UTF-8" export) is not
+// data: left in, it would make the first column's name unknown.
 class CsvReader {
  public:
   // A record the reader refuses; what() is "line N: reason". A field that
@@ -43,7 +45,15 @@ class CsvReader {
 
  private:
   std::optional<std::vector<std::string>> read_record();
+  // The input's bytes, after the bytes read ahead at the start to look for
+  // a byte order mark that were not one.
+  int get() { return ahead_at_ < ahead_.size() ? static_cast<unsigned char>(ahead_[ahead_at_++]) : in_.get(); }
+  int peek() { return ahead_at_ < ahead_.size() ? static_cast<unsigned char>(ahead_[ahead_at_]) : in_.peek(); }
+  void skip_byte_order_mark();
   std::istream& in_;
+  bool started_ = false;
+  std::string ahead_;
+  size_t ahead_at_ = 0;
   size_t line_ = 1;
   size_t record_line_ = 0;
 };

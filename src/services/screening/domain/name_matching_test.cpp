@@ -196,6 +196,28 @@ TEST(Csv, ReadsQuotedFieldsCrlfAndDosEndOfFile) {
   EXPECT_THROW(bad.next(), std::runtime_error);
 }
 
+TEST(Csv, AByteOrderMarkAtTheStartIsNotData) {
+  // What a spreadsheet's "CSV UTF-8" export begins with.
+  std::istringstream marked("\xEF\xBB\xBFid,name\r\n1,Alpha\r\n");
+  CsvReader reader(marked);
+  EXPECT_EQ(*reader.next(), (std::vector<std::string>{"id", "name"}));
+  EXPECT_EQ(*reader.next(), (std::vector<std::string>{"1", "Alpha"}));
+  EXPECT_EQ(reader.record_line(), 2u);
+  // Only there, and only the whole mark: a first field that begins with
+  // another character of the same lead byte (fullwidth A), or with part of
+  // the mark, keeps every byte.
+  std::istringstream fullwidth("\xEF\xBC\xA1" "cme,x\n");
+  EXPECT_EQ((*CsvReader(fullwidth).next())[0], "\xEF\xBC\xA1" "cme");
+  std::istringstream partial("\xEF\xBB,x\n");
+  EXPECT_THROW(CsvReader(partial).next(), CsvReader::Error);  // not UTF-8, as before
+  std::istringstream later("id\n\xEF\xBB\xBFx\n");
+  CsvReader second(later);
+  second.next();
+  EXPECT_EQ((*second.next())[0], "\xEF\xBB\xBFx");
+  std::istringstream only("\xEF\xBB\xBF");
+  EXPECT_FALSE(CsvReader(only).next());
+}
+
 TEST(Csv, AFieldThatIsNotUtf8IsRefusedWithItsLineAndTheNextRecordReads) {
   std::istringstream in("id,name\n1,Jo\xffhn\n2,J\xC3\xBCrgen\n");
   CsvReader reader(in);

@@ -124,6 +124,11 @@ TEST(Importers, CustomCsvAndItsErrors) {
   expect_error(std::string("id,name\n1,Al\0pha\n", 17), "bad.csv:2", "field 2 contains a NUL byte");
   expect_error("\"", "bad.csv:1", "unterminated");  // the header itself
   expect_error("id,na\xffme\n1,x\n", "bad.csv:1", "not valid UTF-8");
+  // A spreadsheet's "CSV UTF-8" export, byte order mark and CRLF.
+  auto exported = import_list("custom:x", {write("excel.csv", "\xEF\xBB\xBFid,name,country\r\nx1,Alpha Beta,DE\r\n")});
+  ASSERT_EQ(exported.entities.size(), 1u);
+  EXPECT_EQ(exported.entities[0].id, "x1");
+  EXPECT_EQ(exported.entities[0].countries, (std::vector<std::string>{"DE"}));
   EXPECT_THROW(import_list("custom:Bad Name", {good}), std::invalid_argument);
   EXPECT_THROW(import_list("nope", {good}), std::invalid_argument);
   EXPECT_THROW(import_list("un", {(dir / "missing.xml").string()}), ImportError);
