@@ -47,6 +47,9 @@ bool TransactionRecords::next(size_t& line, boost::json::object& object, std::st
     while (std::getline(in_, text)) {
       line = ++line_;
       if (!text.empty() && text.back() == '\r') text.pop_back();
+      // A byte order mark before the first line (Windows tools write one
+      // into "UTF-8" text files) is not part of its JSON.
+      if (line_ == 1 && text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
       if (text.find_first_not_of(" \t") == std::string::npos) continue;
       try {
         auto value = http::parse_json_text(text);

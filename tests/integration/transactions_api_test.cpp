@@ -246,6 +246,18 @@ TEST(TransactionsCli, BackfillsCsvAndNdjsonAndReportsRejectedRows) {
   EXPECT_EQ(utf8.exit_code, 1);
   EXPECT_NE(utf8.out.find("imported 1 transactions (0 already present, 1 rejected)"), std::string::npos) << utf8.out;
   EXPECT_NE(utf8.err.find("utf8.csv:2: field 8 is not valid UTF-8"), std::string::npos) << utf8.err;
+  // Files from spreadsheets and Windows tools begin with a byte order mark.
+  std::ofstream(dir / "excel.csv") << "\xEF\xBB\xBFid,occurred_at,amount,currency,type,debtor_account_id,creditor_account_id\r\n"
+                                      "e1,2026-10-04T08:00:00Z,10.00,USD,wire,A1,B1\r\n";
+  auto excel = run_hafnium({"transactions", "import", "--tenant", "bank", "--input", (dir / "excel.csv").string(), "--db", db});
+  EXPECT_EQ(excel.exit_code, 0) << excel.err;
+  EXPECT_NE(excel.out.find("imported 1 transactions (0 already present, 0 rejected)"), std::string::npos) << excel.out;
+  std::ofstream(dir / "marked.ndjson")
+      << "\xEF\xBB\xBF"
+      << R"({"id":"e2","occurred_at":"2026-10-04T09:00:00Z","amount":"10.00","currency":"USD","type":"wire","debtor":{"account_id":"A1"},"creditor":{"account_id":"B1"}})" "\r\n";
+  auto marked = run_hafnium({"transactions", "import", "--tenant", "bank", "--input", (dir / "marked.ndjson").string(), "--db", db});
+  EXPECT_EQ(marked.exit_code, 0) << marked.err;
+  EXPECT_NE(marked.out.find("imported 1 transactions (0 already present, 0 rejected)"), std::string::npos) << marked.out;
   auto bad_header = run_hafnium({"transactions", "import", "--tenant", "bank", "--input",
                                  (dir / "tx.csv").string() + ".missing", "--db", db});
   EXPECT_NE(bad_header.exit_code, 0);

@@ -45,8 +45,8 @@ class CsvReader {
 
  private:
   std::optional<std::vector<std::string>> read_record();
-  // The input's bytes, after the bytes read ahead at the start to look for
-  // a byte order mark that were not one.
+  // The next byte of input: first those read ahead at the start that
+  // turned out not to be a byte order mark, then the stream's.
   int get() { return ahead_at_ < ahead_.size() ? static_cast<unsigned char>(ahead_[ahead_at_++]) : in_.get(); }
   int peek() { return ahead_at_ < ahead_.size() ? static_cast<unsigned char>(ahead_[ahead_at_]) : in_.peek(); }
   void skip_byte_order_mark();
