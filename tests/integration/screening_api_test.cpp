@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <set>
 #include <thread>
 
 #include "platform/util/time.h"
@@ -118,6 +119,42 @@ std::string metric(const std::string& text, const std::string& series) {
   if (at == std::string::npos) return "";
   at += series.size() + 2;
   return text.substr(at, text.find('\n', at) - at);
+}
+
+// Analysts uploading the same list at the same moment: each upload becomes
+// its own version, one after another, each diffed against the one before.
+// On PostgreSQL two of them used to read the same active version, and all
+// but one failed with 500 on the next version number's key.
+TEST_P(ScreeningApi, ConcurrentUploadsOfOneListBecomeConsecutiveVersions) {
+  constexpr int kUploads = 6;
+  std::vector<HttpResponse> responses(kUploads);
+  {
+    std::vector<std::thread> uploaders;
+    for (int i = 0; i < kUploads; ++i) {
+      uploaders.emplace_back([&, i] {
+        responses[i] = upload("custom:together", "id,name\nt" + std::to_string(i) + ",Person Number " + std::to_string(i) + "\n");
+      });
+    }
+    for (auto& t : uploaders) t.join();
+  }
+  std::set<int64_t> versions;
+  for (const auto& response : responses) {
+    ASSERT_EQ(response.status, 201) << response.body;
+    const auto body = boost::json::parse(response.body);
+    versions.insert(body.at("version").as_int64());
+    // One entity each, and each version replaces the one before it.
+    EXPECT_EQ(body.at("added"), 1);
+    EXPECT_EQ(body.at("removed"), body.at("version") == 1 ? 0 : 1);
+  }
+  EXPECT_EQ(versions, (std::set<int64_t>{1, 2, 3, 4, 5, 6}));
+  const auto lists = boost::json::parse(server_->client().get("/api/v1/screening/lists", server_->admin_key()).body);
+  int active = 0;
+  for (const auto& item : lists.at("items").as_array()) {
+    if (item.at("source") != "custom:together") continue;
+    ++active;
+    EXPECT_EQ(item.at("version"), kUploads);
+  }
+  EXPECT_EQ(active, 1);
 }
 
 TEST_P(ScreeningApi, MetricsCountPartiesByOutcomeAndShowTheOfficialLists) {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <thread>
@@ -113,6 +114,57 @@ TEST_P(ServeProcess, AuditVerifyPassesOnAnHonestChain) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServeProcess, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
+
+// Two replicas started together on one empty PostgreSQL store (a
+// Kubernetes deployment's first rollout): both start, the store gets one
+// default tenant with one admin key (printed by one of them) and each
+// bundled list once. Before, the second to arrive failed on a catalog race
+// in CREATE TABLE IF NOT EXISTS, on the default tenant's name, or on the
+// first version of a bundled list, and exited or never became ready.
+TEST(ServeProcesses, TwoStartingTogetherOnOneEmptyPostgresStoreShareItsFirstStart) {
+  HAFNIUM_REQUIRE_BACKEND(std::string("postgresql"));
+  TempStore store("postgresql");
+  std::unique_ptr<ServerProcess> servers[2];
+  std::string failures[2];
+  {
+    std::vector<std::thread> starting;
+    for (int i = 0; i < 2; ++i) {
+      starting.emplace_back([&, i] {
+        try {
+          servers[i] = std::make_unique<ServerProcess>(std::vector<std::string>{"--db", store.url()},
+                                                       std::vector<std::string>{"HAFNIUM_BUNDLED_LISTS=true"});
+        } catch (const std::exception& error) {
+          failures[i] = error.what();
+        }
+      });
+    }
+    for (auto& t : starting) t.join();
+  }
+  ASSERT_TRUE(servers[0] && servers[1]) << failures[0] << failures[1];
+  EXPECT_NE(servers[0]->admin_key().empty(), servers[1]->admin_key().empty());
+  const std::string key = servers[0]->admin_key().empty() ? servers[1]->admin_key() : servers[0]->admin_key();
+  for (auto& server : servers) {
+    TestHttpClient client("127.0.0.1", server->port());
+    int ready = 0;
+    for (int i = 0; i < 1200 && (ready = client.get("/readyz").status) != 200; ++i) std::this_thread::sleep_for(100ms);
+    ASSERT_EQ(ready, 200) << server->logs();
+    auto lists = client.get("/api/v1/screening/lists", key);
+    ASSERT_EQ(lists.status, 200) << lists.body;
+    std::vector<std::string> sources;
+    const auto page = boost::json::parse(lists.body);
+    for (const auto& item : page.at("items").as_array()) {
+      EXPECT_EQ(item.at("version"), 1) << lists.body;
+      sources.emplace_back(item.at("source").as_string());
+    }
+    EXPECT_EQ(sources, (std::vector<std::string>{"eu", "ofac-sdn", "ofac-xml", "uk", "un"}));
+    EXPECT_EQ(client.get("/api/v1/whoami", key).status, 200);
+  }
+  // One tenant in the store (a header line, then one row), the default one.
+  auto tenants = run_hafnium({"tenants", "list", "--db", store.url(), "--data-dir", servers[0]->data_dir().string()});
+  ASSERT_EQ(tenants.exit_code, 0) << tenants.err;
+  EXPECT_EQ(std::count(tenants.out.begin(), tenants.out.end(), '\n'), 2) << tenants.out;
+  EXPECT_NE(tenants.out.find(" default "), std::string::npos) << tenants.out;
+}
 
 TEST(Cli, EverySubcommandHasHelp) {
   for (std::vector<std::string> args :

@@ -80,7 +80,15 @@ std::optional<Bootstrap> Runtime::bootstrap_if_empty() {
   auth::TenantStore tenants(*db_);
   if (!tenants.list().empty()) return std::nullopt;
   Bootstrap result;
-  auto tenant = tenants.create("default");
+  auth::Tenant tenant;
+  try {
+    tenant = tenants.create("default");
+  } catch (const std::runtime_error&) {
+    // Servers starting together on one empty store: another one created
+    // the tenant (and hands out its key) after the check above.
+    if (tenants.find_by_name("default")) return std::nullopt;
+    throw;
+  }
   result.tenant_name = tenant.name;
   auto key = auth::ApiKeyStore(*db_).create(tenant.id, "bootstrap admin", {"admin"});
   result.admin_key = key.secret;

@@ -65,6 +65,8 @@ class Runtime {
   // Applies pending migrations of every registered module.
   std::vector<store::AppliedMigration> migrate();
   // On a store without tenants: creates tenant "default" and an admin key.
+  // nullopt when the store has tenants, or another process starting at the
+  // same time created "default" first (it reports the key).
   std::optional<Bootstrap> bootstrap_if_empty();
 
   // Migrates, registers routes and consumers, starts background work and

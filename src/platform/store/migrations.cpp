@@ -9,8 +9,15 @@
 namespace hafnium::store {
 namespace {
 
+// Concurrent migrators (servers starting together on one store) take
+// turns across processes, each for one transaction.
+constexpr long long kMigrationLock = 7342001;
+
 void ensure_table(Database& db) {
   db.write([&](soci::session& sql) {
+    // CREATE TABLE IF NOT EXISTS is not safe against a concurrent one on
+    // PostgreSQL (the loser fails on the catalog's unique index).
+    if (db.dialect() == Dialect::kPostgres) sql << "SELECT pg_advisory_xact_lock(" << kMigrationLock << ")";
     sql << "CREATE TABLE IF NOT EXISTS schema_migrations ("
            " target TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
            " applied_at BIGINT NOT NULL, PRIMARY KEY (target, version))";
@@ -59,10 +66,7 @@ std::vector<AppliedMigration> apply_migrations(Database& db, const std::string& 
   std::vector<AppliedMigration> applied;
   for (const auto& migration : ordered) {
     bool done = db.write([&](soci::session& sql) {
-      if (db.dialect() == Dialect::kPostgres) {
-        // Serialise concurrent migrators across processes for this transaction.
-        sql << "SELECT pg_advisory_xact_lock(7342001)";
-      }
+      if (db.dialect() == Dialect::kPostgres) sql << "SELECT pg_advisory_xact_lock(" << kMigrationLock << ")";
       if (applied_versions(sql, target).contains(migration.version)) return false;
       const auto& statements =
           db.dialect() == Dialect::kSqlite ? migration.sqlite : migration.postgres;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <limits>
+#include <set>
 
 #include "platform/runtime/runtime.h"
 #include "platform/store/database.h"
@@ -104,35 +105,63 @@ void ScreeningModule::start(runtime::Runtime& runtime) {
   rescreener_ = std::thread([this, &runtime] { run_rescreens(runtime); });
   bool bundled = runtime.config().screening_bundled_lists;
   loader_ = std::thread([this, bundled, &runtime] {
-    try {
-      if (bundled && service_->lists("").empty()) {
-        auto dir = bundled_lists_dir();
-        for (const auto& spec : bundled_lists(dir)) {
+    // The bundled lists a store lacks, then the index. Each list is loaded
+    // only if still absent under its import lock: servers starting together
+    // on one empty store load it once between them.
+    auto load = [&] {
+      if (bundled) {
+        std::set<std::string> present;
+        for (const auto& v : service_->lists("")) {
+          if (v.tenant_id == kSharedLists) present.insert(v.source);
+        }
+        bool loaded_any = false;
+        for (const auto& spec : bundled_lists(bundled_lists_dir())) {
+          if (present.contains(spec.source)) continue;
           auto list = import_list(spec.source, {spec.path});
           apply_list_date(list, spec.list_date);
-          auto version = service_->import(kSharedLists, list, {"", "system:bundled-lists", ""});
-          spdlog::info("loaded bundled list {} version {} ({} entities)", spec.source, version.version,
-                       version.entity_count);
+          if (auto version = service_->import_if_absent(kSharedLists, list, {"", "system:bundled-lists", ""})) {
+            spdlog::info("loaded bundled list {} version {} ({} entities)", spec.source, version->version,
+                         version->entity_count);
+            loaded_any = true;
+          }
         }
-        runtime.events_committed();
+        if (loaded_any) runtime.events_committed();
       }
       service_->refresh();
       service_->mark_ready();
+      load_failed_ = false;
+    };
+    try {
+      load();
     } catch (const std::exception& error) {
       load_failed_ = true;
-      spdlog::error("screening lists failed to load: {}", util::error_text(error));
+      spdlog::error("screening lists failed to load: {}; retrying", util::error_text(error));
     }
     // Another process (the CLI, a peer) may activate versions: follow them.
+    std::string last_failure;  // each different failure is logged once, not every 2 s
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       cv_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_.load(); });
       if (stopping_) break;
       lock.unlock();
       try {
-        if (service_->refresh()) spdlog::info("screening lists reloaded");
-        load_failed_ = false;
+        if (!service_->loaded()) {
+          // The first load failed (the store unreachable at start, say):
+          // until it succeeds, screening answers 503, never "clear"
+          // against missing lists.
+          load();
+          spdlog::info("screening lists loaded");
+        } else if (service_->refresh()) {
+          spdlog::info("screening lists reloaded");
+        }
+        last_failure.clear();
       } catch (const std::exception& error) {
-        if (!store::is_unavailable(error)) spdlog::warn("screening lists reload failed: {}", util::error_text(error));
+        if (!service_->loaded()) load_failed_ = true;
+        std::string text = util::error_text(error);
+        if (!store::is_unavailable(error) && text != last_failure) {
+          spdlog::warn("screening lists {} failed: {}", service_->loaded() ? "reload" : "load", text);
+        }
+        last_failure = std::move(text);
       }
       lock.lock();
     }

@@ -16,7 +16,21 @@
 namespace hafnium::services::screening {
 
 ListVersion ScreeningService::import(const std::string& tenant_id, const ParsedList& list, const Actor& actor) {
-  auto version = db_->write([&](soci::session& sql) {
+  return *import_version(tenant_id, list, actor, false);
+}
+
+std::optional<ListVersion> ScreeningService::import_if_absent(const std::string& tenant_id, const ParsedList& list,
+                                                              const Actor& actor) {
+  return import_version(tenant_id, list, actor, true);
+}
+
+std::optional<ListVersion> ScreeningService::import_version(const std::string& tenant_id, const ParsedList& list,
+                                                            const Actor& actor, bool only_if_absent) {
+  auto version = db_->write([&](soci::session& sql) -> std::optional<ListVersion> {
+    if (only_if_absent) {
+      store_.lock_source(sql, tenant_id, list.source);  // activate takes it again: it stacks
+      if (store_.has_active(sql, tenant_id, list.source)) return std::nullopt;
+    }
     auto v = store_.activate(sql, tenant_id, list.source, list.list_date, list.entities, actor.name);
     std::string audit_tenant = tenant_id == kSharedLists ? actor.tenant_id : tenant_id;
     if (!audit_tenant.empty()) {
@@ -35,6 +49,7 @@ ListVersion ScreeningService::import(const std::string& tenant_id, const ParsedL
     RescreenJobs::enqueue(sql, v.id, tenant_id, list.source, v.version, actor.name, actor.trace_id);
     return v;
   });
+  if (!version) return version;
   refresh();
   if (rescreen_queued_) rescreen_queued_();
   return version;

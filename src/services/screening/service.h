@@ -52,6 +52,11 @@ class ScreeningService {
   // concerns (a pending RescreenJobs job, in the same transaction), and
   // reloads. The re-screening runs later: run_rescreens().
   ListVersion import(const std::string& tenant_id, const ParsedList& list, const Actor& actor);
+  // The same only when (tenant, source) has no active version yet, decided
+  // under the import's lock: servers starting together on one empty store
+  // load a bundled list once between them. nullopt when one was there.
+  std::optional<ListVersion> import_if_absent(const std::string& tenant_id, const ParsedList& list,
+                                              const Actor& actor);
   // Called after an import committed its re-screening job (the server
   // wakes its worker).
   void on_rescreen_queued(std::function<void()> listener) { rescreen_queued_ = std::move(listener); }
@@ -132,6 +137,8 @@ class ScreeningService {
   std::vector<ListVersion> shared_versions() const;
 
  private:
+  std::optional<ListVersion> import_version(const std::string& tenant_id, const ParsedList& list, const Actor& actor,
+                                            bool only_if_absent);
   void count_outcome(const boost::json::object& document);
   boost::json::object with_review(const std::string& tenant_id, const std::string& document_text);
   struct Snapshot {

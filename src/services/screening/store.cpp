@@ -5,6 +5,7 @@
 
 #include "platform/store/filters.h"
 #include "platform/store/row.h"
+#include "platform/util/hash.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
 #include "services/screening/domain/entity_json.h"
@@ -103,10 +104,26 @@ constexpr const char* kVersionColumns =
     " imported_at, actor FROM screening_list_versions";
 }  // namespace
 
+void ScreeningStore::lock_source(soci::session& sql, const std::string& tenant_id, const std::string& source) {
+  if (db_.dialect() != store::Dialect::kPostgres) return;
+  // One 64-bit key per (tenant, source); a collision only makes two
+  // unrelated imports take turns.
+  long long key = static_cast<long long>(util::fnv1a_64("screening.lists\x1f" + tenant_id + '\x1f' + source));
+  sql << "SELECT pg_advisory_xact_lock(:k)", soci::use(key);
+}
+
+bool ScreeningStore::has_active(soci::session& sql, const std::string& tenant_id, const std::string& source) {
+  long long count = 0;
+  sql << "SELECT COUNT(*) FROM screening_list_versions WHERE tenant_id = :t AND source = :s AND status = 'active'",
+      soci::use(tenant_id), soci::use(source), soci::into(count);
+  return count > 0;
+}
+
 ListVersion ScreeningStore::activate(soci::session& sql, const std::string& tenant_id,
                                      const std::string& source, const std::string& list_date,
                                      const std::vector<WatchlistEntity>& entities,
                                      const std::string& actor) {
+  lock_source(sql, tenant_id, source);
   // The active version and its fingerprints, for the diff.
   std::optional<ListVersion> previous;
   {

@@ -45,9 +45,18 @@ class ScreeningStore {
   // Stores a new version of (tenant, source), computes its diff against the
   // active one, and makes it active, all in the caller's transaction: the
   // switch is atomic; a failure leaves the active version as it was.
+  // Imports of one (tenant, source) take turns (lock_source): concurrent
+  // ones become consecutive versions, each diffed against the one before.
   ListVersion activate(soci::session& sql, const std::string& tenant_id, const std::string& source,
                        const std::string& list_date, const std::vector<WatchlistEntity>& entities,
                        const std::string& actor);
+  // Holds (tenant, source) for the caller's transaction, until it ends:
+  // on PostgreSQL a transaction-level advisory lock (two imports both read
+  // version N as active, and the second failed on version N+1's key); on
+  // SQLite the write transaction already holds the whole database.
+  void lock_source(soci::session& sql, const std::string& tenant_id, const std::string& source);
+  // Whether (tenant, source) has an active version, in the caller's transaction.
+  bool has_active(soci::session& sql, const std::string& tenant_id, const std::string& source);
   // Active versions visible to a tenant (its own and the shared ones); all
   // tenants' when tenant_id is empty (the server's index).
   std::vector<ListVersion> active_versions(const std::string& tenant_id);
