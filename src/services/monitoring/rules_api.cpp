@@ -8,6 +8,7 @@
 #include "platform/api/pagination.h"
 #include "platform/audit/audit_log.h"
 #include "platform/http/json_body.h"
+#include "platform/store/transaction_lock.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
 #include "services/monitoring/backtest.h"
@@ -164,6 +165,11 @@ void register_rule_routes(http::Router& router, runtime::Runtime& runtime,
                 const auto& id = rule_id(request);
                 auto replacement = read_rule(request);
                 auto updated = runtime.db().write([&](soci::session& sql) {
+                  // Updates of one rule take turns: the loser of two sent
+                  // with the same If-Match then reads the winner's version
+                  // and gets 412, instead of failing on its version's key.
+                  store::lock_for_transaction(sql, runtime.db().dialect(),
+                                              "monitoring.rules\x1f" + context.principal.tenant_id + '\x1f' + id);
                   const auto stored = RulesStore::find(sql, context.principal.tenant_id, id);
                   const auto* packed = find_pack_rule(id);
                   if (!stored && !packed) throw http::problems::not_found("no rule '" + id + "'");

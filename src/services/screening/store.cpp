@@ -5,7 +5,7 @@
 
 #include "platform/store/filters.h"
 #include "platform/store/row.h"
-#include "platform/util/hash.h"
+#include "platform/store/transaction_lock.h"
 #include "platform/util/time.h"
 #include "platform/util/uuid.h"
 #include "services/screening/domain/entity_json.h"
@@ -105,11 +105,7 @@ constexpr const char* kVersionColumns =
 }  // namespace
 
 void ScreeningStore::lock_source(soci::session& sql, const std::string& tenant_id, const std::string& source) {
-  if (db_.dialect() != store::Dialect::kPostgres) return;
-  // One 64-bit key per (tenant, source); a collision only makes two
-  // unrelated imports take turns.
-  long long key = static_cast<long long>(util::fnv1a_64("screening.lists\x1f" + tenant_id + '\x1f' + source));
-  sql << "SELECT pg_advisory_xact_lock(:k)", soci::use(key);
+  store::lock_for_transaction(sql, db_.dialect(), "screening.lists\x1f" + tenant_id + '\x1f' + source);
 }
 
 bool ScreeningStore::has_active(soci::session& sql, const std::string& tenant_id, const std::string& source) {

@@ -50,10 +50,9 @@ class ScreeningStore {
   ListVersion activate(soci::session& sql, const std::string& tenant_id, const std::string& source,
                        const std::string& list_date, const std::vector<WatchlistEntity>& entities,
                        const std::string& actor);
-  // Holds (tenant, source) for the caller's transaction, until it ends:
-  // on PostgreSQL a transaction-level advisory lock (two imports both read
-  // version N as active, and the second failed on version N+1's key); on
-  // SQLite the write transaction already holds the whole database.
+  // Holds (tenant, source) for the caller's transaction, until it ends
+  // (store::lock_for_transaction): without it two imports both read
+  // version N as active, and the second failed on version N+1's key.
   void lock_source(soci::session& sql, const std::string& tenant_id, const std::string& source);
   // Whether (tenant, source) has an active version, in the caller's transaction.
   bool has_active(soci::session& sql, const std::string& tenant_id, const std::string& source);
