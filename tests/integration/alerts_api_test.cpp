@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <atomic>
 #include <thread>
 
 #include "platform/api/pagination.h"
@@ -649,6 +650,80 @@ TEST_P(AlertsApi, ConcurrentUpdatesOfOneRuleFromOneVersionLeaveOneWinner) {
     auto versions = boost::json::parse(call(server, key, "GET", "/api/v1/rules/round-amounts/versions").body);
     EXPECT_EQ(versions.at("items").as_array().size(), static_cast<size_t>(from + 1));
   }
+}
+
+// A tenant whose evaluations the store refuses (here a trigger; in life a
+// value one store cannot hold, a constraint, a full partition) must not stop
+// the others' monitoring: commits hold several tenants' evaluations, and
+// before, every batch holding that tenant's failed and took the others'
+// with it. Once the store takes them again, the tenant catches up.
+TEST_P(AlertsApi, ATenantWhoseEvaluationsTheStoreRefusesDoesNotStopTheOthers) {
+  HAFNIUM_REQUIRE_BACKEND(GetParam());
+  TempStore store(GetParam());
+  InProcessServer server(options(&store, GetParam()));
+  const std::string key = server.admin_key(), other_key = server.create_tenant_key("refused-bank");
+  std::string ours, refused;
+  server.runtime().db().read([&](soci::session& sql) {
+    sql << "SELECT id FROM tenants WHERE name = 'default'", soci::into(ours);
+    sql << "SELECT id FROM tenants WHERE name = 'refused-bank'", soci::into(refused);
+  });
+  server.runtime().db().write([&](soci::session& sql) {
+    if (GetParam() == "sqlite") {
+      sql << "CREATE TRIGGER refuse BEFORE INSERT ON monitoring_evaluations WHEN NEW.tenant_id = '" + refused +
+                 "' BEGIN SELECT RAISE(ABORT, 'refused'); END";
+    } else {
+      sql << "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN IF NEW.tenant_id = '" + refused +
+                 "' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql";
+      sql << "CREATE TRIGGER refuse BEFORE INSERT ON monitoring_evaluations FOR EACH ROW EXECUTE FUNCTION refuse()";
+    }
+  });
+  auto evaluated = [&](const std::string& tenant) {
+    long long n = 0;
+    server.runtime().db().read([&](soci::session& sql) {
+      sql << "SELECT COUNT(*) FROM monitoring_evaluations WHERE tenant_id = :t", soci::use(tenant), soci::into(n);
+    });
+    return n;
+  };
+  auto wait_for = [&](const std::string& tenant, long long n) {
+    for (int i = 0; i < 1000 && evaluated(tenant) < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return evaluated(tenant);
+  };
+  auto batch = [](const std::string& prefix, int from, int count) {
+    std::string items = "[";
+    for (int i = from; i < from + count; ++i) {
+      char at[32];  // one every 30 s from 1 November
+      const int seconds = (i % 2880) * 30;
+      std::snprintf(at, sizeof at, "2026-11-%02dT%02d:%02d:%02dZ", 1 + i / 2880, seconds / 3600, seconds / 60 % 60,
+                    seconds % 60);
+      items += (i > from ? "," : "") + ach(prefix + std::to_string(i), at, prefix + "-S" + std::to_string(i), prefix + "-R");
+    }
+    return items + "]";
+  };
+  // Both tenants' payments at once, in small batches, so that the
+  // detector's commits hold both; the refused tenant's go on after ours
+  // end, so that our last evaluations are committed beside theirs too.
+  int sent = 0;
+  {
+    std::atomic<bool> ours_sent{false};
+    std::thread theirs([&] {
+      for (int after_ours = 0; after_ours < 10; ++sent) {
+        if (ours_sent) ++after_ours;
+        EXPECT_EQ(call(server, other_key, "POST", "/api/v1/transactions:batch", batch("r", sent * 20, 20)).status, 200);
+      }
+    });
+    for (int b = 0; b < 10; ++b) {
+      EXPECT_EQ(call(server, key, "POST", "/api/v1/transactions:batch", batch("o", b * 20, 20)).status, 200);
+    }
+    ours_sent = true;
+    theirs.join();
+  }
+  EXPECT_EQ(wait_for(ours, 200), 200);
+  EXPECT_EQ(evaluated(refused), 0);
+  server.runtime().db().write([&](soci::session& sql) { sql << "DROP TRIGGER refuse" + std::string(GetParam() == "sqlite" ? "" : " ON monitoring_evaluations"); });
+  // Its next payment rebuilds the tenant and evaluates what never committed.
+  ASSERT_EQ(call(server, other_key, "POST", "/api/v1/transactions:batch", batch("r", sent * 20, 1)).status, 200);
+  EXPECT_EQ(wait_for(refused, sent * 20 + 1), sent * 20 + 1);
+  EXPECT_EQ(evaluated(ours), 200);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AlertsApi, ::testing::Values("sqlite", "postgresql"),

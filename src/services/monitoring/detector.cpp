@@ -1,6 +1,7 @@
 #include "services/monitoring/detector.h"
 
 #include <map>
+#include <set>
 #include <string_view>
 
 #include <boost/json.hpp>
@@ -8,6 +9,7 @@
 
 #include "platform/events/envelope.h"
 #include "platform/events/outbox.h"
+#include "platform/store/database.h"
 #include "platform/store/row.h"
 #include "platform/util/batch_pipe.h"
 #include "platform/util/error_text.h"
@@ -303,66 +305,94 @@ void Detector::commit_pending(std::unique_lock<std::mutex>& lock) {
 
 void Detector::commit(std::vector<Pending> batch) {
   try {
-    db_->write([&](soci::session& sql) {
-      int64_t now = util::now_micros();
-      std::string tenant, transaction;
-      long long position = 0;
-      soci::statement record = (sql.prepare << "INSERT INTO monitoring_evaluations (tenant_id, transaction_id, position)"
-                                               " VALUES (:t, :id, :p)",
-                                soci::use(tenant), soci::use(transaction), soci::use(position));
-      events::OutboxWriter outbox(sql);
-      // An alert that gathers several hits within one batch (a hub account
-      // paid by many) changes several times: its row is written once, with
-      // the state of its last change, which holds every earlier one.
-      // Keys view the batch's own strings, which outlive the map.
-      std::map<std::pair<std::string_view, std::string_view>, const detection::AlertChange*> latest;
-      for (const auto& p : batch) {
-        for (const auto& change : p.changes) latest[{p.tenant_id, change.alert.id}] = &change;
-      }
-      for (const auto& p : batch) {
-        tenant = p.tenant_id;
-        transaction = p.transaction_id;
-        position = p.position;
-        record.execute(true);
-        for (const auto& change : p.changes) {
-          if (latest.at({p.tenant_id, change.alert.id}) == &change) {
-            AlertsStore::upsert(sql, p.tenant_id, change.alert, now);
-          }
-          if (change.kind != detection::AlertChange::Kind::kRaised) continue;
-          const auto& a = change.alert;
-          outbox.enqueue(
-              "alerts",
-              events::make_envelope("alert.raised", p.tenant_id, a.subject_id,
-                                    boost::json::object{{"id", a.id},
-                                                        {"rule_id", a.rule_id},
-                                                        {"rule_version", a.rule_version},
-                                                        {"typology", a.typology},
-                                                        {"subject", {{"type", a.subject_type}, {"id", a.subject_id}}},
-                                                        {"severity", a.severity},
-                                                        {"score", a.score},
-                                                        {"transaction_id", change.transaction_id}},
-                                    p.trace_id));
-        }
-      }
-    });
-    for (const auto& p : batch) {
-      for (const auto& change : p.changes) {
-        if (change.kind == detection::AlertChange::Kind::kRaised) raised_.fetch_add(1, std::memory_order_relaxed);
-      }
-    }
+    write(batch);
   } catch (const std::exception& error) {
-    // The engines are ahead of the store: each tenant of the batch is
-    // rebuilt from what committed, and what did not is evaluated again.
     commit_failures_.fetch_add(1);
-    spdlog::error("monitoring: committing {} evaluations failed ({}); the tenants concerned are rebuilt", batch.size(),
-                  util::error_text(error));
     std::set<std::string> tenants;
     for (const auto& p : batch) tenants.insert(p.tenant_id);
+    std::set<std::string> failed = tenants;
+    if (tenants.size() > 1 && !store::is_unavailable(error)) {
+      // What the store refuses may be one tenant's evaluations, and refuse
+      // them again after the rebuild: committed together, every batch
+      // holding that tenant would fail, and with it every other tenant's
+      // monitoring. Each tenant's are committed on their own instead.
+      spdlog::error("monitoring: committing {} evaluations of {} tenants failed ({}); committing each tenant's alone",
+                    batch.size(), tenants.size(), util::error_text(error));
+      for (const auto& tenant : tenants) {
+        std::vector<Pending> own;  // copies: a rare path, and the batch's ids are cleared below
+        for (const auto& p : batch) {
+          if (p.tenant_id == tenant) own.push_back(p);
+        }
+        try {
+          write(own);
+          failed.erase(tenant);
+        } catch (const std::exception& again) {
+          commit_failures_.fetch_add(1);
+          spdlog::error("monitoring: committing {} evaluations of tenant {} failed ({}); it is rebuilt", own.size(),
+                        tenant, util::error_text(again));
+        }
+      }
+    } else {
+      spdlog::error("monitoring: committing {} evaluations failed ({}); the tenants concerned are rebuilt",
+                    batch.size(), util::error_text(error));
+    }
+    // The engines are ahead of the store: each tenant whose evaluations did
+    // not commit is rebuilt from what did, and the rest is evaluated again.
     std::lock_guard lock(mutex_);
-    for (const auto& t : tenants) stale_state_[t] = true;
+    for (const auto& t : failed) stale_state_[t] = true;
   }
   std::lock_guard lock(pending_mutex_);
   for (const auto& p : batch) pending_ids_.erase({p.tenant_id, p.transaction_id});
+}
+
+void Detector::write(const std::vector<Pending>& batch) {
+  db_->write([&](soci::session& sql) {
+    int64_t now = util::now_micros();
+    std::string tenant, transaction;
+    long long position = 0;
+    soci::statement record = (sql.prepare << "INSERT INTO monitoring_evaluations (tenant_id, transaction_id, position)"
+                                             " VALUES (:t, :id, :p)",
+                              soci::use(tenant), soci::use(transaction), soci::use(position));
+    events::OutboxWriter outbox(sql);
+    // An alert that gathers several hits within one batch (a hub account
+    // paid by many) changes several times: its row is written once, with
+    // the state of its last change, which holds every earlier one.
+    // Keys view the batch's own strings, which outlive the map.
+    std::map<std::pair<std::string_view, std::string_view>, const detection::AlertChange*> latest;
+    for (const auto& p : batch) {
+      for (const auto& change : p.changes) latest[{p.tenant_id, change.alert.id}] = &change;
+    }
+    for (const auto& p : batch) {
+      tenant = p.tenant_id;
+      transaction = p.transaction_id;
+      position = p.position;
+      record.execute(true);
+      for (const auto& change : p.changes) {
+        if (latest.at({p.tenant_id, change.alert.id}) == &change) {
+          AlertsStore::upsert(sql, p.tenant_id, change.alert, now);
+        }
+        if (change.kind != detection::AlertChange::Kind::kRaised) continue;
+        const auto& a = change.alert;
+        outbox.enqueue(
+            "alerts",
+            events::make_envelope("alert.raised", p.tenant_id, a.subject_id,
+                                  boost::json::object{{"id", a.id},
+                                                      {"rule_id", a.rule_id},
+                                                      {"rule_version", a.rule_version},
+                                                      {"typology", a.typology},
+                                                      {"subject", {{"type", a.subject_type}, {"id", a.subject_id}}},
+                                                      {"severity", a.severity},
+                                                      {"score", a.score},
+                                                      {"transaction_id", change.transaction_id}},
+                                  p.trace_id));
+      }
+    }
+  });
+  for (const auto& p : batch) {
+    for (const auto& change : p.changes) {
+      if (change.kind == detection::AlertChange::Kind::kRaised) raised_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
 }
 
 void Detector::flush() {

@@ -92,7 +92,12 @@ class Detector {
   // Commits what is pending; called with pending_mutex_ held (released
   // while the store works).
   void commit_pending(std::unique_lock<std::mutex>& lock);
+  // Commits a batch; when it fails, each tenant's evaluations in it on
+  // their own (one tenant's that the store refuses must not stop the
+  // others'), and the tenants whose evaluations did not commit are rebuilt.
   void commit(std::vector<Pending> batch);
+  // One transaction: the evaluation records, alerts and alert events.
+  void write(const std::vector<Pending>& batch);
 
   std::shared_ptr<store::Database> db_;
   detection::DetectionEngine engine_;
