@@ -598,7 +598,9 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
     if (ti == history_out_track) e.debtor_added = added;
     if (ti == history_in_track) e.creditor_added = added;
   }
-  if (late) ++late_;
+  // Counted when evaluated: a rebuild's replay (evaluate false) sees the
+  // same late payments again, and they arrived late only once.
+  if (late && evaluate) ++late_;
   if (type < 32 ? has_type(graph_type_bits_, type) : options_.graph_types.contains(t.type)) {
     graph_.add(debtor, creditor, t.occurred_at, e.amount ? cents : -1, t.id);
   } else {

@@ -76,6 +76,8 @@ class TenantEngine {
 
   size_t keys() const;
   size_t accounts() const { return accounts_.size(); }
+  // Payments evaluated too late for one or more of their windows (a
+  // rebuild's replay does not count them again).
   uint64_t late_transactions() const { return late_; }
   // Counting why rules did not fire for want of a value (a missing field,
   // a division by zero...), per rule id and reason: off on the stream, on

@@ -546,5 +546,28 @@ TEST(RuleSet, UnusableRulesSayWhichFieldAndWhy) {
   EXPECT_EQ(RuleSet::check(r)->field, "subject");
 }
 
+TEST(TenantEngine, LatePaymentsAreCountedWhenEvaluatedNotWhenReplayed) {
+  // A rebuild replays a tenant's history (evaluate false): its late
+  // payments arrived late once, when they were evaluated, and the late
+  // events counter must not count them again with every rebuild.
+  auto rules = pack_rule("large-cash-aggregate");
+  // The rule's 24 h window in hourly buckets takes payments up to 25 h
+  // (the window and the hour of lateness) older than the newest.
+  const std::vector<Transaction> history = {payment("p1", kStart + 30 * kHour, "A", "B", 100, "cash_deposit"),
+                                            payment("p2", kStart, "A", "B", 100, "cash_deposit")};  // 30 h late
+  TenantEngine live("t", {});
+  live.set_rules(rules);
+  for (const auto& t : history) live.process(t);
+  EXPECT_EQ(live.late_transactions(), 1u);
+  for (int rebuild = 0; rebuild < 2; ++rebuild) {
+    live.reset();
+    live.set_rules(rules);
+    for (const auto& t : history) live.process(t, false);
+  }
+  EXPECT_EQ(live.late_transactions(), 1u);
+  live.process(payment("p3", kStart + kHour, "A", "B", 100, "cash_deposit"));  // late again, and new
+  EXPECT_EQ(live.late_transactions(), 2u);
+}
+
 }  // namespace
 }  // namespace hafnium::services::monitoring::detection
