@@ -48,7 +48,6 @@ class MonitoringStore {
   static size_t for_each_between(soci::session& sql, const std::string& tenant_id, int64_t from, int64_t to, F&& f);
 };
 
-
 template <typename F>
 size_t MonitoringStore::for_each_between(soci::session& sql, const std::string& tenant_id, int64_t from, int64_t to,
                                          F&& f) {
