@@ -166,6 +166,65 @@ TEST(ServeProcesses, TwoStartingTogetherOnOneEmptyPostgresStoreShareItsFirstStar
   EXPECT_NE(tenants.out.find(" default "), std::string::npos) << tenants.out;
 }
 
+// A bundled list that cannot be loaded at first start (here a truncated UN
+// file; in production more often a store that is not reachable yet) keeps
+// screening unready, never "clear" against missing lists, and is tried
+// again every 2 s: once the file is whole, the lists load without a
+// restart, those loaded before the failure are not loaded twice, and the
+// failure was logged once, not at every attempt.
+TEST(ServeProcesses, ABundledListThatFailsToLoadIsRetriedUntilItLoads) {
+  namespace fs = std::filesystem;
+  const fs::path bundled = fs::path(HAFNIUM_SOURCE_DIR) / "data" / "lists";
+  const fs::path lists = make_temp_dir("lists");
+  for (const auto& entry : fs::directory_iterator(bundled)) {
+    if (entry.path().filename() != "un_2026-02-27") fs::create_directory_symlink(entry.path(), lists / entry.path().filename());
+  }
+  const fs::path un_file = lists / "un_2026-02-27" / "UN_consolidated.xml";
+  fs::create_directory(un_file.parent_path());
+  fs::copy_file(bundled / "un_2026-02-27" / "UN_consolidated.xml", un_file);
+  const auto whole_size = fs::file_size(un_file);
+  fs::resize_file(un_file, whole_size / 2);
+
+  ServerProcess server({}, {"HAFNIUM_BUNDLED_LISTS=true", "HAFNIUM_LISTS_DIR=" + lists.string()});
+  TestHttpClient client("127.0.0.1", server.port());
+  const std::string party = R"({"name":"Vladimir Vladimirovich Putin","type":"person"})";
+  auto failure_lines = [&] {
+    auto logs = server.logs();
+    size_t lines = 0;
+    for (size_t at = 0; (at = logs.find("UN_consolidated.xml", at)) != std::string::npos; ++at) ++lines;
+    return lines;
+  };
+  for (int i = 0; i < 300 && failure_lines() == 0; ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(failure_lines(), 1u) << server.logs();
+  // Three more attempts fail the same way.
+  std::this_thread::sleep_for(6500ms);
+  EXPECT_EQ(failure_lines(), 1u) << server.logs();
+  EXPECT_EQ(client.get("/readyz").status, 503);
+  auto refused = client.post_json("/api/v1/screening/checks", party, server.admin_key());
+  EXPECT_EQ(refused.status, 503) << refused.body;
+
+  fs::remove(un_file);
+  fs::copy_file(bundled / "un_2026-02-27" / "UN_consolidated.xml", un_file);
+  int ready = 0;
+  for (int i = 0; i < 300 && (ready = client.get("/readyz").status) != 200; ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(ready, 200) << server.logs();
+  auto listed = client.get("/api/v1/screening/lists", server.admin_key());
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  std::vector<std::string> sources;
+  const auto page = boost::json::parse(listed.body);
+  for (const auto& item : page.at("items").as_array()) {
+    EXPECT_EQ(item.at("version"), 1) << listed.body;
+    sources.emplace_back(item.at("source").as_string());
+  }
+  EXPECT_EQ(sources, (std::vector<std::string>{"eu", "ofac-sdn", "ofac-xml", "uk", "un"}));
+  auto check = client.post_json("/api/v1/screening/checks", party, server.admin_key());
+  ASSERT_EQ(check.status, 201) << check.body;
+  EXPECT_EQ(boost::json::parse(check.body).at("status"), "potential_match");
+  EXPECT_EQ(failure_lines(), 1u) << server.logs();
+  server.stop(SIGTERM);
+  fs::remove_all(lists);
+}
+
 TEST(Cli, EverySubcommandHasHelp) {
   for (std::vector<std::string> args :
        {std::vector<std::string>{"--help"}, {"serve", "--help"}, {"migrate", "--help"},

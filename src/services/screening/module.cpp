@@ -131,14 +131,15 @@ void ScreeningModule::start(runtime::Runtime& runtime) {
       service_->mark_ready();
       load_failed_ = false;
     };
+    std::string last_failure;  // each different failure is logged once, not every 2 s
     try {
       load();
     } catch (const std::exception& error) {
       load_failed_ = true;
-      spdlog::error("screening lists failed to load: {}; retrying", util::error_text(error));
+      last_failure = util::error_text(error);
+      spdlog::error("screening lists failed to load: {}; retrying every 2 s", last_failure);
     }
     // Another process (the CLI, a peer) may activate versions: follow them.
-    std::string last_failure;  // each different failure is logged once, not every 2 s
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       cv_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_.load(); });
