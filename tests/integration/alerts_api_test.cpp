@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <atomic>
+#include <cmath>
 #include <thread>
 
 #include "platform/api/pagination.h"
@@ -700,19 +701,26 @@ TEST_P(AlertsApi, ATenantWhoseEvaluationsTheStoreRefusesDoesNotStopTheOthers) {
     }
     return items + "]";
   };
+  auto rebuilds = [&] {
+    const std::string metrics = server.client().get("/metrics").body;
+    const std::string name = "\nhafnium_monitoring_state_rebuilds_total ";
+    auto at = metrics.find(name);
+    return at == std::string::npos ? -1 : std::stoll(metrics.substr(at + name.size()));
+  };
   // Both tenants' payments at once, in small batches, so that the
   // detector's commits hold both; the refused tenant's go on after ours
   // end, so that our last evaluations are committed beside theirs too.
   int sent = 0;
+  const auto refusing_since = std::chrono::steady_clock::now();
   {
     std::atomic<bool> ours_sent{false};
     std::thread theirs([&] {
-      // Few and small: each of the refused tenant's payments makes it
-      // rebuild and evaluate all its unevaluated ones again (a known cost,
-      // docs/monitoring.md), which many would make slow.
-      for (int after_ours = 0; after_ours < 5 && sent < 10; ++sent) {
+      // A batch every 50 ms for about 3 s: a rebuild at each would be
+      // dozens of them.
+      for (int after_ours = 0; after_ours < 20 && sent < 60; ++sent) {
         if (ours_sent) ++after_ours;
         EXPECT_EQ(call(server, other_key, "POST", "/api/v1/transactions:batch", batch("r", sent * 5, 5)).status, 200);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
     });
     for (int b = 0; b < 10; ++b) {
@@ -723,11 +731,85 @@ TEST_P(AlertsApi, ATenantWhoseEvaluationsTheStoreRefusesDoesNotStopTheOthers) {
   }
   EXPECT_EQ(wait_for(ours, 200), 200);
   EXPECT_EQ(evaluated(refused), 0);
+  // Each rebuild of the refused tenant reads its history and evaluates
+  // all its unevaluated payments again, to fail again: they are spaced
+  // 1, 2, 4... s apart (RepairSchedule), not one per payment. Rebuilds
+  // due by now: at 0, 1, 3, 7, 15... s after the first failure.
+  const double refusing_for =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - refusing_since).count();
+  const long long due = 1 + static_cast<long long>(std::log2(refusing_for + 1));
+  EXPECT_GE(rebuilds(), 1);
+  EXPECT_LE(rebuilds(), due + 1) << sent << " batches in " << refusing_for << " s";
   server.runtime().db().write([&](soci::session& sql) { sql << "DROP TRIGGER refuse" + std::string(GetParam() == "sqlite" ? "" : " ON monitoring_evaluations"); });
-  // Its next payment rebuilds the tenant and evaluates what never committed.
+  // No further payment is needed: the tenant's next rebuild comes when its
+  // wait ends, and evaluates what never committed.
+  EXPECT_EQ(wait_for(refused, sent * 5), sent * 5);
   ASSERT_EQ(call(server, other_key, "POST", "/api/v1/transactions:batch", batch("r", sent * 5, 1)).status, 200);
   EXPECT_EQ(wait_for(refused, sent * 5 + 1), sent * 5 + 1);
   EXPECT_EQ(evaluated(ours), 200);
+}
+
+// A rebuild that fails halfway (here its first read, the tenant's rules;
+// in production the store going away) has already emptied the tenant's
+// engine. It stays broken and is rebuilt again once it can be: before,
+// it was taken as rebuilt, and every later payment was evaluated against
+// empty windows, while the payment whose commit had failed stayed
+// unevaluated until a restart.
+TEST_P(AlertsApi, ARebuildThatFailsHalfwayIsTriedAgainNotTakenForTheState) {
+  HAFNIUM_REQUIRE_BACKEND(GetParam());
+  TempStore store(GetParam());
+  InProcessServer server(options(&store, GetParam()));
+  const std::string key = server.admin_key();
+  auto cash = [](const std::string& id, const std::string& at) {
+    return R"({"id":")" + id + R"(","occurred_at":")" + at +
+           R"(","amount":"8500.00","currency":"USD","type":"cash_deposit","debtor":{"account_id":"S1"},)"
+           R"("creditor":{"account_id":"BRANCH"}})";
+  };
+  auto metric = [&](const std::string& name) {
+    const std::string metrics = server.client().get("/metrics").body;
+    auto at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(metrics.substr(at + name.size() + 2));
+  };
+  // Two cash deposits just under the reporting threshold: a third within
+  // 7 days is structuring, which only a state holding these two sees.
+  ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions", cash("c1", "2026-11-02T09:00:00Z")).status, 201);
+  ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions", cash("c2", "2026-11-02T10:00:00Z")).status, 201);
+  wait_evaluated(server, 2);
+  const bool sqlite = GetParam() == "sqlite";
+  server.runtime().db().write([&](soci::session& sql) {
+    if (sqlite) {
+      sql << "CREATE TRIGGER refuse BEFORE INSERT ON monitoring_evaluations BEGIN SELECT RAISE(ABORT, 'refused'); END";
+    } else {
+      sql << "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql";
+      sql << "CREATE TRIGGER refuse BEFORE INSERT ON monitoring_evaluations FOR EACH ROW EXECUTE FUNCTION refuse()";
+    }
+    sql << "ALTER TABLE monitoring_rules RENAME TO monitoring_rules_away";
+  });
+  // Its evaluation does not commit; the rebuild that follows fails on the
+  // rules it reads first.
+  ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions",
+                 ach("x1", "2026-11-02T11:00:00Z", "OTHER", "PAYEE", "120.00")).status, 201);
+  for (int i = 0; i < 6000 && metric("hafnium_monitoring_commit_failures_total") < 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GE(metric("hafnium_monitoring_commit_failures_total"), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the repair thread's first attempt, at once
+  EXPECT_EQ(metric("hafnium_monitoring_state_rebuilds_total"), 0);
+  server.runtime().db().write([&](soci::session& sql) {
+    sql << "ALTER TABLE monitoring_rules_away RENAME TO monitoring_rules";
+    sql << (sqlite ? "DROP TRIGGER refuse" : "DROP TRIGGER refuse ON monitoring_evaluations");
+  });
+  // The next attempt rebuilds it, and evaluates the payment that did not
+  // commit, with no further payment needed.
+  wait_evaluated(server, 3);
+  EXPECT_GE(metric("hafnium_monitoring_state_rebuilds_total"), 1);
+  ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions", cash("c3", "2026-11-02T12:00:00Z")).status, 201);
+  wait_evaluated(server, 4);
+  bool structuring = false;
+  for (const auto& alert : alerts(server, key, "?rule_id=structuring")) {
+    structuring = structuring || alert.at("subject").at("id") == "S1";
+  }
+  EXPECT_TRUE(structuring) << "the third deposit was evaluated against a state without the first two";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AlertsApi, ::testing::Values("sqlite", "postgresql"),

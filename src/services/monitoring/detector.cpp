@@ -58,6 +58,7 @@ std::optional<Transaction> transaction_from_event(const boost::json::object& dat
 
 Detector::Detector(std::shared_ptr<store::Database> db) : db_(std::move(db)) {
   committer_ = std::thread([this] { committer(); });
+  repairer_ = std::thread([this] { repair_broken_tenants(); });
 }
 
 Detector::~Detector() { stop(); }
@@ -250,17 +251,17 @@ void Detector::handle(const events::Message& message) {
   const std::string& tenant = envelope.tenant_id;
   const auto& data = envelope.data.as_object();
   std::string transaction_id = text(data, "id");
-  bool stale, broken;
+  bool stale;
   {
     std::lock_guard lock(mutex_);
     auto [it, inserted] = stale_rules_.try_emplace(tenant, true);
     stale = it->second;
     it->second = false;
-    broken = stale_state_[tenant];
-    stale_state_[tenant] = false;
   }
   engine_.with_tenant(tenant, [&](detection::TenantEngine& engine) {
-    if (broken) rebuild(engine, tenant);
+    // A tenant waiting for its next rebuild leaves the transaction stored
+    // and unevaluated: that rebuild's catch-up evaluates it, in order.
+    if (!repaired(engine, tenant)) return 0;
     if (stale || !engine.rules()) {
       engine.set_rules(db_->read([&](soci::session& sql) { return compile_rules(sql, tenant); }));
     }
@@ -278,6 +279,51 @@ void Detector::handle(const events::Message& message) {
     evaluate(engine, tenant, *transaction, envelope.trace_id);
     return 0;
   });
+}
+
+bool Detector::repaired(detection::TenantEngine& engine, const std::string& tenant_id) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = stale_state_.find(tenant_id);
+    if (it == stale_state_.end() || !it->second) return true;
+    if (!repair_schedule_.may_rebuild(tenant_id, util::now_micros())) return false;
+    it->second = false;
+  }
+  try {
+    rebuild(engine, tenant_id);
+  } catch (...) {
+    // Half rebuilt (the store went away while it was read): still broken.
+    // Evaluating on it would miss everything it had not read back yet.
+    std::lock_guard lock(mutex_);
+    stale_state_[tenant_id] = true;
+    throw;
+  }
+  repairs_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+void Detector::repair_broken_tenants() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    repair_cv_.wait_for(lock, std::chrono::seconds(1));
+    if (repairer_stopping_) return;
+    std::vector<std::string> broken;
+    for (const auto& [tenant, is_broken] : stale_state_) {
+      if (is_broken) broken.push_back(tenant);
+    }
+    lock.unlock();
+    for (const auto& tenant : broken) {
+      try {
+        engine_.with_existing_tenant(tenant, [&](detection::TenantEngine& engine) { repaired(engine, tenant); });
+      } catch (const std::exception& error) {
+        if (!store::is_unavailable(error)) {
+          spdlog::error("monitoring: rebuilding tenant {} failed ({}); tried again later", tenant,
+                        util::error_text(error));
+        }
+      }
+    }
+    lock.lock();
+  }
 }
 
 void Detector::committer() {
@@ -304,8 +350,15 @@ void Detector::commit_pending(std::unique_lock<std::mutex>& lock) {
 }
 
 void Detector::commit(std::vector<Pending> batch) {
+  // Tenants whose evaluations committed no longer wait to be rebuilt.
+  auto committed = [this](const std::vector<Pending>& done) {
+    std::lock_guard lock(mutex_);
+    if (repair_schedule_.empty()) return;
+    for (const auto& p : done) repair_schedule_.committed(p.tenant_id);
+  };
   try {
     write(batch);
+    committed(batch);
   } catch (const std::exception& error) {
     commit_failures_.fetch_add(1);
     std::set<std::string> tenants;
@@ -325,6 +378,7 @@ void Detector::commit(std::vector<Pending> batch) {
         }
         try {
           write(own);
+          committed(own);
           failed.erase(tenant);
         } catch (const std::exception& again) {
           commit_failures_.fetch_add(1);
@@ -338,8 +392,11 @@ void Detector::commit(std::vector<Pending> batch) {
     }
     // The engines are ahead of the store: each tenant whose evaluations did
     // not commit is rebuilt from what did, and the rest is evaluated again.
-    std::lock_guard lock(mutex_);
-    for (const auto& t : failed) stale_state_[t] = true;
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& t : failed) stale_state_[t] = true;
+    }
+    repair_cv_.notify_one();
   }
   std::lock_guard lock(pending_mutex_);
   for (const auto& p : batch) pending_ids_.erase({p.tenant_id, p.transaction_id});
@@ -409,6 +466,12 @@ void Detector::flush() {
 }
 
 void Detector::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    repairer_stopping_ = true;
+  }
+  repair_cv_.notify_all();
+  if (repairer_.joinable()) repairer_.join();
   flush();
   {
     std::lock_guard lock(pending_mutex_);

@@ -13,6 +13,7 @@
 #include "platform/events/bus.h"
 #include "platform/store/database.h"
 #include "services/monitoring/domain/detection/engine.h"
+#include "services/monitoring/repair_schedule.h"
 
 namespace hafnium::services::monitoring {
 
@@ -32,10 +33,13 @@ namespace hafnium::services::monitoring {
 //   every stored transaction without an evaluation record (acknowledged by
 //   the bus but not committed before a crash) is evaluated, in ingestion
 //   order, before any new event;
-// - a failed commit marks the batch's tenants: before a tenant's next
-//   event, what is still pending is committed, and the rebuild and
-//   catch-up above run again (the failed batch's transactions are
-//   evaluated again, after what did commit).
+// - a failed commit marks the batch's tenants: what is still pending is
+//   committed, and the rebuild and catch-up above run again (the failed
+//   batch's transactions are evaluated again, after what did commit),
+//   at the tenant's next event or within a second on the repair thread,
+//   whichever comes first. A tenant whose evaluations still do not commit
+//   is rebuilt again only as RepairSchedule allows; its events meanwhile
+//   stay stored and unevaluated for the next rebuild's catch-up.
 class Detector {
  public:
   explicit Detector(std::shared_ptr<store::Database> db);
@@ -60,6 +64,8 @@ class Detector {
   uint64_t alerts_raised() const { return raised_.load(); }
   uint64_t evaluated() const { return evaluated_.load(); }
   uint64_t commit_failures() const { return commit_failures_.load(); }
+  // Tenant states rebuilt because their evaluations had failed to commit.
+  uint64_t repairs() const { return repairs_.load(); }
   // Evaluated, not yet committed (their alerts not yet stored).
   size_t pending() {
     std::lock_guard lock(pending_mutex_);
@@ -79,6 +85,12 @@ class Detector {
   // Under the tenant's lock: state from the evaluated transactions, in
   // order, then the stored transactions never evaluated.
   void rebuild(detection::TenantEngine& engine, const std::string& tenant_id);
+  // Under the tenant's lock: whether its engine may evaluate, after
+  // rebuilding it if its state broke and the schedule allows a rebuild now
+  // (false: it waits, and its events stay unevaluated until then).
+  bool repaired(detection::TenantEngine& engine, const std::string& tenant_id);
+  // The repair thread: rebuilds broken tenants that no event comes for.
+  void repair_broken_tenants();
   void evaluate(detection::TenantEngine& engine, const std::string& tenant_id, const Transaction& transaction,
                 const std::string& trace_id);
   // Whether the event's transaction was evaluated already (committed or
@@ -105,6 +117,10 @@ class Detector {
   std::map<std::string, bool> stale_rules_;  // tenant -> rules must be reloaded
   std::map<std::string, bool> stale_state_;  // tenant -> state must be rebuilt
   std::map<std::string, int64_t> rebuilt_at_;  // tenant -> when its last rebuild ended
+  RepairSchedule repair_schedule_;
+  bool repairer_stopping_ = false;
+  std::condition_variable repair_cv_;  // with mutex_
+  std::thread repairer_;
   int64_t loaded_at_ = INT64_MAX;              // tenants first seen later: since load()
   std::atomic<int64_t> position_{0};
 
@@ -119,6 +135,7 @@ class Detector {
   std::atomic<uint64_t> raised_{0};
   std::atomic<uint64_t> evaluated_{0};
   std::atomic<uint64_t> commit_failures_{0};
+  std::atomic<uint64_t> repairs_{0};
 };
 
 // The transaction an ingested event describes (the event carries every

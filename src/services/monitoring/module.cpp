@@ -72,6 +72,10 @@ void MonitoringModule::start(runtime::Runtime& runtime) {
   runtime.metrics().callback_counter("hafnium_monitoring_commit_failures_total",
                                      "Detector batches that failed to commit (their tenants were rebuilt)",
                                      [detector] { return static_cast<double>(detector->commit_failures()); });
+  runtime.metrics().callback_counter(
+      "hafnium_monitoring_state_rebuilds_total",
+      "Tenant states rebuilt from the store because their evaluations had failed to commit",
+      [detector] { return static_cast<double>(detector->repairs()); });
   runtime.metrics().callback_gauge("hafnium_monitoring_accounts",
                                    "Accounts the detector keeps windows, history and graph for (all tenants)",
                                    [detector] { return static_cast<double>(detector->engine().accounts()); });
