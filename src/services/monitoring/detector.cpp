@@ -286,19 +286,22 @@ bool Detector::repaired(detection::TenantEngine& engine, const std::string& tena
     std::lock_guard lock(mutex_);
     auto it = stale_state_.find(tenant_id);
     if (it == stale_state_.end() || !it->second) return true;
-    if (!repair_schedule_.may_rebuild(tenant_id, util::now_micros())) return false;
+    if (!repair_schedule_.due(tenant_id, util::now_micros())) return false;
     it->second = false;
   }
   try {
     rebuild(engine, tenant_id);
-  } catch (...) {
+  } catch (const std::exception& error) {
     // Half rebuilt (the store went away while it was read): still broken.
     // Evaluating on it would miss everything it had not read back yet.
     std::lock_guard lock(mutex_);
     stale_state_[tenant_id] = true;
+    if (!store::is_unavailable(error)) repair_schedule_.rebuilt(tenant_id, util::now_micros());
     throw;
   }
   repairs_.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  repair_schedule_.rebuilt(tenant_id, util::now_micros());
   return true;
 }
 

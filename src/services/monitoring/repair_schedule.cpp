@@ -4,13 +4,14 @@
 
 namespace hafnium::services::monitoring {
 
-bool RepairSchedule::may_rebuild(const std::string& tenant, int64_t now) {
-  auto [it, first] = attempts_.try_emplace(tenant, Attempt{now, kFirstWaitMicros});
-  if (first) return true;
-  Attempt& last = it->second;
-  if (now < last.at + last.wait) return false;
-  last = {now, std::min(last.wait * 2, kLongestWaitMicros)};
-  return true;
+bool RepairSchedule::due(const std::string& tenant, int64_t now) const {
+  auto it = last_.find(tenant);
+  return it == last_.end() || now >= it->second.ended + it->second.wait;
+}
+
+void RepairSchedule::rebuilt(const std::string& tenant, int64_t now) {
+  auto [it, first] = last_.try_emplace(tenant, Rebuild{now, kFirstWaitMicros});
+  if (!first) it->second = {now, std::min(it->second.wait * 2, kLongestWaitMicros)};
 }
 
 }  // namespace hafnium::services::monitoring
