@@ -115,6 +115,26 @@ TEST_P(ServeProcess, AuditVerifyPassesOnAnHonestChain) {
 INSTANTIATE_TEST_SUITE_P(Backends, ServeProcess, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
+// /readyz's status once it is 200, or after `tries` tenths of a second.
+int wait_ready(TestHttpClient& client, int tries) {
+  int status = 0;
+  for (int i = 0; i < tries && (status = client.get("/readyz").status) != 200; ++i) std::this_thread::sleep_for(100ms);
+  return status;
+}
+
+// The shared lists hold each bundled source, each loaded once (version 1).
+void expect_each_bundled_list_once(TestHttpClient& client, const std::string& key) {
+  auto lists = client.get("/api/v1/screening/lists", key);
+  ASSERT_EQ(lists.status, 200) << lists.body;
+  std::vector<std::string> sources;
+  const auto page = boost::json::parse(lists.body);
+  for (const auto& item : page.at("items").as_array()) {
+    EXPECT_EQ(item.at("version"), 1) << lists.body;
+    sources.emplace_back(item.at("source").as_string());
+  }
+  EXPECT_EQ(sources, (std::vector<std::string>{"eu", "ofac-sdn", "ofac-xml", "uk", "un"}));
+}
+
 // Two replicas started together on one empty PostgreSQL store (a
 // Kubernetes deployment's first rollout): both start, the store gets one
 // default tenant with one admin key (printed by one of them) and each
@@ -145,18 +165,8 @@ TEST(ServeProcesses, TwoStartingTogetherOnOneEmptyPostgresStoreShareItsFirstStar
   const std::string key = servers[0]->admin_key().empty() ? servers[1]->admin_key() : servers[0]->admin_key();
   for (auto& server : servers) {
     TestHttpClient client("127.0.0.1", server->port());
-    int ready = 0;
-    for (int i = 0; i < 1200 && (ready = client.get("/readyz").status) != 200; ++i) std::this_thread::sleep_for(100ms);
-    ASSERT_EQ(ready, 200) << server->logs();
-    auto lists = client.get("/api/v1/screening/lists", key);
-    ASSERT_EQ(lists.status, 200) << lists.body;
-    std::vector<std::string> sources;
-    const auto page = boost::json::parse(lists.body);
-    for (const auto& item : page.at("items").as_array()) {
-      EXPECT_EQ(item.at("version"), 1) << lists.body;
-      sources.emplace_back(item.at("source").as_string());
-    }
-    EXPECT_EQ(sources, (std::vector<std::string>{"eu", "ofac-sdn", "ofac-xml", "uk", "un"}));
+    ASSERT_EQ(wait_ready(client, 1200), 200) << server->logs();
+    expect_each_bundled_list_once(client, key);
     EXPECT_EQ(client.get("/api/v1/whoami", key).status, 200);
   }
   // One tenant in the store (a header line, then one row), the default one.
@@ -205,18 +215,8 @@ TEST(ServeProcesses, ABundledListThatFailsToLoadIsRetriedUntilItLoads) {
 
   fs::remove(un_file);
   fs::copy_file(bundled / "un_2026-02-27" / "UN_consolidated.xml", un_file);
-  int ready = 0;
-  for (int i = 0; i < 300 && (ready = client.get("/readyz").status) != 200; ++i) std::this_thread::sleep_for(100ms);
-  ASSERT_EQ(ready, 200) << server.logs();
-  auto listed = client.get("/api/v1/screening/lists", server.admin_key());
-  ASSERT_EQ(listed.status, 200) << listed.body;
-  std::vector<std::string> sources;
-  const auto page = boost::json::parse(listed.body);
-  for (const auto& item : page.at("items").as_array()) {
-    EXPECT_EQ(item.at("version"), 1) << listed.body;
-    sources.emplace_back(item.at("source").as_string());
-  }
-  EXPECT_EQ(sources, (std::vector<std::string>{"eu", "ofac-sdn", "ofac-xml", "uk", "un"}));
+  ASSERT_EQ(wait_ready(client, 300), 200) << server.logs();
+  expect_each_bundled_list_once(client, server.admin_key());
   auto check = client.post_json("/api/v1/screening/checks", party, server.admin_key());
   ASSERT_EQ(check.status, 201) << check.body;
   EXPECT_EQ(boost::json::parse(check.body).at("status"), "potential_match");
