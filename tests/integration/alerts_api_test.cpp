@@ -701,12 +701,13 @@ TEST_P(AlertsApi, ATenantWhoseEvaluationsTheStoreRefusesDoesNotStopTheOthers) {
     }
     return items + "]";
   };
-  auto rebuilds = [&] {
+  auto metric = [&](const std::string& name) {
     const std::string metrics = server.client().get("/metrics").body;
-    const std::string name = "\nhafnium_monitoring_state_rebuilds_total ";
-    auto at = metrics.find(name);
-    return at == std::string::npos ? -1 : std::stoll(metrics.substr(at + name.size()));
+    auto at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stoll(metrics.substr(at + name.size() + 2));
   };
+  auto rebuilds = [&] { return metric("hafnium_monitoring_state_rebuilds_total"); };
+  auto behind = [&] { return metric("hafnium_monitoring_tenants_behind"); };
   // Both tenants' payments at once, in small batches, so that the
   // detector's commits hold both; the refused tenant's go on after ours
   // end, so that our last evaluations are committed beside theirs too.
@@ -731,6 +732,8 @@ TEST_P(AlertsApi, ATenantWhoseEvaluationsTheStoreRefusesDoesNotStopTheOthers) {
   }
   EXPECT_EQ(wait_for(ours, 200), 200);
   EXPECT_EQ(evaluated(refused), 0);
+  // The one tenant whose monitoring is behind, for an operator's alert.
+  EXPECT_EQ(behind(), 1);
   // Each rebuild of the refused tenant reads its history and evaluates
   // all its unevaluated payments again, to fail again: they are spaced
   // 1, 2, 4... s apart (RepairSchedule), not one per payment. Rebuilds
@@ -747,6 +750,8 @@ TEST_P(AlertsApi, ATenantWhoseEvaluationsTheStoreRefusesDoesNotStopTheOthers) {
   ASSERT_EQ(call(server, other_key, "POST", "/api/v1/transactions:batch", batch("r", sent * 5, 1)).status, 200);
   EXPECT_EQ(wait_for(refused, sent * 5 + 1), sent * 5 + 1);
   EXPECT_EQ(evaluated(ours), 200);
+  for (int i = 0; i < 6000 && behind() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(behind(), 0);
 }
 
 // A rebuild that fails halfway (here its first read, the tenant's rules;

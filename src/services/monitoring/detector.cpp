@@ -356,8 +356,11 @@ void Detector::commit(std::vector<Pending> batch) {
   // Tenants whose evaluations committed no longer wait to be rebuilt.
   auto committed = [this](const std::vector<Pending>& done) {
     std::lock_guard lock(mutex_);
-    if (repair_schedule_.empty()) return;
-    for (const auto& p : done) repair_schedule_.committed(p.tenant_id);
+    if (behind_.empty()) return;
+    for (const auto& p : done) {
+      repair_schedule_.committed(p.tenant_id);
+      behind_.erase(p.tenant_id);
+    }
   };
   try {
     write(batch);
@@ -397,7 +400,10 @@ void Detector::commit(std::vector<Pending> batch) {
     // not commit is rebuilt from what did, and the rest is evaluated again.
     {
       std::lock_guard lock(mutex_);
-      for (const auto& t : failed) stale_state_[t] = true;
+      for (const auto& t : failed) {
+        stale_state_[t] = true;
+        behind_.insert(t);
+      }
     }
     repair_cv_.notify_one();
   }

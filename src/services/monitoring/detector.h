@@ -66,6 +66,12 @@ class Detector {
   uint64_t commit_failures() const { return commit_failures_.load(); }
   // Tenant states rebuilt because their evaluations had failed to commit.
   uint64_t repairs() const { return repairs_.load(); }
+  // Tenants whose evaluations failed to commit and have not committed
+  // since: their payments are not being evaluated (or not kept).
+  size_t tenants_behind() {
+    std::lock_guard lock(mutex_);
+    return behind_.size();
+  }
   // Evaluated, not yet committed (their alerts not yet stored).
   size_t pending() {
     std::lock_guard lock(pending_mutex_);
@@ -118,6 +124,7 @@ class Detector {
   std::map<std::string, bool> stale_state_;  // tenant -> state must be rebuilt
   std::map<std::string, int64_t> rebuilt_at_;  // tenant -> when its last rebuild ended
   RepairSchedule repair_schedule_;
+  std::set<std::string> behind_;  // failed to commit, not committed since
   bool repairer_stopping_ = false;
   std::condition_variable repair_cv_;  // with mutex_
   std::thread repairer_;

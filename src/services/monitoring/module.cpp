@@ -76,6 +76,10 @@ void MonitoringModule::start(runtime::Runtime& runtime) {
       "hafnium_monitoring_state_rebuilds_total",
       "Tenant states rebuilt from the store because their evaluations had failed to commit",
       [detector] { return static_cast<double>(detector->repairs()); });
+  runtime.metrics().callback_gauge(
+      "hafnium_monitoring_tenants_behind",
+      "Tenants whose evaluations failed to commit and have not committed since (their monitoring is behind)",
+      [detector] { return static_cast<double>(detector->tenants_behind()); });
   runtime.metrics().callback_gauge("hafnium_monitoring_accounts",
                                    "Accounts the detector keeps windows, history and graph for (all tenants)",
                                    [detector] { return static_cast<double>(detector->engine().accounts()); });
