@@ -259,9 +259,9 @@ void Detector::handle(const events::Message& message) {
     it->second = false;
   }
   engine_.with_tenant(tenant, [&](detection::TenantEngine& engine) {
-    // A tenant waiting for its next rebuild leaves the transaction stored
-    // and unevaluated: that rebuild's catch-up evaluates it, in order.
-    if (!repaired(engine, tenant)) return 0;
+    // A tenant waiting for its rebuild leaves the transaction stored and
+    // unevaluated: that rebuild's catch-up evaluates it, in order.
+    if (broken(tenant)) return 0;
     if (stale || !engine.rules()) {
       engine.set_rules(db_->read([&](soci::session& sql) { return compile_rules(sql, tenant); }));
     }
@@ -281,12 +281,18 @@ void Detector::handle(const events::Message& message) {
   });
 }
 
-bool Detector::repaired(detection::TenantEngine& engine, const std::string& tenant_id) {
+bool Detector::broken(const std::string& tenant_id) {
+  std::lock_guard lock(mutex_);
+  auto it = stale_state_.find(tenant_id);
+  return it != stale_state_.end() && it->second;
+}
+
+void Detector::repair(detection::TenantEngine& engine, const std::string& tenant_id) {
   {
     std::lock_guard lock(mutex_);
     auto it = stale_state_.find(tenant_id);
-    if (it == stale_state_.end() || !it->second) return true;
-    if (!repair_schedule_.due(tenant_id, util::now_micros())) return false;
+    if (it == stale_state_.end() || !it->second) return;
+    if (!repair_schedule_.due(tenant_id, util::now_micros())) return;
     it->second = false;
   }
   try {
@@ -302,14 +308,16 @@ bool Detector::repaired(detection::TenantEngine& engine, const std::string& tena
   repairs_.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard lock(mutex_);
   repair_schedule_.rebuilt(tenant_id, util::now_micros());
-  return true;
 }
 
 void Detector::repair_broken_tenants() {
   std::unique_lock lock(mutex_);
   while (true) {
-    repair_cv_.wait_for(lock, std::chrono::seconds(1));
+    // Every second (a tenant's wait may have ended), or at once when a
+    // commit fails.
+    repair_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return repairer_stopping_ || repair_wanted_; });
     if (repairer_stopping_) return;
+    repair_wanted_ = false;
     std::vector<std::string> broken;
     for (const auto& [tenant, is_broken] : stale_state_) {
       if (is_broken) broken.push_back(tenant);
@@ -317,7 +325,7 @@ void Detector::repair_broken_tenants() {
     lock.unlock();
     for (const auto& tenant : broken) {
       try {
-        engine_.with_existing_tenant(tenant, [&](detection::TenantEngine& engine) { repaired(engine, tenant); });
+        engine_.with_existing_tenant(tenant, [&](detection::TenantEngine& engine) { repair(engine, tenant); });
       } catch (const std::exception& error) {
         if (!store::is_unavailable(error)) {
           spdlog::error("monitoring: rebuilding tenant {} failed ({}); tried again later", tenant,
@@ -404,6 +412,7 @@ void Detector::commit(std::vector<Pending> batch) {
         stale_state_[t] = true;
         behind_.insert(t);
       }
+      repair_wanted_ = true;
     }
     repair_cv_.notify_one();
   }

@@ -35,11 +35,11 @@ namespace hafnium::services::monitoring {
 //   order, before any new event;
 // - a failed commit marks the batch's tenants: what is still pending is
 //   committed, and the rebuild and catch-up above run again (the failed
-//   batch's transactions are evaluated again, after what did commit),
-//   at the tenant's next event or within a second on the repair thread,
-//   whichever comes first. A tenant whose evaluations still do not commit
-//   is rebuilt again only as RepairSchedule allows; its events meanwhile
-//   stay stored and unevaluated for the next rebuild's catch-up.
+//   batch's transactions are evaluated again, after what did commit), on
+//   the repair thread, at once. A tenant whose evaluations still do not
+//   commit is rebuilt again only as RepairSchedule allows. Until it is
+//   rebuilt, its events stay stored and unevaluated for the rebuild's
+//   catch-up.
 class Detector {
  public:
   explicit Detector(std::shared_ptr<store::Database> db);
@@ -91,11 +91,16 @@ class Detector {
   // Under the tenant's lock: state from the evaluated transactions, in
   // order, then the stored transactions never evaluated.
   void rebuild(detection::TenantEngine& engine, const std::string& tenant_id);
-  // Under the tenant's lock: whether its engine may evaluate, after
-  // rebuilding it if its state broke and the schedule allows a rebuild now
-  // (false: it waits, and its events stay unevaluated until then).
-  bool repaired(detection::TenantEngine& engine, const std::string& tenant_id);
-  // The repair thread: rebuilds broken tenants that no event comes for.
+  // Whether the tenant's state broke and is not rebuilt yet: its events
+  // stay stored and unevaluated for the rebuild's catch-up.
+  bool broken(const std::string& tenant_id);
+  // Under the tenant's lock, on the repair thread: rebuilds the tenant if
+  // its state broke and the schedule allows a rebuild now.
+  void repair(detection::TenantEngine& engine, const std::string& tenant_id);
+  // The repair thread: rebuilds broken tenants, at once after a failed
+  // commit and then as RepairSchedule allows. Rebuilds run only here, not
+  // on the bus's threads, where they held up other tenants' events and a
+  // failure sent the event back for retries and dead-lettering.
   void repair_broken_tenants();
   void evaluate(detection::TenantEngine& engine, const std::string& tenant_id, const Transaction& transaction,
                 const std::string& trace_id);
@@ -126,6 +131,7 @@ class Detector {
   RepairSchedule repair_schedule_;
   std::set<std::string> behind_;  // failed to commit, not committed since
   bool repairer_stopping_ = false;
+  bool repair_wanted_ = false;  // a commit failed since the repair thread last looked
   std::condition_variable repair_cv_;  // with mutex_
   std::thread repairer_;
   int64_t loaded_at_ = INT64_MAX;              // tenants first seen later: since load()
