@@ -283,17 +283,14 @@ void Detector::handle(const events::Message& message) {
 
 bool Detector::broken(const std::string& tenant_id) {
   std::lock_guard lock(mutex_);
-  auto it = stale_state_.find(tenant_id);
-  return it != stale_state_.end() && it->second;
+  return repair_schedule_.broken(tenant_id);
 }
 
 void Detector::repair(detection::TenantEngine& engine, const std::string& tenant_id) {
   {
     std::lock_guard lock(mutex_);
-    auto it = stale_state_.find(tenant_id);
-    if (it == stale_state_.end() || !it->second) return;
     if (!repair_schedule_.due(tenant_id, util::now_micros())) return;
-    it->second = false;
+    repair_schedule_.rebuilding(tenant_id);
   }
   try {
     rebuild(engine, tenant_id);
@@ -301,7 +298,7 @@ void Detector::repair(detection::TenantEngine& engine, const std::string& tenant
     // Half rebuilt (the store went away while it was read): still broken.
     // Evaluating on it would miss everything it had not read back yet.
     std::lock_guard lock(mutex_);
-    stale_state_[tenant_id] = true;
+    repair_schedule_.failed(tenant_id);
     if (!store::is_unavailable(error)) repair_schedule_.rebuilt(tenant_id, util::now_micros());
     throw;
   }
@@ -318,10 +315,7 @@ void Detector::repair_broken_tenants() {
     repair_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return repairer_stopping_ || repair_wanted_; });
     if (repairer_stopping_) return;
     repair_wanted_ = false;
-    std::vector<std::string> broken;
-    for (const auto& [tenant, is_broken] : stale_state_) {
-      if (is_broken) broken.push_back(tenant);
-    }
+    const std::vector<std::string> broken = repair_schedule_.broken_tenants();
     lock.unlock();
     for (const auto& tenant : broken) {
       try {
@@ -364,11 +358,8 @@ void Detector::commit(std::vector<Pending> batch) {
   // Tenants whose evaluations committed no longer wait to be rebuilt.
   auto committed = [this](const std::vector<Pending>& done) {
     std::lock_guard lock(mutex_);
-    if (behind_.empty()) return;
-    for (const auto& p : done) {
-      repair_schedule_.committed(p.tenant_id);
-      behind_.erase(p.tenant_id);
-    }
+    if (repair_schedule_.empty()) return;
+    for (const auto& p : done) repair_schedule_.committed(p.tenant_id);
   };
   try {
     write(batch);
@@ -408,10 +399,7 @@ void Detector::commit(std::vector<Pending> batch) {
     // not commit is rebuilt from what did, and the rest is evaluated again.
     {
       std::lock_guard lock(mutex_);
-      for (const auto& t : failed) {
-        stale_state_[t] = true;
-        behind_.insert(t);
-      }
+      for (const auto& t : failed) repair_schedule_.failed(t);
       repair_wanted_ = true;
     }
     repair_cv_.notify_one();

@@ -70,7 +70,7 @@ class Detector {
   // since: their payments are not being evaluated (or not kept).
   size_t tenants_behind() {
     std::lock_guard lock(mutex_);
-    return behind_.size();
+    return repair_schedule_.behind();
   }
   // Evaluated, not yet committed (their alerts not yet stored).
   size_t pending() {
@@ -126,10 +126,8 @@ class Detector {
   detection::DetectionEngine engine_;
   std::mutex mutex_;  // guards the maps below
   std::map<std::string, bool> stale_rules_;  // tenant -> rules must be reloaded
-  std::map<std::string, bool> stale_state_;  // tenant -> state must be rebuilt
   std::map<std::string, int64_t> rebuilt_at_;  // tenant -> when its last rebuild ended
-  RepairSchedule repair_schedule_;
-  std::set<std::string> behind_;  // failed to commit, not committed since
+  RepairSchedule repair_schedule_;  // tenants whose evaluations failed to commit
   bool repairer_stopping_ = false;
   bool repair_wanted_ = false;  // a commit failed since the repair thread last looked
   std::condition_variable repair_cv_;  // with mutex_
