@@ -126,6 +126,12 @@ TEST_P(ApiPlumbing, StateChangeAndEventCommitTogetherAndConsumersSeeEachOnce) {
   EXPECT_EQ(count("things"), 5);
   EXPECT_EQ(count("things_seen"), 5);
   EXPECT_EQ(count("processed_events"), 5);
+  // SQLite's write-ahead log as the commits left it, for the operator.
+  auto metrics = server_->client().get("/metrics").body;
+  bool sqlite = server_->runtime().db().dialect() == store::Dialect::kSqlite;
+  EXPECT_EQ(metrics.find("\nhafnium_store_wal_pages ") != std::string::npos, sqlite) << metrics;
+  EXPECT_EQ(metrics.find("\nhafnium_store_wal_pages 0\n") != std::string::npos, false) << metrics;
+  EXPECT_EQ(metrics.find("\nhafnium_store_checkpoints_total ") != std::string::npos, sqlite) << metrics;
 }
 
 TEST_P(ApiPlumbing, IdempotencyKeyReplaysTheFirstResponseAndRefusesAnotherBody) {

@@ -140,6 +140,15 @@ uint16_t Runtime::start() {
   metrics_.callback_counter("hafnium_store_reconnections_total",
                             "Store connections reopened after the server ended them (a restart, a failover)",
                             [this] { return static_cast<double>(db_->reconnections()); });
+  if (db_->dialect() == store::Dialect::kSqlite) {
+    metrics_.callback_counter("hafnium_store_checkpoints_total",
+                              "Write-ahead log checkpoints completed (the log copied back into the database file)",
+                              [this] { return static_cast<double>(db_->checkpoints()); });
+    metrics_.callback_gauge("hafnium_store_wal_pages",
+                            "Pages in the write-ahead log after the latest commit (rising without falling back: "
+                            "checkpoints are not keeping up)",
+                            [this] { return static_cast<double>(db_->log_pages()); });
+  }
 
   telemetry::set_access_log_enabled(config_.access_log);
   authenticator_->start();

@@ -132,8 +132,8 @@ PGconn* connection_of(soci::session& session) {
 }
 }  // namespace
 
-std::shared_ptr<Database> Database::open(const std::string& url, size_t pool_size) {
-  return std::shared_ptr<Database>(new Database(parse_store_url(url), pool_size));
+std::shared_ptr<Database> Database::open(const std::string& url, size_t pool_size, int checkpoint_pages) {
+  return std::shared_ptr<Database>(new Database(parse_store_url(url), pool_size, checkpoint_pages));
 }
 
 namespace {
@@ -155,7 +155,7 @@ void configure_sqlite_once() {
 
 }  // namespace
 
-Database::Database(StoreUrl url, size_t pool_size)
+Database::Database(StoreUrl url, size_t pool_size, int checkpoint_pages)
     : url_(std::move(url)),
       pool_(std::make_unique<soci::connection_pool>(pool_size)),
       pool_size_(pool_size) {
@@ -179,13 +179,12 @@ Database::Database(StoreUrl url, size_t pool_size)
       // probe is a read() system call copying a page.
       session << "PRAGMA mmap_size=1073741824";
       session << "PRAGMA cache_size=-65536";
-      // Checkpoint the WAL every 8,192 pages (32 MiB) instead of 1,000: the
-      // pages every commit touches (table tails, index roots) are copied
-      // to the database file once per checkpoint, not once per 4 MiB. The
-      // 5-minute monitoring run went from 26,000 to 30,000 transactions/s
-      // end to end (BENCHMARKS.md; 32,768 pages did worse: longer stalls).
-      // Durability is the WAL's, unchanged.
-      session << "PRAGMA wal_autocheckpoint=8192";
+      // The log is copied back by the checkpointer's thread, not by the
+      // commit that fills it (WalCheckpointer says why).
+      if (checkpointer_ == nullptr) {
+        checkpointer_ = std::make_unique<WalCheckpointer>(url_.connect_string, checkpoint_pages);
+      }
+      checkpointer_->watch(session);
     } else {
       session.open(*soci::factory_postgresql(), url_.connect_string);
       PQsetNoticeProcessor(connection_of(session), log_postgres_notice, nullptr);

@@ -11,6 +11,7 @@
 #include <string>
 #include <type_traits>
 
+#include "platform/store/wal_checkpointer.h"
 #include "platform/telemetry/episode.h"
 
 namespace hafnium::store {
@@ -68,7 +69,11 @@ bool is_unavailable(const std::exception& error);
 // migrations carry per-dialect DDL.
 class Database {
  public:
-  static std::shared_ptr<Database> open(const std::string& url, size_t pool_size);
+  // SQLite copies its write-ahead log back into the database file once the
+  // log holds `checkpoint_pages` pages (WalCheckpointer).
+  static constexpr int kCheckpointPages = 8192;
+  static std::shared_ptr<Database> open(const std::string& url, size_t pool_size,
+                                        int checkpoint_pages = kCheckpointPages);
   ~Database();
 
   Dialect dialect() const { return url_.dialect; }
@@ -126,9 +131,13 @@ class Database {
   // connections reopened after the server ended them.
   bool reachable() const { return !unreachable_.ongoing(); }
   uint64_t reconnections() const { return reconnections_.load(); }
+  // SQLite: checkpoints completed, and the pages in the write-ahead log
+  // now (0 for PostgreSQL).
+  uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
+  int64_t log_pages() const { return checkpointer_ ? checkpointer_->log_pages() : 0; }
 
  private:
-  Database(StoreUrl url, size_t pool_size);
+  Database(StoreUrl url, size_t pool_size, int checkpoint_pages);
   // A pooled session, borrowed and given back, and revived first when its
   // connection was lost (a PostgreSQL restart or failover ends every
   // connection; without this each pooled session stayed dead, and every
@@ -164,9 +173,12 @@ class Database {
   std::atomic<uint64_t> reconnections_{0};
 
   StoreUrl url_;
+  std::mutex writer_;
+  // SQLite only. Destroyed after the pool: the pool's connections report
+  // their commits to it.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   std::unique_ptr<soci::connection_pool> pool_;
   size_t pool_size_;
-  std::mutex writer_;
 };
 
 // True for a UNIQUE / PRIMARY KEY violation in either dialect.

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <sstream>
 #include <thread>
 #include "support/store_fixture.h"
@@ -257,6 +258,43 @@ TEST_F(PostgresStore, ConnectionsEndedByTheServerAreReopenedBeforeUse) {
   EXPECT_EQ(beats, 8);
 }
 
+
+// The write-ahead log is copied back by the checkpointer's thread, not by
+// the commit that fills it, and starts over from its beginning instead of
+// growing with everything ever written.
+TEST(SqliteCheckpoints, TheLogIsCopiedBackOffTheWritersAndStartsOver) {
+  testing::TempStore temp("sqlite");
+  constexpr int kThresholdPages = 64;
+  auto db = Database::open(temp.url(), 2, kThresholdPages);
+  int autocheckpoint = -1;
+  db->read([&](soci::session& sql) { sql << "PRAGMA wal_autocheckpoint", soci::into(autocheckpoint); });
+  EXPECT_EQ(autocheckpoint, 0) << "commits must not checkpoint themselves";
+  db->write([](soci::session& sql) { sql << "CREATE TABLE blobs (id BIGINT PRIMARY KEY, body TEXT NOT NULL)"; });
+
+  // About 4,000 pages of rows in 400 transactions: 60 times the threshold.
+  const std::string body(1000, 'x');
+  constexpr int kTransactions = 400, kRowsPerTransaction = 40;
+  long long id = 0;
+  for (int t = 0; t < kTransactions; ++t) {
+    db->write([&](soci::session& sql) {
+      for (int r = 0; r < kRowsPerTransaction; ++r, ++id) {
+        sql << "INSERT INTO blobs (id, body) VALUES (:id, :body)", soci::use(id), soci::use(body);
+      }
+    });
+  }
+  for (int i = 0; i < 3000 && db->checkpoints() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_GE(db->checkpoints(), 1u);
+
+  long long rows = 0;
+  db->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM blobs", soci::into(rows); });
+  EXPECT_EQ(rows, kTransactions * kRowsPerTransaction);
+  // Without checkpoints the log would hold every page written (16 MB and
+  // more); started over, it holds what was written since the last one.
+  auto log_bytes = std::filesystem::file_size(temp.dir() / "test.db-wal");
+  auto written_bytes = static_cast<uintmax_t>(kTransactions) * kRowsPerTransaction * body.size();
+  EXPECT_LT(log_bytes, written_bytes / 4) << "log " << log_bytes << " bytes";
+  EXPECT_LT(db->log_pages(), static_cast<int64_t>(written_bytes / 4096 / 4));
+}
 
 }  // namespace
 }  // namespace hafnium::store
