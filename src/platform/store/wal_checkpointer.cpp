@@ -65,7 +65,7 @@ bool WalCheckpointer::committed(int pages) {
   log_pages_.store(pages, std::memory_order_relaxed);
   if (finish_wanted_.exchange(false, std::memory_order_acq_rel)) return true;
   {
-    std::lock_guard lock(hook_mutex_);
+    std::lock_guard lock(mutex_);
     // A log that started again from its beginning (a checkpoint copied it
     // all) is checkpointed again at the threshold; one that could not (a
     // reader held an old snapshot) only after growing by another threshold,
@@ -74,9 +74,6 @@ bool WalCheckpointer::committed(int pages) {
     last_pages_ = pages;
     if (pages < armed_at_) return false;
     armed_at_ = pages + threshold_;
-  }
-  {
-    std::lock_guard lock(mutex_);
     wanted_ = true;
   }
   wake_.notify_one();

@@ -5,7 +5,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -64,11 +63,11 @@ class WalCheckpointer {
   const int threshold_;
   soci::session session_;  // the checkpointer's own connection
 
-  std::mutex hook_mutex_;  // commits outside Database::write report too
+  // Guards what follows: commits report from any connection, those
+  // outside Database::write included.
+  std::mutex mutex_;
   int last_pages_ = 0;
   int armed_at_;
-
-  std::mutex mutex_;
   std::condition_variable wake_;
   bool wanted_ = false;
   bool stop_ = false;
