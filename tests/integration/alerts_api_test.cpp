@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "platform/api/pagination.h"
+#include "support/metrics_text.h"
 #include "support/runtime_fixture.h"
 
 namespace hafnium::testing {
@@ -35,6 +36,11 @@ class AlertsApi : public ::testing::TestWithParam<std::string> {
                            const std::string& path, const std::string& body = "") {
     return server.client().request(method, path, {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}},
                                    body);
+  }
+  // A series of the server's /metrics, -1 when it is absent.
+  static double metric(InProcessServer& server, const std::string& series) {
+    const std::string value = metric_sample(server.client().get("/metrics").body, series);
+    return value.empty() ? -1 : std::stod(value);
   }
   // Waits until the detector has evaluated `n` transactions.
   static void wait_evaluated(InProcessServer& server, long long n) {
@@ -701,13 +707,8 @@ TEST_P(AlertsApi, ATenantWhoseEvaluationsTheStoreRefusesDoesNotStopTheOthers) {
     }
     return items + "]";
   };
-  auto metric = [&](const std::string& name) {
-    const std::string metrics = server.client().get("/metrics").body;
-    auto at = metrics.find("\n" + name + " ");
-    return at == std::string::npos ? -1 : std::stoll(metrics.substr(at + name.size() + 2));
-  };
-  auto rebuilds = [&] { return metric("hafnium_monitoring_state_rebuilds_total"); };
-  auto behind = [&] { return metric("hafnium_monitoring_tenants_behind"); };
+  auto rebuilds = [&] { return metric(server, "hafnium_monitoring_state_rebuilds_total"); };
+  auto behind = [&] { return metric(server, "hafnium_monitoring_tenants_behind"); };
   // Both tenants' payments at once, in small batches, so that the
   // detector's commits hold both; the refused tenant's go on after ours
   // end, so that our last evaluations are committed beside theirs too.
@@ -770,11 +771,6 @@ TEST_P(AlertsApi, ARebuildThatFailsHalfwayIsTriedAgainNotTakenForTheState) {
            R"(","amount":"8500.00","currency":"USD","type":"cash_deposit","debtor":{"account_id":"S1"},)"
            R"("creditor":{"account_id":"BRANCH"}})";
   };
-  auto metric = [&](const std::string& name) {
-    const std::string metrics = server.client().get("/metrics").body;
-    auto at = metrics.find("\n" + name + " ");
-    return at == std::string::npos ? -1.0 : std::stod(metrics.substr(at + name.size() + 2));
-  };
   // Two cash deposits just under the reporting threshold: a third within
   // 7 days is structuring, which only a state holding these two sees.
   ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions", cash("c1", "2026-11-02T09:00:00Z")).status, 201);
@@ -794,12 +790,12 @@ TEST_P(AlertsApi, ARebuildThatFailsHalfwayIsTriedAgainNotTakenForTheState) {
   // rules it reads first.
   ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions",
                  ach("x1", "2026-11-02T11:00:00Z", "OTHER", "PAYEE", "120.00")).status, 201);
-  for (int i = 0; i < 6000 && metric("hafnium_monitoring_commit_failures_total") < 1; ++i) {
+  for (int i = 0; i < 6000 && metric(server, "hafnium_monitoring_commit_failures_total") < 1; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  ASSERT_GE(metric("hafnium_monitoring_commit_failures_total"), 1);
+  ASSERT_GE(metric(server, "hafnium_monitoring_commit_failures_total"), 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the repair thread's first attempt, at once
-  EXPECT_EQ(metric("hafnium_monitoring_state_rebuilds_total"), 0);
+  EXPECT_EQ(metric(server, "hafnium_monitoring_state_rebuilds_total"), 0);
   server.runtime().db().write([&](soci::session& sql) {
     sql << "ALTER TABLE monitoring_rules_away RENAME TO monitoring_rules";
     sql << (sqlite ? "DROP TRIGGER refuse" : "DROP TRIGGER refuse ON monitoring_evaluations");
@@ -807,7 +803,7 @@ TEST_P(AlertsApi, ARebuildThatFailsHalfwayIsTriedAgainNotTakenForTheState) {
   // The next attempt rebuilds it, and evaluates the payment that did not
   // commit, with no further payment needed.
   wait_evaluated(server, 3);
-  EXPECT_GE(metric("hafnium_monitoring_state_rebuilds_total"), 1);
+  EXPECT_GE(metric(server, "hafnium_monitoring_state_rebuilds_total"), 1);
   ASSERT_EQ(call(server, key, "POST", "/api/v1/transactions", cash("c3", "2026-11-02T12:00:00Z")).status, 201);
   wait_evaluated(server, 4);
   bool structuring = false;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "platform/util/time.h"
+#include "support/metrics_text.h"
 #include "support/runtime_fixture.h"
 
 namespace hafnium::testing {
@@ -114,13 +115,6 @@ TEST_P(ScreeningApi, ListsShowVersionsAndDiffs) {
 }
 
 // The value of one series in the Prometheus text ("name{labels}"), or "".
-std::string metric(const std::string& text, const std::string& series) {
-  auto at = text.find("\n" + series + " ");
-  if (at == std::string::npos) return "";
-  at += series.size() + 2;
-  return text.substr(at, text.find('\n', at) - at);
-}
-
 // Analysts uploading the same list at the same moment: each upload becomes
 // its own version, one after another, each diffed against the one before.
 // On PostgreSQL two of them used to read the same active version, and all
@@ -166,10 +160,10 @@ TEST_P(ScreeningApi, MetricsCountPartiesByOutcomeAndShowTheOfficialLists) {
   ASSERT_EQ(batch.status, 200) << batch.body;
   ASSERT_EQ(check(R"({"name":"   "})").status, 400);  // refused: not counted
   auto text = server_->client().get("/metrics").body;
-  EXPECT_EQ(metric(text, R"(hafnium_screening_checks_total{outcome="potential_match"})"), "2") << text;
-  EXPECT_EQ(metric(text, R"(hafnium_screening_checks_total{outcome="clear"})"), "3");
+  EXPECT_EQ(metric_sample(text, R"(hafnium_screening_checks_total{outcome="potential_match"})"), "2") << text;
+  EXPECT_EQ(metric_sample(text, R"(hafnium_screening_checks_total{outcome="clear"})"), "3");
   // No official list loaded here: no value rather than a false zero.
-  EXPECT_EQ(metric(text, R"(hafnium_screening_list_entities{source="un"})"), "NaN");
+  EXPECT_EQ(metric_sample(text, R"(hafnium_screening_list_entities{source="un"})"), "NaN");
   EXPECT_EQ(text.find("custom:internal"), std::string::npos);  // a tenant's lists are not named
   // Ongoing screening: the five parties are screened again after a new
   // version, and no job is left unfinished once it completed.
@@ -177,15 +171,15 @@ TEST_P(ScreeningApi, MetricsCountPartiesByOutcomeAndShowTheOfficialLists) {
   rescreened("custom:internal", 2);
   for (int i = 0; i < 200; ++i) {
     text = server_->client().get("/metrics").body;
-    if (metric(text, "hafnium_screening_rescreens_unfinished") == "0" &&
-        metric(text, "hafnium_screening_rescreened_parties_total") == "5") {
+    if (metric_sample(text, "hafnium_screening_rescreens_unfinished") == "0" &&
+        metric_sample(text, "hafnium_screening_rescreened_parties_total") == "5") {
       break;
     }
     std::this_thread::sleep_for(20ms);  // the worker counts after each page and run
   }
-  EXPECT_EQ(metric(text, "hafnium_screening_rescreened_parties_total"), "5") << text;
-  EXPECT_EQ(metric(text, "hafnium_screening_rescreens_unfinished"), "0") << text;
-  EXPECT_EQ(metric(text, "hafnium_screening_rescreens_failing"), "0") << text;
+  EXPECT_EQ(metric_sample(text, "hafnium_screening_rescreened_parties_total"), "5") << text;
+  EXPECT_EQ(metric_sample(text, "hafnium_screening_rescreens_unfinished"), "0") << text;
+  EXPECT_EQ(metric_sample(text, "hafnium_screening_rescreens_failing"), "0") << text;
 }
 
 TEST_P(ScreeningApi, CheckFindsTheListedPartyAndExplainsTheMatch) {
