@@ -2,13 +2,13 @@
 //
 //   screening_eval load
 //       import every bundled list; counts, time, resident memory of the index
-//   screening_eval negatives NEGATIVES.csv [--threshold T]
+//   screening_eval negatives NEGATIVES.csv [--threshold T] [--every-match]
 //       share of 50,000 synthetic non-listed persons with any match
 //   screening_eval calibration OFAC_FIXTURES.csv
 //       Spearman rank correlation with the scores of OFAC's own search tool
 //   screening_eval latency NEGATIVES.csv
 //       single-party check latency percentiles, half clear names, half listed names
-//   screening_eval recall CASES.csv
+//   screening_eval recall CASES.csv [--every-miss]
 //       candidate recall: for every labelled matching pair, is the list-side
 //       name among the candidates of the query name, with all lists loaded?
 //   screening_eval ongoing NEGATIVES.csv
@@ -170,6 +170,10 @@ int main(int argc, char** argv) {
   for (int i = 2; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--threshold") threshold = std::stod(argv[i + 1]);
   }
+  bool every = false;  // --every-match, --every-miss: one line each, for comparing two builds
+  for (int i = 2; i < argc; ++i) {
+    if (std::string(argv[i]) == "--every-match" || std::string(argv[i]) == "--every-miss") every = true;
+  }
   if (mode == "ongoing" && argc >= 3) return ongoing(argv[2]);
   if (mode == "calibration") {
     std::ifstream in(argv[2]);
@@ -255,6 +259,7 @@ int main(int argc, char** argv) {
       ++total;
       if (!matches.empty()) {
         ++matched;
+        if (every) std::printf("match: %s -> %s (%.2f)\n", party.name.c_str(), matches[0].matched_name.c_str(), matches[0].score);
         if (examples.size() < 15) examples[party.name + " -> " + matches[0].matched_name + " (" + std::to_string(matches[0].score).substr(0, 4) + ")"]++;
       }
     }
@@ -271,6 +276,7 @@ int main(int argc, char** argv) {
     CsvReader reader(in);
     reader.next();
     std::vector<std::pair<std::string, std::string>> pairs;
+    std::vector<std::string> list_names;
     std::vector<WatchlistEntity> extended = index->entities();
     while (auto row = reader.next()) {
       if (row->size() < 5 || (*row)[4] != "true") continue;
@@ -280,22 +286,41 @@ int main(int argc, char** argv) {
       e.kind = (*row)[1] == "Person" ? EntityKind::kPerson : EntityKind::kOrganisation;
       e.names.push_back({(*row)[3], NameStrength::kStrong, true, {}});
       extended.push_back(std::move(e));
+      list_names.push_back((*row)[3]);
       pairs.emplace_back((*row)[2], "pair-" + std::to_string(pairs.size()));
     }
     WatchlistIndex big(std::move(extended));
-    size_t found = 0;
-    for (const auto& [query, id] : pairs) {
+    size_t found = 0, accepted = 0, accepted_found = 0;
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      const auto& [query, id] = pairs[i];
       auto normalized = normalize_name(query);
+      bool among = false;
+      // The list-side name, or the very same name (as normalised) of a
+      // listed entity: a bundled list that holds "Al Qa'ida" under several
+      // entities offers it as often, and which of the equal names is ranked
+      // first is a tie, not a miss.
+      const std::string wanted = normalize_name(list_names[i]).joined();
       for (uint32_t candidate : big.candidates(normalized, ScreeningOptions{}.candidates)) {
-        if (big.entities()[big.name(candidate).entity].id == id) {
-          ++found;
+        if (big.entities()[big.name(candidate).entity].id == id || big.name(candidate).name.joined() == wanted) {
+          among = true;
           break;
         }
+      }
+      found += among;
+      // What the lost candidates cost: a pair the matcher would accept at
+      // the default threshold and the index never offers it is a miss.
+      if (match_names(normalized, normalize_name(list_names[i])).score >= kDefaultThreshold) {
+        ++accepted;
+        accepted_found += among;
+        if (!among && every) std::printf("lost: %s | %s\n", query.c_str(), list_names[i].c_str());
       }
     }
     std::printf("candidate recall: %zu of %zu matching pairs (%.1f%%) among the top %zu candidates of %zu names\n",
                 found, pairs.size(), 100.0 * static_cast<double>(found) / static_cast<double>(pairs.size()),
                 ScreeningOptions{}.candidates, big.name_count());
+    std::printf("of the %zu the matcher accepts at %.2f, %zu are among the candidates (%.1f%%)\n", accepted,
+                kDefaultThreshold, accepted_found,
+                100.0 * static_cast<double>(accepted_found) / static_cast<double>(accepted));
     return 0;
   }
   std::cerr << "unknown mode " << mode << "\n";

@@ -289,7 +289,10 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   if (syllabic && !in_order) token_score = std::min(token_score, 0.5);
 
   // An acronym for the other name: "PLA" / "People's Liberation Army".
-  if (token_score < 0.9 && (q.size() == 1 || c.size() == 1)) {
+  // Organisations go by acronyms; a person's initials ("SAM" for Susan
+  // Amanda Mathews) are not a name on a list.
+  if (token_score < 0.9 && (q.size() == 1 || c.size() == 1) && query.kind != EntityKind::kPerson &&
+      candidate.kind != EntityKind::kPerson) {
     const auto& short_side = q.size() == 1 ? q : c;
     const auto& long_side = q.size() == 1 ? c : q;
     std::string initials;
@@ -484,7 +487,9 @@ double name_score_upper_bound(const NormalizedName& query, const NormalizedName&
     bound *= p.single_name_factor;
   }
   // The other two ways to a score: an acronym, and split or joined tokens.
-  if (q.size() == 1 || c.size() == 1) bound = std::max(bound, 0.9);
+  if ((q.size() == 1 || c.size() == 1) && query.kind != EntityKind::kPerson && candidate.kind != EntityKind::kPerson) {
+    bound = std::max(bound, 0.9);
+  }
   if (q.size() != c.size()) {
     size_t q_size = 0, c_size = 0;
     for (const auto& t : q) q_size += t.text.size();

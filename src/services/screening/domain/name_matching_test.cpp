@@ -128,6 +128,8 @@ TEST(NameMatcher, KeepsDifferentPeopleApart) {
   // Long names that share their first half: Jaro-Winkler on the whole
   // string alone would call them alike.
   EXPECT_LT(score("Ahmed Mohammed Abdullah al-Harbi", "Ahmed Mohammed Abdullah Qahtani"), kDefaultThreshold);
+  // Organisations go by acronyms (PLA, above), people do not.
+  EXPECT_LT(score("Susan Amanda Mathews", "SAM"), kDefaultThreshold);
 }
 
 // A company's one distinctive word carries it ("Deutsche Bank"); a person's

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "platform/util/hash.h"
+#include "services/screening/domain/edit_neighbourhood.h"
+
 namespace hafnium::services::screening {
 
 namespace {
@@ -36,8 +39,20 @@ void WatchlistIndex::keys_of(const NormalizedName& name, std::vector<std::string
   out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
+std::string WatchlistIndex::acronym_of(const NormalizedName& name) {
+  // The letters the matcher's acronym rule reads: one per name word or initial.
+  std::string initials;
+  for (const auto& token : name.tokens) {
+    if (token.kind == TokenKind::kName || token.kind == TokenKind::kInitial) initials.push_back(token.text[0]);
+  }
+  return initials;
+}
+
+bool WatchlistIndex::has_neighbourhood(const Token& token) { return token.kind == TokenKind::kName; }
+
 WatchlistIndex::WatchlistIndex(std::vector<WatchlistEntity> entities) : entities_(std::move(entities)) {
   std::vector<std::string> keys;
+  std::vector<uint64_t> neighbourhood;
   for (uint32_t e = 0; e < entities_.size(); ++e) {
     const auto& entity = entities_[e];
     for (uint16_t v = 0; v < entity.names.size(); ++v) {
@@ -45,11 +60,22 @@ WatchlistIndex::WatchlistIndex(std::vector<WatchlistEntity> entities) : entities
       if (normalized.tokens.empty()) continue;
       uint32_t id = static_cast<uint32_t>(names_.size());
       keys_of(normalized, keys);
-      for (const auto& key : keys) postings_[key].push_back(id);
+      // Acronyms of organisations' names, looked up by one-word queries
+      // only (candidates()).
+      if (normalized.tokens.size() > 1 && normalized.kind != EntityKind::kPerson) {
+        if (auto initials = acronym_of(normalized); initials.size() >= 2) keys.push_back("a:" + initials);
+      }
+      for (const auto& key : keys) postings_.add(util::fnv1a_64(key), id);
+      for (const auto& token : normalized.tokens) {
+        if (!has_neighbourhood(token)) continue;
+        edit_neighbourhood(token.text, neighbourhood);
+        for (uint64_t key : neighbourhood) neighbourhoods_.add(key, id);
+      }
       names_.push_back({e, std::move(normalized), entity.names[v].strength, v});
     }
   }
-  for (auto& [key, ids] : postings_) ids.shrink_to_fit();
+  postings_.build();
+  neighbourhoods_.build();
   for (uint32_t e = 0; e < entities_.size(); ++e) {
     for (const auto& identifier : entities_[e].identifiers) {
       auto value = canonical_identifier(identifier.value);
@@ -76,8 +102,19 @@ const std::vector<uint32_t>* WatchlistIndex::entities_with_identifier(std::strin
 std::vector<uint32_t> WatchlistIndex::candidates(const NormalizedName& query, size_t limit) const {
   std::vector<std::string> keys;
   keys_of(query, keys);
-  // Joined-query key also against single-token list names ("alqaida").
-  if (query.tokens.size() > 1) keys.push_back("t:" + query.joined());
+  // A name written as one word against list names of several ("PolPot",
+  // "alqaida" either way round), and an acronym against the name it
+  // abbreviates ("PLA" / People's Liberation Army), either way round: the
+  // matcher accepts both, so the index must offer them.
+  if (query.tokens.size() > 1) {
+    keys.push_back("t:" + query.joined());
+    if (query.kind != EntityKind::kPerson) {
+      if (auto initials = acronym_of(query); initials.size() >= 2) keys.push_back("t:" + initials);
+    }
+  } else if (query.tokens.size() == 1) {
+    keys.push_back("j:" + query.tokens[0].text);
+    if (query.kind != EntityKind::kPerson) keys.push_back("a:" + query.tokens[0].text);
+  }
   // Scores accumulate in a dense per-thread array (one slot per name) with
   // a list of touched slots: postings of common tokens run to thousands of
   // ids, and a hash map per query was the largest cost of this function.
@@ -87,9 +124,8 @@ std::vector<uint32_t> WatchlistIndex::candidates(const NormalizedName& query, si
   touched.clear();
   double total = static_cast<double>(names_.size()) + 1;
   for (const auto& key : keys) {
-    auto it = postings_.find(key);
-    if (it == postings_.end()) continue;
-    const auto& ids = it->second;
+    const auto ids = postings_.names_with(util::fnv1a_64(key));
+    if (ids.empty()) continue;
     double idf = std::log(total / static_cast<double>(ids.size() + 1));
     // Exact tokens count most; skeleton and affix keys support typos and
     // transliterations.
@@ -98,6 +134,38 @@ std::vector<uint32_t> WatchlistIndex::candidates(const NormalizedName& query, si
     for (uint32_t id : ids) {
       if (scores[id] == 0.0f) touched.push_back(id);
       scores[id] += add;
+    }
+  }
+  // One-edit neighbours: each query token adds, to every name holding a
+  // word one edit away (or the word itself), the weight of the rarest key
+  // they share, once per token (a name holding the very word shares every
+  // key of the neighbourhood, and must not count them all).
+  thread_local std::vector<uint32_t> stamps;
+  thread_local uint32_t stamp = 0;
+  if (stamps.size() < names_.size()) stamps.assign(names_.size(), 0);
+  std::vector<uint64_t> neighbourhood;
+  std::vector<std::pair<double, std::span<const uint32_t>>> hits;
+  for (const auto& token : query.tokens) {
+    if (!has_neighbourhood(token)) continue;
+    edit_neighbourhood(token.text, neighbourhood);
+    hits.clear();
+    for (uint64_t key : neighbourhood) {
+      auto ids = neighbourhoods_.names_with(key);
+      if (!ids.empty()) hits.emplace_back(std::log(total / static_cast<double>(ids.size() + 1)), ids);
+    }
+    std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (++stamp == 0) {
+      std::fill(stamps.begin(), stamps.end(), 0);
+      stamp = 1;
+    }
+    for (const auto& [idf, ids] : hits) {
+      auto add = static_cast<float>(idf * kNeighbourhoodWeight);
+      for (uint32_t id : ids) {
+        if (stamps[id] == stamp) continue;
+        stamps[id] = stamp;
+        if (scores[id] == 0.0f) touched.push_back(id);
+        scores[id] += add;
+      }
     }
   }
   std::vector<std::pair<double, uint32_t>> ranked;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "services/screening/domain/entity.h"
+#include "services/screening/domain/posting_table.h"
 #include "services/screening/domain/normalize.h"
 
 namespace hafnium::services::screening {
@@ -20,10 +21,14 @@ struct IndexedName {
 
 // The in-memory candidate index over every name of every loaded entity.
 // Postings map keys to name ids: whole tokens, consonant skeletons, 4-letter
-// prefixes and suffixes of longer tokens (so that one typo still meets its
-// word), and joined names (split/joined tokens). A query collects the names
-// its keys hit, weighted by the keys' rarity (IDF), and only the best
-// `limit` go on to full scoring: no query scans the whole list.
+// prefixes and suffixes of longer tokens, joined names (split/joined
+// tokens), acronyms of organisations' names, and the one-edit
+// neighbourhood of every name word of four letters or more, so that a slip
+// anywhere in a word still meets it (Vladimir Pudin meets Putin, where
+// prefix and suffix keys miss it among the lists' hundreds of Vladimirs).
+// A query collects the names its keys hit, weighted by the keys' rarity
+// (IDF), and only the best `limit` go on to full scoring: no query scans
+// the whole list.
 class WatchlistIndex {
  public:
   explicit WatchlistIndex(std::vector<WatchlistEntity> entities);
@@ -36,14 +41,21 @@ class WatchlistIndex {
   const std::vector<WatchlistEntity>& entities() const { return entities_; }
   const IndexedName& name(uint32_t id) const { return names_[id]; }
   size_t name_count() const { return names_.size(); }
-  size_t posting_keys() const { return postings_.size(); }
+  size_t posting_keys() const { return postings_.key_count() + neighbourhoods_.key_count(); }
 
  private:
   static void keys_of(const NormalizedName& name, std::vector<std::string>& out);
+  static std::string acronym_of(const NormalizedName& name);
+  // Name words have one-edit neighbourhoods (edit_neighbourhood.h); a shared
+  // neighbourhood key weighs less than an exact word (1.0) and about as
+  // much as a shared consonant skeleton (0.7).
+  static bool has_neighbourhood(const Token& token);
+  static constexpr double kNeighbourhoodWeight = 0.6;
 
   std::vector<WatchlistEntity> entities_;
   std::vector<IndexedName> names_;
-  std::unordered_map<std::string, std::vector<uint32_t>> postings_;
+  PostingTable postings_;        // keys_of()'s keys, hashed
+  PostingTable neighbourhoods_;  // name words' edit_neighbourhood() keys
   std::unordered_map<std::string, std::vector<uint32_t>> identifiers_;
 };
 

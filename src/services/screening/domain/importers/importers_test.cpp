@@ -281,6 +281,21 @@ TEST(Screener, FindsListedPeopleByNameAttributesAndIdentifiers) {
   nobody.kind = EntityKind::kPerson;
   EXPECT_TRUE(screener.screen(nobody).empty());
 
+  // A slip in a famous name finds him on every list that holds him, not
+  // only under the alias that happens to rank first among the lists'
+  // hundreds of Vladimirs.
+  Party slip;
+  slip.name = "Vladimir Pudin";
+  slip.kind = EntityKind::kPerson;
+  std::set<std::string> lists_found;
+  for (const auto& m : screener.screen(slip)) {
+    if ((m.list == "uk" && m.entity_id == "RUS0251") || (m.list == "eu" && m.entity_id == "135909") ||
+        (m.list == "ofac-sdn" && m.entity_id == "35096")) {
+      lists_found.insert(m.list);
+    }
+  }
+  EXPECT_EQ(lists_found, (std::set<std::string>{"eu", "ofac-sdn", "uk"}));
+
   std::set<std::string> only_un = {"un"};
   ScreeningOptions options;
   options.lists = &only_un;

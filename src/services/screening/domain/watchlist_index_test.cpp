@@ -1,0 +1,70 @@
+// Candidate generation: what the index must offer the matcher.
+#include "services/screening/domain/watchlist_index.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace hafnium::services::screening {
+namespace {
+
+WatchlistEntity entity(const std::string& id, EntityKind kind, const std::string& name) {
+  WatchlistEntity e;
+  e.list = "custom:test";
+  e.id = id;
+  e.kind = kind;
+  e.names.push_back({name, NameStrength::kStrong, true, {}});
+  return e;
+}
+
+// The ids of the entities whose names the index offers for `query`.
+std::vector<std::string> offered(const WatchlistIndex& index, const std::string& query, EntityKind kind,
+                                 size_t limit = 64) {
+  std::vector<std::string> ids;
+  for (uint32_t name : index.candidates(normalize_name(query, kind), limit)) {
+    ids.push_back(index.entities()[index.name(name).entity].id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+bool offers(const WatchlistIndex& index, const std::string& query, EntityKind kind, const std::string& id,
+            size_t limit = 64) {
+  auto ids = offered(index, query, kind, limit);
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+TEST(WatchlistIndex, OffersAOneLetterSlipAmongManyNamesSharingTheOtherWord) {
+  // A hundred Vladimirs: the exact given name alone cannot rank Putin
+  // among the first ten; the slip in the family name has to.
+  std::vector<WatchlistEntity> entities;
+  for (int i = 0; i < 100; ++i) {
+    entities.push_back(entity("v" + std::to_string(i), EntityKind::kPerson, "Vladimir Surname" + std::string(1, char('a' + i % 26)) + std::to_string(i)));
+  }
+  entities.push_back(entity("putin", EntityKind::kPerson, "Vladimir Putin"));
+  WatchlistIndex index(std::move(entities));
+  EXPECT_TRUE(offers(index, "Vladimir Pudin", EntityKind::kPerson, "putin", 10));     // substituted
+  EXPECT_TRUE(offers(index, "Vladimir Puttin", EntityKind::kPerson, "putin", 10));    // inserted
+  EXPECT_TRUE(offers(index, "Vladimir Ptin", EntityKind::kPerson, "putin", 10));      // left out
+  EXPECT_TRUE(offers(index, "Vladimir Ptuin", EntityKind::kPerson, "putin", 10));     // swapped
+  EXPECT_FALSE(offers(index, "Vladimir Pushkin", EntityKind::kPerson, "putin", 10));  // another name
+}
+
+TEST(WatchlistIndex, OffersJoinedNamesAndOrganisationsAcronymsButNoPersonsInitials) {
+  std::vector<WatchlistEntity> entities;
+  entities.push_back(entity("irgc", EntityKind::kOrganisation, "Islamic Revolutionary Guard Corps"));
+  entities.push_back(entity("polpot", EntityKind::kPerson, "Pol Pot"));
+  entities.push_back(entity("sam", EntityKind::kOrganisation, "SAM"));
+  WatchlistIndex index(std::move(entities));
+  EXPECT_TRUE(offers(index, "IRGC", EntityKind::kOrganisation, "irgc"));
+  EXPECT_TRUE(offers(index, "PolPot", EntityKind::kPerson, "polpot"));
+  // Susan Amanda Mathews is not "SAM", and "IRGC" asked as a person's
+  // name is not an abbreviation.
+  EXPECT_FALSE(offers(index, "Susan Amanda Mathews", EntityKind::kPerson, "sam"));
+  EXPECT_FALSE(offers(index, "IRGC", EntityKind::kPerson, "irgc"));
+}
+
+}  // namespace
+}  // namespace hafnium::services::screening
