@@ -12,6 +12,7 @@ void PostingTable::build() {
   size_t distinct = 0;
   for (size_t i = 0; i < pending_.size(); ++i) distinct += i == 0 || pending_[i].first != pending_[i - 1].first;
   slots_.assign(std::bit_ceil(std::max<size_t>(16, distinct * 10 / 7 + 1)), Slot{});
+  shift_ = 64 - std::countr_zero(slots_.size());
   names_.clear();
   names_.reserve(pending_.size());
   used_ = 0;
@@ -28,10 +29,11 @@ void PostingTable::build() {
 }
 
 size_t PostingTable::slot_of(uint64_t key) const {
-  // Fibonacci hashing spreads the keys over the table; linear probing from
-  // there ends at the key or at an empty slot (the table is never full).
+  // Fibonacci hashing: the top bits of the product depend on every bit of
+  // the key. Linear probing from there ends at the key or at an empty slot
+  // (the table is never full).
   const size_t mask = slots_.size() - 1;
-  size_t at = static_cast<size_t>((key * 11400714819323198485ULL) >> 20) & mask;
+  size_t at = static_cast<size_t>((key * 11400714819323198485ULL) >> shift_);
   while (slots_[at].key != 0 && slots_[at].key != key) at = (at + 1) & mask;
   return at;
 }

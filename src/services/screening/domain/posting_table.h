@@ -37,6 +37,7 @@ class PostingTable {
   std::vector<Slot> slots_;                              // a power of two, at most 70 % full
   std::vector<uint32_t> names_;
   size_t used_ = 0;
+  int shift_ = 64;  // 64 - log2(slots): the product's bits that pick a slot
 };
 
 }  // namespace hafnium::services::screening
