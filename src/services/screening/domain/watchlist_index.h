@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "services/screening/domain/entity.h"
-#include "services/screening/domain/posting_table.h"
 #include "services/screening/domain/normalize.h"
+#include "services/screening/domain/posting_table.h"
 
 namespace hafnium::services::screening {
 
