@@ -114,7 +114,6 @@ TEST_P(ScreeningApi, ListsShowVersionsAndDiffs) {
   EXPECT_EQ(checked.at("lists").at(0).at("list_date"), "2026-11-02");
 }
 
-// The value of one series in the Prometheus text ("name{labels}"), or "".
 // Analysts uploading the same list at the same moment: each upload becomes
 // its own version, one after another, each diffed against the one before.
 // On PostgreSQL two of them used to read the same active version, and all

@@ -143,8 +143,8 @@ std::vector<uint32_t> WatchlistIndex::candidates(const NormalizedName& query, si
   thread_local std::vector<uint32_t> stamps;
   thread_local uint32_t stamp = 0;
   if (stamps.size() < names_.size()) stamps.assign(names_.size(), 0);
-  std::vector<uint64_t> neighbourhood;
-  std::vector<std::pair<double, std::span<const uint32_t>>> hits;
+  thread_local std::vector<uint64_t> neighbourhood;
+  thread_local std::vector<std::pair<double, std::span<const uint32_t>>> hits;
   for (const auto& token : query.tokens) {
     if (!has_neighbourhood(token)) continue;
     edit_neighbourhood(token.text, neighbourhood);
