@@ -108,6 +108,7 @@ size_t OutboxRelay::publish_batch() {
   // that up to kMaxInFlight events are in the bus while earlier ones wait
   // to be marked published.
   constexpr size_t kPass = 1000, kMaxInFlight = 20'000;
+  constexpr auto kSweepInterval = std::chrono::seconds(1);
   forget_marked();
   long long limit;
   {
@@ -115,18 +116,25 @@ size_t OutboxRelay::publish_batch() {
     if (in_flight_.size() >= kMaxInFlight) return 0;
     limit = static_cast<long long>(kPass + in_flight_.size());
   }
+  // Most passes read only rows after the newest one read before: every row
+  // in flight is at or below it, so nothing needs skipping. A sweep from
+  // the start, once a second, finds the rest: on PostgreSQL sequence
+  // numbers can commit out of order (a row may appear below the newest
+  // read), and a delivery that failed waits there for its retry. Sweeping
+  // on every pass read every row in flight (up to kMaxInFlight) to find
+  // kPass new ones; under load that walk was most of the relay's work.
+  const auto now = std::chrono::steady_clock::now();
+  const bool sweep = now - last_sweep_ >= kSweepInterval;
+  if (sweep) last_sweep_ = now;
   db_->read([&](soci::session& sql) {
-    // Unpublished rows in commit-sequence order. Sequence numbers can commit
-    // out of order on PostgreSQL, so there is no high-water mark: every pass
-    // looks at all unpublished rows and skips the ones already in flight.
-    // Sequence numbers first (the partial index answers alone), then the
-    // payloads of the rows not in flight only.
     std::vector<long long> fresh;
-    {
-      // Read first, then look at the in-flight set under the lock: the
-      // bus's threads confirm deliveries under that lock, and must not wait
-      // while the store is read. Both lists ascend, so one walk through
-      // each sorts out the rows in flight.
+    if (sweep) {
+      // Unpublished rows in commit-sequence order, sequence numbers first
+      // (the partial index answers alone), then the payloads of the rows
+      // not in flight only. Read first, then look at the in-flight set
+      // under the lock: the bus's threads confirm deliveries under that
+      // lock, and must not wait while the store is read. Both lists
+      // ascend, so one walk through each sorts out the rows in flight.
       std::vector<long long> seqs;
       seqs.reserve(static_cast<size_t>(limit));
       soci::rowset<long long> rows =
@@ -139,9 +147,16 @@ size_t OutboxRelay::publish_batch() {
         if (flying == in_flight_.end() || *flying != seq) fresh.push_back(seq);
         if (fresh.size() >= kPass) break;
       }
+    } else {
+      long long after = read_up_to_, pass = static_cast<long long>(kPass);
+      soci::rowset<long long> rows = (sql.prepare << "SELECT seq FROM outbox WHERE published_at IS NULL AND seq > :a"
+                                                     " ORDER BY seq LIMIT :n",
+                                      soci::use(after), soci::use(pass));
+      for (long long seq : rows) fresh.push_back(seq);
     }
     if (fresh.empty()) return;
     long long lo = fresh.front(), hi = fresh.back();
+    read_up_to_ = std::max<int64_t>(read_up_to_, hi);
     soci::rowset<soci::row> result = (sql.prepare
         << "SELECT seq, topic, event_key, event_type, payload, id FROM outbox"
            " WHERE published_at IS NULL AND seq >= :lo AND seq <= :hi ORDER BY seq", soci::use(lo), soci::use(hi));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -95,6 +96,10 @@ class OutboxRelay {
   // publish them twice).
   std::set<int64_t> in_flight_;
   std::vector<int64_t> confirmed_, marked_;
+  // Relay thread only: the newest sequence number read, and when the last
+  // pass from the start of the table ran (publish_batch says why).
+  int64_t read_up_to_ = 0;
+  std::chrono::steady_clock::time_point last_sweep_{};
   std::atomic<uint64_t> published_{0};
 };
 
