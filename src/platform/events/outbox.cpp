@@ -23,13 +23,23 @@ OutboxWriter::OutboxWriter(soci::session& sql)
                   soci::use(id_), soci::use(tenant_), soci::use(topic_), soci::use(key_), soci::use(type_),
                   soci::use(payload_), soci::use(at_))) {}
 
-void OutboxWriter::enqueue(const std::string& topic, const Envelope& envelope) {
-  id_ = envelope.id;
-  tenant_ = envelope.tenant_id;
-  topic_ = topic;
-  key_ = envelope.key;
-  type_ = envelope.type;
-  payload_ = util::to_json_text(envelope.to_json());
+OutboxWriter::Rendered::Rendered(std::string topic, const Envelope& envelope)
+    : topic(std::move(topic)),
+      id(envelope.id),
+      tenant_id(envelope.tenant_id),
+      key(envelope.key),
+      type(envelope.type),
+      payload(util::to_json_text(envelope.to_json())) {}
+
+void OutboxWriter::enqueue(const std::string& topic, const Envelope& envelope) { enqueue(Rendered(topic, envelope)); }
+
+void OutboxWriter::enqueue(const Rendered& event) {
+  id_ = event.id;
+  tenant_ = event.tenant_id;
+  topic_ = event.topic;
+  key_ = event.key;
+  type_ = event.type;
+  payload_ = event.payload;
   at_ = util::now_micros();
   statement_.execute(true);
 }

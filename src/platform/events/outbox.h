@@ -30,8 +30,17 @@ class Outbox {
 // parse the same SQL 1,000 times).
 class OutboxWriter {
  public:
+  // An event rendered to its row ahead of the transaction that enqueues it:
+  // rendering is JSON work, and a writer that enqueues many events does it
+  // before taking the store's write lock, which every other writer waits for.
+  struct Rendered {
+    Rendered(std::string topic, const Envelope& envelope);
+    std::string topic, id, tenant_id, key, type, payload;
+  };
+
   explicit OutboxWriter(soci::session& sql);
   void enqueue(const std::string& topic, const Envelope& envelope);
+  void enqueue(const Rendered& event);
 
  private:
   std::string id_, tenant_, topic_, key_, type_, payload_;

@@ -46,15 +46,34 @@ std::vector<store::Migration> AlertsStore::migrations() {
           {12, "alerts listed by subject and by rule", by_subject_and_rule, by_subject_and_rule}};
 }
 
-void AlertsStore::upsert(soci::session& sql, const std::string& tenant_id, const detection::Alert& a, int64_t now) {
-  std::string document = boost::json::serialize(detection::alert_to_json(a));
-  long long raised = a.raised_at, until = a.window_until, at = now;
-  std::string open = "open", empty;
-  sql << "INSERT INTO monitoring_alerts (tenant_id, id, rule_id, subject_id, severity, status, status_reason,"
-         " raised_at, window_until, document, updated_at) VALUES (:t, :id, :r, :s, :sv, :st, :sr, :ra, :wu, :d, :u)"
-         " ON CONFLICT (tenant_id, id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
-      soci::use(tenant_id), soci::use(a.id), soci::use(a.rule_id), soci::use(a.subject_id), soci::use(a.severity),
-      soci::use(open), soci::use(empty), soci::use(raised), soci::use(until), soci::use(document), soci::use(at);
+std::string AlertsStore::document_of(const detection::Alert& alert) {
+  return boost::json::serialize(detection::alert_to_json(alert));
+}
+
+// A later hit of an alert already stored changes its document only: the
+// columns the indexes hold (rule, subject, times) stay as raised.
+AlertsStore::Upserter::Upserter(soci::session& sql)
+    : statement_((sql.prepare << "INSERT INTO monitoring_alerts (tenant_id, id, rule_id, subject_id, severity, status,"
+                                 " status_reason, raised_at, window_until, document, updated_at)"
+                                 " VALUES (:t, :id, :r, :s, :sv, :st, :sr, :ra, :wu, :d, :u)"
+                                 " ON CONFLICT (tenant_id, id) DO UPDATE SET document = excluded.document,"
+                                 " updated_at = excluded.updated_at",
+                  soci::use(tenant_), soci::use(id_), soci::use(rule_), soci::use(subject_), soci::use(severity_),
+                  soci::use(open_), soci::use(no_reason_), soci::use(raised_), soci::use(until_), soci::use(document_),
+                  soci::use(at_))) {}
+
+void AlertsStore::Upserter::upsert(const std::string& tenant_id, const detection::Alert& a, const std::string& document,
+                                   int64_t now) {
+  tenant_ = tenant_id;
+  id_ = a.id;
+  rule_ = a.rule_id;
+  subject_ = a.subject_id;
+  severity_ = a.severity;
+  document_ = document;
+  raised_ = a.raised_at;
+  until_ = a.window_until;
+  at_ = now;
+  statement_.execute(true);
 }
 
 namespace {

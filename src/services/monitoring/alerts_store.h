@@ -27,7 +27,22 @@ struct StoredAlert {
 class AlertsStore {
  public:
   static std::vector<store::Migration> migrations();
-  static void upsert(soci::session& sql, const std::string& tenant_id, const detection::Alert& alert, int64_t now);
+  // Writes alerts as raised or joined by later hits, many in one
+  // transaction: the statement is prepared once, and each alert's document
+  // is rendered (document_of) before the transaction, outside the store's
+  // write lock.
+  static std::string document_of(const detection::Alert& alert);
+  class Upserter {
+   public:
+    explicit Upserter(soci::session& sql);
+    void upsert(const std::string& tenant_id, const detection::Alert& alert, const std::string& document, int64_t now);
+
+   private:
+    std::string tenant_, id_, rule_, subject_, severity_, document_;
+    std::string open_ = "open", no_reason_;  // a new alert is open, with no reason yet
+    long long raised_ = 0, until_ = 0, at_ = 0;
+    soci::statement statement_;
+  };
   static std::optional<StoredAlert> find(soci::session& sql, const std::string& tenant_id, const std::string& id);
   // Filters left empty match everything; raised_at within [raised_from,
   // raised_to) when given (event time of the payment that raised it).

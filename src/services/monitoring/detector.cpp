@@ -409,53 +409,67 @@ void Detector::commit(std::vector<Pending> batch) {
 }
 
 void Detector::write(const std::vector<Pending>& batch) {
+  // Every writer of the store waits for its one write lock (ingestion's
+  // batches among them), so what can be done before the transaction is:
+  // the alerts' documents and the events are rendered here, and the
+  // transaction only executes prepared statements. Each table's rows keep
+  // the batch's order.
+  //
+  // An alert that gathers several hits within one batch (a hub account
+  // paid by many) changes several times: its row is written once, with
+  // the state of its last change, which holds every earlier one.
+  // Keys view the batch's own strings, which outlive the map.
+  std::map<std::pair<std::string_view, std::string_view>, const detection::AlertChange*> latest;
+  for (const auto& p : batch) {
+    for (const auto& change : p.changes) latest[{p.tenant_id, change.alert.id}] = &change;
+  }
+  struct AlertRow {
+    const std::string& tenant_id;
+    const detection::Alert& alert;
+    std::string document;
+  };
+  std::vector<AlertRow> alert_rows;
+  std::vector<events::OutboxWriter::Rendered> raised;
+  for (const auto& p : batch) {
+    for (const auto& change : p.changes) {
+      const auto& a = change.alert;
+      if (latest.at({p.tenant_id, a.id}) == &change) {
+        alert_rows.push_back({p.tenant_id, a, AlertsStore::document_of(a)});
+      }
+      if (change.kind != detection::AlertChange::Kind::kRaised) continue;
+      boost::json::object data{{"id", a.id},
+                               {"rule_id", a.rule_id},
+                               {"rule_version", a.rule_version},
+                               {"typology", a.typology},
+                               {"subject", {{"type", a.subject_type}, {"id", a.subject_id}}},
+                               {"severity", a.severity},
+                               {"score", a.score},
+                               {"transaction_id", change.transaction_id}};
+      raised.emplace_back("alerts",
+                          events::make_envelope("alert.raised", p.tenant_id, a.subject_id, std::move(data), p.trace_id));
+    }
+  }
   db_->write([&](soci::session& sql) {
-    int64_t now = util::now_micros();
     std::string tenant, transaction;
     long long position = 0;
     soci::statement record = (sql.prepare << "INSERT INTO monitoring_evaluations (tenant_id, transaction_id, position)"
                                              " VALUES (:t, :id, :p)",
                               soci::use(tenant), soci::use(transaction), soci::use(position));
-    events::OutboxWriter outbox(sql);
-    // An alert that gathers several hits within one batch (a hub account
-    // paid by many) changes several times: its row is written once, with
-    // the state of its last change, which holds every earlier one.
-    // Keys view the batch's own strings, which outlive the map.
-    std::map<std::pair<std::string_view, std::string_view>, const detection::AlertChange*> latest;
-    for (const auto& p : batch) {
-      for (const auto& change : p.changes) latest[{p.tenant_id, change.alert.id}] = &change;
-    }
     for (const auto& p : batch) {
       tenant = p.tenant_id;
       transaction = p.transaction_id;
       position = p.position;
       record.execute(true);
-      for (const auto& change : p.changes) {
-        if (latest.at({p.tenant_id, change.alert.id}) == &change) {
-          AlertsStore::upsert(sql, p.tenant_id, change.alert, now);
-        }
-        if (change.kind != detection::AlertChange::Kind::kRaised) continue;
-        const auto& a = change.alert;
-        outbox.enqueue(
-            "alerts",
-            events::make_envelope("alert.raised", p.tenant_id, a.subject_id,
-                                  boost::json::object{{"id", a.id},
-                                                      {"rule_id", a.rule_id},
-                                                      {"rule_version", a.rule_version},
-                                                      {"typology", a.typology},
-                                                      {"subject", {{"type", a.subject_type}, {"id", a.subject_id}}},
-                                                      {"severity", a.severity},
-                                                      {"score", a.score},
-                                                      {"transaction_id", change.transaction_id}},
-                                  p.trace_id));
-      }
     }
+    if (!alert_rows.empty()) {
+      const int64_t now = util::now_micros();
+      AlertsStore::Upserter alerts(sql);
+      for (const auto& row : alert_rows) alerts.upsert(row.tenant_id, row.alert, row.document, now);
+    }
+    events::OutboxWriter outbox(sql);
+    for (const auto& event : raised) outbox.enqueue(event);
   });
-  for (const auto& p : batch) {
-    for (const auto& change : p.changes) {
-      if (change.kind == detection::AlertChange::Kind::kRaised) raised_.fetch_add(1, std::memory_order_relaxed);
-    }
-  }
+  raised_.fetch_add(raised.size(), std::memory_order_relaxed);
 }
 
 void Detector::flush() {
