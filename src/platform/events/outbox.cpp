@@ -33,13 +33,15 @@ OutboxWriter::Rendered::Rendered(std::string topic, const Envelope& envelope)
 
 void OutboxWriter::enqueue(const std::string& topic, const Envelope& envelope) { enqueue(Rendered(topic, envelope)); }
 
-void OutboxWriter::enqueue(const Rendered& event) {
-  id_ = event.id;
-  tenant_ = event.tenant_id;
-  topic_ = event.topic;
-  key_ = event.key;
-  type_ = event.type;
-  payload_ = event.payload;
+// By value: an event rendered here (the overload above) moves in without
+// a copy of its payload.
+void OutboxWriter::enqueue(Rendered event) {
+  id_ = std::move(event.id);
+  tenant_ = std::move(event.tenant_id);
+  topic_ = std::move(event.topic);
+  key_ = std::move(event.key);
+  type_ = std::move(event.type);
+  payload_ = std::move(event.payload);
   at_ = util::now_micros();
   statement_.execute(true);
 }

@@ -40,7 +40,7 @@ class OutboxWriter {
 
   explicit OutboxWriter(soci::session& sql);
   void enqueue(const std::string& topic, const Envelope& envelope);
-  void enqueue(const Rendered& event);
+  void enqueue(Rendered event);
 
  private:
   std::string id_, tenant_, topic_, key_, type_, payload_;

@@ -108,6 +108,14 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
   return jw;
 }
 
+std::string acronym_of(const NormalizedName& name) {
+  std::string initials;
+  for (const auto& token : name.tokens) {
+    if (token.kind == TokenKind::kName || token.kind == TokenKind::kInitial) initials.push_back(token.text[0]);
+  }
+  return initials;
+}
+
 NameMatch match_names(const NormalizedName& query, const NormalizedName& candidate,
                       const MatcherParameters& p, bool explain) {
   NameMatch result;
@@ -294,11 +302,7 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   if (token_score < 0.9 && (q.size() == 1 || c.size() == 1) && query.kind != EntityKind::kPerson &&
       candidate.kind != EntityKind::kPerson) {
     const auto& short_side = q.size() == 1 ? q : c;
-    const auto& long_side = q.size() == 1 ? c : q;
-    std::string initials;
-    for (const auto& token : long_side) {
-      if (token.kind == TokenKind::kName || token.kind == TokenKind::kInitial) initials.push_back(token.text[0]);
-    }
+    const std::string initials = acronym_of(q.size() == 1 ? candidate : query);
     if (initials.size() >= 2 && short_side[0].text == initials) {
       result.score = 0.9;
       result.reasons.push_back(reason::kAcronym);

@@ -67,6 +67,12 @@ struct MatcherParameters {
   double slip_similarity = 0.4;
 };
 
+// The acronym a name abbreviates to: the first letter of each name word or
+// initial ("People's Liberation Army" -> "pla"). The matcher pairs a
+// one-word name with it, and the candidate index offers it (organisations
+// only, both of them), so the two must read the same letters.
+std::string acronym_of(const NormalizedName& name);
+
 // Similarity of two single tokens in [0,1], with the reason that produced it.
 // Below `floor` the exact value does not matter to the caller: the function
 // may return 0 there without computing it (the screening hot path).

@@ -5,6 +5,7 @@
 
 #include "platform/util/hash.h"
 #include "services/screening/domain/edit_neighbourhood.h"
+#include "services/screening/domain/name_matcher.h"
 
 namespace hafnium::services::screening {
 
@@ -37,15 +38,6 @@ void WatchlistIndex::keys_of(const NormalizedName& name, std::vector<std::string
   if (name.tokens.size() > 1) out.push_back("j:" + name.joined());
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
-}
-
-std::string WatchlistIndex::acronym_of(const NormalizedName& name) {
-  // The letters the matcher's acronym rule reads: one per name word or initial.
-  std::string initials;
-  for (const auto& token : name.tokens) {
-    if (token.kind == TokenKind::kName || token.kind == TokenKind::kInitial) initials.push_back(token.text[0]);
-  }
-  return initials;
 }
 
 bool WatchlistIndex::has_neighbourhood(const Token& token) { return token.kind == TokenKind::kName; }

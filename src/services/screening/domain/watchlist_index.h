@@ -45,7 +45,6 @@ class WatchlistIndex {
 
  private:
   static void keys_of(const NormalizedName& name, std::vector<std::string>& out);
-  static std::string acronym_of(const NormalizedName& name);
   // Name words have one-edit neighbourhoods (edit_neighbourhood.h); a shared
   // neighbourhood key weighs less than an exact word (1.0) and about as
   // much as a shared consonant skeleton (0.7).
