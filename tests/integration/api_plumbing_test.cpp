@@ -134,6 +134,13 @@ TEST_P(ApiPlumbing, StateChangeAndEventCommitTogetherAndConsumersSeeEachOnce) {
   EXPECT_EQ(!wal_pages.empty(), sqlite) << metrics;
   EXPECT_NE(wal_pages, "0") << metrics;
   EXPECT_EQ(!metric_sample(metrics, "hafnium_store_checkpoints_total").empty(), sqlite) << metrics;
+  // Five things and their events written: the one writer was held.
+  const std::string held = metric_sample(metrics, "hafnium_store_write_lock_held_seconds_total");
+  EXPECT_EQ(!held.empty(), sqlite) << metrics;
+  if (sqlite) {
+    EXPECT_GT(std::stod(held), 0.0) << metrics;
+  }
+  EXPECT_EQ(!metric_sample(metrics, "hafnium_store_write_lock_wait_seconds_total").empty(), sqlite) << metrics;
 }
 
 TEST_P(ApiPlumbing, IdempotencyKeyReplaysTheFirstResponseAndRefusesAnotherBody) {

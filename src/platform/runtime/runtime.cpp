@@ -148,6 +148,13 @@ uint16_t Runtime::start() {
                             "Pages in the write-ahead log after the latest commit (rising without falling back: "
                             "checkpoints are not keeping up)",
                             [this] { return static_cast<double>(db_->log_pages()); });
+    metrics_.callback_counter("hafnium_store_write_lock_wait_seconds_total",
+                              "Time writes waited for the store's one writer (SQLite writes one at a time)",
+                              [this] { return db_->writer_wait_seconds(); });
+    metrics_.callback_counter("hafnium_store_write_lock_held_seconds_total",
+                              "Time the store's one writer was held, commits and their fsyncs included "
+                              "(a rate near 1: writes are saturated)",
+                              [this] { return db_->writer_held_seconds(); });
   }
 
   telemetry::set_access_log_enabled(config_.access_log);

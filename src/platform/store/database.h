@@ -3,10 +3,12 @@
 #include <soci/soci.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -103,7 +105,12 @@ class Database {
     Lease lease(*this);
     soci::session& sql = lease.session();
     std::unique_lock<std::mutex> one_writer;
-    if (url_.dialect == Dialect::kSqlite) one_writer = std::unique_lock(writer_);
+    std::optional<WriterTimer> timer;  // destroyed before one_writer releases the mutex
+    if (url_.dialect == Dialect::kSqlite) {
+      const auto asked = std::chrono::steady_clock::now();
+      one_writer = std::unique_lock(writer_);
+      timer.emplace(*this, asked);
+    }
     begin(sql);
     try {
       if constexpr (std::is_void_v<decltype(f(sql))>) {
@@ -135,6 +142,12 @@ class Database {
   // now (0 for PostgreSQL).
   uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
   int64_t log_pages() const { return checkpointer_ ? checkpointer_->log_pages() : 0; }
+  // SQLite: seconds writers spent waiting for the process's one writer, and
+  // seconds it was held (transaction, commit and its fsync included). The
+  // held time's rate is the store's write utilisation: near 1, every write
+  // queues behind the others and more load only lengthens the queue.
+  double writer_wait_seconds() const { return writer_wait_nanos_.load(std::memory_order_relaxed) / 1e9; }
+  double writer_held_seconds() const { return writer_held_nanos_.load(std::memory_order_relaxed) / 1e9; }
 
  private:
   Database(StoreUrl url, size_t pool_size, int checkpoint_pages);
@@ -154,6 +167,27 @@ class Database {
     Database& db_;
     size_t position_;
   };
+  // Adds a write's wait for the writer mutex when it got it, and the time it
+  // held it when destroyed.
+  class WriterTimer {
+   public:
+    WriterTimer(Database& db, std::chrono::steady_clock::time_point asked)
+        : db_(db), acquired_(std::chrono::steady_clock::now()) {
+      db_.writer_wait_nanos_.fetch_add(nanos(acquired_ - asked), std::memory_order_relaxed);
+    }
+    ~WriterTimer() {
+      db_.writer_held_nanos_.fetch_add(nanos(std::chrono::steady_clock::now() - acquired_), std::memory_order_relaxed);
+    }
+    WriterTimer(const WriterTimer&) = delete;
+    WriterTimer& operator=(const WriterTimer&) = delete;
+
+   private:
+    static uint64_t nanos(std::chrono::steady_clock::duration d) {
+      return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+    }
+    Database& db_;
+    std::chrono::steady_clock::time_point acquired_;
+  };
   // PostgreSQL: whether the session's connection is broken (after a
   // statement failed); SQLite has none to lose.
   bool connection_lost(soci::session& sql) const;
@@ -171,6 +205,7 @@ class Database {
   // begins, every 30 s while it lasts, when it ends), not per attempt.
   telemetry::Episode unreachable_, full_;
   std::atomic<uint64_t> reconnections_{0};
+  std::atomic<uint64_t> writer_wait_nanos_{0}, writer_held_nanos_{0};
 
   StoreUrl url_;
   std::mutex writer_;

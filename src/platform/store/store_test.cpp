@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <sstream>
 #include <thread>
 #include "support/store_fixture.h"
@@ -294,6 +295,41 @@ TEST(SqliteCheckpoints, TheLogIsCopiedBackOffTheWritersAndStartsOver) {
   auto written_bytes = static_cast<uintmax_t>(kTransactions) * kRowsPerTransaction * body.size();
   EXPECT_LT(log_bytes, written_bytes / 4) << "log " << log_bytes << " bytes";
   EXPECT_LT(db->log_pages(), static_cast<int64_t>(written_bytes / 4096 / 4));
+}
+
+// The writer's wait and hold times (for the operator's saturation alarm)
+// count every write, commit included, and a write queued behind another
+// counts the time it queued.
+TEST(SqliteWriterMutex, WaitAndHoldTimesAddUpWhatTheWritersDid) {
+  testing::TempStore temp("sqlite");
+  auto db = Database::open(temp.url(), 2);
+  EXPECT_EQ(db->writer_wait_seconds(), 0.0);
+  EXPECT_EQ(db->writer_held_seconds(), 0.0);
+  db->write([](soci::session& sql) { sql << "CREATE TABLE ticks (n BIGINT NOT NULL)"; });
+  const double held_after_one = db->writer_held_seconds();
+  EXPECT_GT(held_after_one, 0.0);
+
+  constexpr auto kHold = std::chrono::milliseconds(200);
+  std::promise<void> holding;
+  std::thread first([&] {
+    db->write([&](soci::session& sql) {
+      sql << "INSERT INTO ticks (n) VALUES (1)";
+      holding.set_value();
+      std::this_thread::sleep_for(kHold);
+    });
+  });
+  holding.get_future().wait();
+  const double waited_before = db->writer_wait_seconds();
+  // Queued behind the first writer, which holds the mutex for kHold more.
+  db->write([](soci::session& sql) { sql << "INSERT INTO ticks (n) VALUES (2)"; });
+  first.join();
+  EXPECT_GE(db->writer_held_seconds() - held_after_one, 0.2);
+  // It queued from before the first writer's sleep ended until after it; an
+  // eighth of the hold leaves the scheduler room to start it late.
+  EXPECT_GE(db->writer_wait_seconds() - waited_before, 0.2 / 8);
+  long long ticks = 0;
+  db->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM ticks", soci::into(ticks); });
+  EXPECT_EQ(ticks, 2);
 }
 
 }  // namespace
