@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "support/metrics_text.h"
 #include "support/runtime_fixture.h"
 #include "support/server_process.h"
 
@@ -212,6 +213,60 @@ TEST_P(TransactionsApi, AResentBatchAnswersEachItemWithItsFirstResultAndCreatesO
 
 INSTANTIATE_TEST_SUITE_P(Backends, TransactionsApi, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
+
+// While the detector is behind, ingestion is refused (503, Retry-After)
+// and stores nothing; once it has caught up, the same request is taken.
+TEST(IngestionBackpressure, TransactionsWaitingForEvaluationHoldNewOnesBack) {
+  InProcessServer::Options options;
+  options.targets = {"facade", "monitoring"};
+  options.configure = [](config::Config& config) {
+    config.monitoring_max_evaluation_delay_ms = 200;
+    config.monitoring_admission_wait_ms = 0;  // refuse at once (the waiting is EvaluationGate's unit test)
+  };
+  InProcessServer server(std::move(options));
+  auto post = [&](const std::string& path, const std::string& body) {
+    return server.client().request(
+        "POST", path, {{"Authorization", "Bearer " + server.admin_key()}, {"Content-Type", "application/json"}}, body);
+  };
+  auto count = [&](const std::string& sql_text) {
+    long long c = 0;
+    server.runtime().db().read([&](soci::session& sql) { sql << sql_text, soci::into(c); });
+    return c;
+  };
+  auto evaluated = [&] {
+    const auto sample = metric_sample(server.client().get("/metrics").body,
+                                      "hafnium_monitoring_transactions_evaluated_total");
+    return sample.empty() ? 0.0 : std::stod(sample);
+  };
+
+  // The relay stopped: three transactions are stored, and their events
+  // wait in the outbox past the allowed delay before the detector gets them.
+  ASSERT_TRUE(server.runtime().relay().flush_and_stop(std::chrono::seconds(5)));
+  auto first = post("/api/v1/transactions:batch", "[" + tx("w-1") + "," + tx("w-2") + "," + tx("w-3") + "]");
+  ASSERT_EQ(first.status, 200) << first.body;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  server.runtime().relay().start();
+  server.runtime().relay().wake();
+  for (int i = 0; i < 1000 && evaluated() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(evaluated(), 3.0);
+
+  // Evaluated half a second after their commit: over the 200 ms allowed.
+  auto refused = post("/api/v1/transactions", tx("w-4"));
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.header("retry-after"), "1");
+  EXPECT_EQ(refused.header("content-type"), "application/problem+json");
+  EXPECT_EQ(boost::json::parse(refused.body).at("type").as_string(), "urn:hafnium:problem:evaluation-behind");
+  auto refused_batch = post("/api/v1/transactions:batch", "[" + tx("w-5") + "]");
+  EXPECT_EQ(refused_batch.status, 503) << refused_batch.body;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions"), 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'transaction.ingested'"), 3);
+  EXPECT_EQ(metric_sample(server.client().get("/metrics").body, "hafnium_monitoring_ingestion_refused_total"), "2");
+
+  // Nothing has waited for a second: the detector has caught up.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  EXPECT_EQ(post("/api/v1/transactions", tx("w-4")).status, 201);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_transactions"), 4);
+}
 
 }  // namespace
 }  // namespace hafnium::testing

@@ -134,6 +134,10 @@ Config load(const std::string& yaml_path) {
     read(events, "processed_events_retention_hours", config.processed_events_retention_hours, "events.");
   }
   if (auto telemetry = root["telemetry"]) read(telemetry, "otlp_endpoint", config.otlp_endpoint, "telemetry.");
+  if (auto monitoring = root["monitoring"]) {
+    read(monitoring, "max_evaluation_delay_ms", config.monitoring_max_evaluation_delay_ms, "monitoring.");
+    read(monitoring, "admission_wait_ms", config.monitoring_admission_wait_ms, "monitoring.");
+  }
   if (auto screening = root["screening"]) read(screening, "bundled_lists", config.screening_bundled_lists, "screening.");
   if (auto peers = root["peers"]) config.peers = peers.as<std::vector<std::string>>();
   return config;
@@ -185,6 +189,10 @@ void validate(const Config& config) {
     throw std::invalid_argument("logging.level must be one of trace, debug, info, warn, error, critical, off");
   }
   if (config.event_max_attempts < 1) throw std::invalid_argument("events.max_attempts must be at least 1");
+  if (config.monitoring_max_evaluation_delay_ms < 0) {
+    throw std::invalid_argument("monitoring.max_evaluation_delay_ms must be 0 (never hold back) or more");
+  }
+  if (config.monitoring_admission_wait_ms < 0) throw std::invalid_argument("monitoring.admission_wait_ms must be 0 or more");
 }
 
 std::string render_redacted(const Config& config) {
@@ -243,6 +251,9 @@ std::string render_redacted(const Config& config) {
       << config.processed_events_retention_hours << YAML::EndMap;
   out << YAML::Key << "telemetry" << YAML::Value << YAML::BeginMap << YAML::Key
       << "otlp_endpoint" << YAML::Value << redact_url(config.otlp_endpoint) << YAML::EndMap;
+  out << YAML::Key << "monitoring" << YAML::Value << YAML::BeginMap
+      << YAML::Key << "max_evaluation_delay_ms" << YAML::Value << config.monitoring_max_evaluation_delay_ms
+      << YAML::Key << "admission_wait_ms" << YAML::Value << config.monitoring_admission_wait_ms << YAML::EndMap;
   out << YAML::Key << "screening" << YAML::Value << YAML::BeginMap << YAML::Key << "bundled_lists"
       << YAML::Value << config.screening_bundled_lists << YAML::EndMap;
   out << YAML::Key << "peers" << YAML::Value << YAML::Flow << config.peers;

@@ -52,6 +52,11 @@ struct Config {
   int64_t outbox_retention_hours = 7 * 24;             // published rows
   int64_t processed_events_retention_hours = 30 * 24;  // consumer dedup window
 
+  // Monitoring: ingestion waits while the detector is further behind than
+  // this (0: never), up to the wait, then answers 503 (EvaluationGate).
+  int64_t monitoring_max_evaluation_delay_ms = 2000;
+  int64_t monitoring_admission_wait_ms = 5000;
+
   // Screening: load the bundled watchlist snapshots (data/lists) when the
   // store has no shared lists yet (first start).
   bool screening_bundled_lists = true;

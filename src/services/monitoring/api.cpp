@@ -66,17 +66,18 @@ boost::json::value render_errors(const std::vector<http::FieldError>& errors) {
 }  // namespace
 
 void register_transaction_routes(http::Router& router, runtime::Runtime& runtime,
-                                 std::shared_ptr<Ingestion> ingestion) {
+                                 std::shared_ptr<Ingestion> ingestion, std::shared_ptr<EvaluationGate> gate) {
   router.add({.method = http::Method::kPost,
               .pattern = "/api/v1/transactions",
               .action = "transactions.write",
-              .handler = [ingestion, &runtime](const Request& request, RequestContext& context) {
+              .handler = [ingestion, gate, &runtime](const Request& request, RequestContext& context) {
                 auto body = http::parse_json_object(request);
                 Transaction transaction;
                 std::vector<http::FieldError> errors;
                 if (!read_transaction(body, "", util::now_micros(), {}, transaction, errors)) {
                   throw http::problems::validation(std::move(errors));
                 }
+                gate->admit();
                 auto results = ingestion->ingest(context.principal.tenant_id, {transaction}, context.trace_id);
                 auto& result = results.front();
                 if (result.outcome == IngestOutcome::kConflict) {
@@ -110,7 +111,7 @@ void register_transaction_routes(http::Router& router, runtime::Runtime& runtime
   router.add({.method = http::Method::kPost,
               .pattern = "/api/v1/transactions:batch",
               .action = "transactions.write",
-              .handler = [ingestion, &runtime](const Request& request, RequestContext& context) {
+              .handler = [ingestion, gate, &runtime](const Request& request, RequestContext& context) {
                 std::vector<std::string> parse_errors;
                 auto items = batch_items(request, parse_errors);
                 if (items.empty()) throw http::problems::validation({{"body", "the batch is empty"}});
@@ -145,6 +146,7 @@ void register_transaction_routes(http::Router& router, runtime::Runtime& runtime
                 }
                 size_t created = 0, duplicates = 0, conflicts = 0;
                 if (!valid.empty()) {
+                  gate->admit();
                   auto stored = ingestion->ingest(context.principal.tenant_id, valid, context.trace_id);
                   for (size_t k = 0; k < stored.size(); ++k) {
                     auto& r = results[positions[k]];

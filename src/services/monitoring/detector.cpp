@@ -276,9 +276,22 @@ void Detector::handle(const events::Message& message) {
       });
     }
     if (!transaction) throw std::runtime_error("transaction.ingested for a transaction that is not stored");
+    // Only what this takes up counts: after a restart the events the
+    // rebuild already evaluated arrive late too, and pass straight through.
+    const int64_t now = util::now_micros();
+    last_delay_.store(std::max<int64_t>(0, now - envelope.occurred_at), std::memory_order_relaxed);
+    last_handled_at_.store(now, std::memory_order_relaxed);
     evaluate(engine, tenant, *transaction, envelope.trace_id);
     return 0;
   });
+}
+
+std::chrono::microseconds Detector::evaluation_delay() const {
+  constexpr int64_t kIdleAfter = 1'000'000;
+  if (util::now_micros() - last_handled_at_.load(std::memory_order_relaxed) > kIdleAfter) {
+    return std::chrono::microseconds(0);
+  }
+  return std::chrono::microseconds(last_delay_.load(std::memory_order_relaxed));
 }
 
 bool Detector::broken(const std::string& tenant_id) {

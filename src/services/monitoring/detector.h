@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -63,6 +64,10 @@ class Detector {
   detection::DetectionEngine& engine() { return engine_; }
   uint64_t alerts_raised() const { return raised_.load(); }
   uint64_t evaluated() const { return evaluated_.load(); }
+  // How far behind evaluation runs: the time from a transaction's commit
+  // (its event's time) to the detector taking it up, as of the latest one
+  // taken up; zero once none has been for a second (nothing waits).
+  std::chrono::microseconds evaluation_delay() const;
   uint64_t commit_failures() const { return commit_failures_.load(); }
   // Tenant states rebuilt because their evaluations had failed to commit.
   uint64_t repairs() const { return repairs_.load(); }
@@ -145,6 +150,9 @@ class Detector {
 
   std::atomic<uint64_t> raised_{0};
   std::atomic<uint64_t> evaluated_{0};
+  // Wall-clock micros: the latest handled event's delay, and when it was
+  // handled (evaluation_delay).
+  std::atomic<int64_t> last_delay_{0}, last_handled_at_{0};
   std::atomic<uint64_t> commit_failures_{0};
   std::atomic<uint64_t> repairs_{0};
 };

@@ -40,9 +40,14 @@ void MonitoringModule::ensure_detector(runtime::Runtime& runtime) {
 }
 
 void MonitoringModule::register_routes(http::Router& router, runtime::Runtime& runtime) {
-  register_transaction_routes(router, runtime, std::make_shared<Ingestion>(runtime.db_ptr()));
   ensure_detector(runtime);
   auto detector = detector_;
+  const auto& config = runtime.config();
+  gate_ = std::make_shared<EvaluationGate>(
+      [detector] { return detector->evaluation_delay(); },
+      EvaluationGate::Limits{std::chrono::milliseconds(config.monitoring_max_evaluation_delay_ms),
+                             std::chrono::milliseconds(config.monitoring_admission_wait_ms)});
+  register_transaction_routes(router, runtime, std::make_shared<Ingestion>(runtime.db_ptr()), gate_);
   register_rule_routes(router, runtime, [detector](const std::string& tenant) { detector->rules_changed(tenant); });
   register_alert_routes(router, runtime,
                         [detector](const std::string& tenant, const std::string& alert, const std::string& subject,
@@ -69,6 +74,19 @@ void MonitoringModule::start(runtime::Runtime& runtime) {
   runtime.metrics().callback_counter("hafnium_monitoring_transactions_evaluated_total",
                                      "Transactions evaluated by the detector",
                                      [detector] { return static_cast<double>(detector->evaluated()); });
+  runtime.metrics().callback_gauge(
+      "hafnium_monitoring_evaluation_delay_seconds",
+      "Time from a transaction's commit to the detector taking it up, as of the latest one (0 when idle)",
+      [detector] { return std::chrono::duration<double>(detector->evaluation_delay()).count(); });
+  if (gate_) {
+    auto gate = gate_;
+    runtime.metrics().callback_counter("hafnium_monitoring_ingestion_held_total",
+                                       "Ingestion requests that waited for the detector to catch up",
+                                       [gate] { return static_cast<double>(gate->held()); });
+    runtime.metrics().callback_counter("hafnium_monitoring_ingestion_refused_total",
+                                       "Ingestion requests refused (503) because the detector stayed behind",
+                                       [gate] { return static_cast<double>(gate->refused()); });
+  }
   runtime.metrics().callback_counter("hafnium_monitoring_commit_failures_total",
                                      "Detector batches that failed to commit (their tenants were rebuilt)",
                                      [detector] { return static_cast<double>(detector->commit_failures()); });

@@ -7,6 +7,7 @@
 namespace hafnium::services::monitoring {
 
 class Detector;
+class EvaluationGate;
 
 // The `monitoring` target: transaction ingestion and the sliding-window
 // features fed by the `transactions` topic, rules, and the detector that
@@ -27,6 +28,7 @@ class MonitoringModule : public TargetModule {
  private:
   void ensure_detector(runtime::Runtime& runtime);
   std::shared_ptr<Detector> detector_;
+  std::shared_ptr<EvaluationGate> gate_;  // with the routes: holds ingestion back while the detector is behind
 };
 
 }  // namespace hafnium::services::monitoring

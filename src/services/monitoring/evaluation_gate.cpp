@@ -1,0 +1,31 @@
+#include "services/monitoring/evaluation_gate.h"
+
+#include <thread>
+
+#include "platform/http/problem.h"
+
+namespace hafnium::services::monitoring {
+
+void EvaluationGate::admit() {
+  if (limits_.max_delay.count() <= 0) return;
+  auto behind = [&] { return delay_() > limits_.max_delay; };
+  if (!behind()) return;
+  held_.fetch_add(1, std::memory_order_relaxed);
+  // Polled: a handful of requests wait at a time, on worker threads, and
+  // the delay is the detector's, read from two atomics.
+  constexpr auto kPoll = std::chrono::milliseconds(10);
+  const auto deadline = std::chrono::steady_clock::now() + limits_.max_wait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(kPoll);
+    if (!behind()) return;
+  }
+  refused_.fetch_add(1, std::memory_order_relaxed);
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(delay_()).count();
+  http::ApiError error(503, "evaluation-behind", "Monitoring is behind",
+                       "transactions accepted earlier wait " + std::to_string(seconds) +
+                           " s or more for their evaluation; nothing was stored; retry after 1 s");
+  error.with_header("Retry-After", "1");
+  throw error;
+}
+
+}  // namespace hafnium::services::monitoring
