@@ -10,14 +10,21 @@ void EvaluationGate::admit() {
   if (limits_.max_delay.count() <= 0) return;
   auto behind = [&] { return delay_() > limits_.max_delay; };
   if (!behind()) return;
-  held_.fetch_add(1, std::memory_order_relaxed);
-  // Polled: a handful of requests wait at a time, on worker threads, and
-  // the delay is the detector's, read from two atomics.
-  constexpr auto kPoll = std::chrono::milliseconds(10);
-  const auto deadline = std::chrono::steady_clock::now() + limits_.max_wait;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(kPoll);
-    if (!behind()) return;
+  if (waiting_.fetch_add(1, std::memory_order_acq_rel) < limits_.max_waiting) {
+    held_.fetch_add(1, std::memory_order_relaxed);
+    // Polled: a handful of requests wait at a time, and the delay is the
+    // detector's, read from two atomics.
+    constexpr auto kPoll = std::chrono::milliseconds(10);
+    const auto deadline = std::chrono::steady_clock::now() + limits_.max_wait;
+    bool caught_up = false;
+    while (!caught_up && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(kPoll);
+      caught_up = !behind();
+    }
+    waiting_.fetch_sub(1, std::memory_order_acq_rel);
+    if (caught_up) return;
+  } else {
+    waiting_.fetch_sub(1, std::memory_order_acq_rel);
   }
   refused_.fetch_add(1, std::memory_order_relaxed);
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(delay_()).count();

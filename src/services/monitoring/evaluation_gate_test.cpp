@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "platform/http/problem.h"
 
 namespace hafnium::services::monitoring {
@@ -43,6 +46,25 @@ TEST(EvaluationGate, RefusesWith503AndRetryAfterWhenTheDetectorStaysBehind) {
     EXPECT_EQ(error.headers()[0].first, "Retry-After");
     EXPECT_EQ(error.headers()[0].second, "1");
   }
+  EXPECT_EQ(gate.held(), 1u);
+  EXPECT_EQ(gate.refused(), 1u);
+}
+
+// Waiting requests hold worker threads that other requests need: past
+// max_waiting, the next one is refused without waiting.
+TEST(EvaluationGate, RequestsBeyondTheWaitingLimitAreRefusedAtOnce) {
+  std::atomic<bool> caught_up{false};
+  EvaluationGate gate([&] { return caught_up ? microseconds(0) : microseconds(900'000); },
+                      {milliseconds(200), milliseconds(60'000), 1});
+  std::thread first([&] { gate.admit(); });
+  while (gate.held() == 0) std::this_thread::yield();
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_THROW(gate.admit(), http::ApiError);
+  // Refused at once, not after the minute the first one may wait.
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(30));
+  EXPECT_EQ(gate.refused(), 1u);
+  caught_up = true;
+  first.join();  // admitted once the detector caught up
   EXPECT_EQ(gate.held(), 1u);
   EXPECT_EQ(gate.refused(), 1u);
 }

@@ -1,5 +1,7 @@
 #include "services/monitoring/module.h"
 
+#include <algorithm>
+
 #include "platform/runtime/runtime.h"
 #include "services/monitoring/alerts_api.h"
 #include "services/monitoring/alerts_store.h"
@@ -46,7 +48,8 @@ void MonitoringModule::register_routes(http::Router& router, runtime::Runtime& r
   gate_ = std::make_shared<EvaluationGate>(
       [detector] { return detector->evaluation_delay(); },
       EvaluationGate::Limits{std::chrono::milliseconds(config.monitoring_max_evaluation_delay_ms),
-                             std::chrono::milliseconds(config.monitoring_admission_wait_ms)});
+                             std::chrono::milliseconds(config.monitoring_admission_wait_ms),
+                             std::max<size_t>(1, config.worker_threads / 2)});
   register_transaction_routes(router, runtime, std::make_shared<Ingestion>(runtime.db_ptr()), gate_);
   register_rule_routes(router, runtime, [detector](const std::string& tenant) { detector->rules_changed(tenant); });
   register_alert_routes(router, runtime,
