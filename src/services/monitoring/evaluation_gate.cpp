@@ -8,7 +8,11 @@ namespace hafnium::services::monitoring {
 
 void EvaluationGate::admit() {
   if (limits_.max_delay.count() <= 0) return;
-  auto behind = [&] { return delay_() > limits_.max_delay; };
+  std::chrono::microseconds seen{0};  // the delay last read, for the refusal's detail
+  auto behind = [&] {
+    seen = delay_();
+    return seen > limits_.max_delay;
+  };
   if (!behind()) return;
   if (waiting_.fetch_add(1, std::memory_order_acq_rel) < limits_.max_waiting) {
     held_.fetch_add(1, std::memory_order_relaxed);
@@ -27,7 +31,7 @@ void EvaluationGate::admit() {
     waiting_.fetch_sub(1, std::memory_order_acq_rel);
   }
   refused_.fetch_add(1, std::memory_order_relaxed);
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(delay_()).count();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(seen).count();
   http::ApiError error(503, "evaluation-behind", "Monitoring is behind",
                        "transactions accepted earlier wait " + std::to_string(seconds) +
                            " s or more for their evaluation; nothing was stored; retry after 1 s");
