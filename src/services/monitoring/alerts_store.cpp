@@ -62,14 +62,14 @@ AlertsStore::Upserter::Upserter(soci::session& sql)
                   soci::use(open_), soci::use(no_reason_), soci::use(raised_), soci::use(until_), soci::use(document_),
                   soci::use(at_))) {}
 
-void AlertsStore::Upserter::upsert(const std::string& tenant_id, const detection::Alert& a, const std::string& document,
+void AlertsStore::Upserter::upsert(const std::string& tenant_id, const detection::Alert& a, std::string document,
                                    int64_t now) {
   tenant_ = tenant_id;
   id_ = a.id;
   rule_ = a.rule_id;
   subject_ = a.subject_id;
   severity_ = a.severity;
-  document_ = document;
+  document_ = std::move(document);
   raised_ = a.raised_at;
   until_ = a.window_until;
   at_ = now;

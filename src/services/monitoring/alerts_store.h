@@ -35,7 +35,8 @@ class AlertsStore {
   class Upserter {
    public:
     explicit Upserter(soci::session& sql);
-    void upsert(const std::string& tenant_id, const detection::Alert& alert, const std::string& document, int64_t now);
+    // The document by value: a caller done with it moves it in.
+    void upsert(const std::string& tenant_id, const detection::Alert& alert, std::string document, int64_t now);
 
    private:
     std::string tenant_, id_, rule_, subject_, severity_, document_;

@@ -477,10 +477,12 @@ void Detector::write(const std::vector<Pending>& batch) {
     if (!alert_rows.empty()) {
       const int64_t now = util::now_micros();
       AlertsStore::Upserter alerts(sql);
-      for (const auto& row : alert_rows) alerts.upsert(row.tenant_id, row.alert, row.document, now);
+      // Rendered for this transaction only (a failed one is rendered again
+      // from the batch): moved into the statements' bound strings.
+      for (auto& row : alert_rows) alerts.upsert(row.tenant_id, row.alert, std::move(row.document), now);
     }
     events::OutboxWriter outbox(sql);
-    for (const auto& event : raised) outbox.enqueue(event);
+    for (auto& event : raised) outbox.enqueue(std::move(event));
   });
   raised_.fetch_add(raised.size(), std::memory_order_relaxed);
 }
