@@ -234,6 +234,9 @@ void OutboxRelay::mark_confirmed() {
     }
   } restore{*this, batch};
   long long at = util::now_micros();
+  // Not synced: a mark lost to a power loss publishes its event again,
+  // which delivery is allowed to do (at least once; consumers skip the
+  // event ids they processed).
   // Confirmations arrive mostly in sequence: one statement per run of
   // consecutive sequence numbers instead of one per row.
   std::sort(batch.begin(), batch.end());
@@ -246,7 +249,7 @@ void OutboxRelay::mark_confirmed() {
           soci::use(hi);
       i = j + 1;
     }
-  });
+  }, store::Durability::kDeferred);
   restore.done = true;
   {
     std::lock_guard lock(mutex_);

@@ -254,8 +254,14 @@ void Database::report_full(const soci::soci_error& error) {
 
 bool is_unavailable(const std::exception& error) { return dynamic_cast<const StoreUnavailable*>(&error) != nullptr; }
 
-void Database::begin(soci::session& sql) {
+void Database::begin(soci::session& sql, Durability durability) {
+  const bool deferred = durability == Durability::kDeferred;
   if (url_.dialect == Dialect::kSqlite) {
+    // The setting is the connection's and applies to its next commit: set
+    // for every transaction, so that no failure between a deferred one and
+    // the next can leave a session that acknowledges unsynced writes. In
+    // WAL mode NORMAL writes the log without the fsync that FULL adds.
+    sql << (deferred ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
     sql << "BEGIN IMMEDIATE";
     return;
   }
@@ -268,6 +274,8 @@ void Database::begin(soci::session& sql) {
     revive(sql);
     sql << "BEGIN";
   }
+  // Ends with the transaction.
+  if (deferred) sql << "SET LOCAL synchronous_commit TO OFF";
 }
 
 void Database::commit(soci::session& sql) { sql << "COMMIT"; }

@@ -65,6 +65,21 @@ bool is_storage_full(const soci::soci_error& error);
 // every 30 s while it lasts), so a caller that retries by itself need not.
 bool is_unavailable(const std::exception& error);
 
+// When a write transaction's commit is on disk.
+enum class Durability {
+  // Before write() returns: what a client is told was accepted must
+  // survive a power loss, not only a crash of the process.
+  kSynced,
+  // With the next synced commit (or checkpoint), and at once for every
+  // reader: for what the process derives again from synced rows when a
+  // power loss takes it (the detector's evaluations, outbox marks). A crash
+  // of the process alone loses nothing: the log is in the OS's hands. A
+  // power loss loses only the newest such commits, never a synced one
+  // that came after them (the log is replayed in order up to the first
+  // missing frame, and each synced commit flushes everything before it).
+  kDeferred,
+};
+
 // A pool of SOCI sessions to one store. Blocking: callers run it on the
 // worker pool, never on an I/O thread. Both dialects take the same SQL where
 // they can (":name" placeholders, BIGINT micros for time, TEXT ids);
@@ -101,7 +116,7 @@ class Database {
   // starves the short writers (outbox marks, detector commits) behind long
   // ones under load.
   template <class F>
-  auto write(F&& f) {
+  auto write(F&& f, Durability durability = Durability::kSynced) {
     Lease lease(*this);
     soci::session& sql = lease.session();
     std::unique_lock<std::mutex> one_writer;
@@ -111,7 +126,7 @@ class Database {
       one_writer = std::unique_lock(writer_);
       timer.emplace(*this, asked);
     }
-    begin(sql);
+    begin(sql, durability);
     try {
       if constexpr (std::is_void_v<decltype(f(sql))>) {
         f(sql);
@@ -194,7 +209,7 @@ class Database {
   // PostgreSQL: reconnects a session whose server has gone away;
   // StoreUnavailable when it cannot.
   void revive(soci::session& sql);
-  void begin(soci::session& sql);
+  void begin(soci::session& sql, Durability durability);
   void commit(soci::session& sql);
   void rollback(soci::session& sql) noexcept;
 

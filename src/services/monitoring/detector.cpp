@@ -422,6 +422,12 @@ void Detector::commit(std::vector<Pending> batch) {
 }
 
 void Detector::write(const std::vector<Pending>& batch) {
+  // Deferred durability: nobody is told these rows were kept. After a
+  // power loss took the newest of them, the restart finds the synced
+  // transactions they came from unevaluated and evaluates them again
+  // (rebuild()), raising the same alerts under the same ids; the sync is
+  // saved for ingestion, whose commits are acknowledgements.
+  //
   // Every writer of the store waits for its one write lock (ingestion's
   // batches among them), so what can be done before the transaction is:
   // the alerts' documents and the events are rendered here, and the
@@ -483,7 +489,7 @@ void Detector::write(const std::vector<Pending>& batch) {
     }
     events::OutboxWriter outbox(sql);
     for (auto& event : raised) outbox.enqueue(std::move(event));
-  });
+  }, store::Durability::kDeferred);
   raised_.fetch_add(raised.size(), std::memory_order_relaxed);
 }
 
