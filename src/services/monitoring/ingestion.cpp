@@ -52,9 +52,32 @@ std::vector<IngestResult> Ingestion::ingest(const std::string& tenant_id, const 
     for (size_t i = from; i < to; ++i) ids.push_back(transactions[i].id);
     return ids;
   };
+  // Everything but the statements is done before the store's write lock
+  // is taken: on the embedded store every writer waits for that one lock,
+  // and the JSON, the hash and the event need none of it. (So ingested_at
+  // is when the batch was ready to be written, a little before its commit,
+  // as on PostgreSQL, where batches commit side by side anyway.)
+  struct Prepared {
+    boost::json::object body;
+    std::string document, hash;
+    events::OutboxWriter::Rendered event;
+  };
+  const int64_t now = util::now_micros();
+  const std::string ingested_at = util::format_rfc3339(now);
+  std::vector<Prepared> prepared;
+  prepared.reserve(transactions.size());
+  for (const auto& t : transactions) {
+    auto body = transaction_to_json(t);
+    std::string hash = util::sha256_hex(boost::json::serialize(body)).substr(0, 32);
+    body["ingested_at"] = ingested_at;
+    std::string document = boost::json::serialize(body);
+    events::OutboxWriter::Rendered event(
+        "transactions",
+        events::make_envelope("transaction.ingested", tenant_id, tenant_id, ingested_event_data(t, body), trace_id));
+    prepared.push_back({std::move(body), std::move(document), std::move(hash), std::move(event)});
+  }
   return db_->write([&](soci::session& sql) {
     std::vector<IngestResult> results(transactions.size());
-    const int64_t now = util::now_micros();
     std::unordered_map<std::string, StoredTransaction> stored;
     if (transactions.size() > 1) {
       const size_t probe = std::min(kProbe, transactions.size());
@@ -63,22 +86,20 @@ std::vector<IngestResult> Ingestion::ingest(const std::string& tenant_id, const 
     }
     MonitoringStore::Inserter inserter(sql);
     events::OutboxWriter outbox(sql);
-    std::vector<std::string> hashes(transactions.size());
     std::vector<char> created(transactions.size(), 0);
     std::vector<size_t> conflicted;  // found stored only by their INSERT
+    // Prepared for this transaction only (the store's write is not
+    // retried): documents, events and bodies are moved, not copied.
     for (size_t i = 0; i < transactions.size(); ++i) {
       const auto& t = transactions[i];
-      auto body = transaction_to_json(t);
-      hashes[i] = util::sha256_hex(boost::json::serialize(body)).substr(0, 32);
+      Prepared& p = prepared[i];
       if (stored.contains(t.id)) continue;
-      body["ingested_at"] = util::format_rfc3339(now);
-      if (!inserter.insert(tenant_id, t, boost::json::serialize(body), hashes[i], now)) {
+      if (!inserter.insert(tenant_id, t, std::move(p.document), p.hash, now)) {
         conflicted.push_back(i);
         continue;
       }
-      outbox.enqueue("transactions", events::make_envelope("transaction.ingested", tenant_id, tenant_id,
-                                                           ingested_event_data(t, body), trace_id));
-      results[i] = {IngestOutcome::kCreated, std::move(body)};
+      outbox.enqueue(std::move(p.event));
+      results[i] = {IngestOutcome::kCreated, std::move(p.body)};
       created[i] = 1;
     }
     if (!conflicted.empty()) {
@@ -89,7 +110,7 @@ std::vector<IngestResult> Ingestion::ingest(const std::string& tenant_id, const 
     for (size_t i = 0; i < transactions.size(); ++i) {
       if (created[i]) continue;
       const StoredTransaction& existing = stored.at(transactions[i].id);
-      results[i] = {existing.content_hash == hashes[i] ? IngestOutcome::kDuplicate : IngestOutcome::kConflict,
+      results[i] = {existing.content_hash == prepared[i].hash ? IngestOutcome::kDuplicate : IngestOutcome::kConflict,
                     boost::json::parse(existing.document).as_object()};
     }
     return results;

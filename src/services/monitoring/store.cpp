@@ -36,7 +36,7 @@ MonitoringStore::Inserter::Inserter(soci::session& sql)
                   soci::use(type_), soci::use(debtor_), soci::use(creditor_), soci::use(document_), soci::use(hash_),
                   soci::use(ingested_))) {}
 
-bool MonitoringStore::Inserter::insert(const std::string& tenant_id, const Transaction& t, const std::string& document,
+bool MonitoringStore::Inserter::insert(const std::string& tenant_id, const Transaction& t, std::string document,
                                        const std::string& content_hash, int64_t ingested_at) {
   tenant_ = tenant_id;
   id_ = t.id;
@@ -46,7 +46,7 @@ bool MonitoringStore::Inserter::insert(const std::string& tenant_id, const Trans
   type_ = t.type;
   debtor_ = t.debtor.account_id;
   creditor_ = t.creditor.account_id;
-  document_ = document;
+  document_ = std::move(document);
   hash_ = content_hash;
   ingested_ = ingested_at;
   statement_.execute(true);

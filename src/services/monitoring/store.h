@@ -27,7 +27,8 @@ class MonitoringStore {
   class Inserter {
    public:
     explicit Inserter(soci::session& sql);
-    bool insert(const std::string& tenant_id, const Transaction& transaction, const std::string& document,
+    // The document by value: moved into the bound string, not copied.
+    bool insert(const std::string& tenant_id, const Transaction& transaction, std::string document,
                 const std::string& content_hash, int64_t ingested_at);
 
    private:
