@@ -152,9 +152,13 @@ uint16_t Runtime::start() {
                               "Time writes waited for the store's one writer (SQLite writes one at a time)",
                               [this] { return db_->writer_wait_seconds(); });
     metrics_.callback_counter("hafnium_store_write_lock_held_seconds_total",
-                              "Time the store's one writer was held, commits and their fsyncs included "
-                              "(a rate near 1: writes are saturated)",
+                              "Time the store's one writer was held, commits included (their fsyncs run after "
+                              "it is let go; a rate near 1: writes are saturated)",
                               [this] { return db_->writer_held_seconds(); });
+    metrics_.callback_counter("hafnium_store_log_syncs_total",
+                              "Syncs of the write-ahead log to disk by acknowledged writes (fewer than those "
+                              "writes: writers that commit while a sync runs share the next one)",
+                              [this] { return static_cast<double>(db_->log_syncs()); });
   }
 
   telemetry::set_access_log_enabled(config_.access_log);

@@ -9,7 +9,12 @@
 
 #include "platform/util/error_text.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <stdexcept>
@@ -164,35 +169,45 @@ Database::Database(StoreUrl url, size_t pool_size, int checkpoint_pages)
     auto parent = std::filesystem::path(url_.sqlite_path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
   }
+  auto open_sqlite = [&](soci::session& session) {
+    session.open(*soci::factory_sqlite3(), url_.connect_string);
+    // WAL lets readers run beside the one writer; FULL sync because an
+    // acknowledged write must survive power loss, not only a crash (write()
+    // syncs by group commit instead: transact()).
+    session << "PRAGMA journal_mode=WAL";
+    session << "PRAGMA synchronous=FULL";
+    session << "PRAGMA foreign_keys=ON";
+    session << "PRAGMA busy_timeout=10000";
+    // Page reads through a memory map and a larger page cache: the
+    // monitoring tables grow to gigabytes, and without these every index
+    // probe is a read() system call copying a page.
+    session << "PRAGMA mmap_size=1073741824";
+    session << "PRAGMA cache_size=-65536";
+    // The log is copied back by the checkpointer's thread, not by the
+    // commit that fills it (WalCheckpointer says why).
+    if (checkpointer_ == nullptr) {
+      checkpointer_ = std::make_unique<WalCheckpointer>(url_.connect_string, checkpoint_pages);
+    }
+    checkpointer_->watch(session);
+  };
   for (size_t i = 0; i < pool_size_; ++i) {
     soci::session& session = pool_->at(i);
     if (url_.dialect == Dialect::kSqlite) {
-      session.open(*soci::factory_sqlite3(), url_.connect_string);
-      // WAL lets readers run beside the one writer; FULL sync because an
-      // acknowledged write must survive power loss, not only a crash.
-      session << "PRAGMA journal_mode=WAL";
-      session << "PRAGMA synchronous=FULL";
-      session << "PRAGMA foreign_keys=ON";
-      session << "PRAGMA busy_timeout=10000";
-      // Page reads through a memory map and a larger page cache: the
-      // monitoring tables grow to gigabytes, and without these every index
-      // probe is a read() system call copying a page.
-      session << "PRAGMA mmap_size=1073741824";
-      session << "PRAGMA cache_size=-65536";
-      // The log is copied back by the checkpointer's thread, not by the
-      // commit that fills it (WalCheckpointer says why).
-      if (checkpointer_ == nullptr) {
-        checkpointer_ = std::make_unique<WalCheckpointer>(url_.connect_string, checkpoint_pages);
-      }
-      checkpointer_->watch(session);
+      open_sqlite(session);
     } else {
       session.open(*soci::factory_postgresql(), url_.connect_string);
       PQsetNoticeProcessor(connection_of(session), log_postgres_notice, nullptr);
     }
   }
+  if (url_.dialect == Dialect::kSqlite) {
+    sqlite_writer_ = std::make_unique<soci::session>();
+    open_sqlite(*sqlite_writer_);
+  }
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  if (log_fd_ >= 0) ::close(log_fd_);
+}
 
 Database::Lease::Lease(Database& db) : db_(db), position_(db.pool_->lease()) {
   try {
@@ -255,14 +270,17 @@ void Database::report_full(const soci::soci_error& error) {
 bool is_unavailable(const std::exception& error) { return dynamic_cast<const StoreUnavailable*>(&error) != nullptr; }
 
 void Database::begin(soci::session& sql, Durability durability) {
-  const bool deferred = durability == Durability::kDeferred;
   if (url_.dialect == Dialect::kSqlite) {
-    // The setting is the connection's and applies to its next commit: set
-    // for every transaction, so that no failure between a deferred one and
-    // the next can leave a session that acknowledges unsynced writes. In
-    // WAL mode NORMAL writes the log without the fsync that FULL adds.
-    sql << (deferred ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
-    sql << "BEGIN IMMEDIATE";
+    // The setting is the connection's and applies to its next commit. In
+    // WAL mode NORMAL writes the log without the fsync that FULL adds;
+    // transact() syncs it after letting the writer mutex go.
+    sql << "PRAGMA synchronous=NORMAL";
+    try {
+      sql << "BEGIN IMMEDIATE";
+    } catch (...) {
+      restore_sync(sql);
+      throw;
+    }
     return;
   }
   try {
@@ -275,10 +293,13 @@ void Database::begin(soci::session& sql, Durability durability) {
     sql << "BEGIN";
   }
   // Ends with the transaction.
-  if (deferred) sql << "SET LOCAL synchronous_commit TO OFF";
+  if (durability == Durability::kDeferred) sql << "SET LOCAL synchronous_commit TO OFF";
 }
 
-void Database::commit(soci::session& sql) { sql << "COMMIT"; }
+void Database::commit(soci::session& sql) {
+  sql << "COMMIT";
+  restore_sync(sql);
+}
 
 void Database::rollback(soci::session& sql) noexcept {
   try {
@@ -286,6 +307,68 @@ void Database::rollback(soci::session& sql) noexcept {
   } catch (...) {
     // The transaction is gone already (connection lost); nothing to undo.
   }
+  restore_sync(sql);
+}
+
+void Database::restore_sync(soci::session& sql) noexcept {
+  if (url_.dialect != Dialect::kSqlite) return;
+  try {
+    sql << "PRAGMA synchronous=FULL";
+  } catch (...) {
+    // Setting a flag of an open connection fails only when memory is out;
+    // the next write's begin() sets the flag again anyway.
+  }
+}
+
+void Database::sync(uint64_t position) {
+  if (url_.dialect != Dialect::kSqlite) return;
+  std::lock_guard lock(log_sync_);
+  if (log_sync_failed_) throw LogSyncFailed();
+  if (log_synced_ >= position) return;  // a sync that began after this commit covered it
+  // Every commit numbered up to here has written its frames (numbers are
+  // taken after COMMIT returns): the sync below covers them all.
+  const uint64_t upto = log_commits_.load();
+  if (const int error = sync_log_file(); error != 0) {
+    log_sync_failed_ = true;
+    spdlog::critical("store: syncing the write-ahead log of {} failed ({}); no write is acknowledged from now on, "
+                     "restart the process once the disk is sound",
+                     url_.redacted, std::strerror(error));
+    throw LogSyncFailed();
+  }
+  log_synced_ = upto;
+  log_syncs_.fetch_add(1, std::memory_order_relaxed);
+}
+
+int Database::sync_log_file() {
+  // The log is SQLite's "-wal" file beside the database. It lives as long
+  // as any connection is open (the pool's are, for the process's life),
+  // but is checked by inode each time: should it have been made anew, the
+  // old descriptor would sync a file nobody writes.
+  const std::string path = url_.sqlite_path + "-wal";
+  struct stat named {};
+  if (::stat(path.c_str(), &named) != 0) return errno;
+  if (log_fd_ >= 0) {
+    struct stat held {};
+    if (::fstat(log_fd_, &held) != 0 || held.st_ino != named.st_ino || held.st_dev != named.st_dev) {
+      ::close(log_fd_);
+      log_fd_ = -1;
+    }
+  }
+  if (log_fd_ < 0) {
+    log_fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (log_fd_ < 0) return errno;
+    // The file's name too: a log created since the last sync of its
+    // directory would otherwise not be found after a power loss.
+    auto directory = std::filesystem::path(path).parent_path();
+    if (directory.empty()) directory = ".";
+    const int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) return errno;
+    const int synced = ::fsync(dir_fd);
+    const int dir_error = errno;
+    ::close(dir_fd);
+    if (synced != 0) return dir_error;
+  }
+  return ::fdatasync(log_fd_) == 0 ? 0 : errno;
 }
 
 bool Database::ping() {

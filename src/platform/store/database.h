@@ -58,6 +58,15 @@ class ConnectionLost : public StoreUnavailable {
   ConnectionLost() : StoreUnavailable("the connection to the store was lost") {}
 };
 
+// SQLite could not sync its log to disk: the write that asked was
+// committed but is not known durable, so it is not acknowledged, and
+// neither is any later one until the process restarts (recovery then
+// reads back what the disk holds). Unavailability: requests answer 503.
+class LogSyncFailed : public StoreUnavailable {
+ public:
+  LogSyncFailed() : StoreUnavailable("the store could not sync its log to disk") {}
+};
+
 // True when the store refused a write for want of space.
 bool is_storage_full(const soci::soci_error& error);
 
@@ -117,34 +126,14 @@ class Database {
   // ones under load.
   template <class F>
   auto write(F&& f, Durability durability = Durability::kSynced) {
+    // SQLite: one connection for every write (used only under the writer
+    // mutex, which transact() takes). A connection's page cache is thrown
+    // away whenever another connection has written since its last
+    // transaction; writes taking turns across the pool started cold every
+    // time, and read each index page they touched back from the file.
+    if (url_.dialect == Dialect::kSqlite) return write_on(*sqlite_writer_, f, durability);
     Lease lease(*this);
-    soci::session& sql = lease.session();
-    std::unique_lock<std::mutex> one_writer;
-    std::optional<WriterTimer> timer;  // destroyed before one_writer releases the mutex
-    if (url_.dialect == Dialect::kSqlite) {
-      const auto asked = std::chrono::steady_clock::now();
-      one_writer = std::unique_lock(writer_);
-      timer.emplace(*this, asked);
-    }
-    begin(sql, durability);
-    try {
-      if constexpr (std::is_void_v<decltype(f(sql))>) {
-        f(sql);
-        commit(sql);
-      } else {
-        auto result = f(sql);
-        commit(sql);
-        return result;
-      }
-    } catch (const soci::soci_error& error) {
-      rollback(sql);
-      if (is_storage_full(error)) report_full(error);
-      if (connection_lost(sql)) throw ConnectionLost();
-      throw;
-    } catch (...) {
-      rollback(sql);
-      throw;
-    }
+    return write_on(lease.session(), f, durability);
   }
 
   // Round-trips a trivial query; false when the store is unreachable.
@@ -163,6 +152,9 @@ class Database {
   // queues behind the others and more load only lengthens the queue.
   double writer_wait_seconds() const { return writer_wait_nanos_.load(std::memory_order_relaxed) / 1e9; }
   double writer_held_seconds() const { return writer_held_nanos_.load(std::memory_order_relaxed) / 1e9; }
+  // SQLite: syncs of the log by synced writes; fewer than their commits
+  // when group commit shares them.
+  uint64_t log_syncs() const { return log_syncs_.load(std::memory_order_relaxed); }
 
  private:
   Database(StoreUrl url, size_t pool_size, int checkpoint_pages);
@@ -203,15 +195,78 @@ class Database {
     Database& db_;
     std::chrono::steady_clock::time_point acquired_;
   };
+  template <class F>
+  auto write_on(soci::session& sql, F& f, Durability durability) {
+    if constexpr (std::is_void_v<decltype(f(sql))>) {
+      transact(sql, durability, [&] { f(sql); });
+    } else {
+      std::optional<decltype(f(sql))> result;
+      transact(sql, durability, [&] { result.emplace(f(sql)); });
+      return std::move(*result);
+    }
+  }
+  // One transaction of write(): begun, `body` run, committed (or rolled
+  // back), and on SQLite synced to disk after the writer mutex is let go.
+  //
+  // Group commit (SQLite): a synced write commits like a deferred one,
+  // without the fsync, which SQLite would otherwise run inside the COMMIT,
+  // holding the one write lock every other writer waits for. The log is
+  // synced right after, outside the lock, before write() returns: one
+  // fsync covers every commit before it, so writers that committed while
+  // another's fsync ran share the next one instead of queueing one each.
+  // Until it returns nothing was acknowledged; readers may see the rows a
+  // moment before they are on disk (a power loss in that moment takes the
+  // rows, and nobody was told they were kept).
+  template <class Body>
+  void transact(soci::session& sql, Durability durability, Body&& body) {
+    uint64_t position = 0;
+    {
+      std::unique_lock<std::mutex> one_writer;
+      std::optional<WriterTimer> timer;  // destroyed before one_writer releases the mutex
+      if (url_.dialect == Dialect::kSqlite) {
+        const auto asked = std::chrono::steady_clock::now();
+        one_writer = std::unique_lock(writer_);
+        timer.emplace(*this, asked);
+      }
+      begin(sql, durability);
+      try {
+        body();
+        commit(sql);
+      } catch (const soci::soci_error& error) {
+        rollback(sql);
+        if (is_storage_full(error)) report_full(error);
+        if (connection_lost(sql)) throw ConnectionLost();
+        throw;
+      } catch (...) {
+        rollback(sql);
+        throw;
+      }
+      position = log_commits_.fetch_add(1) + 1;  // under the writer mutex: in commit order
+    }
+    if (durability == Durability::kSynced) sync(position);
+  }
+  // Makes commit number `position` durable: SQLite syncs the log (unless a
+  // sync that began after that commit already did); PostgreSQL's commit was
+  // synced by the server (unless the transaction asked otherwise).
+  void sync(uint64_t position);
+  // fdatasync of SQLite's log file (its name synced too when first
+  // opened): 0, or the errno.
+  int sync_log_file();
+
   // PostgreSQL: whether the session's connection is broken (after a
   // statement failed); SQLite has none to lose.
   bool connection_lost(soci::session& sql) const;
   // PostgreSQL: reconnects a session whose server has gone away;
   // StoreUnavailable when it cannot.
   void revive(soci::session& sql);
+  // SQLite sessions commit without syncing inside write() (transact says
+  // why) and are set back to sync every other commit (autocommit
+  // statements through read()) when it ends. PostgreSQL's deferred
+  // transactions set synchronous_commit off for themselves.
   void begin(soci::session& sql, Durability durability);
   void commit(soci::session& sql);
   void rollback(soci::session& sql) noexcept;
+  void restore_sync(soci::session& sql) noexcept;
 
   // Logs a full store (at most every 30 s) and throws StoreFull.
   [[noreturn]] void report_full(const soci::soci_error& error);
@@ -221,6 +276,16 @@ class Database {
   telemetry::Episode unreachable_, full_;
   std::atomic<uint64_t> reconnections_{0};
   std::atomic<uint64_t> writer_wait_nanos_{0}, writer_held_nanos_{0};
+  // Group commit (SQLite): commits numbered under the writer mutex, the
+  // newest number known synced, and whether a sync ever failed (after
+  // which no write is acknowledged: the kernel may have dropped the pages
+  // it could not write, and a later sync that succeeds proves nothing).
+  std::atomic<uint64_t> log_commits_{0};
+  std::mutex log_sync_;
+  uint64_t log_synced_ = 0;
+  std::atomic<bool> log_sync_failed_{false};
+  std::atomic<uint64_t> log_syncs_{0};
+  int log_fd_ = -1;  // the log file, for sync_log_file() (under log_sync_)
 
   StoreUrl url_;
   std::mutex writer_;
@@ -229,6 +294,8 @@ class Database {
   std::unique_ptr<WalCheckpointer> checkpointer_;
   std::unique_ptr<soci::connection_pool> pool_;
   size_t pool_size_;
+  // SQLite: the connection every write() runs on (write() says why).
+  std::unique_ptr<soci::session> sqlite_writer_;
 };
 
 // True for a UNIQUE / PRIMARY KEY violation in either dialect.

@@ -78,44 +78,90 @@ TEST_P(StoreBackend, WriteCommitsOrRollsBackAsAUnit) {
   }
 }
 
-// What the session inside a write would sync its commit with: SQLite's
-// synchronous level (2 FULL, 1 NORMAL), PostgreSQL's synchronous_commit.
-std::string sync_setting(Database& db, soci::session& sql) {
-  if (db.dialect() == Dialect::kSqlite) {
-    int level = -1;
-    sql << "PRAGMA synchronous", soci::into(level);
-    return level == 2 ? "synced" : level == 1 ? "deferred" : "level " + std::to_string(level);
-  }
+// PostgreSQL: whether the transaction's commit waits for the server's
+// sync (synchronous_commit on) or not.
+std::string postgres_sync(soci::session& sql) {
   std::string setting;
   sql << "SHOW synchronous_commit", soci::into(setting);
-  return setting == "on" ? "synced" : setting == "off" ? "deferred" : setting;
+  return setting;
 }
 
-TEST_P(StoreBackend, DeferredWritesSkipTheSyncAndLeaveEveryOtherWriteSynced) {
+int sqlite_sync_level(soci::session& sql) {
+  int level = -1;
+  sql << "PRAGMA synchronous", soci::into(level);
+  return level;  // 2 FULL, 1 NORMAL
+}
+
+TEST_P(StoreBackend, SyncedWritesReachTheDiskBeforeReturningAndDeferredOnesDoNot) {
   db_->write([](soci::session& sql) { sql << "CREATE TABLE d (id TEXT PRIMARY KEY)"; });
+  const bool sqlite = db_->dialect() == Dialect::kSqlite;
+  const uint64_t syncs_before = db_->log_syncs();
   std::string inside;
   db_->write([&](soci::session& sql) {
-    inside = sync_setting(*db_, sql);
+    inside = sqlite ? std::to_string(sqlite_sync_level(sql)) : postgres_sync(sql);
     sql << "INSERT INTO d (id) VALUES ('kept')";
   }, Durability::kDeferred);
-  EXPECT_EQ(inside, "deferred");
+  // SQLite: no commit inside write() syncs by itself (group commit syncs
+  // after the lock); PostgreSQL: this transaction's commit does not wait.
+  EXPECT_EQ(inside, sqlite ? "1" : "off");
+  EXPECT_EQ(db_->log_syncs(), syncs_before);
+  db_->write([&](soci::session& sql) {
+    inside = sqlite ? std::to_string(sqlite_sync_level(sql)) : postgres_sync(sql);
+    sql << "INSERT INTO d (id) VALUES ('synced')";
+  });
+  EXPECT_EQ(inside, sqlite ? "1" : "on");
+  // One writer alone: its own sync, nobody else's covered it.
+  EXPECT_EQ(db_->log_syncs(), syncs_before + (sqlite ? 1 : 0));
   // A deferred write that fails keeps nothing either.
   EXPECT_THROW(db_->write([&](soci::session& sql) {
                  sql << "INSERT INTO d (id) VALUES ('undone')";
                  sql << "INSERT INTO d (id) VALUES ('kept')";
                }, Durability::kDeferred),
                soci::soci_error);
-  // Whichever pooled session the deferred writes used, the writes after
-  // them sync again: enough of them to go through every session.
-  for (int i = 0; i < 16; ++i) {
-    db_->write([&](soci::session& sql) { EXPECT_EQ(sync_setting(*db_, sql), "synced") << "write " << i; });
+  // Outside write() (autocommit statements through read()) every session
+  // syncs each commit again, whichever ended a deferred or failed write:
+  // enough reads to go through every pooled session.
+  if (sqlite) {
+    for (int i = 0; i < 16; ++i) {
+      db_->read([&](soci::session& sql) { EXPECT_EQ(sqlite_sync_level(sql), 2) << "read " << i; });
+    }
   }
   std::vector<std::string> ids;
   db_->read([&](soci::session& sql) {
     soci::rowset<std::string> rows = sql.prepare << "SELECT id FROM d ORDER BY id";
     for (const auto& id : rows) ids.push_back(id);
   });
-  EXPECT_EQ(ids, (std::vector<std::string>{"kept"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"kept", "synced"}));
+}
+
+// Writers that commit while another's sync runs share the next one: the
+// syncs are fewer than the synced commits, and every write still returned
+// only after a sync that began after its commit (what group commit means;
+// the count shows the sharing happened).
+TEST(SqliteGroupCommit, ConcurrentWritersShareSyncs) {
+  testing::TempStore temp("sqlite");
+  auto db = Database::open(temp.url(), 8);
+  db->write([](soci::session& sql) { sql << "CREATE TABLE g (id INTEGER PRIMARY KEY, n INTEGER)"; });
+  const uint64_t before = db->log_syncs();
+  constexpr int kThreads = 8, kWrites = 50;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        db->write([&](soci::session& sql) {
+          int id = t * kWrites + i;
+          sql << "INSERT INTO g (id, n) VALUES (:id, :n)", soci::use(id), soci::use(t);
+        });
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  const uint64_t syncs = db->log_syncs() - before;
+  long long rows = 0;
+  db->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM g", soci::into(rows); });
+  EXPECT_EQ(rows, kThreads * kWrites);
+  EXPECT_GE(syncs, 1u);
+  EXPECT_LT(syncs, static_cast<uint64_t>(kThreads * kWrites));
 }
 
 TEST_P(StoreBackend, RowHelpersReadIntegersAndNullsOnBothBackends) {

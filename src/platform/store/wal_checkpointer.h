@@ -31,7 +31,9 @@ namespace hafnium::store {
 // a test whose threshold is 256 KB.)
 //
 // Durability is unchanged: a commit is durable once its frames are synced
-// to the log (synchronous=FULL), whether or not they were copied back yet.
+// to the log (Database's group commit), whether or not they were copied
+// back yet. A checkpoint syncs the log before it copies, and the database
+// file before the log may start over.
 class WalCheckpointer {
  public:
   // A checkpoint starts once the log holds `threshold_pages` frames.
