@@ -202,6 +202,11 @@ Database::Database(StoreUrl url, size_t pool_size, int checkpoint_pages)
   if (url_.dialect == Dialect::kSqlite) {
     sqlite_writer_ = std::make_unique<soci::session>();
     open_sqlite(*sqlite_writer_);
+    // The writer's commits write the log without the fsync (NORMAL, in WAL
+    // mode); transact() syncs it after letting the writer mutex go. The
+    // pool's connections, which write() never uses, keep FULL for any
+    // autocommit statement run through read().
+    *sqlite_writer_ << "PRAGMA synchronous=NORMAL";
   }
 }
 
@@ -271,16 +276,7 @@ bool is_unavailable(const std::exception& error) { return dynamic_cast<const Sto
 
 void Database::begin(soci::session& sql, Durability durability) {
   if (url_.dialect == Dialect::kSqlite) {
-    // The setting is the connection's and applies to its next commit. In
-    // WAL mode NORMAL writes the log without the fsync that FULL adds;
-    // transact() syncs it after letting the writer mutex go.
-    sql << "PRAGMA synchronous=NORMAL";
-    try {
-      sql << "BEGIN IMMEDIATE";
-    } catch (...) {
-      restore_sync(sql);
-      throw;
-    }
+    sql << "BEGIN IMMEDIATE";
     return;
   }
   try {
@@ -296,27 +292,13 @@ void Database::begin(soci::session& sql, Durability durability) {
   if (durability == Durability::kDeferred) sql << "SET LOCAL synchronous_commit TO OFF";
 }
 
-void Database::commit(soci::session& sql) {
-  sql << "COMMIT";
-  restore_sync(sql);
-}
+void Database::commit(soci::session& sql) { sql << "COMMIT"; }
 
 void Database::rollback(soci::session& sql) noexcept {
   try {
     sql << "ROLLBACK";
   } catch (...) {
     // The transaction is gone already (connection lost); nothing to undo.
-  }
-  restore_sync(sql);
-}
-
-void Database::restore_sync(soci::session& sql) noexcept {
-  if (url_.dialect != Dialect::kSqlite) return;
-  try {
-    sql << "PRAGMA synchronous=FULL";
-  } catch (...) {
-    // Setting a flag of an open connection fails only when memory is out;
-    // the next write's begin() sets the flag again anyway.
   }
 }
 

@@ -259,14 +259,11 @@ class Database {
   // PostgreSQL: reconnects a session whose server has gone away;
   // StoreUnavailable when it cannot.
   void revive(soci::session& sql);
-  // SQLite sessions commit without syncing inside write() (transact says
-  // why) and are set back to sync every other commit (autocommit
-  // statements through read()) when it ends. PostgreSQL's deferred
-  // transactions set synchronous_commit off for themselves.
+  // PostgreSQL's deferred transactions set synchronous_commit off for
+  // themselves (SQLite's writer never syncs at COMMIT: transact()).
   void begin(soci::session& sql, Durability durability);
   void commit(soci::session& sql);
   void rollback(soci::session& sql) noexcept;
-  void restore_sync(soci::session& sql) noexcept;
 
   // Logs a full store (at most every 30 s) and throws StoreFull.
   [[noreturn]] void report_full(const soci::soci_error& error);

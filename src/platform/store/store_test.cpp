@@ -119,8 +119,8 @@ TEST_P(StoreBackend, SyncedWritesReachTheDiskBeforeReturningAndDeferredOnesDoNot
                }, Durability::kDeferred),
                soci::soci_error);
   // Outside write() (autocommit statements through read()) every session
-  // syncs each commit again, whichever ended a deferred or failed write:
-  // enough reads to go through every pooled session.
+  // syncs each commit: write() has its own connection, and the pool's keep
+  // FULL whatever the writes did. Enough reads to go through every one.
   if (sqlite) {
     for (int i = 0; i < 16; ++i) {
       db_->read([&](soci::session& sql) { EXPECT_EQ(sqlite_sync_level(sql), 2) << "read " << i; });
