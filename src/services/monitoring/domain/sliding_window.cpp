@@ -6,22 +6,30 @@
 
 namespace hafnium::services::monitoring {
 
-namespace {
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-// Keys merged for a distinct count, reused by every count on the thread:
-// a count runs on every payment a fan-in or fan-out rule looks at, and a
-// fresh vector each time was a tenth of the engine's time in allocation
-// and copying.
-std::vector<uint64_t>& merge_scratch() {
+std::vector<uint64_t>& key_scratch() {
   thread_local std::vector<uint64_t> scratch;
   scratch.clear();
   return scratch;
 }
-}  // namespace
+
+void finish_stats(WindowStats& s, double squares, std::vector<uint64_t>& keys) {
+  if (s.count > 0) {
+    s.mean = static_cast<double>(s.sum) / static_cast<double>(s.count);
+    double variance = squares / static_cast<double>(s.count) - s.mean * s.mean;
+    s.stddev = variance > 0 ? std::sqrt(variance) : 0.0;
+  }
+  std::sort(keys.begin(), keys.end());
+  s.distinct = static_cast<size_t>(std::unique(keys.begin(), keys.end()) - keys.begin());
+}
+
+bool take_out(std::vector<uint64_t>& keys, uint64_t seen) {
+  auto it = std::find(keys.begin(), keys.end(), seen);
+  if (it != keys.end()) {
+    *it = keys.back();
+    keys.pop_back();
+  }
+  return !keys.empty();
+}
 
 SlidingWindow::SlidingWindow(int64_t length_micros, int64_t bucket_micros, int64_t lateness_micros)
     : length_(length_micros), width_(bucket_micros), horizon_(length_micros + lateness_micros) {
@@ -86,7 +94,7 @@ uint32_t SlidingWindow::first_at_least(int64_t index) const {
 uint32_t SlidingWindow::reclaim_expired() {
   // Buckets before the horizon of the newest event: no event may land
   // there any more and no query within the lateness reads them.
-  const int64_t oldest_needed = floor_div(newest_ - horizon_, width_);
+  const int64_t oldest_needed = bucket_index(newest_ - horizon_, width_);
   uint32_t reclaimed = 0;
   while (size_ > 0 && bucket_at(0).index < oldest_needed) {
     bucket_at(0).distinct.clear();  // give the memory back, and keep the slot empty
@@ -130,12 +138,12 @@ void SlidingWindow::insert_at(uint32_t i, int64_t index, int64_t amount, uint64_
 
 bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_key) {
   if (newest_ != INT64_MIN && event_time <= newest_ - horizon_) return false;
-  const int64_t index = floor_div(event_time, width_);
+  const int64_t index = bucket_index(event_time, width_);
   // The newest live bucket, when there is one, is the one holding newest_:
   // deciding from this header, not from the bucket, spares a dependent
   // cache miss on the common paths (a new newest bucket, or the same one).
   const bool live = size_ > 0;
-  const int64_t newest_index = newest_ == INT64_MIN ? INT64_MIN : floor_div(newest_, width_);
+  const int64_t newest_index = newest_ == INT64_MIN ? INT64_MIN : bucket_index(newest_, width_);
   newest_ = std::max(newest_, event_time);
   uint32_t position = size_;
   if (live && index == newest_index) {
@@ -159,10 +167,10 @@ bool SlidingWindow::add(int64_t event_time, int64_t amount, uint64_t distinct_ke
 
 WindowStats SlidingWindow::stats(int64_t at, int64_t length, bool with_distinct) const {
   WindowStats s;
-  int64_t last = floor_div(at, width_);
+  int64_t last = bucket_index(at, width_);
   int64_t first = last - std::min(length, length_) / width_ + 1;  // (at - length, at] in whole buckets
   double squares = 0;
-  std::vector<uint64_t>& distinct = merge_scratch();
+  std::vector<uint64_t>& distinct = key_scratch();
   bool any = false;
   size_t single = 0;  // distinct keys of a single bucket need no merge
   const Bucket* only = nullptr;
@@ -187,17 +195,8 @@ WindowStats SlidingWindow::stats(int64_t at, int64_t length, bool with_distinct)
     }
     any = true;
   }
-  if (s.count > 0) {
-    s.mean = static_cast<double>(s.sum) / static_cast<double>(s.count);
-    double variance = squares / static_cast<double>(s.count) - s.mean * s.mean;
-    s.stddev = variance > 0 ? std::sqrt(variance) : 0.0;
-  }
-  if (only) {
-    s.distinct = single;
-  } else {
-    std::sort(distinct.begin(), distinct.end());
-    s.distinct = static_cast<size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
-  }
+  finish_stats(s, squares, distinct);
+  if (only) s.distinct = single;
   return s;
 }
 
@@ -208,28 +207,24 @@ uint32_t SlidingWindow::end_at_most(int64_t index) const {
 }
 
 void SlidingWindow::append_keys(int64_t after, int64_t until, std::vector<uint64_t>& out) const {
-  const int64_t first = floor_div(after, width_) + 1, last = floor_div(until, width_);
+  const int64_t first = bucket_index(after, width_) + 1, last = bucket_index(until, width_);
   for (uint32_t i = end_at_most(last); i > 0 && bucket_at(i - 1).index >= first; --i) {
     out.insert(out.end(), bucket_at(i - 1).distinct.begin(), bucket_at(i - 1).distinct.end());
   }
 }
 
 void SlidingWindow::remove_seen(int64_t after, int64_t until, std::vector<uint64_t>& keys) const {
-  const int64_t first = floor_div(after, width_) + 1, last = floor_div(until, width_);
+  const int64_t first = bucket_index(after, width_) + 1, last = bucket_index(until, width_);
   for (uint32_t i = end_at_most(last); i > 0 && !keys.empty() && bucket_at(i - 1).index >= first; --i) {
     for (uint64_t seen : bucket_at(i - 1).distinct) {
-      auto it = std::find(keys.begin(), keys.end(), seen);
-      if (it == keys.end()) continue;
-      *it = keys.back();
-      keys.pop_back();
-      if (keys.empty()) return;
+      if (!take_out(keys, seen)) return;
     }
   }
 }
 
 size_t new_distinct(const SlidingWindow& recent, const SlidingWindow& baseline, int64_t at, int64_t window,
                     int64_t length) {
-  std::vector<uint64_t>& fresh = merge_scratch();
+  std::vector<uint64_t>& fresh = key_scratch();
   recent.append_keys(at - window, at, fresh);
   if (fresh.empty()) return 0;
   std::sort(fresh.begin(), fresh.end());

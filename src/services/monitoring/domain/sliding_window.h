@@ -18,6 +18,27 @@ struct WindowStats {
   size_t distinct = 0;  // distinct counterparties (or countries: whatever key the caller passes)
 };
 
+// The bucket of `width` holding `time`: floor division, so that times
+// before the epoch fall in the bucket below, as later ones do.
+inline int64_t bucket_index(int64_t time, int64_t width) {
+  const int64_t q = time / width;
+  return (time % width != 0 && (time < 0) != (width < 0)) ? q - 1 : q;
+}
+
+// What the buckets (or payments) of a window read: count, sum, min and
+// max as they were added, the mean and standard deviation from the count,
+// the sum and the sum of squares, the distinct count from `keys` (any
+// order, repeats allowed; sorted in place).
+void finish_stats(WindowStats& stats, double squares, std::vector<uint64_t>& keys);
+// Takes `seen` out of `keys` (unique, any order) if it is there; whether
+// any key is left.
+bool take_out(std::vector<uint64_t>& keys, uint64_t seen);
+// Keys merged for a distinct count, reused by every count on the thread
+// (cleared): a count runs on every payment a fan-in or fan-out rule looks
+// at, and a fresh vector each time was a tenth of the engine's time in
+// allocation and copying.
+std::vector<uint64_t>& key_scratch();
+
 // Sliding-window aggregates of one grouping key (an account, a customer, a
 // counterparty pair) over event time, kept in fixed-width buckets: a window
 // of `length` answers for (t - length, t] with bucket granularity, so a 24 h

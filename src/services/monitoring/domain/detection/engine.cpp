@@ -123,21 +123,40 @@ struct TenantEngine::Track {
       window_level.push_back(level);
     }
   }
-  // Account groupings by account number, an account's levels side by side
-  // in one flat array (account * levels + level: a payment touches them
-  // without chasing a pointer per account); the others by their text key.
+  // Account groupings kept in buckets, by the account's bucket slot (see
+  // Direction), its levels side by side in one flat array (slot * levels
+  // + level: a payment touches them without chasing a pointer per
+  // account); the other groupings by their text key.
   std::vector<SlidingWindow> by_account;
   std::unordered_map<std::string, std::vector<SlidingWindow>> keys;
   bool per_account() const { return group == Group::kAccountOut || group == Group::kAccountIn; }
+  int direction() const { return group == Group::kAccountIn ? 1 : 0; }
   size_t levels() const { return level_widths.size(); }
-  // The account's levels, or nullptr when it has none yet.
-  SlidingWindow* account_levels(Account account) {
-    size_t at = static_cast<size_t>(account) * levels();
+  // New empty levels at a bucket slot (the array grown to hold it).
+  SlidingWindow* fresh_levels(uint32_t slot, int64_t lateness) {
+    const size_t needed = (static_cast<size_t>(slot) + 1) * levels();
+    if (by_account.size() < needed) {
+      // Grows geometrically with the slots (resize alone would add
+      // exactly what is asked, reallocating for every new account).
+      if (by_account.capacity() < needed) by_account.reserve(std::max(by_account.capacity() * 2, needed));
+      by_account.resize(needed);
+    }
+    SlidingWindow* at = by_account.data() + static_cast<size_t>(slot) * levels();
+    for (size_t l = 0; l < levels(); ++l) at[l] = SlidingWindow(level_lengths[l], level_widths[l], lateness);
+    return at;
+  }
+  // The levels at a bucket slot, or nullptr when it has none yet.
+  SlidingWindow* slot_levels(uint32_t slot) {
+    size_t at = static_cast<size_t>(slot) * levels();
     return at < by_account.size() && by_account[at].in_use() ? &by_account[at] : nullptr;
   }
-  const SlidingWindow* account_levels(Account account) const {
-    return const_cast<Track*>(this)->account_levels(account);
-  }
+  // In an account's payment list: this track's place among its
+  // direction's tracks (for its newest time), and the bit of each level.
+  size_t list_track = 0;
+  uint32_t list_bit = 0;
+  uint32_t level_bit(size_t level) const { return 1u << (list_bit + level); }
+  uint32_t level_bits() const { return ((1u << levels()) - 1) << list_bit; }
+  uint32_t list_end() const { return list_bit + static_cast<uint32_t>(levels()); }  // the next track's first bit
 };
 
 struct TenantEngine::Evaluation {
@@ -192,6 +211,22 @@ rules::Value field_value(size_t index, const Transaction& t, const std::optional
   return std::monostate{};
 }
 
+// A window statistic as the rules see it (amounts in currency units): a
+// count, sum or distinct count of nothing is 0, the others have no value.
+std::optional<double> value_of(Statistic statistic, const WindowStats& s) {
+  switch (statistic) {
+    case Statistic::kCount: return static_cast<double>(s.count);
+    case Statistic::kSum: return static_cast<double>(s.sum) / 100.0;
+    case Statistic::kDistinct: return static_cast<double>(s.distinct);
+    case Statistic::kNewDistinct: break;  // not a statistic of one window
+    case Statistic::kAvg: return s.count ? std::optional<double>(s.mean / 100.0) : std::nullopt;
+    case Statistic::kMin: return s.count ? std::optional<double>(static_cast<double>(s.min) / 100.0) : std::nullopt;
+    case Statistic::kMax: return s.count ? std::optional<double>(static_cast<double>(s.max) / 100.0) : std::nullopt;
+    case Statistic::kStddev: return s.count ? std::optional<double>(s.stddev / 100.0) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
 bool same_feature(const ResolvedFeature& a, const ResolvedFeature& b, const std::string& a_filter,
                   const std::string& b_filter) {
   return a.kind == b.kind && a.statistic == b.statistic && a.group == b.group && a.creditor_side == b.creditor_side &&
@@ -201,7 +236,10 @@ bool same_feature(const ResolvedFeature& a, const ResolvedFeature& b, const std:
 }  // namespace
 
 TenantEngine::TenantEngine(std::string tenant_id, EngineOptions options)
-    : tenant_id_(std::move(tenant_id)), options_(options), graph_(options.graph) {
+    : tenant_id_(std::move(tenant_id)),
+      options_(options),
+      list_limit_(std::min<size_t>(options.payment_list_limit, kMaxListLimit)),
+      graph_(options.graph) {
   for (const auto& type : options_.graph_types) {
     if (uint32_t code = type_code(type); code < 32) graph_type_bits_ |= 1u << code;
   }
@@ -316,10 +354,55 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
       track->filter_never = verdicts.fails;
     }
   }
+  // Each direction's per-account tracks share an account's payment list,
+  // each level a bit of its entries' (at most three levels a track, so six
+  // tracks take at most 18 bits); a direction with more tracks keeps
+  // buckets for every account.
+  Direction next[2];
+  for (size_t ti = 0; ti < tracks.size(); ++ti) {
+    Track& track = *tracks[ti];
+    if (!track.per_account()) continue;
+    Direction& d = next[track.direction()];
+    track.list_track = d.tracks.size();
+    track.list_bit = d.tracks.empty() ? 0 : tracks[d.tracks.back()]->list_end();
+    d.tracks.push_back(ti);
+    for (size_t l = 0; l < track.levels(); ++l) {
+      d.keep = std::max(d.keep, track.level_lengths[l] + options_.lateness_micros + track.level_widths[l]);
+    }
+  }
+  for (int dir = 0; dir < 2; ++dir) {
+    Direction& d = next[dir];
+    d.lists = list_limit_ > 0 && d.tracks.size() <= PaymentLog::kTracks &&
+              (d.tracks.empty() || tracks[d.tracks.back()]->list_end() <= 32);
+    // Lists that the new rules cannot keep move to buckets now, under the
+    // tracks they were written for; the buckets then carry over below.
+    if (directions_[dir].lists && !d.lists) {
+      for (size_t a = 0; a < directions_[dir].logs.size(); ++a) {
+        const PaymentLog& log = directions_[dir].logs[a];
+        if (!log.in_buckets() && log.size() > 0) move_to_buckets(dir, static_cast<Account>(a));
+      }
+      directions_[dir].lists = false;
+    }
+  }
+  // How the lists' bits and newest times carry over where lists stay:
+  // old bit -> new bits, new track -> old track, per direction.
+  std::array<uint32_t, 32> bit_to[2] = {};
+  std::array<uint32_t, PaymentLog::kTracks> track_from[2];
+  track_from[0].fill(PaymentLog::kNoSlot);
+  track_from[1].fill(PaymentLog::kNoSlot);
   // Carry the buckets the new rules still read over from the old tracks.
   for (auto& track : tracks) {
     for (auto& old : tracks_) {
       if (!old || old->group != track->group || old->filter_source != track->filter_source) continue;
+      if (track->per_account() && directions_[track->direction()].lists && next[track->direction()].lists) {
+        const int dir = track->direction();
+        track_from[dir][track->list_track] = static_cast<uint32_t>(old->list_track);
+        for (size_t l = 0; l < track->levels(); ++l) {
+          auto at = std::find(old->level_widths.begin(), old->level_widths.end(), track->level_widths[l]);
+          if (at == old->level_widths.end()) continue;  // a new level starts empty
+          bit_to[dir][old->list_bit + static_cast<size_t>(at - old->level_widths.begin())] |= track->level_bit(l);
+        }
+      }
       // The new levels of one key from its old ones (`old_levels` null: none).
       auto carry = [&](SlidingWindow* old_levels, SlidingWindow* out) {
         for (size_t l = 0; l < track->levels(); ++l) {
@@ -339,22 +422,108 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
         carry(old_levels.data(), levels.data());
         track->keys.emplace(key, std::move(levels));
       }
-      const size_t accounts = old->levels() == 0 ? 0 : old->by_account.size() / old->levels();
-      track->by_account.resize(accounts * track->levels());
-      for (size_t a = 0; a < accounts; ++a) {
-        carry(old->account_levels(static_cast<Account>(a)), track->by_account.data() + a * track->levels());
+      const size_t slots = old->levels() == 0 ? 0 : old->by_account.size() / old->levels();
+      track->by_account.resize(slots * track->levels());
+      for (size_t a = 0; a < slots; ++a) {
+        carry(old->slot_levels(static_cast<uint32_t>(a)), track->by_account.data() + a * track->levels());
       }
       old.reset();
       break;
     }
   }
   tracks_ = std::move(tracks);
+  for (int dir = 0; dir < 2; ++dir) {
+    Direction& d = directions_[dir];
+    const bool had_lists = d.lists;
+    d.tracks = std::move(next[dir].tracks);
+    d.lists = next[dir].lists;
+    d.keep = next[dir].keep;
+    if (!had_lists) continue;
+    const auto& to = bit_to[dir];
+    auto remap = [&to](uint32_t levels) {
+      uint32_t out = 0;
+      for (; levels != 0; levels &= levels - 1) out |= to[static_cast<size_t>(__builtin_ctz(levels))];
+      return out;
+    };
+    for (auto& log : d.logs) {
+      if (!log.in_buckets()) log.renumber(remap, track_from[dir]);
+    }
+  }
 }
 
 TenantEngine::Account TenantEngine::intern(const std::string& account) {
   auto [number, inserted] = accounts_.intern(account);
-  if (inserted) history_.emplace_back();
+  if (inserted) {
+    history_.emplace_back();
+    directions_[0].logs.emplace_back();
+    directions_[1].logs.emplace_back();
+  }
   return number;
+}
+
+const PaymentLog* TenantEngine::list_of(const Track& track, Account account) const {
+  const Direction& d = directions_[track.direction()];
+  const PaymentLog& log = d.logs[account];
+  return d.lists && !log.in_buckets() ? &log : nullptr;
+}
+
+SlidingWindow* TenantEngine::buckets_of(Track& track, Account account, bool create) {
+  PaymentLog& log = directions_[track.direction()].logs[account];
+  if (!log.in_buckets()) {
+    if (!create) return nullptr;
+    log.move_to_buckets(directions_[track.direction()].bucket_slots++);
+  }
+  if (SlidingWindow* levels = track.slot_levels(log.bucket_slot()); levels || !create) return levels;
+  return track.fresh_levels(log.bucket_slot(), options_.lateness_micros);
+}
+
+const SlidingWindow* TenantEngine::buckets_of(const Track& track, Account account) const {
+  const PaymentLog& log = directions_[track.direction()].logs[account];
+  return log.in_buckets() ? const_cast<Track&>(track).slot_levels(log.bucket_slot()) : nullptr;
+}
+
+WindowStats TenantEngine::account_stats(const Track& track, size_t window, Account account, int64_t at,
+                                        bool with_distinct) const {
+  const size_t level = track.window_level[window];
+  if (const PaymentLog* log = list_of(track, account)) {
+    return log->stats(track.level_bit(level), track.level_widths[level], at, track.windows[window], with_distinct);
+  }
+  if (const SlidingWindow* levels = buckets_of(track, account)) {
+    return levels[level].stats(at, track.windows[window], with_distinct);
+  }
+  return {};
+}
+
+size_t TenantEngine::account_new_distinct(const Track& track, const Slot& slot, Account account, int64_t at) const {
+  const size_t level = track.window_level[slot.window], recent = track.window_level[slot.recent_window];
+  const int64_t window = slot.feature.window, length = track.windows[slot.window];
+  if (const PaymentLog* log = list_of(track, account)) {
+    return new_distinct(*log, track.level_bit(recent), track.level_widths[recent], track.level_bit(level),
+                        track.level_widths[level], at, window, length);
+  }
+  if (const SlidingWindow* levels = buckets_of(track, account)) {
+    return new_distinct(levels[recent], levels[level], at, window, length);
+  }
+  return 0;
+}
+
+void TenantEngine::move_to_buckets(int direction, Account account) {
+  Direction& d = directions_[direction];
+  PaymentLog& log = d.logs[account];
+  const uint32_t slot = d.bucket_slots++;
+  // The payments go into each level that took them, oldest first: in
+  // event-time order no level refuses one, so the buckets hold what they
+  // would have held had the account been kept in buckets all along.
+  for (size_t ti : d.tracks) {
+    Track& track = *tracks_[ti];
+    SlidingWindow* levels = track.fresh_levels(slot, options_.lateness_micros);
+    for (size_t l = 0; l < track.levels(); ++l) {
+      for (const LoggedPayment& p : log) {
+        if (p.levels & track.level_bit(l)) levels[l].add(p.time, p.amount, p.key);
+      }
+    }
+  }
+  log.move_to_buckets(slot);
 }
 
 std::optional<TenantEngine::Account> TenantEngine::find_account(const std::string& account) const {
@@ -363,24 +532,7 @@ std::optional<TenantEngine::Account> TenantEngine::find_account(const std::strin
 
 SlidingWindow* TenantEngine::windows_of(Track& track, const Transaction& t, Account debtor, Account creditor,
                                         bool creditor_side, bool create) {
-  auto fresh = [&](SlidingWindow* levels) {
-    for (size_t l = 0; l < track.levels(); ++l) {
-      levels[l] = SlidingWindow(track.level_lengths[l], track.level_widths[l], options_.lateness_micros);
-    }
-    return levels;
-  };
-  if (track.per_account()) {
-    Account account = creditor_side ? creditor : debtor;
-    if (SlidingWindow* levels = track.account_levels(account); levels || !create) return levels;
-    const size_t needed = accounts_.size() * track.levels();
-    if (track.by_account.size() < needed) {
-      // Grows geometrically with the accounts (resize alone would add
-      // exactly what is asked, reallocating for every new account).
-      if (track.by_account.capacity() < needed) track.by_account.reserve(std::max(track.by_account.capacity() * 2, needed));
-      track.by_account.resize(needed);
-    }
-    return fresh(track.by_account.data() + static_cast<size_t>(account) * track.levels());
-  }
+  if (track.per_account()) return buckets_of(track, creditor_side ? creditor : debtor, create);
   std::string key;
   const Party& party = creditor_side ? t.creditor : t.debtor;
   switch (track.group) {
@@ -397,7 +549,9 @@ SlidingWindow* TenantEngine::windows_of(Track& track, const Transaction& t, Acco
   auto& levels = track.keys[key];
   if (levels.empty()) {
     levels.resize(track.levels());
-    fresh(levels.data());
+    for (size_t l = 0; l < track.levels(); ++l) {
+      levels[l] = SlidingWindow(track.level_lengths[l], track.level_widths[l], options_.lateness_micros);
+    }
   }
   return levels.data();
 }
@@ -428,12 +582,8 @@ std::optional<double> TenantEngine::history_value(const ResolvedFeature& f, cons
   const auto& slot = slots_[creditor_side ? *history_in_ : *history_out_];
   const auto& track = *tracks_[slot.track];
   Account account = creditor_side ? e.creditor : e.debtor;
-  int64_t count = 0, sum = 0;
-  if (const SlidingWindow* levels = track.account_levels(account)) {
-    auto stats = levels[track.window_level[slot.window]].stats(at, track.windows[slot.window], false);
-    count = stats.count;
-    sum = stats.sum;
-  }
+  const WindowStats stats = account_stats(track, slot.window, account, at, false);
+  int64_t count = stats.count, sum = stats.sum;
   if (creditor_side ? e.creditor_added : e.debtor_added) {
     count -= 1;
     sum -= e.cents;
@@ -450,6 +600,14 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
   switch (f.kind) {
     case Kind::kAggregate: {
       Track& track = *tracks_[slot.track];
+      if (track.per_account()) {
+        const Account account = f.creditor_side ? e.creditor : e.debtor;
+        if (f.statistic == Statistic::kNewDistinct) {
+          return static_cast<double>(account_new_distinct(track, slot, account, t.occurred_at));
+        }
+        return value_of(f.statistic, account_stats(track, slot.window, account, t.occurred_at,
+                                                   f.statistic == Statistic::kDistinct));
+      }
       auto* windows = windows_of(track, t, e.debtor, e.creditor, f.creditor_side, false);
       if (!windows) {
         // No state yet for a key the transaction has: nothing in the window.
@@ -458,28 +616,15 @@ std::optional<double> TenantEngine::compute(const Slot& slot, Evaluation& e) {
                      : track.group == Group::kCountryIn ? !t.creditor.country.empty()
                                                         : true;
         if (!keyed) return std::nullopt;
-        return f.statistic == Statistic::kCount || f.statistic == Statistic::kSum ||
-                       f.statistic == Statistic::kDistinct || f.statistic == Statistic::kNewDistinct
-                   ? std::optional<double>(0.0)
-                   : std::nullopt;
+        return f.statistic == Statistic::kNewDistinct ? std::optional<double>(0.0) : value_of(f.statistic, {});
       }
       const SlidingWindow& level = windows[track.window_level[slot.window]];
       if (f.statistic == Statistic::kNewDistinct) {
         const SlidingWindow& recent = windows[track.window_level[slot.recent_window]];
         return static_cast<double>(new_distinct(recent, level, t.occurred_at, f.window, track.windows[slot.window]));
       }
-      auto s = level.stats(t.occurred_at, track.windows[slot.window], f.statistic == Statistic::kDistinct);
-      switch (f.statistic) {
-        case Statistic::kCount: return static_cast<double>(s.count);
-        case Statistic::kSum: return static_cast<double>(s.sum) / 100.0;
-        case Statistic::kDistinct: return static_cast<double>(s.distinct);
-        case Statistic::kNewDistinct: break;  // answered above
-        case Statistic::kAvg: return s.count ? std::optional<double>(s.mean / 100.0) : std::nullopt;
-        case Statistic::kMin: return s.count ? std::optional<double>(static_cast<double>(s.min) / 100.0) : std::nullopt;
-        case Statistic::kMax: return s.count ? std::optional<double>(static_cast<double>(s.max) / 100.0) : std::nullopt;
-        case Statistic::kStddev: return s.count ? std::optional<double>(s.stddev / 100.0) : std::nullopt;
-      }
-      return std::nullopt;
+      return value_of(f.statistic,
+                      level.stats(t.occurred_at, track.windows[slot.window], f.statistic == Statistic::kDistinct));
     }
     case Kind::kDaysSinceLast:
     case Kind::kAccountAgeDays:
@@ -523,16 +668,17 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   std::vector<AlertChange> changes;
   if (!rules_) return changes;
   const Account debtor = intern(t.debtor.account_id), creditor = intern(t.creditor.account_id);
-  // The parties' window headers, one cache line per level, are scattered
-  // over the tracks' arrays: asking for all of them now lets the misses
-  // overlap instead of waiting for each in turn below.
-  for (const auto& track : tracks_) {
-    if (!track->per_account()) continue;
-    const size_t at = static_cast<size_t>(track->group == Group::kAccountIn ? creditor : debtor) * track->levels();
-    for (size_t l = 0; l < track->levels() && at + l < track->by_account.size(); ++l) {
-      __builtin_prefetch(&track->by_account[at + l]);
-    }
-  }
+  // The parties' payment lists (or where their buckets are): asked for
+  // now, so that the two misses overlap with each other and with the
+  // work below.
+  PaymentLog& debtor_out = directions_[0].logs[debtor];
+  PaymentLog& creditor_in = directions_[1].logs[creditor];
+  __builtin_prefetch(&debtor_out, 1);
+  __builtin_prefetch(&creditor_in, 1);
+  __builtin_prefetch(&history_[debtor], 1);
+  __builtin_prefetch(&history_[creditor], 1);
+  graph_.prefetch(debtor);
+  graph_.prefetch(creditor);
   Evaluation e{t, debtor, creditor, options_.rates->to_reporting(t.amount.minor, t.amount.exponent, t.amount.currency)};
   const int64_t cents = e.amount ? static_cast<int64_t>(std::llround(*e.amount * 100.0)) : 0;
   e.cents = cents;
@@ -569,10 +715,35 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   // of the tracks overlap instead of following one another.
   auto& touched = touched_scratch_;
   touched.clear();
+  // An account kept as a list gets one entry per direction, marked with
+  // the levels that take the payment, each decided as its ring would.
+  LoggedPayment listed[2] = {{t.occurred_at, cents, creditor_key, 0}, {t.occurred_at, cents, debtor_key, 0}};
+  PaymentLog* lists[2] = {&debtor_out, &creditor_in};
+  for (PaymentLog* log : lists) {
+    if (log->size() > 0) __builtin_prefetch(log->end() - 1, 1);
+  }
   for (size_t ti = 0; ti < tracks_.size(); ++ti) {
     auto& track = tracks_[ti];
     if (track->filter && !has_type(track->filter_always, type)) {
       if (has_type(track->filter_never, type) || !track->filter->evaluate(filter_context).fired) continue;
+    }
+    if (track->per_account() && directions_[track->direction()].lists && !lists[track->direction()]->in_buckets()) {
+      PaymentLog& log = *lists[track->direction()];
+      const int64_t newest = log.newest(track->list_track);
+      uint32_t took = 0;
+      for (size_t l = 0; l < track->levels(); ++l) {
+        if (newest == INT64_MIN || t.occurred_at > newest - (track->level_lengths[l] + options_.lateness_micros)) {
+          took |= track->level_bit(l);
+        }
+      }
+      const bool added = took == track->level_bits();
+      if (!added) late = true;
+      if (ti == history_out_track) e.debtor_added = added;
+      if (ti == history_in_track) e.creditor_added = added;
+      if (took == 0) continue;
+      listed[track->direction()].levels |= took;
+      log.saw(track->list_track, t.occurred_at);
+      continue;
     }
     auto* windows = windows_of(*track, t, debtor, creditor,
                                track->group == Group::kAccountIn || track->group == Group::kCountryIn, true);
@@ -597,6 +768,19 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
     if (!added) late = true;
     if (ti == history_out_track) e.debtor_added = added;
     if (ti == history_in_track) e.creditor_added = added;
+  }
+  for (int dir = 0; dir < 2; ++dir) {
+    if (listed[dir].levels == 0) continue;
+    PaymentLog& log = *lists[dir];
+    // What no window reads any more: older than the longest level's
+    // horizon and a bucket before the newest payment.
+    const int64_t newest = log.size() > 0 ? std::max((log.end() - 1)->time, t.occurred_at) : t.occurred_at;
+    const int64_t stale = newest - directions_[dir].keep;
+    log.insert(listed[dir], stale);
+    if (log.size() > list_limit_) {
+      log.forget_through(stale);
+      if (log.size() > list_limit_) move_to_buckets(dir, dir == 0 ? debtor : creditor);
+    }
   }
   // Counted when evaluated: a rebuild's replay (evaluate false) sees the
   // same late payments again, and they arrived late only once.
@@ -780,6 +964,7 @@ void TenantEngine::reset() {
   accounts_.clear();
   failures_.clear();
   history_.clear();
+  for (auto& d : directions_) d = Direction{};
   graph_ = TransactionGraph(options_.graph);
   open_alerts_.clear();
   alert_marks_.clear();
@@ -815,15 +1000,14 @@ std::optional<WindowStats> TenantEngine::aggregate(ResolvedFeature::Group group,
     if (track->group != group || track->filter_source != filter) continue;
     auto w = std::find(track->windows.begin(), track->windows.end(), window);
     if (w == track->windows.end()) return std::nullopt;
-    const SlidingWindow* windows = nullptr;
+    const size_t index = static_cast<size_t>(w - track->windows.begin());
     if (track->per_account()) {
-      if (auto account = find_account(key)) windows = track->account_levels(*account);
-    } else if (auto it = track->keys.find(key); it != track->keys.end()) {
-      windows = it->second.data();
+      auto account = find_account(key);
+      return account ? account_stats(*track, index, *account, at, true) : WindowStats{};
     }
-    if (!windows) return WindowStats{};
-    size_t index = static_cast<size_t>(w - track->windows.begin());
-    return windows[track->window_level[index]].stats(at, window);
+    auto it = track->keys.find(key);
+    if (it == track->keys.end()) return WindowStats{};
+    return it->second[track->window_level[index]].stats(at, window);
   }
   return std::nullopt;
 }
@@ -832,7 +1016,15 @@ size_t TenantEngine::keys() const {
   size_t n = 0;
   for (const auto& track : tracks_) {
     n += track->keys.size();
-    for (size_t at = 0; at < track->by_account.size(); at += track->levels()) n += track->by_account[at].in_use() ? 1 : 0;
+    if (!track->per_account()) continue;
+    for (size_t a = 0; a < accounts_.size(); ++a) {
+      const Account account = static_cast<Account>(a);
+      if (const PaymentLog* log = list_of(*track, account)) {
+        n += log->newest(track->list_track) != INT64_MIN ? 1 : 0;
+      } else {
+        n += buckets_of(*track, account) ? 1 : 0;
+      }
+    }
   }
   return n;
 }
@@ -840,6 +1032,10 @@ size_t TenantEngine::keys() const {
 size_t TenantEngine::memory_bytes() const {
   size_t bytes = graph_.memory_bytes() + history_.capacity() * sizeof(AccountHistory);
   bytes += accounts_.memory_bytes();
+  for (const auto& d : directions_) {
+    bytes += d.logs.capacity() * sizeof(PaymentLog);
+    for (const auto& log : d.logs) bytes += log.heap_bytes();
+  }
   for (const auto& track : tracks_) {
     bytes += track->by_account.capacity() * sizeof(SlidingWindow);
     for (const auto& w : track->by_account) bytes += w.memory_bytes() - sizeof(SlidingWindow);

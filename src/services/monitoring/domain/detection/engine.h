@@ -17,6 +17,7 @@
 #include "services/monitoring/domain/detection/reference_rates.h"
 #include "services/monitoring/domain/detection/rule_set.h"
 #include "services/monitoring/domain/detection/transaction_graph.h"
+#include "services/monitoring/domain/payment_log.h"
 #include "services/monitoring/domain/sliding_window.h"
 #include "services/monitoring/domain/transaction.h"
 
@@ -32,6 +33,11 @@ struct EngineOptions {
   // Account-to-account transfers form the payment graph; card spending
   // and cash do not move funds between the parties being layered.
   std::set<std::string> graph_types = {"wire", "ach", "transfer", "crypto", "cheque", "other"};
+  // An account's windows in one direction are computed from a list of its
+  // payments (PaymentLog) until the list holds more than this many within
+  // the longest window; then they move to buckets for good. 0: buckets
+  // for every account. At most 4,096 (larger values are taken as that).
+  size_t payment_list_limit = 128;
 };
 
 // The monitoring engine of one tenant: windowed features per grouping key,
@@ -76,6 +82,9 @@ class TenantEngine {
 
   size_t keys() const;
   size_t accounts() const { return accounts_.size(); }
+  // Accounts (counted per direction) whose windows are kept in buckets
+  // rather than as a list of their payments.
+  size_t accounts_in_buckets() const { return directions_[0].bucket_slots + directions_[1].bucket_slots; }
   // Payments evaluated too late for one or more of their windows (a
   // rebuild's replay does not count them again).
   uint64_t late_transactions() const { return late_; }
@@ -104,6 +113,31 @@ class TenantEngine {
     int64_t last_seen = INT64_MIN;
   };
 
+  // An account's windows in one direction (0: out of the account, 1: into
+  // it): a payment list per account while it pays little, buckets in the
+  // tracks' arrays once it outgrows the list (or when the direction's
+  // tracks are too many for lists).
+  struct Direction {
+    std::vector<PaymentLog> logs;  // by account number
+    std::vector<size_t> tracks;    // its per-account tracks, by their place in the list's bits
+    bool lists = false;            // whether accounts start with a list
+    int64_t keep = 0;              // how far back before its newest payment a list keeps payments
+    uint32_t bucket_slots = 0;     // accounts moved to buckets so far
+  };
+  Direction directions_[2];
+  // Where a per-account track's windows for one account are: the list,
+  // the buckets, or nowhere yet.
+  const PaymentLog* list_of(const Track& track, Account account) const;
+  SlidingWindow* buckets_of(Track& track, Account account, bool create);
+  const SlidingWindow* buckets_of(const Track& track, Account account) const;
+  // An account's aggregates over one of a per-account track's windows,
+  // from its list or its buckets (empty when it has neither).
+  WindowStats account_stats(const Track& track, size_t window, Account account, int64_t at, bool with_distinct) const;
+  size_t account_new_distinct(const Track& track, const Slot& slot, Account account, int64_t at) const;
+  // Moves an account's list into buckets (it outgrew the list, or the
+  // rules changed so that its direction has no lists).
+  void move_to_buckets(int direction, Account account);
+
   size_t slot_for(const ResolvedFeature& feature, std::vector<std::unique_ptr<Track>>& tracks);
   Account intern(const std::string& account);
   std::optional<Account> find_account(const std::string& account) const;
@@ -127,8 +161,10 @@ class TenantEngine {
   AlertChange record(const CompiledRuleDefinition& rule, const Transaction& t, Evaluation& evaluation,
                      std::vector<rules::Fact> facts, std::string explanation, std::vector<std::string> evidence);
 
+  static constexpr size_t kMaxListLimit = 4096;
   std::string tenant_id_;
   EngineOptions options_;
+  size_t list_limit_;
   std::shared_ptr<const RuleSet> rules_;
   std::vector<std::unique_ptr<Track>> tracks_;
   std::vector<Slot> slots_;
