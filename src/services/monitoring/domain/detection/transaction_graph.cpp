@@ -81,7 +81,7 @@ void TransactionGraph::insert(std::vector<Item>& items, const Item& item) {
 void TransactionGraph::Marks::begin(size_t accounts) {
   if (stamps_.size() < accounts) stamps_.resize(accounts);
   if (++stamp_ == 0) {  // wrapped: forget every old stamp once
-    for (auto& e : stamps_) std::fill(std::begin(e.stamp), std::end(e.stamp), 0u);
+    for (auto& e : stamps_) e.stamp = 0;
     stamp_ = 1;
   }
 }
@@ -89,6 +89,19 @@ void TransactionGraph::Marks::begin(size_t accounts) {
 template <typename Item>
 void TransactionGraph::append_ids(const Item& e, std::vector<std::string>& out) const {
   if (const std::string& id = ids_.at(e.transaction); !id.empty()) out.push_back(id);
+}
+
+void TransactionGraph::make_set(std::vector<Account>& accounts) {
+  std::sort(accounts.begin(), accounts.end());
+  accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
+}
+
+bool TransactionGraph::in_set(const std::vector<Account>& set, Account a) {
+  return std::binary_search(set.begin(), set.end(), a);
+}
+
+bool TransactionGraph::contains(const std::vector<Account>& accounts, Account a) {
+  return std::find(accounts.begin(), accounts.end(), a) != accounts.end();
 }
 
 bool TransactionGraph::conserved(int64_t before, int64_t after) const {
@@ -145,9 +158,9 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
     const Edge* edge;
   };
   std::vector<Step> steps = {{creditor, earliest, -1, nullptr}};
-  // Set 0: accounts reached, with their earliest arrival as the value.
+  // Accounts reached, with their earliest arrival as the value.
   marks_.begin(nodes_.size());
-  marks_.mark(creditor, 0);
+  marks_.mark(creditor);
   marks_.value(creditor) = earliest;
   size_t level_begin = 0, visits = 0;
   for (size_t hops = 1; hops < limits_.max_cycle_hops; ++hops) {
@@ -172,8 +185,8 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
         }
         // Only accounts that paid someone on are worth a step.
         if (nodes_[e.other].out.empty()) continue;
-        if (marks_.test(e.other, 0) && marks_.value(e.other) <= e.time) continue;
-        marks_.mark(e.other, 0);
+        if (marks_.test(e.other) && marks_.value(e.other) <= e.time) continue;
+        marks_.mark(e.other);
         marks_.value(e.other) = e.time;
         steps.push_back({e.other, e.time, static_cast<int>(i), &e});
       }
@@ -195,27 +208,29 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
   // window, and the sink paid by two or more accounts.
   const auto into_middle_edges = edges_within(middle->in, earliest, time);
   if (into_middle_edges.empty()) return best;
-  // Set 0: who paid the sink within the window; set 1: sources tried;
-  // set 2: the current source's intermediates.
-  marks_.begin(nodes_.size());
-  size_t gatherers = 0;
+  // Who paid the sink within the window, the sources tried, the current
+  // source's intermediates: small sets read from the cache, where a mark
+  // per account was a miss for every edge visited.
+  auto& gatherers = scratch_[0];
+  auto& tried = scratch_[1];
+  auto& intermediates = scratch_[2];
+  gatherers.clear();
+  tried.clear();
   for (const Edge& e : edges_within(sink->in, earliest, time)) {
-    if (e.other != creditor && marks_.mark(e.other, 0)) ++gatherers;
+    if (e.other != creditor) gatherers.push_back(e.other);
   }
-  if (gatherers < 2) return best;
+  make_set(gatherers);
+  if (gatherers.size() < 2) return best;
   size_t visits = 0;
-  std::vector<Account> intermediates;
   for (const Edge& into_middle : into_middle_edges) {
-    if (into_middle.other == creditor) continue;
-    if (!marks_.mark(into_middle.other, 1)) continue;
+    if (into_middle.other == creditor || contains(tried, into_middle.other)) continue;
+    tried.push_back(into_middle.other);
     // Intermediates the source paid that went on to pay the sink.
     GraphFinding candidate;
-    marks_.unmark_all(2, intermediates);
     intermediates.clear();
     for (const Edge& scatter : edges_within(nodes_[into_middle.other].out, earliest, time)) {
       if (++visits > limits_.max_visits) return best;
-      if (marks_.test(scatter.other, 2)) continue;
-      if (!marks_.test(scatter.other, 0)) continue;
+      if (!in_set(gatherers, scatter.other) || contains(intermediates, scatter.other)) continue;
       // The intermediate's payment to the sink, after it was paid.
       const Edge* onward = nullptr;
       for (const Edge& e : edges_within(nodes_[scatter.other].out, scatter.time, time)) {
@@ -225,7 +240,6 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
         }
       }
       if (!onward) continue;
-      marks_.mark(scatter.other, 2);
       intermediates.push_back(scatter.other);
       if (evidence) {
         append_ids(scatter, candidate.transaction_ids);
@@ -243,19 +257,21 @@ GraphFinding TransactionGraph::gather_scatter(Account debtor, int64_t time, int6
   const Node* hub = node(debtor);
   if (!hub) return finding;
   const int64_t earliest = time - window;
-  // Set 0: distinct sources; set 1: distinct sinks.
-  marks_.begin(nodes_.size());
-  size_t sources = 0, sinks = 0;
+  // Distinct sources and sinks, counted in small sets.
+  auto& sources = scratch_[0];
+  auto& sinks = scratch_[1];
+  sources.clear();
+  sinks.clear();
   int64_t first_in = INT64_MAX;
   for (const Edge& e : edges_within(hub->in, earliest, time)) {
-    if (marks_.mark(e.other, 0)) ++sources;
+    sources.push_back(e.other);
     first_in = std::min(first_in, e.time);
   }
-  if (sources == 0) return finding;
-  for (const Edge& e : edges_within(hub->out, first_in, time)) {
-    if (marks_.mark(e.other, 1)) ++sinks;
-  }
-  finding.size = static_cast<double>(std::min(sources, sinks));
+  if (sources.empty()) return finding;
+  for (const Edge& e : edges_within(hub->out, first_in, time)) sinks.push_back(e.other);
+  make_set(sources);
+  make_set(sinks);
+  finding.size = static_cast<double>(std::min(sources.size(), sinks.size()));
   if (finding.size == 0 || !evidence) return finding;
   for (const Edge& e : edges_within(hub->in, earliest, time)) append_ids(e, finding.transaction_ids);
   for (const Edge& e : edges_within(hub->out, first_in, time)) append_ids(e, finding.transaction_ids);
@@ -269,40 +285,37 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
   const Node* target = node(creditor);
   if (!source || !target) return finding;
   const int64_t earliest = time - window;
-  // Set 0: the debtor's creditors; set 1: the layer; set 2: the creditors
-  // the current peer shares with the debtor.
-  marks_.begin(nodes_.size());
-  size_t targets = 0;
-  for (const Edge& e : edges_within(source->out, earliest, time)) {
-    if (marks_.mark(e.other, 0)) ++targets;
-  }
-  if (targets < 2) return finding;
-  size_t visits = 0, layer = 0;
+  // The debtor's creditors, the layer, the creditors the current peer
+  // shares with the debtor: small sets, read from the cache.
+  auto& targets = scratch_[0];
+  auto& layer = scratch_[1];
+  auto& shared_targets = scratch_[2];
+  targets.clear();
+  layer.clear();
+  for (const Edge& e : edges_within(source->out, earliest, time)) targets.push_back(e.other);
+  make_set(targets);
+  if (targets.size() < 2) return finding;
+  size_t visits = 0;
   std::vector<const Edge*> shared;
-  std::vector<Account> shared_targets;
   for (const Edge& peer_edge : edges_within(target->in, earliest, time)) {
-    if (peer_edge.other == debtor || marks_.test(peer_edge.other, 1)) continue;
-    marks_.unmark_all(2, shared_targets);
+    if (peer_edge.other == debtor || contains(layer, peer_edge.other)) continue;
     shared_targets.clear();
     shared.clear();
     for (const Edge& e : edges_within(nodes_[peer_edge.other].out, earliest, time)) {
       if (++visits > limits_.max_visits) break;
-      if (!marks_.test(e.other, 0)) continue;
-      if (marks_.mark(e.other, 2)) {
-        shared_targets.push_back(e.other);
-        shared.push_back(&e);
-      }
+      if (!in_set(targets, e.other) || contains(shared_targets, e.other)) continue;
+      shared_targets.push_back(e.other);
+      shared.push_back(&e);
     }
     if (shared_targets.size() >= 2) {
-      marks_.mark(peer_edge.other, 1);
-      ++layer;
+      layer.push_back(peer_edge.other);
       if (evidence) {
         for (const Edge* e : shared) append_ids(*e, finding.transaction_ids);
       }
     }
   }
-  if (layer == 0) return finding;
-  finding.size = static_cast<double>(layer + 1);
+  if (layer.empty()) return finding;
+  finding.size = static_cast<double>(layer.size() + 1);
   if (!evidence) return finding;
   for (const Edge& e : edges_within(source->out, earliest, time)) append_ids(e, finding.transaction_ids);
   return finding;

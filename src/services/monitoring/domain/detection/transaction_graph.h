@@ -145,35 +145,35 @@ class TransactionGraph {
     std::vector<uint32_t> free_;
   };
 
-  // Per-search scratch over the dense account numbers, reused by every
-  // search instead of a hash set per call: an account is marked in set k
-  // when its stamp k equals the current search's stamp, so starting
-  // a search clears every set at once. Searches run one at a time (the
+  // The cycle search's accounts reached, over the dense account numbers,
+  // reused by every search instead of a hash set per call: an account is
+  // marked when its stamp equals the current search's, so starting a
+  // search clears every mark at once. Searches run one at a time (the
   // engine is single-threaded), hence mutable.
   class Marks {
    public:
-    static constexpr size_t kSets = 3;  // no search needs more
     void begin(size_t accounts);
-    bool test(Account a, size_t set) const { return stamps_[a].stamp[set] == stamp_; }
-    // Marks; false when it was marked already.
-    bool mark(Account a, size_t set) {
-      if (test(a, set)) return false;
-      stamps_[a].stamp[set] = stamp_;
-      return true;
-    }
-    void unmark_all(size_t set, const std::vector<Account>& accounts) {
-      for (Account a : accounts) stamps_[a].stamp[set] = 0;
-    }
+    bool test(Account a) const { return stamps_[a].stamp == stamp_; }
+    void mark(Account a) { stamps_[a].stamp = stamp_; }
     int64_t& value(Account a) { return stamps_[a].value; }
 
    private:
     struct Entry {
-      uint32_t stamp[kSets] = {};
+      uint32_t stamp = 0;
       int64_t value = 0;
     };
     std::vector<Entry> stamps_;
     uint32_t stamp_ = 0;
   };
+
+  // Sets of accounts a search keeps that stay small (the parties of one
+  // account's payments within a window): sorted by make_set and looked up
+  // with in_set, or scanned with contains while they grow. Reused by every
+  // search, hence mutable.
+  static void make_set(std::vector<Account>& accounts);
+  static bool in_set(const std::vector<Account>& set, Account a);
+  static bool contains(const std::vector<Account>& accounts, Account a);
+  mutable std::vector<Account> scratch_[3];
 
   Limits limits_;
   std::vector<Node> nodes_;
