@@ -320,6 +320,31 @@ TEST(TransactionGraph, TransactionIdsAreHeldOnlyForTheEdgesKept) {
   EXPECT_EQ(recent.back(), prefix + "99998");
 }
 
+TEST(TransactionGraph, NothingOlderThanTheHorizonBeforeAListsNewestIsShown) {
+  // A list drops its old items only when it is full, but shows none of
+  // them once they are older than the horizon before its newest item:
+  // not to a late payment's search, not as evidence.
+  TransactionGraph::Limits limits;
+  limits.horizon_micros = 10 * kDay;
+  TransactionGraph g(limits);
+  enum : TransactionGraph::Account { A, B, C, D, SHOP };
+  const uint32_t card = 2;
+  g.add(A, B, kStart, 100, "old-to-b");
+  g.add(A, C, kStart + kHour, 100, "old-to-c");
+  g.record(A, SHOP, kStart, card, "old-card");
+  g.add(D, B, kStart + 2 * kHour, 100, "d-to-b");
+  g.add(D, C, kStart + 3 * kHour, 100, "d-to-c");
+  // A bipartite layer as of the first day: D shares A's two creditors.
+  EXPECT_EQ(g.bipartite(A, B, kStart + 4 * kHour, 3 * kDay, false).size, 2);
+  g.add(A, D, kStart + 20 * kDay, 100, "new");
+  g.record(A, SHOP, kStart + 20 * kDay + kHour, card, "new-card");
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(g.payments(A, true, kStart, kStart + 30 * kDay, 10), (Ids{"new", "new-card"}));
+  // A payment arriving late, dated the first day: A's payments of that day
+  // are beyond the horizon of A's list now.
+  EXPECT_EQ(g.bipartite(A, B, kStart + 4 * kHour, 3 * kDay, false).size, 0);
+}
+
 TEST(DetectionEngine, RebuildingWithoutEvaluationThenContinuingEqualsAnUninterruptedRun) {
   std::vector<Transaction> ts;
   for (int i = 0; i < 400; ++i) {

@@ -6,15 +6,15 @@ namespace hafnium::services::monitoring::detection {
 
 namespace {
 
-// The edges of a time-sorted list within [earliest, time]: searches start
-// at the window instead of reading (and waiting for) the older edges an
-// account keeps for the horizon. Found from the newest end backwards, not
-// by binary search: the window is the recent end of the list, so the scan
-// reads only the lines its caller goes on to read, in one direction the
-// hardware prefetcher follows, where each probe of a binary search was a
-// cache miss of its own.
+// The edges of a time-sorted list within [earliest, time], none older
+// than `floor`: searches start at the window instead of reading (and
+// waiting for) the older edges an account keeps for the horizon. Found
+// from the newest end backwards, not by binary search: the window is the
+// recent end of the list, so the scan reads only the lines its caller goes
+// on to read, in one direction the hardware prefetcher follows, where each
+// probe of a binary search was a cache miss of its own.
 template <typename Edges>
-auto edges_within(const Edges& edges, int64_t earliest, int64_t time) {
+auto edges_within(const Edges& edges, int64_t earliest, int64_t time, int64_t floor) {
   struct Range {
     typename Edges::const_iterator first, last;
     auto begin() const { return first; }
@@ -24,10 +24,16 @@ auto edges_within(const Edges& edges, int64_t earliest, int64_t time) {
   auto last = edges.end();
   while (last != edges.begin() && std::prev(last)->time > time) --last;
   auto first = last;
+  earliest = std::max(earliest, floor);
   while (first != edges.begin() && std::prev(first)->time >= earliest) --first;
   return Range{first, last};
 }
 }  // namespace
+
+template <typename Items>
+auto TransactionGraph::within(const Items& items, int64_t earliest, int64_t time) const {
+  return edges_within(items, earliest, time, visible_from(items));
+}
 
 uint32_t TransactionGraph::Ids::add(const std::string& id, uint32_t edges) {
   uint32_t slot;
@@ -62,9 +68,10 @@ void TransactionGraph::drop_front(std::vector<Item>& items, size_t count) {
 }
 
 template <typename Item>
-void TransactionGraph::trim(std::vector<Item>& items, int64_t newest) {
+void TransactionGraph::trim(std::vector<Item>& items) {
+  const int64_t floor = visible_from(items);
   size_t drop = 0;
-  while (drop < items.size() && items[drop].time < newest - limits_.horizon_micros) ++drop;
+  while (drop < items.size() && items[drop].time < floor) ++drop;
   if (items.size() - drop > limits_.max_edges_per_account) drop = items.size() - limits_.max_edges_per_account;
   if (drop > 0) drop_front(items, drop);
 }
@@ -75,7 +82,16 @@ void TransactionGraph::insert(std::vector<Item>& items, const Item& item) {
   auto pos = std::upper_bound(items.begin(), items.end(), item.time,
                               [](int64_t t, const Item& e) { return t < e.time; });
   items.insert(pos, item);
-  trim(items, items.back().time);
+  // The edge cap holds after every insert. Items older than the horizon
+  // are invisible to every read (within(), payments()) as soon as they
+  // are, and leave when the list is full, all at once: dropping one with
+  // every payment read the list's oldest line, moved the whole list and
+  // released an id, each a miss of its own.
+  const bool full = items.size() == items.capacity();
+  if (full || items.size() > limits_.max_edges_per_account) {
+    trim(items);
+    if (full && items.size() * 4 > items.capacity() * 3) items.reserve(items.capacity() * 2);
+  }
 }
 
 void TransactionGraph::Marks::begin(size_t accounts) {
@@ -141,8 +157,8 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
   const int64_t earliest = time - window;
   // Cheap refusals first: the creditor must have paid someone, and the
   // debtor been paid by someone, within the window.
-  if (edges_within(start_node->out, earliest, time).empty()) return finding;
-  const auto into_target = edges_within(target_node->in, earliest, time);
+  if (within(start_node->out, earliest, time).empty()) return finding;
+  const auto into_target = within(target_node->in, earliest, time);
   if (into_target.empty()) return finding;
   // The chain ends with a payment into the debtor, and its payments come in
   // time order: no payment later than the debtor's last one received (up
@@ -166,7 +182,7 @@ GraphFinding TransactionGraph::cycle(Account debtor, Account creditor, int64_t t
   for (size_t hops = 1; hops < limits_.max_cycle_hops; ++hops) {
     size_t level_end = steps.size();
     for (size_t i = level_begin; i < level_end; ++i) {
-      for (const Edge& e : edges_within(nodes_[steps[i].node].out, std::max(steps[i].arrival, earliest), last_useful)) {
+      for (const Edge& e : within(nodes_[steps[i].node].out, std::max(steps[i].arrival, earliest), last_useful)) {
         if (++visits > limits_.max_visits) return finding;
         if (steps[i].edge && !conserved(steps[i].edge->cents, e.cents)) continue;
         if (e.other == debtor) {
@@ -206,7 +222,7 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
   const int64_t earliest = time - window;
   // Cheap refusals first: the debtor must have been paid within the
   // window, and the sink paid by two or more accounts.
-  const auto into_middle_edges = edges_within(middle->in, earliest, time);
+  const auto into_middle_edges = within(middle->in, earliest, time);
   if (into_middle_edges.empty()) return best;
   // Who paid the sink within the window, the sources tried, the current
   // source's intermediates: small sets read from the cache, where a mark
@@ -216,7 +232,7 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
   auto& intermediates = scratch_[2];
   gatherers.clear();
   tried.clear();
-  for (const Edge& e : edges_within(sink->in, earliest, time)) {
+  for (const Edge& e : within(sink->in, earliest, time)) {
     if (e.other != creditor) gatherers.push_back(e.other);
   }
   make_set(gatherers);
@@ -228,12 +244,12 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
     // Intermediates the source paid that went on to pay the sink.
     GraphFinding candidate;
     intermediates.clear();
-    for (const Edge& scatter : edges_within(nodes_[into_middle.other].out, earliest, time)) {
+    for (const Edge& scatter : within(nodes_[into_middle.other].out, earliest, time)) {
       if (++visits > limits_.max_visits) return best;
       if (!in_set(gatherers, scatter.other) || contains(intermediates, scatter.other)) continue;
       // The intermediate's payment to the sink, after it was paid.
       const Edge* onward = nullptr;
-      for (const Edge& e : edges_within(nodes_[scatter.other].out, scatter.time, time)) {
+      for (const Edge& e : within(nodes_[scatter.other].out, scatter.time, time)) {
         if (e.other == creditor && conserved(scatter.cents, e.cents)) {
           onward = &e;
           break;
@@ -263,18 +279,18 @@ GraphFinding TransactionGraph::gather_scatter(Account debtor, int64_t time, int6
   sources.clear();
   sinks.clear();
   int64_t first_in = INT64_MAX;
-  for (const Edge& e : edges_within(hub->in, earliest, time)) {
+  for (const Edge& e : within(hub->in, earliest, time)) {
     sources.push_back(e.other);
     first_in = std::min(first_in, e.time);
   }
   if (sources.empty()) return finding;
-  for (const Edge& e : edges_within(hub->out, first_in, time)) sinks.push_back(e.other);
+  for (const Edge& e : within(hub->out, first_in, time)) sinks.push_back(e.other);
   make_set(sources);
   make_set(sinks);
   finding.size = static_cast<double>(std::min(sources.size(), sinks.size()));
   if (finding.size == 0 || !evidence) return finding;
-  for (const Edge& e : edges_within(hub->in, earliest, time)) append_ids(e, finding.transaction_ids);
-  for (const Edge& e : edges_within(hub->out, first_in, time)) append_ids(e, finding.transaction_ids);
+  for (const Edge& e : within(hub->in, earliest, time)) append_ids(e, finding.transaction_ids);
+  for (const Edge& e : within(hub->out, first_in, time)) append_ids(e, finding.transaction_ids);
   return finding;
 }
 
@@ -292,16 +308,16 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
   auto& shared_targets = scratch_[2];
   targets.clear();
   layer.clear();
-  for (const Edge& e : edges_within(source->out, earliest, time)) targets.push_back(e.other);
+  for (const Edge& e : within(source->out, earliest, time)) targets.push_back(e.other);
   make_set(targets);
   if (targets.size() < 2) return finding;
   size_t visits = 0;
   std::vector<const Edge*> shared;
-  for (const Edge& peer_edge : edges_within(target->in, earliest, time)) {
+  for (const Edge& peer_edge : within(target->in, earliest, time)) {
     if (peer_edge.other == debtor || contains(layer, peer_edge.other)) continue;
     shared_targets.clear();
     shared.clear();
-    for (const Edge& e : edges_within(nodes_[peer_edge.other].out, earliest, time)) {
+    for (const Edge& e : within(nodes_[peer_edge.other].out, earliest, time)) {
       if (++visits > limits_.max_visits) break;
       if (!in_set(targets, e.other) || contains(shared_targets, e.other)) continue;
       shared_targets.push_back(e.other);
@@ -317,7 +333,7 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
   if (layer.empty()) return finding;
   finding.size = static_cast<double>(layer.size() + 1);
   if (!evidence) return finding;
-  for (const Edge& e : edges_within(source->out, earliest, time)) append_ids(e, finding.transaction_ids);
+  for (const Edge& e : within(source->out, earliest, time)) append_ids(e, finding.transaction_ids);
   return finding;
 }
 
@@ -331,12 +347,13 @@ std::vector<std::string> TransactionGraph::payments(Account account, bool outgoi
   const auto& other = outgoing ? n->other_out : n->other_in;
   auto g = with_graph ? graph.rbegin() : graph.rend();
   auto o = other.rbegin();
+  const int64_t graph_from = std::max(from, visible_from(graph)), other_from = std::max(from, visible_from(other));
   auto counted = [other_types](const Listed& l) { return l.type >= 32 || (other_types >> l.type & 1u) != 0; };
   while (out.size() < limit) {
     while (o != other.rend() && (o->time > to || !counted(*o))) ++o;
     while (g != graph.rend() && g->time > to) ++g;
-    const bool graph_left = g != graph.rend() && g->time >= from;
-    const bool other_left = o != other.rend() && o->time >= from;
+    const bool graph_left = g != graph.rend() && g->time >= graph_from;
+    const bool other_left = o != other.rend() && o->time >= other_from;
     if (!graph_left && !other_left) break;
     if (graph_left && (!other_left || g->time >= o->time)) {
       append_ids(*g++, out);

@@ -117,7 +117,15 @@ class TransactionGraph {
   template <typename Item>
   void insert(std::vector<Item>& items, const Item& item);
   template <typename Item>
-  void trim(std::vector<Item>& items, int64_t newest);
+  void trim(std::vector<Item>& items);
+  // The oldest time a list shows: the horizon before its newest item.
+  template <typename Item>
+  int64_t visible_from(const std::vector<Item>& items) const {
+    return items.empty() ? INT64_MIN : items.back().time - limits_.horizon_micros;
+  }
+  // A list's items within [earliest, time] that it shows.
+  template <typename Items>
+  auto within(const Items& items, int64_t earliest, int64_t time) const;
   // Drops items from the front of a list, releasing their ids.
   template <typename Item>
   void drop_front(std::vector<Item>& items, size_t count);
