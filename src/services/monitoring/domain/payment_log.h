@@ -31,7 +31,8 @@ static_assert(sizeof(LoggedPayment) == 32);
 // quarter's payments fits in a few cache lines read in order, and the
 // memory is a fraction. An account that pays often (a merchant, a
 // payroll account) outgrows the list and moves to buckets, whose cost does
-// not grow with its traffic (the engine decides when: `heavy`).
+// not grow with its traffic (the engine decides when:
+// EngineOptions::payment_list_limit).
 //
 // The list answers exactly as the buckets would: a payment carries the
 // levels (window lengths at one bucket width, per track) that took it,

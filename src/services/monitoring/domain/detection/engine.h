@@ -252,7 +252,8 @@ class DetectionEngine {
   // rebuilds its state (which holds its lock for as long as reading its
   // history takes, minutes for a large tenant), not time out.
   uint64_t late_transactions() const;
-  // Accounts the tenants' engines keep state for (each about 10 KB).
+  // Accounts the tenants' engines keep state for (each about 4 KB when it
+  // pays once a day or two).
   size_t accounts() const;
 
  private:
