@@ -118,7 +118,6 @@ class PaymentLog {
   std::unique_ptr<LoggedPayment[]> entries_;
   uint16_t size_ = 0;
   uint8_t capacity_log2_ = 0;
-  uint8_t unused_ = 0;
   uint32_t bucket_slot_ = kNoSlot;
   std::array<int64_t, kTracks> newest_;
 };
