@@ -19,7 +19,7 @@ void PaymentLog::insert(const LoggedPayment& payment, int64_t stale) {
     // forgetting is a quarter of the list or more away.
     if (size_ * 4 > capacity() * 3 || size_ == capacity()) grow();
   }
-  // From the newest end: payments arrive nearly in order. = entries_ ? static_cast<uint8_t>(capacity_log2_ + 1) : 2;
+  // Its place, found from the newest end: payments arrive nearly in order.
   uint32_t at = size_;
   while (at > 0 && entries_[at - 1].time > payment.time) --at;
   if (at < size_) std::memmove(&entries_[at + 1], &entries_[at], (size_ - at) * sizeof(LoggedPayment));
