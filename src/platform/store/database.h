@@ -279,8 +279,8 @@ class Database {
   // it could not write, and a later sync that succeeds proves nothing).
   std::atomic<uint64_t> log_commits_{0};
   std::mutex log_sync_;
-  uint64_t log_synced_ = 0;
-  std::atomic<bool> log_sync_failed_{false};
+  uint64_t log_synced_ = 0;      // under log_sync_
+  bool log_sync_failed_ = false;  // under log_sync_
   std::atomic<uint64_t> log_syncs_{0};
   int log_fd_ = -1;  // the log file, for sync_log_file() (under log_sync_)
 

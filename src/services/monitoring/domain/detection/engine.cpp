@@ -132,6 +132,10 @@ struct TenantEngine::Track {
   bool per_account() const { return group == Group::kAccountOut || group == Group::kAccountIn; }
   int direction() const { return group == Group::kAccountIn ? 1 : 0; }
   size_t levels() const { return level_widths.size(); }
+  // A new empty window for level l.
+  SlidingWindow level(size_t l, int64_t lateness) const {
+    return SlidingWindow(level_lengths[l], level_widths[l], lateness);
+  }
   // New empty levels at a bucket slot (the array grown to hold it).
   SlidingWindow* fresh_levels(uint32_t slot, int64_t lateness) {
     const size_t needed = (static_cast<size_t>(slot) + 1) * levels();
@@ -142,7 +146,7 @@ struct TenantEngine::Track {
       by_account.resize(needed);
     }
     SlidingWindow* at = by_account.data() + static_cast<size_t>(slot) * levels();
-    for (size_t l = 0; l < levels(); ++l) at[l] = SlidingWindow(level_lengths[l], level_widths[l], lateness);
+    for (size_t l = 0; l < levels(); ++l) at[l] = level(l, lateness);
     return at;
   }
   // The levels at a bucket slot, or nullptr when it has none yet.
@@ -413,7 +417,7 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
             out[l] = std::move(old_levels[static_cast<size_t>(at - old->level_widths.begin())]);
             out[l].extend(track->level_lengths[l]);
           } else {
-            out[l] = SlidingWindow(track->level_lengths[l], track->level_widths[l], options_.lateness_micros);
+            out[l] = track->level(l, options_.lateness_micros);
           }
         }
       };
@@ -464,7 +468,7 @@ TenantEngine::Account TenantEngine::intern(const std::string& account) {
 const PaymentLog* TenantEngine::list_of(const Track& track, Account account) const {
   const Direction& d = directions_[track.direction()];
   const PaymentLog& log = d.logs[account];
-  return d.lists && !log.in_buckets() ? &log : nullptr;
+  return d.listed(log) ? &log : nullptr;
 }
 
 SlidingWindow* TenantEngine::buckets_of(Track& track, Account account, bool create) {
@@ -549,9 +553,7 @@ SlidingWindow* TenantEngine::windows_of(Track& track, const Transaction& t, Acco
   auto& levels = track.keys[key];
   if (levels.empty()) {
     levels.resize(track.levels());
-    for (size_t l = 0; l < track.levels(); ++l) {
-      levels[l] = SlidingWindow(track.level_lengths[l], track.level_widths[l], options_.lateness_micros);
-    }
+    for (size_t l = 0; l < track.levels(); ++l) levels[l] = track.level(l, options_.lateness_micros);
   }
   return levels.data();
 }
@@ -727,7 +729,7 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
     if (track->filter && !has_type(track->filter_always, type)) {
       if (has_type(track->filter_never, type) || !track->filter->evaluate(filter_context).fired) continue;
     }
-    if (track->per_account() && directions_[track->direction()].lists && !lists[track->direction()]->in_buckets()) {
+    if (track->per_account() && directions_[track->direction()].listed(*lists[track->direction()])) {
       PaymentLog& log = *lists[track->direction()];
       const int64_t newest = log.newest(track->list_track);
       uint32_t took = 0;

@@ -123,6 +123,8 @@ class TenantEngine {
     bool lists = false;            // whether accounts start with a list
     int64_t keep = 0;              // how far back before its newest payment a list keeps payments
     uint32_t bucket_slots = 0;     // accounts moved to buckets so far
+    // Whether an account's windows in this direction are read from its list.
+    bool listed(const PaymentLog& log) const { return lists && !log.in_buckets(); }
   };
   Direction directions_[2];
   // Where a per-account track's windows for one account are: the list,

@@ -29,15 +29,8 @@ Transaction payment(const std::string& id, int64_t at, const std::string& debtor
 
 RuleDefinition rule(const std::string& id, const std::string& condition, const std::string& explanation,
                     const std::string& subject = "debtor") {
-  RuleDefinition r;
-  r.id = id;
-  r.name = id;
-  r.typology = "custom";
-  r.condition = condition;
-  r.explanation = explanation;
-  r.subject = subject;
-  r.suppression = "10m";
-  return r;
+  return {.id = id, .name = id, .typology = "custom", .condition = condition, .subject = subject,
+          .suppression = "10m", .explanation = explanation};
 }
 
 std::shared_ptr<const RuleSet> compile(std::vector<RuleDefinition> definitions, bool with_pack) {
