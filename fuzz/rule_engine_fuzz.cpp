@@ -5,9 +5,13 @@
 // rest of the input (eight bytes each). Whatever a tenant writes must end
 // in a compile error or in evaluations, alerts and explanations (stored
 // alerts that read back): never a crash, a hang (evaluation is bounded),
-// undefined behaviour or a leak.
+// undefined behaviour or a leak. The condition is also evaluated on its
+// own against values made from the input, as the hot path runs it (a flat
+// program) and as an explanation does (the tree): both must agree.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +21,7 @@
 #include "platform/util/utf8.h"
 #include "services/monitoring/domain/detection/engine.h"
 #include "services/monitoring/domain/detection/rule_set.h"
+#include "services/monitoring/domain/rules/rule_expression.h"
 
 namespace {
 
@@ -55,6 +60,45 @@ Transaction payment(size_t index, const uint8_t* b, int64_t& clock) {
   return t;
 }
 
+// The condition's outcome both ways, over fields and features taken from
+// the input's bytes (some missing, some zero, some huge).
+void compare_program_with_tree(const std::string& condition, std::string_view input) {
+  namespace rules = hafnium::services::monitoring::rules;
+  const auto& schema = hafnium::services::monitoring::detection::detection_schema();
+  auto compiled = rules::compile_rule(condition, schema);
+  const auto* rule = std::get_if<rules::CompiledRule>(&compiled);
+  if (!rule) return;
+  static const double kNumbers[] = {0, 1, -1, 2.5, 1e300, 1e-300, 10000, -0.0};
+  static const char* kTexts[] = {"", "wire", "cash_deposit", "IR", "US", "zz"};
+  for (size_t offset = 0; offset < input.size() && offset < 64; offset += 8) {
+    const auto* b = reinterpret_cast<const uint8_t*>(input.data() + offset);
+    const size_t n = std::min<size_t>(8, input.size() - offset);
+    auto byte = [&](size_t i) { return b[i % n]; };
+    rules::Context hot;
+    // Each field missing or of its declared type, as the engine gives them.
+    hot.field = [&](size_t index, const std::string& name) -> rules::Value {
+      const uint8_t v = byte(index);
+      if (v % 4 == 0) return std::monostate{};
+      switch (schema.fields.at(name)) {
+        case rules::Type::kBool: return (v & 4) != 0;
+        case rules::Type::kNumber: return kNumbers[(v >> 2) % 8];
+        case rules::Type::kString: break;
+      }
+      return std::string(kTexts[(v >> 2) % 6]);
+    };
+    hot.feature = [&](size_t index, const rules::FeatureCall&) -> std::optional<double> {
+      const uint8_t v = byte(index + 3);
+      if (v % 5 == 0) return std::nullopt;
+      return kNumbers[v % 8];
+    };
+    rules::Context explained = hot;
+    explained.record_facts = true;
+    const auto program = rule->evaluate(hot);
+    const auto tree = rule->evaluate(explained);
+    if (program.fired != tree.fired || program.error != tree.error) __builtin_trap();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -73,6 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!hafnium::util::is_valid_utf8(*text) || text->find('\0') != std::string::npos) return 0;
   }
   if (det::RuleSet::check(rule)) return 0;  // refused with a field and a reason, as the API answers 400
+  compare_program_with_tree(rule.condition, input);
   std::vector<det::RuleDefinition> rules = det::default_pack();
   rules.push_back(rule);
   auto compiled = det::RuleSet::compile(rules);

@@ -803,18 +803,23 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
   e.values.assign(slots_.size(), std::nullopt);
   e.computed.assign(slots_.size(), 0);
   const auto& all = rules_->rules();
+  // One context for every rule, pointed at each rule's feature slots in
+  // turn: building its callbacks per rule cost as much as many a rule's
+  // evaluation.
+  Binding binding{this, &e, nullptr};
+  rules::Context context = context_for(binding);
   for (size_t r = 0; r < all.size(); ++r) {
     if (has_type(rule_never_fires_[r], type)) continue;
     const auto& rule = all[r];
     const auto& calls = rule_slots_[r];
-    const Binding binding{this, &e, &calls};
-    rules::Context context = context_for(binding);
+    binding.calls = &calls;
     if (auto result = rule.condition.evaluate(context); !result.fired) {
       if (count_failures_ && !result.error.empty()) ++failures_[rule.definition.id][result.error];
       continue;
     }
     context.record_facts = true;
     auto explained = rule.condition.evaluate(context);
+    context.record_facts = false;
     // Evidence: what the graph found, the subject's payments in the
     // rule's longest window, and this transaction.
     std::vector<std::string> evidence;

@@ -6,49 +6,10 @@
 #include <cstdio>
 #include <sstream>
 
+#include "services/monitoring/domain/rules/rule_program.h"
+#include "services/monitoring/domain/rules/rule_tree.h"
+
 namespace hafnium::services::monitoring::rules {
-
-// ---------------------------------------------------------------- syntax
-
-enum class Op { kOr, kAnd, kNot, kEq, kNe, kLt, kLe, kGt, kGe, kIn, kAdd, kSub, kMul, kDiv, kNeg };
-
-// The members of an `in` test. Most are a handful of short words
-// (transaction types, country codes) tested on every payment: a linear
-// scan that compares lengths first beats a tree of strings, which
-// compares bytes at every level. Long lists (a tenant's own) are searched
-// by halves.
-class TextSet {
- public:
-  void insert(const std::string& text) {
-    auto at = std::lower_bound(members_.begin(), members_.end(), text);
-    if (at == members_.end() || *at != text) members_.insert(at, text);
-  }
-  bool contains(const std::string& text) const {
-    if (members_.size() > kScanned) return std::binary_search(members_.begin(), members_.end(), text);
-    for (const auto& m : members_) {
-      if (m.size() == text.size() && std::char_traits<char>::compare(m.data(), text.data(), m.size()) == 0) return true;
-    }
-    return false;
-  }
-
- private:
-  static constexpr size_t kScanned = 16;
-  std::vector<std::string> members_;  // sorted
-};
-
-struct CompiledRule::Node {
-  enum class Kind { kLiteral, kField, kFeature, kUnary, kBinary, kSet } kind;
-  Type type = Type::kBool;
-  Value literal;
-  std::string name;                  // field or function
-  std::vector<std::string> args;     // function arguments
-  FeatureCall call;                  // a feature node's call, handed to the context as is
-  size_t index = 0;                  // field position in the schema, or call number
-  size_t start = 0, end = 0;         // source span of a comparison
-  TextSet set;                       // for 'in'
-  Op op = Op::kAnd;
-  std::shared_ptr<const Node> left, right;
-};
 
 namespace {
 
@@ -415,29 +376,6 @@ class Parser {
   std::vector<FeatureCall> calls_;
 };
 
-// Why an evaluation stopped: a value was missing or an operation
-// impossible. Missing values are routine (a new account has no history,
-// a payment no channel), so they are not exceptions: the first failure
-// is recorded, every caller returns at once, and the reason's text is
-// only built when somebody asks for it.
-struct EvalFailure {
-  enum class Kind { kNone, kMissingField, kFeatureUnavailable, kDivisionByZero, kOutOfRange, kUnsupported } kind =
-      Kind::kNone;
-  const Node* at = nullptr;
-  explicit operator bool() const { return kind != Kind::kNone; }
-  std::string reason() const {
-    switch (kind) {
-      case Kind::kMissingField: return "missing value " + at->name;
-      case Kind::kFeatureUnavailable: return "feature " + at->call.text() + " unavailable";
-      case Kind::kDivisionByZero: return "division by zero";
-      case Kind::kOutOfRange: return "a number out of range";
-      case Kind::kUnsupported: return "unsupported operation";
-      case Kind::kNone: break;
-    }
-    return {};
-  }
-};
-
 struct Evaluation {
   const Context& context;
   const std::string& source;
@@ -579,6 +517,7 @@ std::variant<CompiledRule, CompileError> compile(const std::string& source, cons
     }
     CompiledRule rule;
     rule.root_ = std::move(root);
+    if (condition) rule.program_ = Program::compile(*rule.root_);
     rule.node_count_ = parser.nodes();
     rule.calls_ = parser.take_calls();
     rule.source_ = source;
@@ -614,6 +553,15 @@ EvalResult CompiledRule::evaluate(const Context& context) const {
   EvalResult result;
   EvalFailure failure;
   try {
+    if (program_ && !context.record_facts) {
+      auto outcome = program_->run(context);
+      if (outcome.failure) {
+        result.error = outcome.failure.reason();
+      } else {
+        result.fired = outcome.fired;
+      }
+      return result;
+    }
     Value v = eval(*root_, Evaluation{context, source_, context.record_facts ? &result.facts : nullptr, failure});
     if (failure) {
       result.error = failure.reason();

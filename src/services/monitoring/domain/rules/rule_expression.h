@@ -74,6 +74,8 @@ struct EvalResult {
   std::vector<Fact> facts;  // with Context::record_facts
 };
 
+class Program;
+
 class CompiledRule {
  public:
   // Evaluation is bounded: the expression is a tree of at most
@@ -88,6 +90,9 @@ class CompiledRule {
 
   struct Node;
   std::shared_ptr<const Node> root_;
+  // The condition as a flat program (rule_program.h), which evaluate()
+  // runs unless facts are recorded; null for an expression.
+  std::shared_ptr<const Program> program_;
   size_t node_count_ = 0;
   std::vector<FeatureCall> calls_;
   std::string source_;

@@ -182,5 +182,67 @@ TEST(RuleExpression, MembershipHoldsForShortAndLongListsAlike) {
   EXPECT_FALSE(short_list.evaluate(context(1, "wir", "", 0, 0, 0)).fired);
 }
 
+// The hot path runs a condition as a flat program, an explanation walks
+// its tree (rule_program.h): both must reach the same outcome, failure and
+// reason included, for every rule and payment.
+TEST(RuleProgram, RunsEveryConditionAsTheTreeEvaluatesIt) {
+  const std::string big = "1" + std::string(300, '0');
+  const std::vector<std::string> conditions = {
+      "tx.type in ['cash_deposit', 'cash_withdrawal'] and tx.amount >= 9_000 and sum('out', '24h') + tx.amount >= 10000",
+      "debtor.country in list('high_risk_countries') or not (count('in', '1h') <= 3 * avg_daily_count('90d'))",
+      "tx.round == true and -tx.amount < 0",
+      "tx.round != (tx.amount > 100) or not tx.round",
+      "count('in', '1h') / avg_daily_count('90d') > 3",
+      "tx.channel == 'atm' or count('in', '1h') / avg_daily_count('90d') > 3 or tx.amount > 0",
+      "tx.amount > 0 and count('in', '1h') / avg_daily_count('90d') > 3 and tx.channel == 'atm'",
+      "tx.amount > 0 or tx.channel == 'atm'",
+      "tx.amount * " + big + " > 5 and sum('out', '24h') - tx.amount * 2 <= 7",
+      "sum('out', '24h') * sum('out', '24h') * sum('out', '24h') > 1",
+      "tx.type < 'card' or tx.type >= debtor.country and 'wire' != tx.type",
+      "tx.type == 'wire' and (debtor.country > 'M' or debtor.country <= '')",
+      "not (not (tx.amount == 10) and (avg_daily_count('90d') - -1 < 2 or count('in', '1h') == 5))",
+      "tx.amount >= 1 and (tx.amount < 2 or (tx.amount < 20 and (tx.amount / 2 > 4 or tx.amount == 15)))",
+      "debtor.country in ['IR', 'DE'] and tx.amount in ['x'] == false",
+  };
+  struct Payment {
+    double amount;
+    std::string type, country;
+    double sum, count, average;
+  };
+  const std::vector<Payment> payments = {
+      {9500, "cash_deposit", "DE", 2000, 1, 1}, {10, "wire", "IR", 0, 7, 2},  {5000, "wire", "DE", 1e200, 5, 0},
+      {1, "card", "", 0, 0, 0},                 {15, "ach", "MM", -3, 6, 2}, {10, "cash_withdrawal", "ZZ", 1e-9, 5, 1}};
+  size_t compared = 0;
+  for (const auto& source : conditions) {
+    auto result = compile_rule(source, schema());
+    if (std::holds_alternative<CompileError>(result)) continue;  // the last one: 'in' tests text only
+    const auto& rule = std::get<CompiledRule>(result);
+    ASSERT_NE(rule.program_, nullptr) << source;
+    for (const auto& p : payments) {
+      Context hot = context(p.amount, p.type, p.country, p.sum, p.count, p.average);
+      Context explained = hot;
+      explained.record_facts = true;
+      auto program = rule.evaluate(hot);
+      auto tree = rule.evaluate(explained);
+      EXPECT_EQ(program.fired, tree.fired) << source << " at " << p.amount << " " << p.type;
+      EXPECT_EQ(program.error, tree.error) << source << " at " << p.amount << " " << p.type;
+      EXPECT_TRUE(program.facts.empty());
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, (conditions.size() - 1) * payments.size());
+}
+
+TEST(RuleProgram, AConditionDeeperThanTheStackIsEvaluatedByTheTree) {
+  // Each parenthesised right operand waits on the one before it.
+  std::string deep = "tx.amount";
+  for (int i = 0; i < 40; ++i) deep = "tx.amount + (" + deep + ")";
+  auto rule = compile(deep + " > 40");
+  EXPECT_EQ(rule.program_, nullptr);
+  EXPECT_TRUE(rule.evaluate(context(1, "wire", "DE", 0, 0, 0)).fired);
+  EXPECT_FALSE(rule.evaluate(context(0.5, "wire", "DE", 0, 0, 0)).fired);
+  EXPECT_NE(compile("tx.amount + (tx.amount + (tx.amount)) > 2").program_, nullptr);
+}
+
 }  // namespace
 }  // namespace hafnium::services::monitoring::rules
