@@ -6,6 +6,8 @@
 #include <future>
 #include <thread>
 #include <map>
+#include <random>
+#include <set>
 
 namespace hafnium::services::monitoring::detection {
 namespace {
@@ -269,6 +271,89 @@ TEST(TransactionGraph, ScatterGatherGatherScatterAndBipartite) {
   EXPECT_EQ(layer.size, 3);
   EXPECT_EQ(g.bipartite(S, M2, kStart + 1, kDay).size, 0);
   EXPECT_EQ(g.payments(H, true, kStart, kStart + kHour, 2), (std::vector<std::string>{"i", "j"}));
+}
+
+// Scatter-gather and bipartite layering skip the neighbours whose payees
+// (a summary that may claim too many, never too few) rule them out, and
+// take the debtor's own pass from its incoming list: on a random graph,
+// every payment's findings must equal those of a search by definition.
+TEST(TransactionGraph, SearchesThatSkipNeighboursFindWhatTheDefinitionsFind) {
+  struct Payment {
+    TransactionGraph::Account debtor, creditor;
+    int64_t time, cents;
+  };
+  const TransactionGraph::Limits limits;
+  TransactionGraph g(limits);
+  std::vector<Payment> seen;
+  std::mt19937_64 rng(17);
+  constexpr uint32_t kAccounts = 400;
+  const int64_t window = 3 * kDay;
+  auto conserved = [&](int64_t before, int64_t after) {
+    return after >= static_cast<double>(before) * limits.conserve_min &&
+           after <= static_cast<double>(before) * limits.conserve_max;
+  };
+  size_t scatter_found = 0, layers_found = 0;
+  for (int i = 0; i < 4000; ++i) {
+    // Each account pays a few regular payees and sometimes anyone.
+    const auto d = static_cast<TransactionGraph::Account>(rng() % kAccounts);
+    const auto c = static_cast<TransactionGraph::Account>(rng() % 3 != 0 ? (d * 7 + rng() % 4 * 13) % kAccounts
+                                                                          : rng() % kAccounts);
+    if (d == c) continue;
+    const Payment p{d, c, kStart + i * 120'000'000LL, 900 + static_cast<int64_t>(rng() % 300)};
+    g.add(p.debtor, p.creditor, p.time, p.cents, "t" + std::to_string(i));
+    seen.push_back(p);
+    const int64_t earliest = p.time - window;
+    while (seen.front().time < earliest) seen.erase(seen.begin());
+    auto in_window = [&](const Payment& q) { return q.time >= earliest && q.time <= p.time; };
+    // Scatter-gather by definition: the best source's intermediates.
+    std::set<TransactionGraph::Account> sources, gatherers;
+    for (const auto& q : seen) {
+      if (!in_window(q)) continue;
+      if (q.creditor == d && q.debtor != c) sources.insert(q.debtor);
+      if (q.creditor == c) gatherers.insert(q.debtor);
+    }
+    size_t best = 0;
+    if (gatherers.size() >= 2) {
+      for (auto s : sources) {
+        std::set<TransactionGraph::Account> intermediates;
+        for (const auto& scatter : seen) {
+          if (!in_window(scatter) || scatter.debtor != s || !gatherers.contains(scatter.creditor)) continue;
+          for (const auto& onward : seen) {
+            if (onward.debtor == scatter.creditor && onward.creditor == c && onward.time >= scatter.time &&
+                onward.time <= p.time && conserved(scatter.cents, onward.cents)) {
+              intermediates.insert(scatter.creditor);
+            }
+          }
+        }
+        best = std::max(best, intermediates.size());
+      }
+    }
+    ASSERT_EQ(g.scatter_gather(d, c, p.time, window, false).size, static_cast<double>(best)) << "payment " << i;
+    scatter_found += best >= 2;
+    // Bipartite by definition: the peers paying the creditor that paid
+    // two or more of the debtor's creditors.
+    std::set<TransactionGraph::Account> targets, peers;
+    for (const auto& q : seen) {
+      if (in_window(q) && q.debtor == d) targets.insert(q.creditor);
+      if (in_window(q) && q.creditor == c && q.debtor != d) peers.insert(q.debtor);
+    }
+    size_t layer = 0;
+    if (targets.size() >= 2) {
+      for (auto peer : peers) {
+        std::set<TransactionGraph::Account> shared;
+        for (const auto& q : seen) {
+          if (in_window(q) && q.debtor == peer && targets.contains(q.creditor)) shared.insert(q.creditor);
+        }
+        layer += shared.size() >= 2;
+      }
+    }
+    ASSERT_EQ(g.bipartite(d, c, p.time, window, false).size, layer == 0 ? 0.0 : static_cast<double>(layer + 1))
+        << "payment " << i;
+    layers_found += layer > 0;
+  }
+  // The graph is dense enough for both to be found, not only refused.
+  EXPECT_GT(scatter_found, 100u) << scatter_found;
+  EXPECT_GT(layers_found, 500u) << layers_found;
 }
 
 TEST(TransactionGraph, MemoryPerAccountIsBoundedByTheEdgeCap) {

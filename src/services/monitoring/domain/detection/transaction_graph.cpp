@@ -129,10 +129,45 @@ bool TransactionGraph::conserved(int64_t before, int64_t after) const {
 void TransactionGraph::add(Account debtor, Account creditor, int64_t time, int64_t cents,
                            const std::string& transaction_id) {
   if (debtor == creditor) return;
-  if (std::max(debtor, creditor) >= nodes_.size()) nodes_.resize(std::max(debtor, creditor) + 1);
+  if (std::max(debtor, creditor) >= nodes_.size()) {
+    nodes_.resize(std::max(debtor, creditor) + 1);
+    payees_.resize(nodes_.size());
+  }
   const uint32_t id = ids_.add(transaction_id, 2);
-  insert(nodes_[debtor].out, Edge{time, cents, creditor, id});
+  insert_out(debtor, Edge{time, cents, creditor, id});
   insert(nodes_[creditor].in, Edge{time, cents, debtor, id});
+}
+
+void TransactionGraph::insert_out(Account debtor, const Edge& edge) {
+  auto& out = nodes_[debtor].out;
+  const size_t before = out.size();
+  insert(out, edge);
+  if (out.size() > before) {
+    payees_[debtor].add(edge.other);
+    return;
+  }
+  // The list was trimmed: its payees are counted again, without those
+  // that left it.
+  Payees payees;
+  for (const Edge& e : out) payees.add(e.other);
+  payees_[debtor] = payees;
+}
+
+bool TransactionGraph::may_pay_two(Account account, const std::vector<Account>& accounts) const {
+  const Payees& payees = payees_[account];
+  size_t found = 0;
+  for (Account a : accounts) {
+    if (payees.may_pay(a) && ++found == 2) return true;
+  }
+  return false;
+}
+
+bool TransactionGraph::may_pay_any(Account account, const std::vector<Account>& accounts) const {
+  const Payees& payees = payees_[account];
+  for (Account a : accounts) {
+    if (payees.may_pay(a)) return true;
+  }
+  return false;
 }
 
 void TransactionGraph::record(Account debtor, Account creditor, int64_t time, uint32_t type,
@@ -142,7 +177,10 @@ void TransactionGraph::record(Account debtor, Account creditor, int64_t time, ui
   const bool self = debtor == creditor;
   const bool in = incoming && !self;
   if (!outgoing && !in) return;
-  if (std::max(debtor, creditor) >= nodes_.size()) nodes_.resize(std::max(debtor, creditor) + 1);
+  if (std::max(debtor, creditor) >= nodes_.size()) {
+    nodes_.resize(std::max(debtor, creditor) + 1);
+    payees_.resize(nodes_.size());
+  }
   const uint32_t id = ids_.add(transaction_id, (outgoing ? 1 : 0) + (in ? 1 : 0));
   if (outgoing) insert(nodes_[debtor].other_out, Listed{time, id, type});
   if (in) insert(nodes_[creditor].other_in, Listed{time, id, type});
@@ -230,6 +268,7 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
   auto& gatherers = scratch_[0];
   auto& tried = scratch_[1];
   auto& intermediates = scratch_[2];
+  auto& others = scratch_[3];
   gatherers.clear();
   tried.clear();
   for (const Edge& e : within(sink->in, earliest, time)) {
@@ -237,32 +276,74 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
   }
   make_set(gatherers);
   if (gatherers.size() < 2) return best;
+  // The intermediates other than the debtor, found in each source's
+  // outgoing list; that list is read only when the source may pay one.
+  others.clear();
+  for (Account g : gatherers) {
+    if (g != debtor) others.push_back(g);
+  }
   size_t visits = 0;
-  for (const Edge& into_middle : into_middle_edges) {
-    if (into_middle.other == creditor || contains(tried, into_middle.other)) continue;
-    tried.push_back(into_middle.other);
-    // Intermediates the source paid that went on to pay the sink.
-    GraphFinding candidate;
-    intermediates.clear();
-    for (const Edge& scatter : within(nodes_[into_middle.other].out, earliest, time)) {
+  // The debtor as an intermediate, read from its own lists, which the
+  // search has in hand: per source, its first payment into the debtor that
+  // the debtor passed on to the sink.
+  passed_.clear();
+  if (in_set(gatherers, debtor)) {
+    for (const Edge& into_middle : into_middle_edges) {
       if (++visits > limits_.max_visits) return best;
-      if (!in_set(gatherers, scatter.other) || contains(intermediates, scatter.other)) continue;
-      // The intermediate's payment to the sink, after it was paid.
-      const Edge* onward = nullptr;
-      for (const Edge& e : within(nodes_[scatter.other].out, scatter.time, time)) {
-        if (e.other == creditor && conserved(scatter.cents, e.cents)) {
-          onward = &e;
+      const Account source = into_middle.other;
+      if (source == creditor ||
+          std::any_of(passed_.begin(), passed_.end(), [source](const Passed& p) { return p.source == source; })) {
+        continue;
+      }
+      for (const Edge& e : within(middle->out, into_middle.time, time)) {
+        if (e.other == creditor && conserved(into_middle.cents, e.cents)) {
+          passed_.push_back({source, &into_middle, &e});
           break;
         }
       }
-      if (!onward) continue;
-      intermediates.push_back(scatter.other);
-      if (evidence) {
-        append_ids(scatter, candidate.transaction_ids);
-        append_ids(*onward, candidate.transaction_ids);
+    }
+  }
+  for (const Edge& into_middle : into_middle_edges) {
+    const Account source = into_middle.other;
+    if (source == creditor || contains(tried, source)) continue;
+    tried.push_back(source);
+    const auto through_debtor =
+        std::find_if(passed_.begin(), passed_.end(), [source](const Passed& p) { return p.source == source; });
+    const bool debtor_passed = through_debtor != passed_.end();
+    GraphFinding candidate;
+    intermediates.clear();
+    // Evidence in the order of the source's payments, the debtor's pass
+    // among them by its time.
+    bool debtor_listed = !debtor_passed || !evidence;
+    auto list_debtor = [&](int64_t before) {
+      if (debtor_listed || through_debtor->scatter->time > before) return;
+      append_ids(*through_debtor->scatter, candidate.transaction_ids);
+      append_ids(*through_debtor->onward, candidate.transaction_ids);
+      debtor_listed = true;
+    };
+    if (may_pay_any(source, others)) {
+      for (const Edge& scatter : within(nodes_[source].out, earliest, time)) {
+        if (++visits > limits_.max_visits) return best;
+        if (scatter.other == debtor || !in_set(others, scatter.other) || contains(intermediates, scatter.other)) continue;
+        // The intermediate's payment to the sink, after it was paid.
+        const Edge* onward = nullptr;
+        for (const Edge& e : within(nodes_[scatter.other].out, scatter.time, time)) {
+          if (e.other == creditor && conserved(scatter.cents, e.cents)) {
+            onward = &e;
+            break;
+          }
+        }
+        if (!onward) continue;
+        intermediates.push_back(scatter.other);
+        if (evidence) {
+          list_debtor(scatter.time - 1);
+          append_ids(scatter, candidate.transaction_ids);
+          append_ids(*onward, candidate.transaction_ids);
+        }
       }
     }
-    candidate.size = static_cast<double>(intermediates.size());
+    list_debtor(INT64_MAX);
+    candidate.size = static_cast<double>(intermediates.size() + (debtor_passed ? 1 : 0));
     if (candidate.size > best.size) best = std::move(candidate);
   }
   return best;
@@ -315,6 +396,8 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
   std::vector<const Edge*> shared;
   for (const Edge& peer_edge : within(target->in, earliest, time)) {
     if (peer_edge.other == debtor || contains(layer, peer_edge.other)) continue;
+    // A peer that cannot have paid two of the targets is not read.
+    if (!may_pay_two(peer_edge.other, targets)) continue;
     shared_targets.clear();
     shared.clear();
     for (const Edge& e : within(nodes_[peer_edge.other].out, earliest, time)) {
@@ -366,7 +449,7 @@ std::vector<std::string> TransactionGraph::payments(Account account, bool outgoi
 }
 
 size_t TransactionGraph::memory_bytes() const {
-  size_t bytes = sizeof(*this) + nodes_.capacity() * sizeof(Node);
+  size_t bytes = sizeof(*this) + nodes_.capacity() * sizeof(Node) + payees_.capacity() * sizeof(Payees);
   for (const auto& n : nodes_) {
     bytes += (n.out.capacity() + n.in.capacity()) * sizeof(Edge);
     bytes += (n.other_out.capacity() + n.other_in.capacity()) * sizeof(Listed);
