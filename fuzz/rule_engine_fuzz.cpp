@@ -7,7 +7,8 @@
 // alerts that read back): never a crash, a hang (evaluation is bounded),
 // undefined behaviour or a leak. The condition is also evaluated on its
 // own against values made from the input, as the hot path runs it (a flat
-// program) and as an explanation does (the tree): both must agree.
+// program, and one with the payment's type decided in advance) and as an
+// explanation does (the tree): all must agree.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -68,6 +69,7 @@ void compare_program_with_tree(const std::string& condition, std::string_view in
   auto compiled = rules::compile_rule(condition, schema);
   const auto* rule = std::get_if<rules::CompiledRule>(&compiled);
   if (!rule) return;
+  const auto type_field = static_cast<size_t>(std::distance(schema.fields.begin(), schema.fields.find("tx.type")));
   static const double kNumbers[] = {0, 1, -1, 2.5, 1e300, 1e-300, 10000, -0.0};
   static const char* kTexts[] = {"", "wire", "cash_deposit", "IR", "US", "zz"};
   for (size_t offset = 0; offset < input.size() && offset < 64; offset += 8) {
@@ -75,8 +77,11 @@ void compare_program_with_tree(const std::string& condition, std::string_view in
     const size_t n = std::min<size_t>(8, input.size() - offset);
     auto byte = [&](size_t i) { return b[i % n]; };
     rules::Context hot;
-    // Each field missing or of its declared type, as the engine gives them.
+    // The payment's type, known to the typed program; every other field
+    // missing or of its declared type, as the engine gives them.
+    const std::string type = kTexts[byte(7) % 6];
     hot.field = [&](size_t index, const std::string& name) -> rules::Value {
+      if (index == type_field) return type;
       const uint8_t v = byte(index);
       if (v % 4 == 0) return std::monostate{};
       switch (schema.fields.at(name)) {
@@ -96,6 +101,8 @@ void compare_program_with_tree(const std::string& condition, std::string_view in
     const auto program = rule->evaluate(hot);
     const auto tree = rule->evaluate(explained);
     if (program.fired != tree.fired || program.error != tree.error) __builtin_trap();
+    const auto typed = rule->with_known_text(type_field, type).evaluate(hot);
+    if (typed.fired != tree.fired || typed.error != tree.error) __builtin_trap();
   }
 }
 

@@ -324,7 +324,10 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
   // list only when some debtor (creditor) rule lists them.
   evidence_types_.clear();
   rule_never_fires_.clear();
+  rule_by_type_.clear();
   list_other_out_ = list_other_in_ = false;
+  const auto& fields = detection_schema().fields;
+  const size_t type_field = static_cast<size_t>(std::distance(fields.begin(), fields.find("tx.type")));
   const uint32_t known_types = (1u << transaction_types().size()) - 1;
   for (size_t r = 0; r < rules_->rules().size(); ++r) {
     const auto& rule = rules_->rules()[r];
@@ -337,6 +340,8 @@ void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
     }
     evidence_types_.push_back(mask);
     rule_never_fires_.push_back(verdicts_by_type(rule.condition).fails);
+    auto& by_type = rule_by_type_.emplace_back();
+    for (const auto& type : transaction_types()) by_type.push_back(rule.condition.with_known_text(type_field, type));
     if (lists_payments && (mask & known_types & ~graph_type_bits_) != 0) {
       (rule.definition.subject == "creditor" ? list_other_in_ : list_other_out_) = true;
     }
@@ -813,7 +818,8 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
     const auto& rule = all[r];
     const auto& calls = rule_slots_[r];
     binding.calls = &calls;
-    if (auto result = rule.condition.evaluate(context); !result.fired) {
+    const auto& condition = type < rule_by_type_[r].size() ? rule_by_type_[r][type] : rule.condition;
+    if (auto result = condition.evaluate(context); !result.fired) {
       if (count_failures_ && !result.error.empty()) ++failures_[rule.definition.id][result.error];
       continue;
     }
@@ -966,6 +972,7 @@ void TenantEngine::reset() {
   template_slots_.clear();
   evidence_types_.clear();
   rule_never_fires_.clear();
+  rule_by_type_.clear();
   history_out_.reset();
   history_in_.reset();
   accounts_.clear();

@@ -182,6 +182,10 @@ class TenantEngine {
   // Per rule: the payment types for which its condition is false whatever
   // else the payment holds (it is not evaluated for them).
   std::vector<uint32_t> rule_never_fires_;
+  // Per rule and payment type (its index in transaction_types()): the
+  // condition with every test of tx.type decided for that type, which is
+  // what the hot path evaluates.
+  std::vector<std::vector<rules::CompiledRule>> rule_by_type_;
   std::optional<size_t> history_out_, history_in_;               // 90-day tracks history reads
   // Accounts are numbered once; per-account state lives in vectors.
   AccountIndex accounts_;

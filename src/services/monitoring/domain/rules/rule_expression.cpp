@@ -538,6 +538,13 @@ std::variant<CompiledRule, CompileError> compile_expression(const std::string& s
   return compile(source, schema, false);
 }
 
+CompiledRule CompiledRule::with_known_text(size_t field_index, const std::string& value) const {
+  CompiledRule rule = *this;
+  // Only a condition has a program; an expression keeps none.
+  if (program_) rule.program_ = Program::compile(*root_, Program::KnownText{field_index, value});
+  return rule;
+}
+
 Value CompiledRule::value(const Context& context) const {
   EvalFailure failure;
   try {

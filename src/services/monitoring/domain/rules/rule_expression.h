@@ -84,6 +84,11 @@ class CompiledRule {
   // The value of an expression compiled with compile_expression (used by
   // explanation templates); monostate when a value is missing.
   Value value(const Context& context) const;
+  // The same rule for payments whose text field `field_index` (its
+  // position in Schema::fields) holds `value`: evaluate() then has every
+  // test of that field decided in advance. Explanations still read the
+  // field, and find the same value.
+  CompiledRule with_known_text(size_t field_index, const std::string& value) const;
   size_t nodes() const { return node_count_; }
   const std::vector<FeatureCall>& calls() const { return calls_; }
   const std::string& source() const { return source_; }

@@ -202,6 +202,9 @@ TEST(RuleProgram, RunsEveryConditionAsTheTreeEvaluatesIt) {
       "tx.type == 'wire' and (debtor.country > 'M' or debtor.country <= '')",
       "not (not (tx.amount == 10) and (avg_daily_count('90d') - -1 < 2 or count('in', '1h') == 5))",
       "tx.amount >= 1 and (tx.amount < 2 or (tx.amount < 20 and (tx.amount / 2 > 4 or tx.amount == 15)))",
+      "tx.type in ['wire', 'ach'] and tx.channel == 'atm' or tx.type == 'card' and tx.amount > 5",
+      "not (tx.type < 'c') or tx.type != 'wire' and 'a' < 'b' and sum('out', '24h') / count('in', '1h') > 1",
+      "(tx.type in ['card'] or true) and (false or tx.type >= 'cash') and avg_daily_count('90d') >= 0",
       "debtor.country in ['IR', 'DE'] and tx.amount in ['x'] == false",
   };
   struct Payment {
@@ -212,6 +215,8 @@ TEST(RuleProgram, RunsEveryConditionAsTheTreeEvaluatesIt) {
   const std::vector<Payment> payments = {
       {9500, "cash_deposit", "DE", 2000, 1, 1}, {10, "wire", "IR", 0, 7, 2},  {5000, "wire", "DE", 1e200, 5, 0},
       {1, "card", "", 0, 0, 0},                 {15, "ach", "MM", -3, 6, 2}, {10, "cash_withdrawal", "ZZ", 1e-9, 5, 1}};
+  const auto& fields = schema().fields;
+  const auto type_field = static_cast<size_t>(std::distance(fields.begin(), fields.find("tx.type")));
   size_t compared = 0;
   for (const auto& source : conditions) {
     auto result = compile_rule(source, schema());
@@ -227,6 +232,10 @@ TEST(RuleProgram, RunsEveryConditionAsTheTreeEvaluatesIt) {
       EXPECT_EQ(program.fired, tree.fired) << source << " at " << p.amount << " " << p.type;
       EXPECT_EQ(program.error, tree.error) << source << " at " << p.amount << " " << p.type;
       EXPECT_TRUE(program.facts.empty());
+      // The program with the payment's type known in advance, too.
+      auto typed = rule.with_known_text(type_field, p.type).evaluate(hot);
+      EXPECT_EQ(typed.fired, tree.fired) << source << " typed " << p.type;
+      EXPECT_EQ(typed.error, tree.error) << source << " typed " << p.type;
       ++compared;
     }
   }

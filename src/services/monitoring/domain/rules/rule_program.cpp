@@ -33,6 +33,63 @@ std::unique_ptr<const Program> Program::compile(const Node& root) {
   return program;
 }
 
+std::unique_ptr<const Program> Program::compile(const Node& root, const KnownText& known) {
+  auto program = std::make_unique<Program>();
+  program->known_ = known;
+  if (!program->emit(root, 0)) return nullptr;
+  return program;
+}
+
+const std::string* Program::known_text(const Node& operand) const {
+  if (operand.kind == Node::Kind::kLiteral) return std::get_if<std::string>(&operand.literal);
+  if (operand.kind == Node::Kind::kField && known_ && operand.index == known_->field_index) return &known_->value;
+  return nullptr;
+}
+
+std::optional<bool> Program::decided(const Node& n) const {
+  switch (n.kind) {
+    case Node::Kind::kLiteral:
+      if (const auto* b = std::get_if<bool>(&n.literal)) return *b;
+      return std::nullopt;
+    case Node::Kind::kUnary:
+      if (n.op != Op::kNot) return std::nullopt;
+      if (auto operand = decided(*n.left)) return !*operand;
+      return std::nullopt;
+    case Node::Kind::kBinary: break;
+    default: return std::nullopt;
+  }
+  switch (n.op) {
+    case Op::kAnd:
+    case Op::kOr: {
+      // Only a decided left side decides: an undecided one could fail.
+      auto left = decided(*n.left);
+      if (!left) return std::nullopt;
+      if (*left == (n.op == Op::kOr)) return *left;
+      return decided(*n.right);
+    }
+    case Op::kIn: {
+      const std::string* text = known_text(*n.left);
+      if (!text) return std::nullopt;
+      return n.right->set.contains(*text);
+    }
+    default: break;
+  }
+  if (n.left->type != Type::kString) return std::nullopt;
+  const std::string* l = known_text(*n.left);
+  const std::string* r = known_text(*n.right);
+  if (!l || !r) return std::nullopt;
+  const int order = l->compare(*r);
+  switch (n.op) {
+    case Op::kEq: return order == 0;
+    case Op::kNe: return order != 0;
+    case Op::kLt: return order < 0;
+    case Op::kLe: return order <= 0;
+    case Op::kGt: return order > 0;
+    case Op::kGe: return order >= 0;
+    default: return std::nullopt;
+  }
+}
+
 bool Program::emit(const Node& n, size_t depth) {
   // `depth` values are below this node's on the stack.
   if (depth >= kStackDepth) return false;
@@ -40,6 +97,13 @@ bool Program::emit(const Node& n, size_t depth) {
     code_.push_back({code, 0, number, &n});
     return true;
   };
+  if (n.type == Type::kBool) {
+    if (auto truth = decided(n)) return push(Code::kNumber, *truth ? 1 : 0);
+    // A decided left side of and/or leaves the right side alone.
+    if (n.kind == Node::Kind::kBinary && (n.op == Op::kAnd || n.op == Op::kOr) && decided(*n.left)) {
+      return emit(*n.right, depth);
+    }
+  }
   switch (n.kind) {
     case Node::Kind::kLiteral:
       if (const auto* d = std::get_if<double>(&n.literal)) return push(Code::kNumber, *d);

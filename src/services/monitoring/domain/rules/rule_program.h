@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "services/monitoring/domain/rules/rule_tree.h"
@@ -24,6 +26,15 @@ class Program {
   // The program of a condition, or null for a tree deeper than the stack
   // (the tree interpreter then evaluates it, with the same outcome).
   static std::unique_ptr<const Program> compile(const CompiledRule::Node& root);
+  // A text field's value known in advance (a payment's type, say).
+  struct KnownText {
+    size_t field_index;
+    std::string value;
+  };
+  // The program for the payments whose field has that value: every test
+  // of the field alone is decided now, and an `and` or `or` whose left
+  // side is decided keeps only what is left to evaluate.
+  static std::unique_ptr<const Program> compile(const CompiledRule::Node& root, const KnownText& known);
 
   struct Outcome {
     bool fired = false;
@@ -64,6 +75,13 @@ class Program {
   static constexpr size_t kStackDepth = 32;
 
   bool emit(const CompiledRule::Node& n, size_t depth);
+  // A node's truth decided at compile time: literals, and tests of the
+  // known field, through not/and/or. Never a node that could fail.
+  std::optional<bool> decided(const CompiledRule::Node& n) const;
+  // A text operand's value when it is a literal or the known field.
+  const std::string* known_text(const CompiledRule::Node& operand) const;
+
+  std::optional<KnownText> known_;
 
   std::vector<Instruction> code_;
 };
