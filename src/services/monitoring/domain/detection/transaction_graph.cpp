@@ -393,7 +393,7 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
   make_set(targets);
   if (targets.size() < 2) return finding;
   size_t visits = 0;
-  std::vector<const Edge*> shared;
+  std::vector<const Edge*> shared;  // the evidence only: empty (no allocation) on the hot path
   for (const Edge& peer_edge : within(target->in, earliest, time)) {
     if (peer_edge.other == debtor || contains(layer, peer_edge.other)) continue;
     // A peer that cannot have paid two of the targets is not read.
@@ -404,7 +404,7 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
       if (++visits > limits_.max_visits) break;
       if (!in_set(targets, e.other) || contains(shared_targets, e.other)) continue;
       shared_targets.push_back(e.other);
-      shared.push_back(&e);
+      if (evidence) shared.push_back(&e);
     }
     if (shared_targets.size() >= 2) {
       layer.push_back(peer_edge.other);
