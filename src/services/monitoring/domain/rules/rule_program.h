@@ -57,6 +57,8 @@ class Program {
     kSubtract,
     kMultiply,
     kDivide,
+    // The comparisons come last, kEqual to kGreaterEqual (emit() tests
+    // the range).
     kEqual,
     kNotEqual,
     kLess,
