@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 
 #include <boost/json.hpp>
 #include <future>
@@ -219,6 +220,31 @@ TEST_P(ApiPlumbingSqlite, AFullStoreAnswers503AndKeepsNothingThenRecovers) {
   EXPECT_EQ(post_thing("after").status, 201);
   EXPECT_EQ(count("things"), kept + 1);
   EXPECT_GE(kept, things);
+}
+
+// A write-ahead log that cannot be synced (its name taken away here; a
+// failing disk in production): the write that asked is not acknowledged,
+// the server says it is not ready, and /metrics shows why, until restart.
+TEST_P(ApiPlumbingSqlite, ALogThatCannotBeSyncedAnswers503AndMakesTheServerUnready) {
+  // The outbox cannot be delivered once no write is acknowledged: the stop
+  // at the end waits half a second for it, not the default.
+  start([](config::Config& config) { config.drain_timeout_ms = 500; });
+  ASSERT_EQ(post_thing("before").status, 201);
+  EXPECT_EQ(metric_sample(server_->client().get("/metrics").body, "hafnium_store_log_sync_failed"), "0");
+  const std::filesystem::path log = store::parse_store_url(server_->store().url()).sqlite_path + "-wal";
+  const std::filesystem::path moved = log.string() + ".moved";
+  std::filesystem::rename(log, moved);
+  auto refused = post_thing("during");
+  std::filesystem::rename(moved, log);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_NE(refused.body.find("urn:hafnium:problem:unavailable"), std::string::npos) << refused.body;
+  // Even with the log back under its name: what reached the disk is not
+  // known until a restart reads it back.
+  EXPECT_EQ(post_thing("after").status, 503);
+  auto ready = server_->client().get("/readyz");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_NE(ready.body.find("write-ahead log could not be synced"), std::string::npos) << ready.body;
+  EXPECT_EQ(metric_sample(server_->client().get("/metrics").body, "hafnium_store_log_sync_failed"), "1");
 }
 
 // PostgreSQL only: a database server that goes away and comes back.

@@ -45,6 +45,12 @@ void PlatformModule::register_routes(http::Router& router, Runtime& runtime) {
 std::vector<HealthCheck> PlatformModule::health_checks(Runtime& runtime) {
   return {
       {"store", [&runtime](std::string& detail) {
+         // A store whose log could not be synced answers queries but
+         // acknowledges no write until the process restarts: not ready.
+         if (runtime.db().log_sync_failed()) {
+           detail = "its write-ahead log could not be synced to disk; restart once the disk is sound";
+           return false;
+         }
          bool ok = runtime.db().ping();
          detail = ok ? "reachable" : "unreachable";
          return ok;

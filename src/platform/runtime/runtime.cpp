@@ -137,6 +137,9 @@ uint16_t Runtime::start() {
   // from a failed reconnection until one succeeds (requests answer 503).
   metrics_.callback_gauge("hafnium_store_up", "1 while the store is reachable, 0 during an outage",
                           [this] { return db_->reachable() ? 1.0 : 0.0; });
+  metrics_.callback_gauge("hafnium_store_log_sync_failed",
+                          "1 once a sync of the SQLite write-ahead log failed: no write is acknowledged until restart",
+                          [this] { return db_->log_sync_failed() ? 1.0 : 0.0; });
   metrics_.callback_counter("hafnium_store_reconnections_total",
                             "Store connections reopened after the server ended them (a restart, a failover)",
                             [this] { return static_cast<double>(db_->reconnections()); });

@@ -155,6 +155,10 @@ class Database {
   // SQLite: syncs of the log by synced writes; fewer than their commits
   // when group commit shares them.
   uint64_t log_syncs() const { return log_syncs_.load(std::memory_order_relaxed); }
+  // SQLite: whether a sync of the log has failed. From then on no write is
+  // acknowledged (each throws LogSyncFailed) until the process restarts:
+  // the store is up but not ready, and says so to /readyz and /metrics.
+  bool log_sync_failed() const { return log_sync_failed_.load(std::memory_order_relaxed); }
 
  private:
   Database(StoreUrl url, size_t pool_size, int checkpoint_pages);
@@ -280,7 +284,7 @@ class Database {
   std::atomic<uint64_t> log_commits_{0};
   std::mutex log_sync_;
   uint64_t log_synced_ = 0;      // under log_sync_
-  bool log_sync_failed_ = false;  // under log_sync_
+  std::atomic<bool> log_sync_failed_{false};  // set under log_sync_, read anywhere
   std::atomic<uint64_t> log_syncs_{0};
   int log_fd_ = -1;  // the log file, for sync_log_file() (under log_sync_)
 

@@ -164,6 +164,40 @@ TEST(SqliteGroupCommit, ConcurrentWritersShareSyncs) {
   EXPECT_LT(syncs, static_cast<uint64_t>(kThreads * kWrites));
 }
 
+// A sync of the log that fails leaves the write that asked for it
+// unacknowledged, and every later one too, until the process restarts.
+// The failure is made real by taking the log file's name away: the sync
+// finds no log by that name to sync.
+TEST(SqliteLogSync, AFailedSyncRefusesEveryLaterWriteUntilRestart) {
+  testing::TempStore temp("sqlite");
+  const auto log = std::filesystem::path(parse_store_url(temp.url()).sqlite_path + "-wal");
+  const auto moved = std::filesystem::path(log.string() + ".moved");
+  {
+    auto db = Database::open(temp.url(), 2);
+    db->write([](soci::session& sql) { sql << "CREATE TABLE s (id TEXT PRIMARY KEY)"; });
+    ASSERT_TRUE(std::filesystem::exists(log));
+    EXPECT_FALSE(db->log_sync_failed());
+    std::filesystem::rename(log, moved);
+    EXPECT_THROW(db->write([](soci::session& sql) { sql << "INSERT INTO s (id) VALUES ('first')"; }), LogSyncFailed);
+    EXPECT_TRUE(db->log_sync_failed());
+    // The log is back, but nothing tells what reached the disk: still no.
+    std::filesystem::rename(moved, log);
+    EXPECT_THROW(db->write([](soci::session& sql) { sql << "INSERT INTO s (id) VALUES ('second')"; }), LogSyncFailed);
+    EXPECT_TRUE(db->log_sync_failed());
+    // Reads go on.
+    long long rows = -1;
+    db->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM s", soci::into(rows); });
+    EXPECT_GE(rows, 0);
+  }
+  // A restart reads back what the disk holds and acknowledges again.
+  auto restarted = Database::open(temp.url(), 2);
+  EXPECT_FALSE(restarted->log_sync_failed());
+  restarted->write([](soci::session& sql) { sql << "INSERT INTO s (id) VALUES ('third')"; });
+  long long third = 0;
+  restarted->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM s WHERE id = 'third'", soci::into(third); });
+  EXPECT_EQ(third, 1);
+}
+
 TEST_P(StoreBackend, RowHelpersReadIntegersAndNullsOnBothBackends) {
   db_->write([](soci::session& sql) {
     sql << "CREATE TABLE r (a BIGINT, b INTEGER, c TEXT, d BIGINT)";
