@@ -153,21 +153,13 @@ void TransactionGraph::insert_out(Account debtor, const Edge& edge) {
   payees_[debtor] = payees;
 }
 
-bool TransactionGraph::may_pay_two(Account account, const std::vector<Account>& accounts) const {
+bool TransactionGraph::may_pay(Account account, const std::vector<Account>& accounts, size_t at_least) const {
   const Payees& payees = payees_[account];
   size_t found = 0;
   for (Account a : accounts) {
-    if (payees.may_pay(a) && ++found == 2) return true;
+    if (payees.may_pay(a) && ++found == at_least) return true;
   }
-  return false;
-}
-
-bool TransactionGraph::may_pay_any(Account account, const std::vector<Account>& accounts) const {
-  const Payees& payees = payees_[account];
-  for (Account a : accounts) {
-    if (payees.may_pay(a)) return true;
-  }
-  return false;
+  return at_least == 0;
 }
 
 void TransactionGraph::record(Account debtor, Account creditor, int64_t time, uint32_t type,
@@ -287,14 +279,14 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
   // search has in hand: per source, its first payment into the debtor that
   // the debtor passed on to the sink.
   passed_.clear();
+  auto passed_from = [this](Account source) {
+    return std::find_if(passed_.begin(), passed_.end(), [source](const Passed& p) { return p.source == source; });
+  };
   if (in_set(gatherers, debtor)) {
     for (const Edge& into_middle : into_middle_edges) {
       if (++visits > limits_.max_visits) return best;
       const Account source = into_middle.other;
-      if (source == creditor ||
-          std::any_of(passed_.begin(), passed_.end(), [source](const Passed& p) { return p.source == source; })) {
-        continue;
-      }
+      if (source == creditor || passed_from(source) != passed_.end()) continue;
       for (const Edge& e : within(middle->out, into_middle.time, time)) {
         if (e.other == creditor && conserved(into_middle.cents, e.cents)) {
           passed_.push_back({source, &into_middle, &e});
@@ -307,8 +299,7 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
     const Account source = into_middle.other;
     if (source == creditor || contains(tried, source)) continue;
     tried.push_back(source);
-    const auto through_debtor =
-        std::find_if(passed_.begin(), passed_.end(), [source](const Passed& p) { return p.source == source; });
+    const auto through_debtor = passed_from(source);
     const bool debtor_passed = through_debtor != passed_.end();
     GraphFinding candidate;
     intermediates.clear();
@@ -321,7 +312,7 @@ GraphFinding TransactionGraph::scatter_gather(Account debtor, Account creditor, 
       append_ids(*through_debtor->onward, candidate.transaction_ids);
       debtor_listed = true;
     };
-    if (may_pay_any(source, others)) {
+    if (may_pay(source, others, 1)) {
       for (const Edge& scatter : within(nodes_[source].out, earliest, time)) {
         if (++visits > limits_.max_visits) return best;
         if (scatter.other == debtor || !in_set(others, scatter.other) || contains(intermediates, scatter.other)) continue;
@@ -397,7 +388,7 @@ GraphFinding TransactionGraph::bipartite(Account debtor, Account creditor, int64
   for (const Edge& peer_edge : within(target->in, earliest, time)) {
     if (peer_edge.other == debtor || contains(layer, peer_edge.other)) continue;
     // A peer that cannot have paid two of the targets is not read.
-    if (!may_pay_two(peer_edge.other, targets)) continue;
+    if (!may_pay(peer_edge.other, targets, 2)) continue;
     shared_targets.clear();
     shared.clear();
     for (const Edge& e : within(nodes_[peer_edge.other].out, earliest, time)) {

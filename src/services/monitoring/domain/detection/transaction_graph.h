@@ -147,10 +147,9 @@ class TransactionGraph {
     }
     uint64_t bits_[2] = {0, 0};
   };
-  // Whether `account` may pay any of `accounts` (false: it pays none).
-  bool may_pay_any(Account account, const std::vector<Account>& accounts) const;
-  // Whether it may pay two or more of them (false: at most one).
-  bool may_pay_two(Account account, const std::vector<Account>& accounts) const;
+  // Whether `account` may pay `at_least` of `accounts` (false: it pays
+  // fewer of them).
+  bool may_pay(Account account, const std::vector<Account>& accounts, size_t at_least) const;
   // Adds an edge to the debtor's outgoing list and keeps its payees.
   void insert_out(Account debtor, const Edge& edge);
   bool conserved(int64_t before, int64_t after) const;

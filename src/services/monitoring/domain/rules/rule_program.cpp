@@ -25,17 +25,25 @@ const std::string* text_of(const Node& operand, const Context& context, Value& h
   return &std::get<std::string>(held);
 }
 
-}  // namespace
-
-std::unique_ptr<const Program> Program::compile(const Node& root) {
-  auto program = std::make_unique<Program>();
-  if (!program->emit(root, 0)) return nullptr;
-  return program;
+// Whether a comparison holds, given how its two sides order (below, at or
+// above zero); nothing for an operator that compares nothing.
+std::optional<bool> holds(Op op, int order) {
+  switch (op) {
+    case Op::kEq: return order == 0;
+    case Op::kNe: return order != 0;
+    case Op::kLt: return order < 0;
+    case Op::kLe: return order <= 0;
+    case Op::kGt: return order > 0;
+    case Op::kGe: return order >= 0;
+    default: return std::nullopt;
+  }
 }
 
-std::unique_ptr<const Program> Program::compile(const Node& root, const KnownText& known) {
+}  // namespace
+
+std::unique_ptr<const Program> Program::compile(const Node& root, std::optional<KnownText> known) {
   auto program = std::make_unique<Program>();
-  program->known_ = known;
+  program->known_ = std::move(known);
   if (!program->emit(root, 0)) return nullptr;
   return program;
 }
@@ -78,16 +86,7 @@ std::optional<bool> Program::decided(const Node& n) const {
   const std::string* l = known_text(*n.left);
   const std::string* r = known_text(*n.right);
   if (!l || !r) return std::nullopt;
-  const int order = l->compare(*r);
-  switch (n.op) {
-    case Op::kEq: return order == 0;
-    case Op::kNe: return order != 0;
-    case Op::kLt: return order < 0;
-    case Op::kLe: return order <= 0;
-    case Op::kGt: return order > 0;
-    case Op::kGe: return order >= 0;
-    default: return std::nullopt;
-  }
+  return holds(n.op, l->compare(*r));
 }
 
 bool Program::emit(const Node& n, size_t depth) {
@@ -182,18 +181,9 @@ Program::Outcome Program::run(const Context& context) const {
         if (!l) return Outcome{false, failure};
         const std::string* r = text_of(*i.node->right, context, right_held, failure);
         if (!r) return Outcome{false, failure};
-        const int order = l->compare(*r);
-        bool held = false;
-        switch (i.node->op) {
-          case Op::kEq: held = order == 0; break;
-          case Op::kNe: held = order != 0; break;
-          case Op::kLt: held = order < 0; break;
-          case Op::kLe: held = order <= 0; break;
-          case Op::kGt: held = order > 0; break;
-          case Op::kGe: held = order >= 0; break;
-          default: return fail(EvalFailure::Kind::kUnsupported, i.node);
-        }
-        stack[top++] = held ? 1.0 : 0.0;
+        const auto held = holds(i.node->op, l->compare(*r));
+        if (!held) return fail(EvalFailure::Kind::kUnsupported, i.node);
+        stack[top++] = *held ? 1.0 : 0.0;
         continue;
       }
       case Code::kAndSkip:

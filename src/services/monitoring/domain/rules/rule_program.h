@@ -23,18 +23,18 @@ namespace hafnium::services::monitoring::rules {
 // are fields or literals: one instruction each reads and tests them.
 class Program {
  public:
-  // The program of a condition, or null for a tree deeper than the stack
-  // (the tree interpreter then evaluates it, with the same outcome).
-  static std::unique_ptr<const Program> compile(const CompiledRule::Node& root);
   // A text field's value known in advance (a payment's type, say).
   struct KnownText {
     size_t field_index;
     std::string value;
   };
-  // The program for the payments whose field has that value: every test
-  // of the field alone is decided now, and an `and` or `or` whose left
-  // side is decided keeps only what is left to evaluate.
-  static std::unique_ptr<const Program> compile(const CompiledRule::Node& root, const KnownText& known);
+  // The program of a condition, or null for a tree deeper than the stack
+  // (the tree interpreter then evaluates it, with the same outcome). With
+  // a known field, the program is for the payments whose field has that
+  // value: every test of the field alone is decided now, and an `and` or
+  // `or` whose left side is decided keeps only what is left to evaluate.
+  static std::unique_ptr<const Program> compile(const CompiledRule::Node& root,
+                                                std::optional<KnownText> known = std::nullopt);
 
   struct Outcome {
     bool fired = false;
