@@ -201,8 +201,8 @@ int main(int argc, char** argv) {
   Screener screener(index);
 
   if (mode == "load") {
-    std::printf("all lists: %zu entities, %zu names, %zu index keys\n", index->entities().size(),
-                index->name_count(), index->posting_keys());
+    std::printf("all lists: %zu entities, %zu names, %zu index keys, %zu distinct name tokens\n",
+                index->entities().size(), index->name_count(), index->posting_keys(), index->vocabulary().size());
     std::printf("import %.0f ms, index %.0f ms, total %.0f ms; resident memory +%.0f MB\n", import_ms,
                 index_ms, import_ms + index_ms, (rss_after - rss_before) / 1e6);
     return 0;

@@ -6,7 +6,9 @@
 // name must end in matches that keep the screener's promises (scores in
 // [0, 1] at or above the threshold, best first, each with the name it
 // matched and reasons) or in none: never a crash, a hang, undefined
-// behaviour or a leak.
+// behaviour or a leak. Against each of its candidates, the upper bound the
+// screener skips names by is checked: the same read from the index's
+// vocabulary as from the name, and never below the name score.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -15,6 +17,8 @@
 
 #include "platform/util/utf8.h"
 #include "services/screening/domain/importers/importers.h"
+#include "services/screening/domain/name_matcher.h"
+#include "services/screening/domain/name_score_bound.h"
 #include "services/screening/domain/normalize.h"
 #include "services/screening/domain/screener.h"
 
@@ -56,6 +60,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!(match.score >= options.threshold && match.score <= 1.0 && match.score <= previous)) __builtin_trap();
     if (match.matched_name.empty() || match.reasons.empty()) __builtin_trap();
     previous = match.score;
+  }
+  const auto& index = screener().index();
+  const QueryNameBound bound(normalized, index.vocabulary());
+  for (uint32_t id : index.candidates(normalized, options.candidates)) {
+    const auto& name = index.name(id).name;
+    const double direct = name_score_upper_bound(normalized, name);
+    if (bound.of(name, index.token_ids(id)) != direct) __builtin_trap();
+    if (direct + 1e-12 < match_names(normalized, name, {}, false).score) __builtin_trap();
   }
   return 0;
 }

@@ -4,40 +4,14 @@
 #include <array>
 #include <cmath>
 
+#include "services/screening/domain/name_rules.h"
 #include "services/screening/domain/similarity.h"
 
 namespace hafnium::services::screening {
 
-namespace {
-
-// Whether `whole` is `tokens[j]` and `tokens[j + 1]` written as one word
-// ("Mohammadhasni" / "Mohammad Hasni").
-bool joins(const Token& whole, const std::vector<Token>& tokens, size_t j) {
-  const auto& first = tokens[j].text;
-  const auto& second = tokens[j + 1].text;
-  return whole.text.size() == first.size() + second.size() && whole.text.compare(0, first.size(), first) == 0 &&
-         whole.text.compare(first.size(), std::string::npos, second) == 0;
-}
-
-// A company is usually named by one distinctive word and generic ones
-// ("Deutsche Bank AG"): the one-word discount is for people's names, where
-// one given name says little ("Maria" / "Maria Garcia Lopez").
-bool both_organisations(const NormalizedName& a, const NormalizedName& b) {
-  return a.kind == EntityKind::kOrganisation && b.kind == EntityKind::kOrganisation;
-}
-
-double weight_of(const Token& token, const MatcherParameters& p) {
-  switch (token.kind) {
-    case TokenKind::kName: return 1.0;
-    case TokenKind::kNumber: return 1.0;
-    case TokenKind::kInitial: return p.initial_weight;
-    case TokenKind::kParticle: return p.particle_weight;
-    case TokenKind::kLegalForm: return p.legal_form_weight;
-  }
-  return 1.0;
-}
-
-}  // namespace
+using name_rules::both_organisations;
+using name_rules::joins;
+using name_rules::weight_of;
 
 double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, const char** why,
                         double floor) {
@@ -174,7 +148,7 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
     for (size_t i = 0; i < n_wholes; ++i) {
       if (wholes_used[i] || wholes[i].kind != TokenKind::kName) continue;
       for (size_t j = 0; j + 1 < n_parts; ++j) {
-        if (parts_used[j] || parts_used[j + 1] || !joins(wholes[i], parts, j)) continue;
+        if (parts_used[j] || parts_used[j + 1] || !joins(wholes[i], parts[j], parts[j + 1])) continue;
         wholes_used[i] = parts_used[j] = parts_used[j + 1] = true;
         agreed += 1.0;
         agreed_weight += 1.0;
@@ -282,9 +256,7 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   if (!strong_agreement) token_score *= 0.5;
   // Name parts, initials included: "J. Smith" has two.
   auto strong_count = [](const std::vector<Token>& tokens) {
-    return std::count_if(tokens.begin(), tokens.end(), [](const Token& t) {
-      return t.kind == TokenKind::kName || t.kind == TokenKind::kNumber || t.kind == TokenKind::kInitial;
-    });
+    return std::count_if(tokens.begin(), tokens.end(), [](const Token& t) { return name_rules::counts_as_word(t); });
   };
   auto q_strong = strong_count(q), c_strong = strong_count(c);
   if (std::min(q_strong, c_strong) == 1 && std::max(q_strong, c_strong) >= 2 && !both_organisations(query, candidate)) {
@@ -357,158 +329,6 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   }
   result.score = std::clamp(result.score, 0.0, 1.0);
   return result;
-}
-
-namespace {
-
-// Whether token_similarity(a, b, ...) can reach `floor`, for two floors
-// at once (pairing and strong agreement), deciding on the paths it takes
-// but from cheap evidence only: "may" may be a false alarm, "cannot" never
-// is. 0: reaches neither, 1: may reach `low`, 2: may reach both.
-int may_reach(const Token& a, const Token& b, bool abjad, bool syllabic, double low, double high) {
-  auto level = [&](double score) { return score >= high ? 2 : score >= low ? 1 : 0; };
-  if (a.text == b.text) return 2;
-  if (a.kind == TokenKind::kNumber || b.kind == TokenKind::kNumber) return 0;
-  if (a.kind == TokenKind::kInitial || b.kind == TokenKind::kInitial) return a.text[0] == b.text[0] ? level(0.9) : 0;
-  if (syllabic) return 0;
-  if ((a.nickname_groups & b.nickname_groups) != 0) return level(0.95);
-  // Spelling: (JW + edit ratio) / 2 >= floor needs an edit distance within
-  // the bound token_similarity uses, and the letter bags bound it below.
-  const size_t longest = std::max(a.text.size(), b.text.size());
-  const int bag = bag_distance(a.bag, b.bag);
-  auto spelling_may_reach = [&](double floor) {
-    double allowed = (longest <= 4 ? 1.0 - floor : 2.0 * (1.0 - floor)) * static_cast<double>(longest);
-    return bag <= std::min(static_cast<int>(longest), static_cast<int>(allowed + 1e-9));
-  };
-  int result = spelling_may_reach(high) ? 2 : spelling_may_reach(low) ? 1 : 0;
-  if (result == 2) return 2;
-  // Latin spellings with one skeleton: 0.9.
-  if (!abjad && a.skeleton.size() >= 2 && longest >= 4 && a.text.size() == b.text.size() && a.skeleton == b.skeleton) {
-    return std::max(result, level(0.9));
-  }
-  if (abjad && a.skeleton.size() >= 2 && b.skeleton.size() >= 2) {
-    if (a.skeleton == b.skeleton) return std::max(result, level(a.skeleton.size() >= 3 ? 0.95 : 0.75));
-    size_t longest_skeleton = std::max(a.skeleton.size(), b.skeleton.size());
-    size_t shortest_skeleton = std::min(a.skeleton.size(), b.skeleton.size());
-    size_t least_distance = std::max<size_t>(1, longest_skeleton - shortest_skeleton);
-    return std::max(result, level((1.0 - static_cast<double>(least_distance) / static_cast<double>(longest_skeleton)) * 0.9));
-  }
-  return result;
-}
-
-// Upper bound of jaro_winkler(a, b) from letter counts: matching
-// characters are equal characters, so at most the shared letters.
-double jaro_winkler_upper_bound(const NormalizedName& a, const NormalizedName& b, size_t a_size, size_t b_size) {
-  std::array<int, kBagLetters + 1> counts_a{}, counts_b{};  // the bag's letters + everything else
-  int bagged_a = 0, bagged_b = 0;
-  for (const auto& t : a.tokens) {
-    for (size_t k = 0; k < kBagLetters; ++k) counts_a[k] += t.bag[k], bagged_a += t.bag[k];
-  }
-  for (const auto& t : b.tokens) {
-    for (size_t k = 0; k < kBagLetters; ++k) counts_b[k] += t.bag[k], bagged_b += t.bag[k];
-  }
-  counts_a[kBagLetters] = static_cast<int>(a_size) - bagged_a;
-  counts_b[kBagLetters] = static_cast<int>(b_size) - bagged_b;
-  int shared = 0;
-  for (size_t k = 0; k < counts_a.size(); ++k) shared += std::max(0, std::min(counts_a[k], counts_b[k]));
-  double m = static_cast<double>(shared);
-  if (m == 0) return 0.0;
-  double jaro = (m / static_cast<double>(a_size) + m / static_cast<double>(b_size) + 1.0) / 3.0;
-  return std::min(1.0, jaro + 0.4 * (1.0 - jaro));  // a common prefix of 4 at most
-}
-
-}  // namespace
-
-double name_score_upper_bound(const NormalizedName& query, const NormalizedName& candidate, const MatcherParameters& p) {
-  const auto& q = query.tokens;
-  const auto& c = candidate.tokens;
-  if (q.empty() || c.empty()) return 0.0;
-  const bool abjad = query.abjad_source || candidate.abjad_source;
-  const bool syllabic = query.syllabic_source || candidate.syllabic_source;
-  constexpr size_t kMaxTokens = 16;
-  const size_t nq = std::min(q.size(), kMaxTokens), nc = std::min(c.size(), kMaxTokens);
-  std::array<bool, kMaxTokens> q_may{}, c_may{};
-  bool strong_possible = false;
-  for (size_t i = 0; i < nq; ++i) {
-    const bool strong_kind = q[i].kind == TokenKind::kName || q[i].kind == TokenKind::kNumber;
-    for (size_t j = 0; j < nc; ++j) {
-      int level = may_reach(q[i], c[j], abjad, syllabic, p.pair_floor, p.agree_threshold);
-      if (level == 0) continue;
-      q_may[i] = c_may[j] = true;
-      if (level == 2 && strong_kind) strong_possible = true;
-    }
-  }
-  // A part may be two parts of the other name written as one word
-  // (match_names pairs those): then it and both parts may pair.
-  auto mark_joined = [&strong_possible](const std::vector<Token>& wholes, size_t n_wholes,
-                                        std::array<bool, kMaxTokens>& wholes_may, const std::vector<Token>& parts,
-                                        size_t n_parts, std::array<bool, kMaxTokens>& parts_may) {
-    for (size_t i = 0; i < n_wholes; ++i) {
-      if (wholes[i].kind != TokenKind::kName) continue;
-      for (size_t j = 0; j + 1 < n_parts; ++j) {
-        // Only a join that makes a lost token pairable (or the first strong
-        // agreement) can raise the bound: the string test comes last.
-        if (wholes_may[i] && parts_may[j] && parts_may[j + 1] && strong_possible) continue;
-        if (joins(wholes[i], parts, j)) wholes_may[i] = parts_may[j] = parts_may[j + 1] = strong_possible = true;
-      }
-    }
-  };
-  mark_joined(q, nq, q_may, c, nc, c_may);
-  mark_joined(c, nc, c_may, q, nq, q_may);
-  // Tokens that can pair with nothing stay unmatched whatever the
-  // assignment; the best case pairs every other token perfectly.
-  double q_pairable = 0, c_pairable = 0, q_lost = 0, c_lost = 0;
-  for (size_t i = 0; i < nq; ++i) (q_may[i] ? q_pairable : q_lost) += weight_of(q[i], p);
-  for (size_t j = 0; j < nc; ++j) (c_may[j] ? c_pairable : c_lost) += weight_of(c[j], p);
-  // One name part lost on each side may still pair as a slip (match_names):
-  // bounded as if it paired perfectly, when its letters allow a slip of two.
-  // How many tokens can pair with nothing, and the last of them.
-  auto lost_tokens = [](size_t n, const std::array<bool, kMaxTokens>& may, size_t& last) {
-    size_t count = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (!may[i]) last = i, ++count;
-    }
-    return count;
-  };
-  size_t q_lost_at = 0, c_lost_at = 0;
-  if (!syllabic && !abjad && lost_tokens(nq, q_may, q_lost_at) == 1 && lost_tokens(nc, c_may, c_lost_at) == 1 &&
-      q[q_lost_at].kind == TokenKind::kName && c[c_lost_at].kind == TokenKind::kName &&
-      bag_distance(q[q_lost_at].bag, c[c_lost_at].bag) <= 2) {
-    q_pairable += q_lost;
-    c_pairable += c_lost;
-    q_lost = c_lost = 0;
-  }
-  double agreed_weight = (q_pairable + c_pairable) / 2.0;
-  double bound = agreed_weight > 0 ? agreed_weight / (agreed_weight + p.conflict_penalty * std::min(q_lost, c_lost)) : 0.0;
-  if (!strong_possible) bound *= 0.5;
-  auto strong_count = [](const std::vector<Token>& tokens) {
-    return std::count_if(tokens.begin(), tokens.end(), [](const Token& t) {
-      return t.kind == TokenKind::kName || t.kind == TokenKind::kNumber || t.kind == TokenKind::kInitial;
-    });
-  };
-  auto q_strong = strong_count(q), c_strong = strong_count(c);
-  if (std::min(q_strong, c_strong) == 1 && std::max(q_strong, c_strong) >= 2 && !both_organisations(query, candidate)) {
-    bound *= p.single_name_factor;
-  }
-  // The other two ways to a score: an acronym, and split or joined tokens.
-  if ((q.size() == 1 || c.size() == 1) && query.kind != EntityKind::kPerson && candidate.kind != EntityKind::kPerson) {
-    bound = std::max(bound, 0.9);
-  }
-  if (q.size() != c.size()) {
-    size_t q_size = 0, c_size = 0;
-    for (const auto& t : q) q_size += t.text.size();
-    for (const auto& t : c) c_size += t.text.size();
-    if (q_size >= 6 && c_size >= 6) {
-      // jaro() compares the first 64 characters only: no bound beyond.
-      double joined = 1.0;
-      if (q_size <= 64 && c_size <= 64) {
-        double jw = jaro_winkler_upper_bound(query, candidate, q_size, c_size);
-        joined = jw >= 1.0 ? 1.0 : 0.97 * jw;  // 1 only for what may be the same string
-      }
-      if (joined >= 0.9) bound = std::max(bound, joined);
-    }
-  }
-  return std::min(bound, 1.0);
 }
 
 }  // namespace hafnium::services::screening

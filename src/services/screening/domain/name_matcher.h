@@ -88,13 +88,6 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
 NameMatch match_names(const NormalizedName& query, const NormalizedName& candidate,
                       const MatcherParameters& parameters = {}, bool explain = true);
 
-// An upper bound of match_names(query, candidate, parameters).score from
-// cheap tests only (letter bags, exact and nickname equality, skeletons,
-// token counts): no Jaro and no edit distance. The screening hot path
-// skips the candidates whose bound cannot reach the threshold.
-double name_score_upper_bound(const NormalizedName& query, const NormalizedName& candidate,
-                              const MatcherParameters& parameters = {});
-
 // The nickname groups a given name belongs to, as a bit set (computed once
 // per token at normalisation; two tokens are nicknames of each other when
 // their sets intersect).

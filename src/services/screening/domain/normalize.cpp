@@ -441,6 +441,12 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
       if (token.kind == TokenKind::kParticle) token.kind = TokenKind::kName;
     }
   }
+  for (const auto& token : name.tokens) {
+    name.length += token.text.size();
+    for (size_t k = 0; k < kBagLetters; ++k) {
+      name.letters[k] = static_cast<uint8_t>(std::min(255, name.letters[k] + token.bag[k]));
+    }
+  }
   return name;
 }
 

@@ -14,7 +14,7 @@
 namespace hafnium::services::screening {
 
 // How much a token says about identity.
-enum class TokenKind {
+enum class TokenKind : uint8_t {
   kName,       // a given name, surname or distinctive word: full weight
   kParticle,   // al, bin, van, de, ...: carried, weakly weighted
   kLegalForm,  // ltd, llc, gmbh, ooo, ...: canonicalised, weakly weighted
@@ -37,15 +37,21 @@ struct Token {
   uint64_t nickname_groups = 0;  // bit g: the token is a name of nickname group g
 };
 
-// Lower bound of the edit distance of the two tokens (inline: it is the
-// innermost test of screening).
-inline int bag_distance(const LetterBag& a, const LetterBag& b) {
+// Lower bound of the edit distance of two tokens from their letter counts
+// (inline: it is the innermost test of screening). Reads the kBagLetters
+// counts at `a` and `b` and, for the vector lanes, the bytes after them up
+// to 48, which it ignores: a LetterBag's padding, or whatever a struct
+// holding the counts keeps there (TokenSketch).
+inline int bag_distance(const uint8_t* a, const uint8_t* b) {
 #if defined(__SSE2__)
+  static_assert(kBagLetters == 36, "two whole lanes and four letters of a third");
   const __m128i zero = _mm_setzero_si128();
+  const __m128i first_four = _mm_setr_epi32(-1, 0, 0, 0);
   __m128i surplus_a = zero, surplus_b = zero;
-  for (size_t k = 0; k < a.size(); k += 16) {
-    __m128i va = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a.data() + k));
-    __m128i vb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b.data() + k));
+  for (size_t k = 0; k < 48; k += 16) {
+    __m128i va = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + k));
+    __m128i vb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + k));
+    if (k == 32) va = _mm_and_si128(va, first_four), vb = _mm_and_si128(vb, first_four);
     surplus_a = _mm_add_epi64(surplus_a, _mm_sad_epu8(_mm_subs_epu8(va, vb), zero));
     surplus_b = _mm_add_epi64(surplus_b, _mm_sad_epu8(_mm_subs_epu8(vb, va), zero));
   }
@@ -63,6 +69,26 @@ inline int bag_distance(const LetterBag& a, const LetterBag& b) {
   return std::max(surplus_a, surplus_b);
 #endif
 }
+inline int bag_distance(const LetterBag& a, const LetterBag& b) { return bag_distance(a.data(), b.data()); }
+
+// How many letters the two bags have in common, and how many a bag holds.
+inline int shared_letters(const LetterBag& a, const LetterBag& b) {
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  __m128i shared = zero;
+  for (size_t k = 0; k < a.size(); k += 16) {
+    __m128i va = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a.data() + k));
+    __m128i vb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b.data() + k));
+    shared = _mm_add_epi64(shared, _mm_sad_epu8(_mm_min_epu8(va, vb), zero));
+  }
+  return static_cast<int>(_mm_cvtsi128_si64(shared) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(shared, shared)));
+#else
+  int shared = 0;
+  for (size_t i = 0; i < kBagLetters; ++i) shared += std::min(a[i], b[i]);
+  return shared;
+#endif
+}
+inline int letters_in(const LetterBag& bag) { return shared_letters(bag, bag); }
 
 enum class EntityKind { kPerson, kOrganisation, kVessel, kAircraft, kUnknown };
 
@@ -76,6 +102,11 @@ struct NormalizedName {
   bool syllabic_source = false;
   bool mixed_scripts = false;
   EntityKind kind = EntityKind::kUnknown;  // as normalised
+  // The tokens' letters together (each count saturating at 255) and their
+  // length: name_score_upper_bound compares whole names by these alone,
+  // without visiting the tokens.
+  LetterBag letters{};
+  size_t length = 0;
 
   std::string joined() const;  // tokens without separators
 };

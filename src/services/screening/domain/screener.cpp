@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "services/screening/domain/name_score_bound.h"
+
 namespace hafnium::services::screening {
 
 namespace {
@@ -113,15 +115,12 @@ std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& 
   const std::vector<uint32_t> candidates = index.candidates(query, options.candidates);
   // Candidates' names are scattered over the whole index, and the bound
   // below does little work per name: ask for the names a few candidates
-  // ahead (their headers eight ahead, their tokens four ahead, once the
-  // header is in) so that the cache misses overlap.
+  // ahead (their headers eight ahead, their token ids four ahead) so that
+  // the cache misses overlap.
   auto prefetch_tokens = [&](size_t k) {
-    if (k >= candidates.size()) return;
-    const auto& tokens = index.name(candidates[k]).name.tokens;
-    const char* first = reinterpret_cast<const char*>(tokens.data());
-    const size_t bytes = tokens.size() * sizeof(Token);
-    for (size_t offset = 0; offset < bytes && offset < 512; offset += 64) __builtin_prefetch(first + offset);
+    if (k < candidates.size()) __builtin_prefetch(index.token_ids(candidates[k]).data());
   };
+  const QueryNameBound bound(query, index.vocabulary());
   for (size_t k = 0; k < 4; ++k) prefetch_tokens(k);
   for (size_t k = 0; k < candidates.size(); ++k) {
     if (k + 8 < candidates.size()) __builtin_prefetch(&index.name(candidates[k + 8]));
@@ -135,7 +134,7 @@ std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& 
     // on a cheap upper bound of the name score, then on the score itself;
     // the rest are scored again with their explanation.
     constexpr double kMostAttributesAdd = 0.11;
-    if (name_score_upper_bound(query, indexed.name) + kMostAttributesAdd < options.threshold) continue;
+    if (bound.of(indexed.name, index.token_ids(id)) + kMostAttributesAdd < options.threshold) continue;
     auto name_match = match_names(query, indexed.name, {}, false);
     if (name_match.score + kMostAttributesAdd < options.threshold) continue;
     name_match = match_names(query, indexed.name, {}, true);

@@ -45,6 +45,8 @@ bool WatchlistIndex::has_neighbourhood(const Token& token) { return token.kind =
 WatchlistIndex::WatchlistIndex(std::vector<WatchlistEntity> entities) : entities_(std::move(entities)) {
   std::vector<std::string> keys;
   std::vector<uint64_t> neighbourhood;
+  std::unordered_map<std::string, uint32_t> vocabulary_ids;  // text, U+001F, kind
+  token_start_.push_back(0);
   for (uint32_t e = 0; e < entities_.size(); ++e) {
     const auto& entity = entities_[e];
     for (uint16_t v = 0; v < entity.names.size(); ++v) {
@@ -63,6 +65,13 @@ WatchlistIndex::WatchlistIndex(std::vector<WatchlistEntity> entities) : entities
         edit_neighbourhood(token.text, neighbourhood);
         for (uint64_t key : neighbourhood) neighbourhoods_.add(key, id);
       }
+      for (const auto& token : normalized.tokens) {
+        std::string key = token.text + '\x1f' + static_cast<char>('0' + static_cast<int>(token.kind));
+        auto [it, added] = vocabulary_ids.try_emplace(std::move(key), static_cast<uint32_t>(vocabulary_.size()));
+        if (added) vocabulary_.add(token);
+        token_ids_.push_back(it->second);
+      }
+      token_start_.push_back(static_cast<uint32_t>(token_ids_.size()));
       names_.push_back({e, std::move(normalized), entity.names[v].strength, v});
     }
   }

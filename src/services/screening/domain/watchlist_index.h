@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "services/screening/domain/entity.h"
 #include "services/screening/domain/normalize.h"
 #include "services/screening/domain/posting_table.h"
+#include "services/screening/domain/token_vocabulary.h"
 
 namespace hafnium::services::screening {
 
@@ -42,6 +44,13 @@ class WatchlistIndex {
   const IndexedName& name(uint32_t id) const { return names_[id]; }
   size_t name_count() const { return names_.size(); }
   size_t posting_keys() const { return postings_.key_count() + neighbourhoods_.key_count(); }
+  // Every distinct token of the indexed names once (by text and kind), and
+  // each name as ids into it: the screener's upper bound reads names in
+  // this form (QueryNameBound), so that it meets a common word in one place.
+  const TokenVocabulary& vocabulary() const { return vocabulary_; }
+  std::span<const uint32_t> token_ids(uint32_t name) const {
+    return {token_ids_.data() + token_start_[name], token_start_[name + 1] - token_start_[name]};
+  }
 
  private:
   static void keys_of(const NormalizedName& name, std::vector<std::string>& out);
@@ -53,6 +62,9 @@ class WatchlistIndex {
 
   std::vector<WatchlistEntity> entities_;
   std::vector<IndexedName> names_;
+  TokenVocabulary vocabulary_;
+  std::vector<uint32_t> token_ids_;    // the names' tokens as vocabulary ids, name after name
+  std::vector<uint32_t> token_start_;  // name i's ids start at token_start_[i]; one more entry closes the last
   PostingTable postings_;        // keys_of()'s keys, hashed
   PostingTable neighbourhoods_;  // name words' edit_neighbourhood() keys
   std::unordered_map<std::string, std::vector<uint32_t>> identifiers_;

@@ -1,0 +1,275 @@
+#include "services/screening/domain/name_score_bound.h"
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cstdint>
+
+
+#include "services/screening/domain/name_rules.h"
+
+namespace hafnium::services::screening {
+
+namespace {
+
+// Tokens beyond these are not compared (match_names stops there too), and
+// the levels of a query's tokens against one token fit in 32 bits.
+constexpr size_t kMaxTokens = 16;
+
+// Whether token_similarity(a, b, ...) can reach `floor`, for two floors
+// at once (pairing and strong agreement), deciding on the paths it takes
+// but from cheap evidence only: "may" may be a false alarm, "cannot" never
+// is. 0: reaches neither, 1: may reach `low`, 2: may reach both.
+int may_reach(const TokenSketch& a, const TokenSketch& b, bool abjad, bool syllabic, double low, double high) {
+  auto level = [&](double score) { return score >= high ? 2 : score >= low ? 1 : 0; };
+  if (a.text_hash == b.text_hash && a.size == b.size) return 2;
+  if (a.size == UINT16_MAX || b.size == UINT16_MAX) return 2;  // too long to be sketched: anything may be
+  constexpr auto kNumber = static_cast<uint8_t>(TokenKind::kNumber);
+  constexpr auto kInitial = static_cast<uint8_t>(TokenKind::kInitial);
+  if (a.kind == kNumber || b.kind == kNumber) return 0;
+  if (a.kind == kInitial || b.kind == kInitial) return a.first == b.first ? level(0.9) : 0;
+  if (syllabic) return 0;
+  if ((a.nickname_groups & b.nickname_groups) != 0) return level(0.95);
+  // Spelling: (JW + edit ratio) / 2 >= floor needs an edit distance within
+  // the bound token_similarity uses, and the letter bags bound it below.
+  const size_t longest = std::max(a.size, b.size);
+  const int bag = bag_distance(a.bag.data(), b.bag.data());
+  auto spelling_may_reach = [&](double floor) {
+    double allowed = (longest <= 4 ? 1.0 - floor : 2.0 * (1.0 - floor)) * static_cast<double>(longest);
+    return bag <= std::min(static_cast<int>(longest), static_cast<int>(allowed + 1e-9));
+  };
+  int result = spelling_may_reach(high) ? 2 : spelling_may_reach(low) ? 1 : 0;
+  if (result == 2) return 2;
+  const bool same_skeleton = a.skeleton_hash == b.skeleton_hash && a.skeleton_size == b.skeleton_size;
+  // Latin spellings with one skeleton: 0.9.
+  if (!abjad && a.skeleton_size >= 2 && longest >= 4 && a.size == b.size && same_skeleton) {
+    return std::max(result, level(0.9));
+  }
+  if (abjad && a.skeleton_size >= 2 && b.skeleton_size >= 2) {
+    if (same_skeleton) return std::max(result, level(a.skeleton_size >= 3 ? 0.95 : 0.75));
+    size_t longest_skeleton = std::max(a.skeleton_size, b.skeleton_size);
+    size_t shortest_skeleton = std::min(a.skeleton_size, b.skeleton_size);
+    size_t least_distance = std::max<size_t>(1, longest_skeleton - shortest_skeleton);
+    return std::max(result, level((1.0 - static_cast<double>(least_distance) / static_cast<double>(longest_skeleton)) * 0.9));
+  }
+  return result;
+}
+
+// Upper bound of jaro_winkler(a, b) of the joined names from their letter
+// counts: matching characters are equal characters, so at most the shared
+// letters. Exact for names of up to 255 letters (no count saturates).
+double jaro_winkler_upper_bound(const NormalizedName& a, const NormalizedName& b) {
+  const int a_other = static_cast<int>(a.length) - letters_in(a.letters);  // neither letter nor digit
+  const int b_other = static_cast<int>(b.length) - letters_in(b.letters);
+  const double m = shared_letters(a.letters, b.letters) + std::max(0, std::min(a_other, b_other));
+  if (m == 0) return 0.0;
+  double jaro = (m / static_cast<double>(a.length) + m / static_cast<double>(b.length) + 1.0) / 3.0;
+  return std::min(1.0, jaro + 0.4 * (1.0 - jaro));  // a common prefix of 4 at most
+}
+
+// may_reach() of each of the query's first `nq` tokens against `token`,
+// two bits per query token.
+uint32_t levels_against(const TokenSketch* query, size_t nq, const TokenSketch& token, bool abjad, bool syllabic,
+                        const MatcherParameters& p) {
+  uint32_t levels = 0;
+  for (size_t i = 0; i < nq; ++i) {
+    levels |= static_cast<uint32_t>(may_reach(query[i], token, abjad, syllabic, p.pair_floor, p.agree_threshold))
+              << (2 * i);
+  }
+  return levels;
+}
+
+std::vector<TokenSketch> sketches_of(const std::vector<Token>& tokens) {
+  std::vector<TokenSketch> out;
+  out.reserve(std::min(tokens.size(), kMaxTokens));
+  for (size_t i = 0; i < tokens.size() && i < kMaxTokens; ++i) out.push_back(sketch_of(tokens[i]));
+  return out;
+}
+
+// The tokens of a name as the bound reads them: count(), token(k),
+// kind(k), length(k) (TokenVocabulary::kLongToken meaning that or longer),
+// first(k) (its first letter) and, for the candidate, levels(j):
+// levels_against() for its j-th token. Kinds, lengths and first letters
+// are asked for apart from tokens because they are read for every token of
+// every candidate, and the tokens themselves seldom.
+struct TokensOf {
+  const std::vector<Token>& tokens;
+  size_t count() const { return tokens.size(); }
+  const Token& token(size_t k) const { return tokens[k]; }
+  TokenKind kind(size_t k) const { return tokens[k].kind; }
+  size_t length(size_t k) const { return tokens[k].text.size(); }
+  char first(size_t k) const { return tokens[k].text.empty() ? '\0' : tokens[k].text[0]; }
+};
+
+template <class CandidateTokens>
+double bound(const NormalizedName& query, const NormalizedName& candidate, const CandidateTokens& c,
+             const MatcherParameters& p) {
+  const auto& q = query.tokens;
+  const size_t c_count = c.count();
+  if (q.empty() || c_count == 0) return 0.0;
+  const bool abjad = query.abjad_source || candidate.abjad_source;
+  const bool syllabic = query.syllabic_source || candidate.syllabic_source;
+  const size_t nq = std::min(q.size(), kMaxTokens), nc = std::min(c_count, kMaxTokens);
+  std::array<bool, kMaxTokens> q_may{}, c_may{};
+  bool strong_possible = false;
+  for (size_t j = 0; j < nc; ++j) {
+    const uint32_t levels = c.levels(j);
+    if (levels == 0) continue;
+    c_may[j] = true;
+    for (size_t i = 0; i < nq; ++i) {
+      const uint32_t level = (levels >> (2 * i)) & 3u;
+      if (level == 0) continue;
+      q_may[i] = true;
+      if (level == 2 && (q[i].kind == TokenKind::kName || q[i].kind == TokenKind::kNumber)) strong_possible = true;
+    }
+  }
+  // A part may be two parts of the other name written as one word
+  // (match_names pairs those): then it and both parts may pair, and the
+  // pair counts as one agreeing part of full weight whatever the parts'
+  // kinds ("Sad" / "SA D": a legal form and an initial).
+  std::array<bool, kMaxTokens> q_joined{}, c_joined{};
+  auto full_weight = [&p](TokenKind kind) { return name_rules::weight_of(kind, p) >= 1.0; };
+  auto mark_joined = [&strong_possible, &full_weight](const auto& wholes, size_t n_wholes,
+                                                      std::array<bool, kMaxTokens>& wholes_may,
+                                                      std::array<bool, kMaxTokens>& wholes_joined, const auto& parts,
+                                                      size_t n_parts, std::array<bool, kMaxTokens>& parts_may,
+                                                      std::array<bool, kMaxTokens>& parts_joined) {
+    auto lengths_add_up = [](size_t whole, size_t first, size_t second) {
+      constexpr size_t kLong = TokenVocabulary::kLongToken;
+      return whole >= kLong || first >= kLong || second >= kLong || whole == first + second;
+    };
+    auto counted_in_full = [&](size_t j) { return parts_may[j] && (parts_joined[j] || full_weight(parts.kind(j))); };
+    for (size_t i = 0; i < n_wholes; ++i) {
+      if (wholes.kind(i) != TokenKind::kName) continue;
+      for (size_t j = 0; j + 1 < n_parts; ++j) {
+        // Only a join that makes a lost token pairable, a part count in
+        // full, or the first strong agreement can raise the bound: the
+        // string test comes last.
+        if (wholes_may[i] && counted_in_full(j) && counted_in_full(j + 1) && strong_possible) continue;
+        if (wholes.first(i) == parts.first(j) &&
+            lengths_add_up(wholes.length(i), parts.length(j), parts.length(j + 1)) &&
+            name_rules::joins(wholes.token(i), parts.token(j), parts.token(j + 1))) {
+          wholes_may[i] = parts_may[j] = parts_may[j + 1] = strong_possible = true;
+          wholes_joined[i] = parts_joined[j] = parts_joined[j + 1] = true;
+        }
+      }
+    }
+  };
+  const TokensOf query_tokens{q};
+  mark_joined(query_tokens, nq, q_may, q_joined, c, nc, c_may, c_joined);
+  mark_joined(c, nc, c_may, c_joined, query_tokens, nq, q_may, q_joined);
+  // Tokens that can pair with nothing stay unmatched whatever the
+  // assignment; the best case pairs every other token perfectly.
+  auto weight = [&p](TokenKind kind, bool joined) {
+    const double w = name_rules::weight_of(kind, p);
+    return joined ? std::max(w, 1.0) : w;
+  };
+  double q_pairable = 0, c_pairable = 0, q_lost = 0, c_lost = 0;
+  for (size_t i = 0; i < nq; ++i) (q_may[i] ? q_pairable : q_lost) += weight(q[i].kind, q_joined[i]);
+  for (size_t j = 0; j < nc; ++j) (c_may[j] ? c_pairable : c_lost) += weight(c.kind(j), c_joined[j]);
+  // One name part lost on each side may still pair as a slip (match_names):
+  // bounded as if it paired perfectly, when its letters allow a slip of two.
+  // How many tokens can pair with nothing, and the last of them.
+  auto lost_tokens = [](size_t n, const std::array<bool, kMaxTokens>& may, size_t& last) {
+    size_t count = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (!may[i]) last = i, ++count;
+    }
+    return count;
+  };
+  size_t q_lost_at = 0, c_lost_at = 0;
+  if (!syllabic && !abjad && lost_tokens(nq, q_may, q_lost_at) == 1 && lost_tokens(nc, c_may, c_lost_at) == 1 &&
+      q[q_lost_at].kind == TokenKind::kName && c.kind(c_lost_at) == TokenKind::kName &&
+      bag_distance(q[q_lost_at].bag, c.token(c_lost_at).bag) <= 2) {
+    q_pairable += q_lost;
+    c_pairable += c_lost;
+    q_lost = c_lost = 0;
+  }
+  double agreed_weight = (q_pairable + c_pairable) / 2.0;
+  double bound = agreed_weight > 0 ? agreed_weight / (agreed_weight + p.conflict_penalty * std::min(q_lost, c_lost)) : 0.0;
+  if (!strong_possible) bound *= 0.5;
+  const auto q_words = std::count_if(q.begin(), q.end(), [](const Token& t) { return name_rules::counts_as_word(t); });
+  long c_words = 0;
+  for (size_t k = 0; k < c_count; ++k) c_words += name_rules::counts_as_word(c.kind(k)) ? 1 : 0;
+  if (std::min<long>(q_words, c_words) == 1 && std::max<long>(q_words, c_words) >= 2 &&
+      !name_rules::both_organisations(query, candidate)) {
+    bound *= p.single_name_factor;
+  }
+  // The other two ways to a score: an acronym, and split or joined tokens.
+  if ((q.size() == 1 || c_count == 1) && query.kind != EntityKind::kPerson && candidate.kind != EntityKind::kPerson) {
+    bound = std::max(bound, 0.9);
+  }
+  if (q.size() != c_count) {
+    const size_t q_size = query.length, c_size = candidate.length;
+    if (q_size >= 6 && c_size >= 6) {
+      // jaro() compares the first 64 characters only: no bound beyond.
+      double joined = 1.0;
+      if (q_size <= 64 && c_size <= 64) {
+        double jw = jaro_winkler_upper_bound(query, candidate);
+        joined = jw >= 1.0 ? 1.0 : 0.97 * jw;  // 1 only for what may be the same string
+      }
+      if (joined >= 0.9) bound = std::max(bound, joined);
+    }
+  }
+  return std::min(bound, 1.0);
+}
+
+}  // namespace
+
+double name_score_upper_bound(const NormalizedName& query, const NormalizedName& candidate, const MatcherParameters& p) {
+  struct Candidate : TokensOf {
+    std::vector<TokenSketch> query;
+    bool abjad, syllabic;
+    const MatcherParameters& p;
+    uint32_t levels(size_t j) const {
+      return levels_against(query.data(), query.size(), sketch_of(tokens[j]), abjad, syllabic, p);
+    }
+  };
+  const Candidate c{{candidate.tokens},
+                    sketches_of(query.tokens),
+                    query.abjad_source || candidate.abjad_source,
+                    query.syllabic_source || candidate.syllabic_source,
+                    p};
+  return bound(query, candidate, c, p);
+}
+
+QueryNameBound::QueryNameBound(const NormalizedName& query, const TokenVocabulary& vocabulary,
+                               const MatcherParameters& parameters)
+    : query_(query), query_sketches_(sketches_of(query.tokens)), vocabulary_(vocabulary), parameters_(parameters) {}
+
+double QueryNameBound::of(const NormalizedName& candidate, std::span<const uint32_t> token_ids) const {
+  struct Candidate {
+    const QueryNameBound& self;
+    const NormalizedName& name;
+    std::span<const uint32_t> ids;
+    bool abjad, syllabic;
+    size_t count() const { return ids.size(); }
+    const Token& token(size_t k) const { return name.tokens[k]; }
+    TokenKind kind(size_t k) const { return self.vocabulary_.kind(ids[k]); }
+    size_t length(size_t k) const { return self.vocabulary_.length(ids[k]); }
+    char first(size_t k) const { return self.vocabulary_.first(ids[k]); }
+    uint32_t levels(size_t j) const { return self.levels_against_token(ids[j], abjad, syllabic); }
+  };
+  const Candidate c{*this, candidate, token_ids, query_.abjad_source || candidate.abjad_source,
+                    query_.syllabic_source || candidate.syllabic_source};
+  return bound(query_, candidate, c, parameters_);
+}
+
+uint32_t QueryNameBound::levels_against_token(uint32_t id, bool abjad, bool syllabic) const {
+  const uint32_t way = (abjad ? 2u : 0u) + (syllabic ? 1u : 0u);
+  const uint32_t key = 4 * id + way + 1;
+  size_t slot = (key * 2654435761u) % kSlots;
+  while (remembered_[slot].key != 0) {
+    if (remembered_[slot].key == key) return remembered_[slot].levels;
+    slot = (slot + 1) % kSlots;
+  }
+  const uint32_t levels = levels_against(query_sketches_.data(), query_sketches_.size(), vocabulary_.sketch(id), abjad,
+                                         syllabic, parameters_);
+  if (remembered_count_ < 3 * kSlots / 4) {
+    remembered_[slot] = {key, levels};
+    ++remembered_count_;
+  }
+  return levels;
+}
+
+}  // namespace hafnium::services::screening

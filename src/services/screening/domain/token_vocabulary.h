@@ -1,0 +1,62 @@
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "services/screening/domain/normalize.h"
+
+namespace hafnium::services::screening {
+
+// What the bound reads of a token, in one cache line (a Token spans two,
+// and more when its text is long). Texts and skeletons are compared by
+// hash: a collision can only make the bound say that two tokens may pair,
+// which keeps it a bound.
+struct alignas(64) TokenSketch {
+  std::array<uint8_t, kBagLetters> bag{};  // Token::bag's letters (bag_distance reads 12 bytes past them)
+  uint8_t kind = 0;                        // TokenKind
+  char first = 0;                          // the text's first letter
+  uint16_t size = 0;                       // the text's length; UINT16_MAX: that or longer
+  uint16_t skeleton_size = 0;              // likewise the skeleton's
+  uint32_t skeleton_hash = 0;
+  uint64_t text_hash = 0;
+  uint64_t nickname_groups = 0;
+
+  bool operator==(const TokenSketch&) const = default;
+};
+static_assert(offsetof(TokenSketch, bag) == 0 && sizeof(TokenSketch) >= 48, "bag_distance reads 48 bytes from bag");
+TokenSketch sketch_of(const Token& token);
+
+// Distinct tokens of many names, each held once as its sketch and its
+// brief (kind, length, first letter), in two arrays: the bound reads the brief of
+// every token of every candidate and the sketch when a query first meets
+// the token. The tokens themselves stay with their names.
+class TokenVocabulary {
+ public:
+  static constexpr size_t kLongToken = UINT8_MAX;  // a brief's length: this long or longer
+
+  uint32_t add(const Token& token) {
+    sketches_.push_back(sketch_of(token));
+    briefs_.push_back({token.kind, static_cast<uint8_t>(std::min(token.text.size(), kLongToken)),
+                       token.text.empty() ? '\0' : token.text[0]});
+    return static_cast<uint32_t>(sketches_.size() - 1);
+  }
+  const TokenSketch& sketch(uint32_t id) const { return sketches_[id]; }
+  TokenKind kind(uint32_t id) const { return briefs_[id].kind; }
+  size_t length(uint32_t id) const { return briefs_[id].length; }
+  char first(uint32_t id) const { return briefs_[id].first; }
+  size_t size() const { return sketches_.size(); }
+
+ private:
+  struct Brief {
+    TokenKind kind;
+    uint8_t length;
+    char first;
+  };
+  std::vector<TokenSketch> sketches_;
+  std::vector<Brief> briefs_;
+};
+
+}  // namespace hafnium::services::screening
