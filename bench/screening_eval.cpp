@@ -11,6 +11,10 @@
 //   screening_eval recall CASES.csv [--every-miss]
 //       candidate recall: for every labelled matching pair, is the list-side
 //       name among the candidates of the query name, with all lists loaded?
+//   screening_eval listed [--every-miss]
+//       every name on the bundled lists, screened as the list writes it
+//       (with the entity's type and nothing else): does it find the entity
+//       that lists it?
 //   screening_eval ongoing NEGATIVES.csv
 //       the stored path on the embedded store (a fresh SQLite file): every
 //       bundled list imported, the 50,000 persons checked in batches of
@@ -162,7 +166,8 @@ int ongoing(const std::string& negatives) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: screening_eval load | negatives FILE | calibration FILE | recall FILE | latency FILE | ongoing FILE\n";
+    std::cerr << "usage: screening_eval load | negatives FILE | calibration FILE | recall FILE | latency FILE | listed | "
+                 "ongoing FILE\n";
     return 2;
   }
   std::string mode = argv[1];
@@ -324,6 +329,49 @@ int main(int argc, char** argv) {
     std::printf("of the %zu the matcher accepts at %.2f, %zu are among the candidates (%.1f%%)\n", accepted,
                 kDefaultThreshold, accepted_found,
                 100.0 * static_cast<double>(accepted_found) / static_cast<double>(accepted));
+    return 0;
+  }
+  if (mode == "listed") {
+    // A listed name must find its own entity when it is screened exactly as
+    // the list writes it. A name the lists hold under many entities ("Al
+    // Qa'ida") may crowd its own entity out of the candidates: such a name
+    // counts as found when an entity listing the very same name (as
+    // normalised) matches.
+    size_t names = 0, own = 0, same_name = 0;
+    std::map<std::string, int> examples;
+    auto t0 = Clock::now();
+    for (uint32_t id = 0; id < index->name_count(); ++id) {
+      const auto& indexed = index->name(id);
+      const auto& entity = index->entities()[indexed.entity];
+      Party party;
+      party.name = entity.names[indexed.variant].full;
+      party.kind = entity.kind;
+      ScreeningOptions options;
+      options.threshold = threshold;
+      const auto matches = screener.screen(party, options);
+      ++names;
+      bool found_own = false, found_same = false;
+      const std::string wanted = indexed.name.joined();
+      for (const auto& match : matches) {
+        if (match.entity_index == indexed.entity) found_own = true;
+        const auto& other = index->entities()[match.entity_index];
+        for (const auto& name : other.names) {
+          if (normalize_name(name.full, indexed.name.kind).joined() == wanted) found_same = true;
+        }
+      }
+      own += found_own;
+      same_name += !found_own && found_same;
+      if (!found_own && !found_same) {
+        const double best = matches.empty() ? 0.0 : matches[0].score;
+        if (every) std::printf("missed: %s | %s (best match %.2f)\n", entity.id.c_str(), party.name.c_str(), best);
+        if (examples.size() < 15) examples[entity.list + " " + entity.id + ": " + party.name]++;
+      }
+    }
+    double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf("listed names: %zu screened as written; %zu find their own entity, %zu more an entity with the same "
+                "name, %zu neither (%.0f names/s on one thread)\n",
+                names, own, same_name, names - own - same_name, static_cast<double>(names) / seconds);
+    for (const auto& [example, n] : examples) std::printf("  e.g. %s\n", example.c_str());
     return 0;
   }
   std::cerr << "unknown mode " << mode << "\n";

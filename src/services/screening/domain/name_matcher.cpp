@@ -197,16 +197,44 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
     }
   }
   // Patronymic chains ("Muhammad bin Salman" / "Salman bin Muhammad") name
-  // different people when the names around bin/ibn/bint trade places.
+  // different people when names of one chain trade places. A chain is a
+  // run of names with bin/ibn/bint between each two (other particles, as
+  // in "bin al-Din", do not break it). "BIN LADIN, Usama bin Muhammad bin
+  // Awad" holds two, "Ladin" and "Usama ... Awad", so a family name moved
+  // from the front to the back is no swap, while any two names of one
+  // chain that stand in the other order are.
   bool patronym_swap = false;
   auto is_patronym_marker = [](const Token& t) {
     return t.text == "bin" || t.text == "ibn" || t.text == "bint" || t.text == "ben";
   };
-  for (size_t i = 1; i + 1 < nq && !patronym_swap; ++i) {
-    if (!is_patronym_marker(q[i])) continue;
-    for (const auto& [qi, ci] : order) {
-      // q's name before the marker aligned with a name after a marker in c.
-      if (qi == i - 1 && ci >= 1 && is_patronym_marker(c[ci - 1])) patronym_swap = true;
+  constexpr uint8_t kNoChain = UINT8_MAX;  // particles belong to none
+  auto chains_of = [&](const std::vector<Token>& tokens, size_t n) {
+    std::array<uint8_t, kMaxTokens> chain;
+    chain.fill(kNoChain);
+    uint8_t current = 0;
+    bool started = false, marker_since = false;
+    for (size_t k = 0; k < n; ++k) {
+      if (tokens[k].kind == TokenKind::kParticle) {
+        marker_since = marker_since || is_patronym_marker(tokens[k]);
+        continue;
+      }
+      if (started && !marker_since) ++current;
+      chain[k] = current;
+      started = true;
+      marker_since = false;
+    }
+    return chain;
+  };
+  const auto q_chain = chains_of(q, nq), c_chain = chains_of(c, nc);
+  for (size_t a = 0; a < order.size() && !patronym_swap; ++a) {
+    for (size_t b = 0; b < order.size(); ++b) {
+      const auto [qa, ca] = order[a];
+      const auto [qb, cb] = order[b];
+      if (q_chain[qa] == kNoChain || c_chain[ca] == kNoChain) continue;
+      if (qa < qb && cb < ca && q_chain[qa] == q_chain[qb] && c_chain[ca] == c_chain[cb]) {
+        patronym_swap = true;
+        break;
+      }
     }
   }
   std::sort(order.begin(), order.end());

@@ -94,6 +94,15 @@ const std::unordered_set<std::string>& particles() {
   return set;
 }
 
+// The particles as ICU writes them from Arabic script, consonants only:
+// بن and بنت (son, daughter of) become "bn" and "bnt", which no Latin name
+// spells that way. They are read as the Latin particles, so that they pair
+// with them and mark a patronymic chain as those do.
+const std::unordered_map<std::string, std::string>& abjad_particles() {
+  static const std::unordered_map<std::string, std::string> map = {{"bn", "bin"}, {"bnt", "bint"}};
+  return map;
+}
+
 const std::unordered_set<std::string>& honorifics() {
   static const std::unordered_set<std::string> set = {
       "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "sheikh",
@@ -324,6 +333,10 @@ std::string consonant_skeleton(std::string_view word) {
     bool after_vowel = i > 0 && is_vowel(word[i - 1]);
     bool before_consonant = i + 1 == word.size() || !is_vowel(word[i + 1]);
     if (c == 'h' && after_vowel && before_consonant) continue;
+    // A final h is the Arabic ta marbuta or ha, which Latin spellings keep
+    // or drop (Abdullah / Abdulla, Fatimah / Fatima) and Arabic script
+    // always writes (عبدالله -> "bdallh").
+    if (c == 'h' && i > 0 && i + 1 == word.size()) continue;
     // Letters that transliteration systems use for the same sound.
     if (c == 'q') c = 'k';
     if (c == 'c' && (i + 1 == word.size() || word[i + 1] != 'h')) c = 'k';
@@ -416,6 +429,9 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
         name.tokens.push_back(std::move(token));
         continue;
       }
+    }
+    if (name.abjad_source && kind != EntityKind::kOrganisation) {
+      if (auto it = abjad_particles().find(word); it != abjad_particles().end()) word = it->second;
     }
     token.text = std::move(word);
     if (all_digits(token.text)) {
