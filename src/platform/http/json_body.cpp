@@ -25,18 +25,42 @@ bool is_json_media_type(const std::string* content_type) {
 }  // namespace
 
 namespace {
-// The first value no store can keep as sent, with its path ("metadata/fee")
-// and why: a number too large for a double (it parses as infinity, which
-// JSON cannot hold: boost::json writes it back as "Infinity", and a
-// document stored with one can never be read again), or a text (or key)
-// holding U+0000 (PostgreSQL's text cannot hold it, and its client library
-// ends the text there: "ref\u0000z" was stored as "ref", another party's
-// reference).
-std::optional<FieldError> unstorable(const boost::json::value& value, const std::string& path) {
+// The value a double read from a request will be once stored and read
+// back, or nothing when it does not settle. Boost.JSON (1.81) reads some
+// doubles one unit in the last place away from the nearest, while it
+// writes each double as the shortest text that a correct reader reads back
+// exactly: 1.1111111111111111E86, read from a request and stored, read back
+// as ...12E86 (a restart rebuilding monitoring's state from stored
+// transactions; found by the transaction fuzz target). Writing and reading
+// again until nothing changes settles it (one step in practice).
+std::optional<double> settled(double value) {
+  for (int step = 0; step < 4; ++step) {
+    boost::system::error_code ec;
+    const auto again = boost::json::parse(boost::json::serialize(boost::json::value(value)), ec);
+    if (ec || !again.is_double()) return std::nullopt;
+    if (again.get_double() == value) return value;
+    value = again.get_double();
+  }
+  return std::nullopt;
+}
+
+// Makes the value what a store keeps and gives back, before anything is
+// acknowledged: each double settled (above). Returns the first value no
+// store can keep as sent, with its path ("metadata/fee") and why: a number
+// too large for a double (it parses as infinity, which JSON cannot hold:
+// boost::json writes it back as "Infinity", and a document stored with one
+// can never be read again), a double that does not settle, or a text (or
+// key) holding U+0000 (PostgreSQL's text cannot hold it, and its client
+// library ends the text there: "ref\u0000z" was stored as "ref", another
+// party's reference).
+std::optional<FieldError> make_storable(boost::json::value& value, const std::string& path) {
   auto here = [&] { return path.empty() ? std::string("body") : path; };
   if (value.is_double()) {
-    if (std::isfinite(value.get_double())) return std::nullopt;
-    return FieldError{here(), "is a number beyond the range of a double"};
+    if (!std::isfinite(value.get_double())) return FieldError{here(), "is a number beyond the range of a double"};
+    const auto kept = settled(value.get_double());
+    if (!kept) return FieldError{here(), "is a number that cannot be stored exactly"};
+    value = *kept;
+    return std::nullopt;
   }
   constexpr std::string_view kNul("\0", 1);
   if (value.is_string()) {
@@ -45,58 +69,16 @@ std::optional<FieldError> unstorable(const boost::json::value& value, const std:
   }
   auto below = [&](std::string_view key) { return path.empty() ? std::string(key) : path + "/" + std::string(key); };
   if (value.is_array()) {
-    const auto& items = value.get_array();
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (auto at = unstorable(items[i], below(std::to_string(i)))) return at;
-    }
-  } else if (value.is_object()) {
-    for (const auto& [key, item] : value.get_object()) {
-      if (key.find(kNul) != std::string_view::npos) {
-        return FieldError{here(), "must not have a key containing the NUL character (U+0000)"};
-      }
-      if (auto at = unstorable(item, below(key))) return at;
-    }
-  }
-  return std::nullopt;
-}
-}  // namespace
-
-namespace {
-// Boost.JSON (1.81) reads some doubles one unit in the last place away
-// from the nearest, while it writes each double as the shortest text that
-// a correct reader reads back exactly. So a double it read from a request
-// can come back one unit off once stored and read again (a restart that
-// rebuilds monitoring's state from stored transactions, found by the
-// transaction fuzz target: 1.1111111111111111E86 reads back as ...12E86).
-// Each double is settled here, before anything is acknowledged: replaced
-// by what writing and reading it gives, until that no longer changes it
-// (one step in practice), so that what is stored reads back as what was
-// taken. A double that does not settle is refused.
-std::optional<FieldError> settle_doubles(boost::json::value& value, const std::string& path) {
-  auto below = [&](std::string_view key) { return path.empty() ? std::string(key) : path + "/" + std::string(key); };
-  if (value.is_double()) {
-    double current = value.get_double();
-    if (!std::isfinite(current)) return std::nullopt;  // unstorable() names it
-    for (int step = 0; step < 4; ++step) {
-      boost::system::error_code ec;
-      const auto again = boost::json::parse(boost::json::serialize(boost::json::value(current)), ec);
-      if (ec || !again.is_double()) break;
-      if (again.get_double() == current) {
-        value = current;
-        return std::nullopt;
-      }
-      current = again.get_double();
-    }
-    return FieldError{path.empty() ? std::string("body") : path, "is a number that cannot be stored exactly"};
-  }
-  if (value.is_array()) {
     auto& items = value.get_array();
     for (size_t i = 0; i < items.size(); ++i) {
-      if (auto at = settle_doubles(items[i], below(std::to_string(i)))) return at;
+      if (auto at = make_storable(items[i], below(std::to_string(i)))) return at;
     }
   } else if (value.is_object()) {
     for (auto& [key, item] : value.get_object()) {
-      if (auto at = settle_doubles(item, below(key))) return at;
+      if (key.find(kNul) != std::string_view::npos) {
+        return FieldError{here(), "must not have a key containing the NUL character (U+0000)"};
+      }
+      if (auto at = make_storable(item, below(key))) return at;
     }
   }
   return std::nullopt;
@@ -118,8 +100,7 @@ boost::json::value parse_json_text(std::string_view text) {
                                    ec.message());
   }
   boost::json::value value = parser.release();
-  if (auto error = unstorable(value, "")) throw problems::validation({std::move(*error)});
-  if (auto error = settle_doubles(value, "")) throw problems::validation({std::move(*error)});
+  if (auto error = make_storable(value, "")) throw problems::validation({std::move(*error)});
   return value;
 }
 

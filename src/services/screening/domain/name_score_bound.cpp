@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <climits>
 #include <cstdint>
-
 
 #include "services/screening/domain/name_rules.h"
 
@@ -98,7 +96,7 @@ struct TokensOf {
   const Token& token(size_t k) const { return tokens[k]; }
   TokenKind kind(size_t k) const { return tokens[k].kind; }
   size_t length(size_t k) const { return tokens[k].text.size(); }
-  char first(size_t k) const { return tokens[k].text.empty() ? '\0' : tokens[k].text[0]; }
+  char first(size_t k) const { return first_letter(tokens[k]); }
 };
 
 template <class CandidateTokens>

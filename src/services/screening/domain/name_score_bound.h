@@ -13,8 +13,11 @@ namespace hafnium::services::screening {
 
 // An upper bound of match_names(query, candidate, parameters).score from
 // cheap tests only (letter bags, exact and nickname equality, skeletons,
-// token counts): no Jaro and no edit distance. The screening hot path
-// skips the candidates whose bound cannot reach the threshold.
+// token counts): no Jaro and no edit distance, so that the screener can
+// skip the candidates whose bound cannot reach the threshold. This form
+// reads two names and is the reference the tests and the fuzz target
+// check; the screener uses QueryNameBound (below), which gives the same
+// value.
 double name_score_upper_bound(const NormalizedName& query, const NormalizedName& candidate,
                               const MatcherParameters& parameters = {});
 

@@ -1,7 +1,6 @@
 #include "services/screening/domain/token_vocabulary.h"
 
 #include <algorithm>
-#include <climits>
 #include <cstdint>
 
 #include "platform/util/hash.h"
@@ -12,7 +11,7 @@ TokenSketch sketch_of(const Token& token) {
   TokenSketch sketch;
   std::copy_n(token.bag.begin(), kBagLetters, sketch.bag.begin());
   sketch.kind = static_cast<uint8_t>(token.kind);
-  sketch.first = token.text.empty() ? '\0' : token.text[0];
+  sketch.first = first_letter(token);
   auto clamp = [](size_t n) { return static_cast<uint16_t>(std::min<size_t>(n, UINT16_MAX)); };
   sketch.size = clamp(token.text.size());
   sketch.skeleton_size = clamp(token.skeleton.size());

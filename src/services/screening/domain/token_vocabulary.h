@@ -29,18 +29,19 @@ struct alignas(64) TokenSketch {
 static_assert(offsetof(TokenSketch, bag) == 0 && sizeof(TokenSketch) >= 48, "bag_distance reads 48 bytes from bag");
 TokenSketch sketch_of(const Token& token);
 
+inline char first_letter(const Token& token) { return token.text.empty() ? '\0' : token.text[0]; }
+
 // Distinct tokens of many names, each held once as its sketch and its
-// brief (kind, length, first letter), in two arrays: the bound reads the brief of
-// every token of every candidate and the sketch when a query first meets
-// the token. The tokens themselves stay with their names.
+// brief (kind, length, first letter), in two arrays: the bound reads the
+// brief of every token of every candidate and the sketch when a query
+// first meets the token. The tokens themselves stay with their names.
 class TokenVocabulary {
  public:
   static constexpr size_t kLongToken = UINT8_MAX;  // a brief's length: this long or longer
 
   uint32_t add(const Token& token) {
     sketches_.push_back(sketch_of(token));
-    briefs_.push_back({token.kind, static_cast<uint8_t>(std::min(token.text.size(), kLongToken)),
-                       token.text.empty() ? '\0' : token.text[0]});
+    briefs_.push_back({token.kind, static_cast<uint8_t>(std::min(token.text.size(), kLongToken)), first_letter(token)});
     return static_cast<uint32_t>(sketches_.size() - 1);
   }
   const TokenSketch& sketch(uint32_t id) const { return sketches_[id]; }
