@@ -3,7 +3,9 @@
 //   screening_eval load
 //       import every bundled list; counts, time, resident memory of the index
 //   screening_eval negatives NEGATIVES.csv [--threshold T] [--every-match]
-//       share of 50,000 synthetic non-listed persons with any match
+//       share of 50,000 synthetic non-listed persons with any match;
+//       --every-match prints each one's best match: listed name, list,
+//       entity id, listed type, score and reason codes
 //   screening_eval calibration OFAC_FIXTURES.csv
 //       Spearman rank correlation with the scores of OFAC's own search tool
 //   screening_eval latency NEGATIVES.csv
@@ -42,6 +44,7 @@
 #include "services/screening/domain/bundled_lists.h"
 #include "services/screening/domain/countries.h"
 #include "services/screening/domain/csv.h"
+#include "services/screening/domain/entity_json.h"
 #include "services/screening/domain/importers/importers.h"
 #include "services/screening/domain/screener.h"
 #include "services/screening/service.h"
@@ -264,7 +267,14 @@ int main(int argc, char** argv) {
       ++total;
       if (!matches.empty()) {
         ++matched;
-        if (every) std::printf("match: %s -> %s (%.2f)\n", party.name.c_str(), matches[0].matched_name.c_str(), matches[0].score);
+        if (every) {
+          std::string reasons;
+          for (const auto& r : matches[0].reasons) reasons += (reasons.empty() ? "" : ",") + r;
+          std::printf("match: %s -> %s %s:%s %s (%.2f) %s\n", party.name.c_str(), matches[0].matched_name.c_str(),
+                      matches[0].list.c_str(), matches[0].entity_id.c_str(),
+                      kind_name(index->entities()[matches[0].entity_index].kind).c_str(), matches[0].score,
+                      reasons.c_str());
+        }
         if (examples.size() < 15) examples[party.name + " -> " + matches[0].matched_name + " (" + std::to_string(matches[0].score).substr(0, 4) + ")"]++;
       }
     }

@@ -100,6 +100,27 @@ TEST(Normalize, WritesNumbersInDigitsInOrganisationNames) {
   EXPECT_GE(score("Brigade Forty-Four", "Brigade 44", EntityKind::kOrganisation), kDefaultThreshold);
 }
 
+TEST(Normalize, AVesselsLoneLetterIsALetterNotAnInitial) {
+  // "J. Smith" and "J. P. Morgan" hold initials; the vessel "EMILY S" and
+  // the aircraft "M-SAAN" hold letters, which stand for no one's name.
+  EXPECT_EQ(normalize_name("J. Smith", EntityKind::kPerson).tokens[0].kind, TokenKind::kInitial);
+  EXPECT_EQ(normalize_name("J. P. Morgan", EntityKind::kOrganisation).tokens[1].kind, TokenKind::kInitial);
+  const auto vessel = normalize_name("EMILY S", EntityKind::kVessel);
+  EXPECT_EQ(vessel.tokens[1].kind, TokenKind::kName);
+  EXPECT_EQ(normalize_name("M-SAAN", EntityKind::kAircraft).tokens[0].kind, TokenKind::kName);
+  // Otherwise a vessel is named as a company is.
+  EXPECT_EQ(vessel.kind, EntityKind::kOrganisation);
+  EXPECT_EQ(texts(normalize_name("Ocean Star Shipping Co. Ltd", EntityKind::kVessel)),
+            texts(normalize_name("Ocean Star Shipping Co. Ltd", EntityKind::kOrganisation)));
+  EXPECT_EQ(texts(normalize_name("Snow Storm Forty-Four", EntityKind::kVessel)),
+            (std::vector<std::string>{"snow", "storm", "44"}));
+
+  const auto emily_snyder = normalize_name("Emily Snyder", EntityKind::kPerson);
+  EXPECT_LT(match_names(emily_snyder, vessel).score, kDefaultThreshold);
+  EXPECT_GE(match_names(emily_snyder, normalize_name("EMILY S", EntityKind::kPerson)).score, kDefaultThreshold);
+  EXPECT_DOUBLE_EQ(match_names(normalize_name("Emily S", EntityKind::kVessel), vessel).score, 1.0);
+}
+
 TEST(Normalize, ConsonantSkeletonsMeetAcrossTransliterations) {
   EXPECT_EQ(consonant_skeleton("mohammed"), consonant_skeleton("muhammad"));
   EXPECT_EQ(consonant_skeleton("mouhamad"), consonant_skeleton("mhmd"));

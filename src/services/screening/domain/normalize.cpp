@@ -365,6 +365,10 @@ std::string NormalizedName::joined() const {
 }
 
 NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
+  // Vessels and aircraft are named by the rules of companies, but for
+  // their lone letters (below).
+  const bool craft = kind == EntityKind::kVessel || kind == EntityKind::kAircraft;
+  if (craft) kind = EntityKind::kOrganisation;
   NormalizedName name;
   name.kind = kind;
   std::string ascii;
@@ -379,7 +383,7 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
     word = undo_digit_substitution(word);
     if (auto it = expansions().find(word); it != expansions().end()) word = it->second;
   }
-  if (kind == EntityKind::kOrganisation || kind == EntityKind::kVessel) write_numbers_in_digits(words);
+  if (kind == EntityKind::kOrganisation) write_numbers_in_digits(words);
 
   // Canonicalise multi-word legal forms first.
   std::vector<std::string> merged;
@@ -436,7 +440,10 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
     token.text = std::move(word);
     if (all_digits(token.text)) {
       token.kind = TokenKind::kNumber;
-    } else if (token.text.size() == 1) {
+    } else if (token.text.size() == 1 && !craft) {
+      // A lone letter of a person's or company's name stands for a word
+      // ("J. Smith", "J. P. Morgan"); one of a vessel's or an aircraft's
+      // is the letter itself ("EMILY S", "M-SAAN"), no one's initial.
       token.kind = TokenKind::kInitial;
     } else if (kind != EntityKind::kOrganisation && particles().contains(token.text)) {
       token.kind = TokenKind::kParticle;

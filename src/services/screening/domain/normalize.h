@@ -101,7 +101,7 @@ struct NormalizedName {
   // letter of difference is a different name (Cheng/Chen), not a typo.
   bool syllabic_source = false;
   bool mixed_scripts = false;
-  EntityKind kind = EntityKind::kUnknown;  // as normalised
+  EntityKind kind = EntityKind::kUnknown;  // as normalised: person, organisation or unknown
   // The tokens' letters together (each count saturating at 255) and their
   // length: name_score_upper_bound compares whole names by these alone,
   // without visiting the tokens.
@@ -116,6 +116,12 @@ struct NormalizedName {
 // Latin-ASCII"), removal of punctuation, honorifics dropped, legal forms
 // canonicalised ("L.L.C." -> llc, "Aktiengesellschaft" -> ag), particles and
 // initials marked. ASCII input takes a fast path without ICU.
+//
+// `kind` chooses the rules: a person's (honorifics, particles), a
+// company's (legal forms, generic business words, numbers in words), or
+// neither when unknown. Vessels and aircraft follow a company's rules and
+// come back as kOrganisation, but a lone letter of theirs is a letter, not
+// an initial.
 //
 // Thread-safe: the ICU transliterator is per thread.
 NormalizedName normalize_name(std::string_view utf8, EntityKind kind = EntityKind::kUnknown);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "services/screening/domain/entity_json.h"
 #include "services/screening/domain/name_score_bound.h"
 
 namespace hafnium::services::screening {
@@ -17,6 +18,13 @@ bool kinds_conflict(EntityKind party, EntityKind entity) {
   return is_person(party) != is_person(entity);
 }
 
+// A person is no company, vessel or aircraft. The party's type is the
+// customer's own data and can be wrong, so such a pair is still compared,
+// but only a name that agrees all but exactly (0.93 and more at the default
+// threshold) is flagged: a person's given name against a vessel called
+// after one, or a family name against a company's one word, is not.
+constexpr double kEntityTypePenalty = 0.3;
+
 void apply_attributes(const Party& party, const WatchlistEntity& entity, const IndexedName& name, Match& match) {
   double score = match.name_score;
   match.features.push_back({"name", match.name_score, name.name.tokens.empty() ? "" : entity.names[name.variant].full});
@@ -25,8 +33,10 @@ void apply_attributes(const Party& party, const WatchlistEntity& entity, const I
     match.features.push_back({"alias_strength", -0.05, "weak alias"});
   }
   if (kinds_conflict(party.kind, entity.kind)) {
-    score -= 0.15;
-    match.features.push_back({"entity_type", -0.15, "person vs organisation"});
+    score -= kEntityTypePenalty;
+    match.features.push_back({"entity_type", -kEntityTypePenalty,
+                              is_person(party.kind) ? "person against listed " + kind_name(entity.kind)
+                                                    : kind_name(party.kind) + " against listed person"});
     match.reasons.emplace_back("entity_type_mismatch");
   }
   if (!party.birth_date.empty() && !entity.birth_dates.empty()) {
@@ -72,9 +82,7 @@ void apply_attributes(const Party& party, const WatchlistEntity& entity, const I
 
 std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& options) const {
   const auto& index = *index_;
-  auto query = normalize_name(party.name, party.kind == EntityKind::kPerson ? EntityKind::kPerson
-                                          : party.kind == EntityKind::kUnknown ? EntityKind::kUnknown
-                                                                              : EntityKind::kOrganisation);
+  auto query = normalize_name(party.name, party.kind);
   std::unordered_map<uint32_t, Match> best;  // by entity
   // An entity's match is its best-scoring name; when attributes lift two
   // names to the same (capped) score, the one that explains it better: an
@@ -129,14 +137,17 @@ std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& 
     const auto& indexed = index.name(id);
     const auto& entity = index.entities()[indexed.entity];
     if (options.lists && !options.lists->contains(entity.list)) continue;
-    // Attributes lift a score by at most 0.11 (birth date and country):
-    // names that cannot reach the threshold minus that are skipped, first
-    // on a cheap upper bound of the name score, then on the score itself;
-    // the rest are scored again with their explanation.
+    // Attributes lift a score by at most 0.11 (birth date and country),
+    // and a conflicting type lowers it: names that cannot reach the
+    // threshold with the most the attributes can give are skipped, first on
+    // a cheap upper bound of the name score, then on the score itself; the
+    // rest are scored again with their explanation.
     constexpr double kMostAttributesAdd = 0.11;
-    if (bound.of(indexed.name, index.token_ids(id)) + kMostAttributesAdd < options.threshold) continue;
+    const double most_added =
+        kMostAttributesAdd - (kinds_conflict(party.kind, entity.kind) ? kEntityTypePenalty : 0.0);
+    if (bound.of(indexed.name, index.token_ids(id)) + most_added < options.threshold) continue;
     auto name_match = match_names(query, indexed.name, {}, false);
-    if (name_match.score + kMostAttributesAdd < options.threshold) continue;
+    if (name_match.score + most_added < options.threshold) continue;
     name_match = match_names(query, indexed.name, {}, true);
     Match m{indexed.entity, entity.list, entity.id, entity.names[indexed.variant].full, name_match.score, 0, {}, {}};
     for (const char* r : name_match.reasons) m.reasons.emplace_back(r);

@@ -9,14 +9,6 @@
 
 namespace hafnium::services::screening {
 
-namespace {
-EntityKind normalisation_kind(EntityKind kind) {
-  return kind == EntityKind::kPerson ? EntityKind::kPerson
-         : kind == EntityKind::kUnknown ? EntityKind::kUnknown
-                                        : EntityKind::kOrganisation;
-}
-}  // namespace
-
 void WatchlistIndex::keys_of(const NormalizedName& name, std::vector<std::string>& out) {
   out.clear();
   bool any_strong = false;
@@ -50,7 +42,7 @@ WatchlistIndex::WatchlistIndex(std::vector<WatchlistEntity> entities) : entities
   for (uint32_t e = 0; e < entities_.size(); ++e) {
     const auto& entity = entities_[e];
     for (uint16_t v = 0; v < entity.names.size(); ++v) {
-      auto normalized = normalize_name(entity.names[v].full, normalisation_kind(entity.kind));
+      auto normalized = normalize_name(entity.names[v].full, entity.kind);
       if (normalized.tokens.empty()) continue;
       uint32_t id = static_cast<uint32_t>(names_.size());
       keys_of(normalized, keys);

@@ -8,7 +8,6 @@
 
 #include "services/screening/domain/bundled_lists.h"
 #include "services/screening/domain/importers/importers.h"
-#include "services/screening/domain/screener.h"
 #include "support/test_databases.h"
 
 namespace hafnium::services::screening {
@@ -222,84 +221,6 @@ TEST(Importers, XmlCharactersThatXmlDoesNotAllowAreRefusedAtTheirLine) {
     EXPECT_NE(error.location().find(", line 3"), std::string::npos) << error.what();
   }
   std::filesystem::remove_all(dir);
-}
-
-TEST(Screener, AnEntitysExactNameExplainsItsMatchWhenAttributesCapTheScore) {
-  // The same person listed twice, the variant spelling first or second:
-  // the birth date lifts both names to the capped 1.0, and the exact name
-  // is the one the analyst is shown, whatever the order.
-  std::vector<WatchlistEntity> entities;
-  for (int order = 0; order < 2; ++order) {
-    WatchlistEntity e;
-    e.list = "custom:test";
-    e.id = "p" + std::to_string(order);
-    e.kind = EntityKind::kPerson;
-    e.names = {{"Vladimir Vladimirovitj PUTIN", NameStrength::kStrong, true, {}},
-               {"Vladimir Vladimirovich PUTIN", NameStrength::kStrong, false, {}}};
-    if (order == 1) std::swap(e.names[0], e.names[1]);
-    e.birth_dates = {"1952-10-07"};
-    entities.push_back(std::move(e));
-  }
-  Screener screener(std::make_shared<const WatchlistIndex>(std::move(entities)));
-  Party putin;
-  putin.name = "Vladimir Vladimirovich Putin";
-  putin.kind = EntityKind::kPerson;
-  putin.birth_date = "1952-10-07";
-  auto matches = screener.screen(putin);
-  ASSERT_EQ(matches.size(), 2u);
-  for (const auto& m : matches) {
-    EXPECT_DOUBLE_EQ(m.score, 1.0);
-    EXPECT_DOUBLE_EQ(m.name_score, 1.0) << m.entity_id << " " << m.matched_name;
-    EXPECT_EQ(m.matched_name, "Vladimir Vladimirovich PUTIN") << m.entity_id;
-  }
-}
-
-TEST(Screener, FindsListedPeopleByNameAttributesAndIdentifiers) {
-  auto index = std::make_shared<const WatchlistIndex>(load_lists(bundled_lists(lists())));
-  Screener screener(index);
-  Party party;
-  party.name = "Ayman al-Zawahiri";
-  party.kind = EntityKind::kPerson;
-  party.birth_date = "1951-06-19";
-  auto matches = screener.screen(party);
-  ASSERT_FALSE(matches.empty());
-  bool found = false;
-  for (const auto& m : matches) found = found || (m.list == "ofac-sdn" && m.entity_id == "2676");
-  EXPECT_TRUE(found);
-  EXPECT_GT(matches[0].score, 0.8);
-
-  Party by_passport;
-  by_passport.name = "Somebody Else Entirely";
-  by_passport.identifiers.push_back({"passport", "1084010", "EG"});
-  auto decisive = screener.screen(by_passport);
-  ASSERT_FALSE(decisive.empty());
-  EXPECT_DOUBLE_EQ(decisive[0].score, 1.0);
-  EXPECT_EQ(decisive[0].reasons[0], "identifier_match");
-
-  Party nobody;
-  nobody.name = "Patricia Lucas Wheeler";
-  nobody.kind = EntityKind::kPerson;
-  EXPECT_TRUE(screener.screen(nobody).empty());
-
-  // A slip in a famous name finds him on every list that holds him, not
-  // only under the alias that happens to rank first among the lists'
-  // hundreds of Vladimirs.
-  Party slip;
-  slip.name = "Vladimir Pudin";
-  slip.kind = EntityKind::kPerson;
-  std::set<std::string> lists_found;
-  for (const auto& m : screener.screen(slip)) {
-    if ((m.list == "uk" && m.entity_id == "RUS0251") || (m.list == "eu" && m.entity_id == "135909") ||
-        (m.list == "ofac-sdn" && m.entity_id == "35096")) {
-      lists_found.insert(m.list);
-    }
-  }
-  EXPECT_EQ(lists_found, (std::set<std::string>{"eu", "ofac-sdn", "uk"}));
-
-  std::set<std::string> only_un = {"un"};
-  ScreeningOptions options;
-  options.lists = &only_un;
-  for (const auto& m : screener.screen(party, options)) EXPECT_EQ(m.list, "un");
 }
 
 }  // namespace
