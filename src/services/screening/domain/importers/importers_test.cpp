@@ -41,6 +41,68 @@ TEST(Importers, OfacSdnCsvWithRemarks) {
   EXPECT_EQ(bank->names[1].full, "BNC");
 }
 
+std::vector<std::string> names_of(const WatchlistEntity& e) {
+  std::vector<std::string> out;
+  for (const auto& n : e.names) out.push_back(n.full);
+  return out;
+}
+
+std::vector<std::string> identifiers_of(const WatchlistEntity& e) {
+  std::vector<std::string> out;
+  for (const auto& id : e.identifiers) out.push_back(id.type + ":" + id.value + ":" + id.country);
+  return out;
+}
+
+TEST(Importers, OfacRemarksKeepTheirItemsApartWhateverApostrophesTheNamesHold) {
+  // An apostrophe in a name ('Asra, Qa'qa) or in prose ("Russia's") used
+  // to open a quote that swallowed every later item: aliases came out as
+  // "'ASRA, Abu'; a.k.a. 'YUSRI", and identifiers after it were lost.
+  auto list = import_list("ofac-sdn", {lists() + "/ofac_sdn_2024-05-03/sdn.csv"});
+  const auto* ammar = find(list, "19829");
+  ASSERT_NE(ammar, nullptr);
+  EXPECT_EQ(names_of(*ammar),
+            (std::vector<std::string>{"'AMMAR, Salmi Salama Salim Sulayman", "'ASRA, Abu", "YUSRI"}));
+  const auto* nasuf = find(list, "9598");
+  ASSERT_NE(nasuf, nullptr);
+  EXPECT_EQ(names_of(*nasuf),
+            (std::vector<std::string>{"NASUF, Tahir", "AL-QA'QA", "ABU SALIMA EL LIBI", "ABU RIDA"}));
+  const auto* hardberry = find(list, "48491");  // after "... Russia's military-industrial base ..."
+  ASSERT_NE(hardberry, nullptr);
+  EXPECT_EQ(identifiers_of(*hardberry),
+            (std::vector<std::string>{"tax_id:7728845817:RU", "registration:1137746479310:RU"}));
+  for (const auto& e : list.entities) {
+    for (const auto& n : e.names) EXPECT_EQ(n.full.find("a.k.a."), std::string::npos) << e.id << ": " << n.full;
+  }
+
+  // A synthetic file: every identifier kind OFAC writes that names one
+  // party, its number cut from the words around it; prose is no number.
+  const auto dir = testing::make_temp_dir("ofac");
+  {
+    std::ofstream out(dir / "sdn.csv", std::ios::binary);
+    out << "1,\"EXAMPLE, Jo\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\""
+           "DOB 01 Jan 1970; Passport G 649385 issued 08 Sep 2006 expires 17 Jul 2011 (Pakistan); "
+           "National ID No. CNIC: 35202-5400413-9 (Pakistan); Passport issued in Sarajevo; "
+           "a.k.a. 'AL-'ADL, Abu'; Linked To: JAYSH AL-'ADL; C.U.R.P. EXJO700101HDFXXX01 (Mexico); "
+           "Driver's License No. 04900377 (Moldova).\"\r\n"
+           "2,\"EXAMPLE BANK\",-0- ,\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\""
+           "SWIFT/BIC BKBPIRTH; Registration Number 1137746479310 (Russia); Company Number IMO 5039012; "
+           "Legal Entity Number 2138008UKDBAA6TOVR95; Executive Order 13846 information: BANKING.\"\r\n"
+           "3,\"EXAMPLE STAR\",\"vessel\",\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\""
+           "Vessel Registration Identification IMO 9187629; MMSI 422032900.\"\r\n";
+  }
+  auto synthetic = import_list("ofac-sdn", {(dir / "sdn.csv").string()});
+  ASSERT_EQ(synthetic.entities.size(), 3u);
+  EXPECT_EQ(names_of(synthetic.entities[0]), (std::vector<std::string>{"EXAMPLE, Jo", "AL-'ADL, Abu"}));
+  EXPECT_EQ(identifiers_of(synthetic.entities[0]),
+            (std::vector<std::string>{"passport:G 649385:PK", "national_id:35202-5400413-9:PK",
+                                      "national_id:EXJO700101HDFXXX01:MX", "driving_licence:04900377:MD"}));
+  EXPECT_EQ(identifiers_of(synthetic.entities[1]),
+            (std::vector<std::string>{"swift_bic:BKBPIRTH:", "registration:1137746479310:RU", "imo:5039012:",
+                                      "lei:2138008UKDBAA6TOVR95:"}));
+  EXPECT_EQ(identifiers_of(synthetic.entities[2]), (std::vector<std::string>{"imo:9187629:", "mmsi:422032900:"}));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Importers, OfacXmlUnUkAndEu) {
   auto ofac = import_list("ofac-xml", {lists() + "/ofac_consolidated_nonsdn_2026-01-08/ofac.xml"});
   EXPECT_EQ(ofac.entities.size(), 442u);

@@ -21,22 +21,93 @@ std::string value_of(const std::string& field) {
   return v == "-0-" ? std::string() : v;
 }
 
-// Splits remarks on "; " outside quotes.
+// Splits remarks into items on ';'. Aliases are quoted ("a.k.a. 'NASR,
+// Muhammad'"), and the names hold apostrophes of their own ("a.k.a.
+// ''ASRA, Abu'", "AL-QA'QA'", "Linked To: JAYSH AL-'ADL"), so quotes
+// cannot be paired by counting them: an alias's quote opens right after
+// "a.k.a. " and closes at the first apostrophe that a ';' follows.
 std::vector<std::string> remark_items(const std::string& remarks) {
   std::vector<std::string> items;
-  std::string current;
-  bool quoted = false;
-  for (char c : remarks) {
-    if (c == '\'') quoted = !quoted;
-    if (c == ';' && !quoted) {
-      items.push_back(trim(current));
-      current.clear();
-    } else {
-      current.push_back(c);
+  size_t start = 0;
+  while (start < remarks.size()) {
+    const std::string_view rest = std::string_view(remarks).substr(start);
+    const size_t lead = rest.find_first_not_of(' ');
+    if (lead == std::string_view::npos) break;
+    size_t end = std::string_view::npos;
+    for (std::string_view alias : {"a.k.a. '", "f.k.a. '", "n.k.a. '"}) {
+      if (rest.substr(lead).starts_with(alias)) {
+        const size_t close = rest.find("';", lead + alias.size());
+        end = close == std::string_view::npos ? rest.size() : close + 1;
+        break;
+      }
     }
+    if (end == std::string_view::npos) end = std::min(rest.find(';'), rest.size());
+    if (auto item = trim(rest.substr(0, end)); !item.empty()) items.push_back(std::move(item));
+    start += end + 1;
   }
-  if (!trim(current).empty()) items.push_back(trim(current));
   return items;
+}
+
+// The remarks' identifiers: the numbers of documents and registers that
+// name one person, company, vessel or aircraft, and so decide a match
+// (screener.cpp). A longer prefix comes before any shorter one it starts
+// with ("Identification Number IMO" before "Identification Number").
+// Remarks that only describe (Executive Order information, aircraft
+// models, dates of establishment, phone numbers, digital currency
+// addresses) are not identifiers of a party.
+struct IdentifierKind {
+  std::string_view prefix;
+  const char* type;
+};
+const IdentifierKind* identifier_kind(std::string_view item) {
+  static constexpr IdentifierKind kKinds[] = {
+      {"Passport ", "passport"},
+      {"Diplomatic Passport ", "passport"},
+      {"National ID No. ", "national_id"},
+      {"Identification Number IMO ", "imo"},
+      {"Identification Number ", "national_id"},
+      {"Personal ID Card ", "national_id"},
+      {"National Foreign ID Number ", "national_id"},
+      {"Cedula No. ", "national_id"},
+      {"C.U.R.P. ", "national_id"},
+      {"D.N.I. ", "national_id"},
+      {"Electoral Registry No. ", "national_id"},
+      {"Birth Certificate Number ", "birth_certificate"},
+      {"Driver's License No. ", "driving_licence"},
+      {"Tax ID No. ", "tax_id"},
+      {"R.F.C. ", "tax_id"},
+      {"RFC ", "tax_id"},
+      {"NIT # ", "tax_id"},
+      {"RUC # ", "tax_id"},
+      {"RIF # ", "tax_id"},
+      {"Italian Fiscal Code ", "tax_id"},
+      {"V.A.T. Number ", "vat"},
+      {"Registration ID ", "registration"},
+      {"Registration Number ", "registration"},
+      {"Business Registration Number ", "registration"},
+      {"Business Registration Document # ", "registration"},
+      {"Business Number ", "registration"},
+      {"Company Number IMO ", "imo"},
+      {"Company Number ", "registration"},
+      {"Commercial Registry Number ", "registration"},
+      {"Central Registration System Number ", "registration"},
+      {"Chamber of Commerce Number ", "registration"},
+      {"Enterprise Number ", "registration"},
+      {"Folio Mercantil No. ", "registration"},
+      {"Matricula Mercantil No ", "registration"},
+      {"C.R. No. ", "registration"},
+      {"Trade License No. ", "registration"},
+      {"Legal Entity Number ", "lei"},
+      {"D-U-N-S Number ", "duns"},
+      {"SWIFT/BIC ", "swift_bic"},
+      {"Vessel Registration Identification IMO ", "imo"},
+      {"MMSI ", "mmsi"},
+      {"Aircraft Tail Number ", "aircraft_tail_number"},
+  };
+  for (const auto& kind : kKinds) {
+    if (item.starts_with(kind.prefix)) return &kind;
+  }
+  return nullptr;
 }
 
 void apply_remarks(WatchlistEntity& e, const std::string& remarks) {
@@ -57,32 +128,29 @@ void apply_remarks(WatchlistEntity& e, const std::string& remarks) {
       if (!code.empty()) e.countries.push_back(code);
     } else if (item.starts_with("a.k.a. ") || item.starts_with("f.k.a. ") || item.starts_with("n.k.a. ")) {
       if (auto name = quoted(item); !name.empty()) e.names.push_back({name, NameStrength::kStrong, false, {}});
-    } else if (item.starts_with("Passport ") || item.starts_with("National ID No. ") ||
-               item.starts_with("Tax ID No. ") || item.starts_with("Registration ID ") ||
-               item.starts_with("Vessel Registration Identification IMO ") ||
-               item.starts_with("Cedula No. ") || item.starts_with("NIT # ")) {
+    } else if (const auto* kind = identifier_kind(item)) {
+      std::string rest = item.substr(kind->prefix.size());
       Identifier id;
-      if (item.starts_with("Passport")) id.type = "passport";
-      else if (item.starts_with("National ID")) id.type = "national_id";
-      else if (item.starts_with("Tax ID")) id.type = "tax_id";
-      else if (item.starts_with("Registration ID")) id.type = "registration";
-      else if (item.starts_with("Vessel")) id.type = "imo";
-      else id.type = "national_id";
-      std::string rest = item;
-      for (std::string_view prefix : {"Vessel Registration Identification IMO ", "Passport ", "National ID No. ",
-                                      "Tax ID No. ", "Registration ID ", "Cedula No. ", "NIT # "}) {
-        if (rest.starts_with(prefix)) {
-          rest = rest.substr(prefix.size());
-          break;
-        }
-      }
-      auto paren = rest.find(" (");
+      id.type = kind->type;
+      const auto paren = rest.find(" (");
       id.value = trim(rest.substr(0, paren));
+      // "National ID No. CNIC: 35202-5400413-9": the number follows the
+      // label; "Passport G 649385 issued 08 Sep 2006 expires 17 Jul 2011":
+      // the number ends where the words (or a comma) begin.
+      if (const auto colon = id.value.rfind(':'); colon != std::string::npos) id.value = trim(id.value.substr(colon + 1));
+      for (std::string_view words : {" issued", " expires", " and ", ", "}) {
+        if (const auto at = id.value.find(words); at != std::string::npos) id.value = trim(id.value.substr(0, at));
+      }
       if (paren != std::string::npos) {
-        auto close = rest.find(')', paren);
+        const auto close = rest.find(')', paren);
         id.country = country_code(rest.substr(paren + 2, close == std::string::npos ? std::string::npos : close - paren - 2));
       }
-      if (!id.value.empty()) e.identifiers.push_back(std::move(id));
+      // A number, or a bank's SWIFT/BIC code; not prose ("Passport issued
+      // in Sarajevo", "Passport Booklet").
+      const bool has_digit = std::any_of(id.value.begin(), id.value.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (has_digit || (id.type == std::string_view("swift_bic") && !id.value.empty())) {
+        e.identifiers.push_back(std::move(id));
+      }
     }
   }
 }
