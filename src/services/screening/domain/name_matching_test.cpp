@@ -100,6 +100,24 @@ TEST(Normalize, WritesNumbersInDigitsInOrganisationNames) {
   EXPECT_GE(score("Brigade Forty-Four", "Brigade 44", EntityKind::kOrganisation), kDefaultThreshold);
 }
 
+TEST(Normalize, APersonsDottedLettersAreInitials) {
+  // "Tufail, S.M." and "Leila N.S." on the SDN list: initials written
+  // without a space, not a word "sm".
+  const auto tufail = normalize_name("Tufail, S.M.", EntityKind::kPerson);
+  EXPECT_EQ(texts(tufail), (std::vector<std::string>{"tufail", "s", "m"}));
+  EXPECT_EQ(tufail.tokens[1].kind, TokenKind::kInitial);
+  EXPECT_EQ(tufail.tokens[2].kind, TokenKind::kInitial);
+  EXPECT_EQ(texts(normalize_name("J.C.Juncker", EntityKind::kPerson)),
+            (std::vector<std::string>{"j", "c", "juncker"}));
+  EXPECT_GE(score("J.C. Juncker", "Jean-Claude Juncker"), kDefaultThreshold);
+  // Longer abbreviations still join, and a company's dotted letters stay
+  // one word ("P.L.C.", "S.A.").
+  EXPECT_EQ(texts(normalize_name("Mr.Smith", EntityKind::kPerson)), (std::vector<std::string>{"mrsmith"}));
+  const auto plc = normalize_name("Example P.L.C.", EntityKind::kOrganisation);
+  EXPECT_EQ(texts(plc), (std::vector<std::string>{"example", "plc"}));
+  EXPECT_EQ(plc.tokens[1].kind, TokenKind::kLegalForm);
+}
+
 TEST(Normalize, AVesselsLoneLetterIsALetterNotAnInitial) {
   // "J. Smith" and "J. P. Morgan" hold initials; the vessel "EMILY S" and
   // the aircraft "M-SAAN" hold letters, which stand for no one's name.

@@ -201,7 +201,7 @@ bool is_ascii(std::string_view text) {
 // Splits lower-case ASCII into raw words. Apostrophes and dots join
 // ("o'neil" -> "oneil", "p.l.c." -> "plc"); '&' becomes "and"; every other
 // non-alphanumeric character separates.
-std::vector<std::string> split_words(std::string_view text) {
+std::vector<std::string> split_words(std::string_view text, bool dotted_letters_are_initials) {
   std::vector<std::string> words;
   std::string current;
   auto flush = [&] {
@@ -221,7 +221,10 @@ std::vector<std::string> split_words(std::string_view text) {
       // joined: o'neil -> oneil
     } else if (c == '.') {
       // "p.l.c." joins; "Corp. Ltd" separates (a dot followed by a space).
-      if (i + 1 < text.size() && text[i + 1] != ' ') continue;
+      // In a person's name a letter and a dot is an initial, whatever
+      // follows: "S.M. Tufail" is S. M. Tufail, not "sm".
+      const bool initial = dotted_letters_are_initials && current.size() == 1 && current[0] >= 'a' && current[0] <= 'z';
+      if (i + 1 < text.size() && text[i + 1] != ' ' && !initial) continue;
       flush();
     } else if (c == '&') {
       flush();
@@ -378,7 +381,7 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
     ascii = thread_transliterator().to_ascii(utf8, name.abjad_source, name.syllabic_source,
                                              name.mixed_scripts);
   }
-  auto words = split_words(ascii);
+  auto words = split_words(ascii, kind == EntityKind::kPerson);
   for (auto& word : words) {
     word = undo_digit_substitution(word);
     if (auto it = expansions().find(word); it != expansions().end()) word = it->second;
