@@ -5,6 +5,7 @@
 
 #include "services/screening/domain/countries.h"
 #include "services/screening/domain/importers/importers.h"
+#include "services/screening/domain/importers/un_names.h"
 #include "services/screening/domain/importers/xml_file.h"
 
 namespace hafnium::services::screening {
@@ -17,10 +18,10 @@ std::string text_of(const pugi::xml_node& node, const char* child) {
 void read_common(const pugi::xml_node& node, WatchlistEntity& e, const char* alias_tag,
                  const char* address_tag) {
   for (auto alias : node.children(alias_tag)) {
-    std::string name = text_of(alias, "ALIAS_NAME");
-    if (name.empty()) continue;
-    std::string quality = text_of(alias, "QUALITY");
-    e.names.push_back({name, quality == "Low" ? NameStrength::kWeak : NameStrength::kStrong, false, {}});
+    const std::string quality = text_of(alias, "QUALITY");
+    for (auto& name : un_name_spellings(text_of(alias, "ALIAS_NAME"))) {
+      e.names.push_back({std::move(name), quality == "Low" ? NameStrength::kWeak : NameStrength::kStrong, false, {}});
+    }
   }
   for (auto address : node.children(address_tag)) {
     std::string line;
@@ -105,11 +106,15 @@ ParsedList import_un_xml(const std::string& path) {
     e.kind = EntityKind::kOrganisation;
     e.id = text_of(node, "REFERENCE_NUMBER");
     if (e.id.empty()) e.id = text_of(node, "DATAID");
-    std::string name = text_of(node, "FIRST_NAME");
-    if (e.id.empty() || name.empty()) {
+    // "COMPAGNIE AERIENNE DES GRANDS LACS (CAGL) ; GREAT LAKES BUSINESS
+    // COMPANY (GLBC)": the first is the name, the others aliases.
+    auto names = un_name_spellings(text_of(node, "FIRST_NAME"));
+    if (e.id.empty() || names.empty()) {
       throw ImportError(path + " ENTITY #" + std::to_string(index), "missing reference number or name");
     }
-    e.names.push_back({name, NameStrength::kStrong, true, {}});
+    for (auto& spelling : names) {
+      e.names.push_back({std::move(spelling), NameStrength::kStrong, e.names.empty(), {}});
+    }
     read_common(node, e, "ENTITY_ALIAS", "ENTITY_ADDRESS");
     list.entities.push_back(std::move(e));
   }
