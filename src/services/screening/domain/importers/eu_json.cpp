@@ -7,8 +7,11 @@
 #include <fstream>
 #include <sstream>
 
+#include <algorithm>
+
 #include "services/screening/domain/countries.h"
 #include "services/screening/domain/importers/importers.h"
+#include "services/screening/domain/importers/ofac_identifiers.h"
 
 namespace hafnium::services::screening {
 
@@ -74,9 +77,28 @@ ParsedList import_eu_json(const std::string& path) {
           const auto* v = io.if_contains(key);
           return v && v->is_string() ? std::string(v->as_string()) : std::string();
         };
-        Identifier id{field("type") == "passport" ? "passport" : field("type"), trim(field("number")),
+        // The EU's own codes (passport, regnumber, fiscalcode, swiftbic,
+        // ...) are lower-case words; a few entries merged with OFAC's carry
+        // its labels, which also describe ("Secondary sanctions risk:",
+        // "Organization Established Date"), and copies of those values
+        // without a type: of these, only the labels that identify.
+        std::string type = field("type");
+        if (type.empty()) continue;
+        const bool eu_code = std::all_of(type.begin(), type.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+        if (!eu_code) {
+          if (const auto label = ofac_identifier_label(type)) {
+            type = label->type;
+          } else if (type == "National Identification Number") {
+            type = "national_id";
+          } else {
+            continue;
+          }
+        }
+        // "Afghan passport number OA296623": the number alone; SWIFT/BIC
+        // codes are letters.
+        Identifier id{type,
+                      type == "swiftbic" ? trim(field("number")) : identifier_number(field("number")),
                       country_code(field("country"))};
-        if (id.type.empty()) id.type = "other";
         if (!id.value.empty()) e.identifiers.push_back(std::move(id));
       }
     }

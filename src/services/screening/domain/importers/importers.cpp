@@ -44,6 +44,59 @@ ImportError csv_import_error(const std::string& path, const CsvReader::Error& er
   return ImportError(path + ":" + std::to_string(error.line()), error.reason());
 }
 
+std::string identifier_number(std::string_view raw) {
+  std::string text = trim(raw);
+  if (const auto colon = text.rfind(':'); colon != std::string::npos) text = text.substr(colon + 1);
+  for (size_t open; (open = text.find('(')) != std::string::npos;) {
+    const size_t close = text.find(')', open);
+    text.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
+  }
+  text = trim(text);
+  const bool has_digit = std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  // A date names its month ("12 Feb 2009"); "4615 949409" is a passport.
+  auto names_a_month = [&] {
+    static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
+    std::string lower;
+    for (char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    return std::any_of(std::begin(kMonths), std::end(kMonths), [&](std::string_view m) {
+      const auto at = lower.find(m);
+      return at != std::string::npos && (at == 0 || lower[at - 1] == ' ');
+    });
+  };
+  if (!has_digit || (names_a_month() && !parse_list_date(text).empty())) return {};
+  std::string best, run;
+  bool run_has_digit = false;
+  auto close_run = [&] {
+    if (run_has_digit && run.size() > best.size()) best = run;
+    run.clear();
+    run_has_digit = false;
+  };
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view word = std::string_view(text).substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    const bool ends_phrase = word.back() == ',' || word.back() == ';';
+    if (ends_phrase) word.remove_suffix(1);
+    const auto lower = std::count_if(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    const bool number_sign = word == "No." || word == "No" || word == "NO." || word == "Nr." || word == "#";
+    if (lower >= 2 || number_sign) {
+      close_run();
+      continue;
+    }
+    if (!word.empty()) {
+      run += (run.empty() ? "" : " ") + std::string(word);
+      run_has_digit = run_has_digit || std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+    }
+    if (ends_phrase) close_run();
+  }
+  close_run();
+  return best;
+}
+
 std::string parse_list_date(std::string_view raw) {
   std::string text = trim(raw);
   for (const char* prefix : {"circa ", "Circa ", "approximately ", "c. "}) {

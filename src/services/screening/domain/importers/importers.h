@@ -41,6 +41,16 @@ ParsedList import_custom_csv(const std::string& source, std::istream& in, const 
 // "10/12/1948" (day first) -> "1948-12-10" / "1948-12" / "1948"; empty if unparsable.
 std::string parse_list_date(std::string_view text);
 std::string trim(std::string_view text);
+// The number in an identifier as a list writes it, cut from the words
+// around it: "Afghan passport number SE 012820" -> "SE 012820", "Kuwait,
+// number 273030601222" -> "273030601222", "381110042 (Expired 25 Jan.
+// 2016)" -> "381110042", "Provisional passport No.: 28642163" ->
+// "28642163". Of the runs of words that are neither prose (a word with
+// two lower-case letters) nor a number sign ("No.", "#"), a comma ending a
+// run, the longest holding a digit. Empty when there is none, or when the
+// text is a date ("12 Feb 2009"). An identifier equal to a party's decides
+// a match, so it must be the number alone.
+std::string identifier_number(std::string_view text);
 // The header record of a CSV file; a header the reader refuses (a quote
 // left open, a byte that is not UTF-8) is the file's ImportError at its
 // line, as a bad row is.

@@ -112,6 +112,17 @@ TEST(Importers, OfacXmlUnUkAndEu) {
   EXPECT_EQ(haniya->primary_name(), "Ismail Abdul Salah HANIYA");
   EXPECT_GE(haniya->names.size(), 3u);
   EXPECT_EQ(haniya->birth_dates.front(), "1962");
+  // VTB's id list also holds its website, Executive Order directives and
+  // dates: only the numbers that identify the bank are identifiers.
+  const auto* vtb = find(ofac, "17013");
+  ASSERT_NE(vtb, nullptr);
+  EXPECT_EQ(identifiers_of(*vtb),
+            (std::vector<std::string>{"registration:1027739609391:RU", "tax_id:7702070139:RU",
+                                      "lei:253400V1H6ART1UQ0N98:", "swift_bic:VTBRRUMM:", "bik:044030707:",
+                                      "bik:044525187:"}));
+  for (const auto& e : ofac.entities) {
+    for (const auto& id : e.identifiers) EXPECT_NE(id.value, "Male") << e.id;
+  }
 
   auto un = import_list("un", {lists() + "/un_2026-02-27/UN_consolidated.xml"});
   EXPECT_EQ(un.list_date, "2026-02-27");
@@ -129,6 +140,36 @@ TEST(Importers, OfacXmlUnUkAndEu) {
   EXPECT_EQ(uk.list_date, "2026-04-29");  // the newest change of any subject
   auto eu = import_list("eu", {lists() + "/eu_2026-01-28/all.json"});
   EXPECT_EQ(eu.entities.size(), 5795u);
+
+  // Numbers written in words become the number alone; OFAC's descriptive
+  // labels carried into the EU file are no identifiers.
+  const auto* uk_kuwaiti = find(uk, "AQD0085");
+  ASSERT_NE(uk_kuwaiti, nullptr);
+  const auto uk_ids = identifiers_of(*uk_kuwaiti);
+  EXPECT_NE(std::find(uk_ids.begin(), uk_ids.end(), "national_id:273030601222:"), uk_ids.end());
+  const auto* delawar = find(eu, "561");
+  ASSERT_NE(delawar, nullptr);
+  EXPECT_EQ(identifiers_of(*delawar), (std::vector<std::string>{"passport:OA296623:AF", "passport:OA296623:"}));
+  const auto* high_precision = find(eu, "137721");
+  ASSERT_NE(high_precision, nullptr);
+  EXPECT_EQ(identifiers_of(*high_precision),
+            (std::vector<std::string>{"regnumber:1097746068012:", "fiscalcode:7704721192:"}));
+}
+
+TEST(Importers, AnIdentifierIsTheNumberAloneOrNothing) {
+  EXPECT_EQ(identifier_number("Afghan passport number SE 012820"), "SE 012820");
+  EXPECT_EQ(identifier_number("Kuwait,  number 273030601222"), "273030601222");
+  EXPECT_EQ(identifier_number("381110042 (Expired 25 Jan. 2016)"), "381110042");
+  EXPECT_EQ(identifier_number("Provisional passport No.: 28642163"), "28642163");
+  EXPECT_EQ(identifier_number("A 0139243 German travel document"), "A 0139243");
+  EXPECT_EQ(identifier_number("G 649385 issued 08 Sep 2006 expires 17 Jul 2011"), "G 649385");
+  EXPECT_EQ(identifier_number("R00012098, South Sudan"), "R00012098");
+  EXPECT_EQ(identifier_number("8208 No. 555627"), "555627");
+  EXPECT_EQ(identifier_number("4615 949409"), "4615 949409");  // a series and a number, no date
+  EXPECT_EQ(identifier_number("LBR HBB 61S17 Z352F"), "LBR HBB 61S17 Z352F");
+  EXPECT_EQ(identifier_number("12 Feb 2009"), "");
+  EXPECT_EQ(identifier_number("issued in Sarajevo, Bosnia-Herzegovina"), "");
+  EXPECT_EQ(identifier_number("-"), "");
 }
 
 TEST(Importers, AListDateIsGivenOnlyToAFileThatStatesNone) {

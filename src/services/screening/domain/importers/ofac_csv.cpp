@@ -12,6 +12,7 @@
 #include "services/screening/domain/countries.h"
 #include "services/screening/domain/csv.h"
 #include "services/screening/domain/importers/importers.h"
+#include "services/screening/domain/importers/ofac_identifiers.h"
 
 namespace hafnium::services::screening {
 namespace {
@@ -48,68 +49,6 @@ std::vector<std::string> remark_items(const std::string& remarks) {
   return items;
 }
 
-// The remarks' identifiers: the numbers of documents and registers that
-// name one person, company, vessel or aircraft, and so decide a match
-// (screener.cpp). A longer prefix comes before any shorter one it starts
-// with ("Identification Number IMO" before "Identification Number").
-// Remarks that only describe (Executive Order information, aircraft
-// models, dates of establishment, phone numbers, digital currency
-// addresses) are not identifiers of a party.
-struct IdentifierKind {
-  std::string_view prefix;
-  const char* type;
-};
-const IdentifierKind* identifier_kind(std::string_view item) {
-  static constexpr IdentifierKind kKinds[] = {
-      {"Passport ", "passport"},
-      {"Diplomatic Passport ", "passport"},
-      {"National ID No. ", "national_id"},
-      {"Identification Number IMO ", "imo"},
-      {"Identification Number ", "national_id"},
-      {"Personal ID Card ", "national_id"},
-      {"National Foreign ID Number ", "national_id"},
-      {"Cedula No. ", "national_id"},
-      {"C.U.R.P. ", "national_id"},
-      {"D.N.I. ", "national_id"},
-      {"Electoral Registry No. ", "national_id"},
-      {"Birth Certificate Number ", "birth_certificate"},
-      {"Driver's License No. ", "driving_licence"},
-      {"Tax ID No. ", "tax_id"},
-      {"R.F.C. ", "tax_id"},
-      {"RFC ", "tax_id"},
-      {"NIT # ", "tax_id"},
-      {"RUC # ", "tax_id"},
-      {"RIF # ", "tax_id"},
-      {"Italian Fiscal Code ", "tax_id"},
-      {"V.A.T. Number ", "vat"},
-      {"Registration ID ", "registration"},
-      {"Registration Number ", "registration"},
-      {"Business Registration Number ", "registration"},
-      {"Business Registration Document # ", "registration"},
-      {"Business Number ", "registration"},
-      {"Company Number IMO ", "imo"},
-      {"Company Number ", "registration"},
-      {"Commercial Registry Number ", "registration"},
-      {"Central Registration System Number ", "registration"},
-      {"Chamber of Commerce Number ", "registration"},
-      {"Enterprise Number ", "registration"},
-      {"Folio Mercantil No. ", "registration"},
-      {"Matricula Mercantil No ", "registration"},
-      {"C.R. No. ", "registration"},
-      {"Trade License No. ", "registration"},
-      {"Legal Entity Number ", "lei"},
-      {"D-U-N-S Number ", "duns"},
-      {"SWIFT/BIC ", "swift_bic"},
-      {"Vessel Registration Identification IMO ", "imo"},
-      {"MMSI ", "mmsi"},
-      {"Aircraft Tail Number ", "aircraft_tail_number"},
-  };
-  for (const auto& kind : kKinds) {
-    if (item.starts_with(kind.prefix)) return &kind;
-  }
-  return nullptr;
-}
-
 void apply_remarks(WatchlistEntity& e, const std::string& remarks) {
   for (std::string item : remark_items(remarks)) {
     if (item.starts_with("alt. ")) item = item.substr(5);
@@ -128,29 +67,17 @@ void apply_remarks(WatchlistEntity& e, const std::string& remarks) {
       if (!code.empty()) e.countries.push_back(code);
     } else if (item.starts_with("a.k.a. ") || item.starts_with("f.k.a. ") || item.starts_with("n.k.a. ")) {
       if (auto name = quoted(item); !name.empty()) e.names.push_back({name, NameStrength::kStrong, false, {}});
-    } else if (const auto* kind = identifier_kind(item)) {
-      std::string rest = item.substr(kind->prefix.size());
-      Identifier id;
-      id.type = kind->type;
+    } else if (const auto label = ofac_identifier_label_of_item(item)) {
+      const std::string rest = item.substr(label->label.size() + 1);
       const auto paren = rest.find(" (");
-      id.value = trim(rest.substr(0, paren));
-      // "National ID No. CNIC: 35202-5400413-9": the number follows the
-      // label; "Passport G 649385 issued 08 Sep 2006 expires 17 Jul 2011":
-      // the number ends where the words (or a comma) begin.
-      if (const auto colon = id.value.rfind(':'); colon != std::string::npos) id.value = trim(id.value.substr(colon + 1));
-      for (std::string_view words : {" issued", " expires", " and ", ", "}) {
-        if (const auto at = id.value.find(words); at != std::string::npos) id.value = trim(id.value.substr(0, at));
-      }
+      Identifier id;
+      id.type = label->type;
+      id.value = ofac_identifier_value(std::string_view(rest).substr(0, paren), id.type);
       if (paren != std::string::npos) {
         const auto close = rest.find(')', paren);
         id.country = country_code(rest.substr(paren + 2, close == std::string::npos ? std::string::npos : close - paren - 2));
       }
-      // A number, or a bank's SWIFT/BIC code; not prose ("Passport issued
-      // in Sarajevo", "Passport Booklet").
-      const bool has_digit = std::any_of(id.value.begin(), id.value.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (has_digit || (id.type == std::string_view("swift_bic") && !id.value.empty())) {
-        e.identifiers.push_back(std::move(id));
-      }
+      if (!id.value.empty()) e.identifiers.push_back(std::move(id));
     }
   }
 }

@@ -6,6 +6,7 @@
 
 #include "services/screening/domain/countries.h"
 #include "services/screening/domain/importers/importers.h"
+#include "services/screening/domain/importers/ofac_identifiers.h"
 #include "services/screening/domain/importers/xml_file.h"
 
 namespace hafnium::services::screening {
@@ -67,15 +68,13 @@ ParsedList import_ofac_xml(const std::string& path) {
       if (auto p = text_of(pob, "placeOfBirth"); !p.empty()) e.birth_places.push_back(p);
     }
     for (auto id : entry.child("idList").children("id")) {
+      // Only labels that identify (ofac_identifiers.h): the same list holds
+      // websites, gender, Executive Order directives and stock tickers.
+      const auto label = ofac_identifier_label(text_of(id, "idType"));
+      if (!label) continue;
       Identifier identifier;
-      std::string type_text = text_of(id, "idType");
-      identifier.type = type_text.find("Passport") != std::string::npos   ? "passport"
-                        : type_text.find("IMO") != std::string::npos      ? "imo"
-                        : type_text.find("National") != std::string::npos ? "national_id"
-                        : type_text.find("Tax") != std::string::npos      ? "tax_id"
-                        : type_text.find("Registration") != std::string::npos ? "registration"
-                                                                          : "other";
-      identifier.value = text_of(id, "idNumber");
+      identifier.type = label->type;
+      identifier.value = ofac_identifier_value(text_of(id, "idNumber"), identifier.type);
       identifier.country = country_code(text_of(id, "idCountry"));
       if (!identifier.value.empty()) e.identifiers.push_back(std::move(identifier));
     }

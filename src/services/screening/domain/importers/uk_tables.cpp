@@ -104,10 +104,12 @@ ParsedList import_uk_tables(const std::string& folder) {
   if (std::filesystem::exists(dir / "subject_identifiers.csv")) {
     read_table(dir / "subject_identifiers.csv", {"unique_id", "raw_value"}, [&](auto get, size_t) {
       auto* e = entity(get("unique_id"));
-      if (!e || get("raw_value").empty()) return;
+      // "Kuwait,  number 273030601222": the number alone.
+      auto number = identifier_number(get("raw_value"));
+      if (!e || number.empty()) return;
       std::string type = get("identifier_type");
       e->identifiers.push_back({type == "passport" ? "passport" : type == "national" ? "national_id" : type.empty() ? "other" : type,
-                                get("raw_value"), ""});
+                                std::move(number), ""});
     });
   }
   if (std::filesystem::exists(dir / "subject_countries.csv")) {

@@ -92,7 +92,7 @@ ParsedList import_un_xml(const std::string& path) {
       id.type = type.find("Passport") != std::string::npos ? "passport"
                 : type.find("National") != std::string::npos ? "national_id"
                                                               : "other";
-      id.value = text_of(document, "NUMBER");
+      id.value = identifier_number(text_of(document, "NUMBER"));  // "CAR diplomatic passport no. D00000898"
       id.country = country_code(text_of(document, "ISSUING_COUNTRY"));
       if (!id.value.empty()) e.identifiers.push_back(std::move(id));
     }
