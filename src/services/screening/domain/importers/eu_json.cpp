@@ -11,6 +11,7 @@
 
 #include "services/screening/domain/countries.h"
 #include "services/screening/domain/importers/importers.h"
+#include "services/screening/domain/importers/name_spellings.h"
 #include "services/screening/domain/importers/ofac_identifiers.h"
 
 namespace hafnium::services::screening {
@@ -54,13 +55,18 @@ ParsedList import_eu_json(const std::string& path) {
     WatchlistEntity e;
     e.list = "eu";
     e.id = str("source_id");
-    std::string name = str("name");
-    if (e.id.empty() || name.empty()) throw ImportError(where, "missing source_id or name");
+    // Entries copied from the UN list hold several spellings in one field
+    // (name_spellings.h): the first of the name is the primary one.
+    auto names = name_spellings(str("name"));
+    if (e.id.empty() || names.empty()) throw ImportError(where, "missing source_id or name");
     e.kind = str("type") == "individual" ? EntityKind::kPerson : EntityKind::kOrganisation;
-    e.names.push_back({name, NameStrength::kStrong, true, {}});
+    for (auto& spelling : names) e.names.push_back({std::move(spelling), NameStrength::kStrong, e.names.empty(), {}});
     if (const auto* aliases = o.if_contains("aliases"); aliases && aliases->is_array()) {
       for (const auto& a : aliases->as_array()) {
-        if (a.is_string() && !a.as_string().empty()) e.names.push_back({std::string(a.as_string()), NameStrength::kStrong, false, {}});
+        if (!a.is_string()) continue;
+        for (auto& spelling : name_spellings(std::string(a.as_string()))) {
+          e.names.push_back({std::move(spelling), NameStrength::kStrong, false, {}});
+        }
       }
     }
     if (const auto* dates = o.if_contains("birthdates"); dates && dates->is_array()) {

@@ -150,6 +150,14 @@ TEST(Importers, OfacXmlUnUkAndEu) {
   const auto* delawar = find(eu, "561");
   ASSERT_NE(delawar, nullptr);
   EXPECT_EQ(identifiers_of(*delawar), (std::vector<std::string>{"passport:OA296623:AF", "passport:OA296623:"}));
+  // The EU file copies UN entries with several spellings in one field.
+  const auto* salimi = find(eu, "3805");
+  ASSERT_NE(salimi, nullptr);
+  const auto salimi_names = names_of(*salimi);
+  EXPECT_NE(std::find(salimi_names.begin(), salimi_names.end(), "Hossein Salimi"), salimi_names.end());
+  for (const auto& e : eu.entities) {
+    for (const auto& n : e.names) EXPECT_EQ(n.full.find(';'), std::string::npos) << e.id << ": " << n.full;
+  }
   const auto* high_precision = find(eu, "137721");
   ASSERT_NE(high_precision, nullptr);
   EXPECT_EQ(identifiers_of(*high_precision),

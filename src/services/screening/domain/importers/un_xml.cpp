@@ -5,7 +5,7 @@
 
 #include "services/screening/domain/countries.h"
 #include "services/screening/domain/importers/importers.h"
-#include "services/screening/domain/importers/un_names.h"
+#include "services/screening/domain/importers/name_spellings.h"
 #include "services/screening/domain/importers/xml_file.h"
 
 namespace hafnium::services::screening {
@@ -19,7 +19,7 @@ void read_common(const pugi::xml_node& node, WatchlistEntity& e, const char* ali
                  const char* address_tag) {
   for (auto alias : node.children(alias_tag)) {
     const std::string quality = text_of(alias, "QUALITY");
-    for (auto& name : un_name_spellings(text_of(alias, "ALIAS_NAME"))) {
+    for (auto& name : name_spellings(text_of(alias, "ALIAS_NAME"))) {
       e.names.push_back({std::move(name), quality == "Low" ? NameStrength::kWeak : NameStrength::kStrong, false, {}});
     }
   }
@@ -108,7 +108,7 @@ ParsedList import_un_xml(const std::string& path) {
     if (e.id.empty()) e.id = text_of(node, "DATAID");
     // "COMPAGNIE AERIENNE DES GRANDS LACS (CAGL) ; GREAT LAKES BUSINESS
     // COMPANY (GLBC)": the first is the name, the others aliases.
-    auto names = un_name_spellings(text_of(node, "FIRST_NAME"));
+    auto names = name_spellings(text_of(node, "FIRST_NAME"));
     if (e.id.empty() || names.empty()) {
       throw ImportError(path + " ENTITY #" + std::to_string(index), "missing reference number or name");
     }

@@ -1,4 +1,4 @@
-#include "services/screening/domain/importers/un_names.h"
+#include "services/screening/domain/importers/name_spellings.h"
 
 #include <algorithm>
 #include <cctype>
@@ -19,7 +19,7 @@ std::vector<std::string> split_on(std::string_view text, char separator) {
   return out;
 }
 
-// Brackets in a UN name that are not part of it: a spelling in another
+// Brackets in a name that are not part of it: a spelling in another
 // script than the rest ("Jin Tiesan (金铁三)", "عبدالله السندي (Abdullah
 // Sindhi)", "(original script: Абубакар)"), moved
 // to `others`, or a note ("(birth name)", "(false identity related to
@@ -58,7 +58,7 @@ std::string without_bracket_notes(std::string text, std::vector<std::string>& ot
 
 }  // namespace
 
-std::vector<std::string> un_name_spellings(std::string text) {
+std::vector<std::string> name_spellings(std::string text) {
   for (size_t at; (at = text.find("(original script)")) != std::string::npos;) text.erase(at, 17);
   std::vector<std::string> pieces;
   // The first bracket that holds a list: the name before it, then its items.

@@ -5,7 +5,8 @@
 
 namespace hafnium::services::screening {
 
-// A name field of the UN list can hold several spellings: "Javad Rahigi;
+// A name field of the UN list (and of the EU file, which copies the UN's
+// entries) can hold several spellings: "Javad Rahigi;
 // Jawad Rahigi", a name in its own script and its spellings in brackets
 // ("حسن غول (Hassan Ghul; Hassan Gul)"), or lettered items ("Mohammad
 // Sabet b) M. Javad Kareemi Sabet"). Each is a name of its own: read as
@@ -13,6 +14,6 @@ namespace hafnium::services::screening {
 //
 // Returns the spellings in their order, without duplicates or empty ones;
 // brackets of another script come last, notes in brackets are dropped.
-std::vector<std::string> un_name_spellings(std::string text);
+std::vector<std::string> name_spellings(std::string text);
 
 }  // namespace hafnium::services::screening
