@@ -1,7 +1,6 @@
 #include "services/screening/domain/importers/name_spellings.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "services/screening/domain/importers/importers.h"
 
@@ -21,8 +20,7 @@ std::vector<std::string> split_on(std::string_view text, char separator) {
 
 // Brackets in a name that are not part of it: a spelling in another
 // script than the rest ("Jin Tiesan (金铁三)", "عبدالله السندي (Abdullah
-// Sindhi)", "(original script: Абубакар)"), moved
-// to `others`, or a note ("(birth name)", "(false identity related to
+// Sindhi)", "(original script: Абубакар)"), moved to `others`, or a note ("(birth name)", "(false identity related to
 // ... number 6910275240086 ...)": lower-case prose or any digit), dropped.
 // Acronyms and qualifiers ("(AQAP)", "(PAKISTAN)") are the name's own.
 std::string without_bracket_notes(std::string text, std::vector<std::string>& others) {
@@ -38,7 +36,7 @@ std::string without_bracket_notes(std::string text, std::vector<std::string>& ot
     const bool original = inner.starts_with(kOriginal);
     if (original) inner = trim(std::string_view(inner).substr(std::min(inner.size(), kOriginal.size() + 1)));
     auto latin = [](std::string_view t) {
-      return std::any_of(t.begin(), t.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+      return std::any_of(t.begin(), t.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
     };
     const bool other_script = latin(inner) != latin(std::string(text).erase(open, close - open + 1));
     const bool digit = std::any_of(inner.begin(), inner.end(), [](char c) { return c >= '0' && c <= '9'; });
