@@ -20,7 +20,7 @@ struct EntityName {
 };
 
 struct Identifier {
-  std::string type;     // passport, national_id, imo, tax_id, registration, other
+  std::string type;     // passport, national_id, tax_id, registration, imo, lei, swift_bic, ... (docs/screening-lists.md), or a list's own code
   std::string value;
   std::string country;  // ISO 3166 alpha-2 where known
 };

@@ -100,7 +100,9 @@ std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& 
   };
 
   // Identifiers decide on their own: an exact passport or registration
-  // number match is a match whatever the name says.
+  // number match is a match whatever the name says. A number is unique
+  // only within the country that issued it: when both sides state the
+  // country and they differ, they are two documents.
   if (!party.identifiers.empty()) {
     for (const auto& wanted : party.identifiers) {
       std::string value = WatchlistIndex::canonical_identifier(wanted.value);
@@ -111,6 +113,7 @@ std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& 
         if (options.lists && !options.lists->contains(entity.list)) continue;
         for (const auto& id : entity.identifiers) {
           if (WatchlistIndex::canonical_identifier(id.value) != value) continue;
+          if (!wanted.country.empty() && !id.country.empty() && wanted.country != id.country) continue;
           Match m{e, entity.list, entity.id, entity.primary_name(), 0, 1.0, {}, {}};
           m.features.push_back({"identifier", 1.0, id.type + " " + id.value});
           m.reasons.emplace_back("identifier_match");

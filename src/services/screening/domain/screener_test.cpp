@@ -151,5 +151,24 @@ TEST(Screener, APersonIsNoCompanyOrVesselUnlessTheNameAgreesAllButExactly) {
   EXPECT_DOUBLE_EQ(company[0].score, 0.7);
 }
 
+TEST(Screener, AnIdentifierDecidesUnlessTheTwoDocumentsAreFromDifferentCountries) {
+  std::vector<WatchlistEntity> entities;
+  entities.push_back(listed("listed", EntityKind::kPerson, "Ayman al-Zawahiri"));
+  entities.back().identifiers.push_back({"passport", "1084010", "EG"});
+  Screener screener(std::make_shared<const WatchlistIndex>(std::move(entities)));
+  auto with_passport = [](const std::string& value, const std::string& country) {
+    Party p = party("Somebody Else Entirely", EntityKind::kPerson);
+    p.identifiers.push_back({"passport", value, country});
+    return p;
+  };
+  for (const auto& country : {std::string("EG"), std::string()}) {
+    const auto matches = screener.screen(with_passport("108-4010", country));
+    ASSERT_EQ(matches.size(), 1u) << country;
+    EXPECT_DOUBLE_EQ(matches[0].score, 1.0);
+    EXPECT_EQ(matches[0].reasons[0], "identifier_match");
+  }
+  EXPECT_TRUE(screener.screen(with_passport("1084010", "FR")).empty());
+}
+
 }  // namespace
 }  // namespace hafnium::services::screening
