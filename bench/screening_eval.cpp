@@ -17,6 +17,11 @@
 //       every name on the bundled lists, screened as the list writes it
 //       (with the entity's type and nothing else): does it find the entity
 //       that lists it?
+//   screening_eval scripts [--every-miss]
+//       every person's name the bundled lists write in Arabic, Hebrew,
+//       Cyrillic, Greek, Chinese, Korean or Japanese script, screened
+//       against the lists' Latin names only (as a Latin-only list such as
+//       OFAC's is): does it find its own entry?
 //   screening_eval ongoing NEGATIVES.csv
 //       the stored path on the embedded store (a fresh SQLite file): every
 //       bundled list imported, the 50,000 persons checked in batches of
@@ -169,7 +174,7 @@ int ongoing(const std::string& negatives) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: screening_eval load | negatives FILE | calibration FILE | recall FILE | latency FILE | listed | "
+    std::cerr << "usage: screening_eval load | negatives FILE | calibration FILE | recall FILE | latency FILE | listed | scripts | "
                  "ongoing FILE\n";
     return 2;
   }
@@ -382,6 +387,83 @@ int main(int argc, char** argv) {
                 "name, %zu neither (%.0f names/s on one thread)\n",
                 names, own, same_name, names - own - same_name, static_cast<double>(names) / seconds);
     for (const auto& [example, n] : examples) std::printf("  e.g. %s\n", example.c_str());
+    return 0;
+  }
+  if (mode == "scripts") {
+    // The same entries with their Latin names only: a query in another
+    // script must reach them through transliteration (and, from an abjad,
+    // consonant skeletons), as it must reach a list that writes only Latin.
+    auto is_ascii = [](const std::string& text) {
+      return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    };
+    std::vector<WatchlistEntity> latin_only;
+    std::vector<uint32_t> latin_entity;  // its index among index->entities()
+    for (uint32_t e = 0; e < index->entities().size(); ++e) {
+      WatchlistEntity copy = index->entities()[e];
+      std::erase_if(copy.names, [&](const EntityName& n) { return !is_ascii(n.full); });
+      if (copy.names.empty()) continue;
+      latin_only.push_back(std::move(copy));
+      latin_entity.push_back(e);
+    }
+    Screener latin_screener(std::make_shared<const WatchlistIndex>(std::move(latin_only)));
+    struct Tally {
+      size_t names = 0, found = 0;
+    };
+    std::map<std::string, Tally> by_script;
+    for (size_t k = 0; k < latin_entity.size(); ++k) {
+      const auto& entity = index->entities()[latin_entity[k]];
+      // People's names are transliterated; companies' are often translated
+      // ("Народен фронт за освобождение на Палестина"), which no matcher of
+      // names can bridge.
+      if (entity.kind != EntityKind::kPerson) continue;
+      for (const auto& name : entity.names) {
+        if (is_ascii(name.full)) continue;
+        const auto normalized = normalize_name(name.full, entity.kind);
+        if (normalized.tokens.empty() || normalized.mixed_scripts) continue;
+        // Latin letters with diacritics ("Şali") are Latin: only names with
+        // letters of another script (U+0370 to U+1DFF: Greek to Mongolian;
+        // U+2E80 and up: Chinese, Japanese, Korean) count.
+        bool other_script = false;
+        for (size_t i = 0; i < name.full.size();) {
+          const auto c = static_cast<unsigned char>(name.full[i]);
+          const size_t length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+          uint32_t cp = length == 1 ? c : c & (0xFF >> (length + 1));
+          for (size_t j = 1; j < length && i + j < name.full.size(); ++j) {
+            cp = (cp << 6) | (static_cast<unsigned char>(name.full[i + j]) & 0x3F);
+          }
+          if ((cp >= 0x370 && cp <= 0x1DFF) || cp >= 0x2E80) other_script = true;
+          i += length;
+        }
+        if (!other_script) continue;
+        const std::string script = normalized.abjad_source      ? "Arabic or Hebrew"
+                                   : normalized.syllabic_source ? "Chinese, Korean or Japanese"
+                                                                : "Cyrillic, Greek and others";
+        Party party;
+        party.name = name.full;
+        party.kind = entity.kind;
+        ScreeningOptions options;
+        options.threshold = threshold;
+        bool found = false;
+        double best_own = 0;
+        for (const auto& match : latin_screener.screen(party, options)) {
+          if (latin_entity[match.entity_index] == latin_entity[k]) found = true;
+        }
+        auto& tally = by_script[script];
+        ++tally.names;
+        tally.found += found;
+        if (!found && every) {
+          for (const auto& latin : latin_screener.index().entities()[k].names) {
+            best_own = std::max(best_own, match_names(normalized, normalize_name(latin.full, entity.kind)).score);
+          }
+          std::printf("missed: %s %s | %s | %s (own Latin names at best %.2f)\n", entity.list.c_str(), entity.id.c_str(),
+                      name.full.c_str(), entity.primary_name().c_str(), best_own);
+        }
+      }
+    }
+    for (const auto& [script, tally] : by_script) {
+      std::printf("%s: %zu persons' names, %zu find their entry by its Latin names (%.1f%%)\n", script.c_str(), tally.names,
+                  tally.found, 100.0 * static_cast<double>(tally.found) / static_cast<double>(tally.names));
+    }
     return 0;
   }
   std::cerr << "unknown mode " << mode << "\n";
