@@ -13,6 +13,35 @@ using name_rules::both_organisations;
 using name_rules::joins;
 using name_rules::weight_of;
 
+namespace {
+
+// Whether the letters of `written` stand in `spelled` in order, a letter
+// of an abjad's long vowels meeting the Latin vowels it is spelled with
+// (alef a/e/o, waw w/u/o/v, yeh y/i/e) and q, k and c, j and g, the
+// letters transliterations trade: "hdad" in "haddad", "whyd" in "vahid".
+bool written_in_order(std::string_view written, std::string_view spelled) {
+  auto meets = [](char w, char s) {
+    if (w == s) return true;
+    switch (w) {
+      case 'a': return s == 'e' || s == 'o';
+      case 'w': return s == 'u' || s == 'o' || s == 'v';
+      case 'y': return s == 'i' || s == 'e';
+      case 'q': case 'k': case 'c': return s == 'q' || s == 'k' || s == 'c';
+      case 'j': case 'g': return s == 'j' || s == 'g';
+      default: return false;
+    }
+  };
+  size_t at = 0;
+  for (char w : written) {
+    while (at < spelled.size() && !meets(w, spelled[at])) ++at;
+    if (at == spelled.size()) return false;
+    ++at;
+  }
+  return true;
+}
+
+}  // namespace
+
 double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, const char** why,
                         double floor) {
   *why = reason::kTypo;
@@ -64,16 +93,29 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
     *why = reason::kSkeleton;
     return 0.9;
   }
-  if (abjad && a.skeleton.size() >= 2 && b.skeleton.size() >= 2) {
-    double skeleton_score;
-    if (a.skeleton == b.skeleton) {
-      // Two consonants are too little to identify a name on their own.
-      skeleton_score = a.skeleton.size() >= 3 ? 0.95 : 0.75;
-    } else {
-      size_t longest_skeleton = std::max(a.skeleton.size(), b.skeleton.size());
-      int d = bounded_levenshtein(a.skeleton, b.skeleton, static_cast<int>(longest_skeleton));
-      skeleton_score = (1.0 - static_cast<double>(d) / static_cast<double>(longest_skeleton)) * 0.9;
+  if (abjad && !a.skeleton.empty() && a.skeleton == b.skeleton) {
+    // The consonants agree. The letters the abjad wrote (its consonants
+    // and long vowels) standing in order in the other spelling say more:
+    // حداد "hdad" in Haddad, علي "aly" in Ali, وحید "whyd" in Vahid, but
+    // "trzy" (Tirzi) not in Torres. One or two consonants alone are too
+    // little to identify a name, and a particle ("al") is no name.
+    const bool names = a.kind == TokenKind::kName && b.kind == TokenKind::kName;
+    const bool in_order = names && (written_in_order(a.text, b.text) || written_in_order(b.text, a.text));
+    const size_t consonants = a.skeleton.size();
+    const double skeleton_score = consonants >= 3 ? (in_order ? 0.95 : 0.85)
+                                  : consonants == 2 ? (in_order ? 0.9 : 0.75)
+                                                    : (in_order ? 0.86 : 0.0);
+    if (skeleton_score > jw) {
+      *why = reason::kSkeleton;
+      return skeleton_score;
     }
+    return jw;
+  }
+  if (abjad && a.skeleton.size() >= 2 && b.skeleton.size() >= 2) {
+    // Consonants one or two apart.
+    const size_t longest_skeleton = std::max(a.skeleton.size(), b.skeleton.size());
+    const int d = bounded_levenshtein(a.skeleton, b.skeleton, static_cast<int>(longest_skeleton));
+    const double skeleton_score = (1.0 - static_cast<double>(d) / static_cast<double>(longest_skeleton)) * 0.9;
     if (skeleton_score > jw) {
       *why = reason::kSkeleton;
       return skeleton_score;

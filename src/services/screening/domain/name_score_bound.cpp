@@ -43,8 +43,9 @@ int may_reach(const TokenSketch& a, const TokenSketch& b, bool abjad, bool sylla
   if (!abjad && a.skeleton_size >= 2 && longest >= 4 && a.size == b.size && same_skeleton) {
     return std::max(result, level(0.9));
   }
+  // One or two consonants: 0.9 at most (the letters in order decide).
+  if (abjad && a.skeleton_size >= 1 && same_skeleton) return std::max(result, level(a.skeleton_size >= 3 ? 0.95 : 0.9));
   if (abjad && a.skeleton_size >= 2 && b.skeleton_size >= 2) {
-    if (same_skeleton) return std::max(result, level(a.skeleton_size >= 3 ? 0.95 : 0.75));
     size_t longest_skeleton = std::max(a.skeleton_size, b.skeleton_size);
     size_t shortest_skeleton = std::min(a.skeleton_size, b.skeleton_size);
     size_t least_distance = std::max<size_t>(1, longest_skeleton - shortest_skeleton);

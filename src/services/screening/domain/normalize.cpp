@@ -115,7 +115,10 @@ class Transliterator {
  public:
   Transliterator() {
     UErrorCode status = U_ZERO_ERROR;
-    latin_.reset(icu::Transliterator::createInstance("Any-Latin; Latin-ASCII", UTRANS_FORWARD,
+    // Russian names first by the BGN/PCGN rules, as lists and passports
+    // spell them in English (Yamshchikov, Belyayev, Kharkovskiy), where
+    // Any-Latin alone writes ISO 9 (amsikov, belaev, harkovskij).
+    latin_.reset(icu::Transliterator::createInstance("Russian-Latin/BGN; Any-Latin; Latin-ASCII", UTRANS_FORWARD,
                                                      status));
     if (U_FAILURE(status)) latin_.reset();
     status = U_ZERO_ERROR;
@@ -147,7 +150,14 @@ class Transliterator {
       if (first == USCRIPT_INVALID_CODE) first = script;
       else if (script != first) mixed = true;
     }
+    // The ta marbuta ends a name in a vowel that Latin spellings write as
+    // a (هالة Hala, فاطمة Fatima), or drop; ICU writes it as a t.
+    if (abjad) text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x0629)), icu::UnicodeString(static_cast<UChar32>(0x0627)));
     if (latin_) text = to_latin(text);
+    // ICU writes the Arabic 'ayn (and the Hebrew ayin) as U+02BF, which
+    // Latin spellings render as a vowel: عباس is "Abbas", علي "Ali", عمر
+    // "Omar". Read as a separator, it left "bas" and "ly".
+    if (abjad) text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x02BF)), icu::UnicodeString(u"a"));
     std::string out;
     text.toLower().toUTF8String(out);
     return out;
@@ -323,19 +333,15 @@ bool all_digits(const std::string& s) {
 }  // namespace
 
 std::string consonant_skeleton(std::string_view word) {
+  // w and y are Arabic's long vowels as much as consonants, and Persian's
+  // و is spelled v as often as w (Vahid, Javad, Parviz): all three go.
   auto is_vowel = [](char c) {
-    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'w';
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'w' || c == 'v';
   };
   std::string out;
   for (size_t i = 0; i < word.size(); ++i) {
     char c = word[i];
     if (is_vowel(c)) continue;
-    // Transliterations lengthen vowels with h ("mouhamad", "ahmad" vs
-    // "ahmed"): an h between a vowel and a consonant (or the end) is a
-    // vowel mark, not a consonant.
-    bool after_vowel = i > 0 && is_vowel(word[i - 1]);
-    bool before_consonant = i + 1 == word.size() || !is_vowel(word[i + 1]);
-    if (c == 'h' && after_vowel && before_consonant) continue;
     // A final h is the Arabic ta marbuta or ha, which Latin spellings keep
     // or drop (Abdullah / Abdulla, Fatimah / Fatima) and Arabic script
     // always writes (عبدالله -> "bdallh").
@@ -387,6 +393,14 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
     if (auto it = expansions().find(word); it != expansions().end()) word = it->second;
   }
   if (kind == EntityKind::kOrganisation) write_numbers_in_digits(words);
+  // Inside a person's name x is the ks of Cyrillic and Greek names as
+  // transliterated (Alexei / Aleksey, Maxim / Maksim); a first x is not
+  // (Xi, Xavier).
+  if (kind == EntityKind::kPerson) {
+    for (auto& word : words) {
+      for (size_t at = word.find('x', 1); at != std::string::npos; at = word.find('x', at + 2)) word.replace(at, 1, "ks");
+    }
+  }
 
   // Canonicalise multi-word legal forms first.
   std::vector<std::string> merged;
@@ -417,6 +431,15 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
       }
       if (merged[i].size() == 1 && !joined.empty()) {
         joined.back() += merged[i];
+        continue;
+      }
+      // Arabic script writes the article into the word (التكريتي ->
+      // "altkryty"), Latin spellings apart ("al-Tikriti"): split it off
+      // where at least four letters remain, so that names which only
+      // begin with alef and lam (إلياس "alyas", ألطاف "altaf") stay whole.
+      if (merged[i].size() >= 6 && merged[i].starts_with("al")) {
+        joined.emplace_back("al");
+        joined.push_back(merged[i].substr(2));
         continue;
       }
       joined.push_back(std::move(merged[i]));
