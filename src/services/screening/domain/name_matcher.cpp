@@ -17,13 +17,14 @@ namespace {
 
 // Whether the letters of `written` stand in `spelled` in order, a letter
 // of an abjad's long vowels meeting the Latin vowels it is spelled with
-// (alef a/e/o, waw w/u/o/v, yeh y/i/e) and q, k and c, j and g, the
-// letters transliterations trade: "hdad" in "haddad", "whyd" in "vahid".
+// (alef, also the seat of a hamza: any vowel; waw w/u/o/v; yeh y/i/e) and
+// q, k and c, j and g, the letters transliterations trade: "hdad" in
+// "haddad", "whyd" in "vahid", "abrahym" in "ibrahim".
 bool written_in_order(std::string_view written, std::string_view spelled) {
   auto meets = [](char w, char s) {
     if (w == s) return true;
     switch (w) {
-      case 'a': return s == 'e' || s == 'o';
+      case 'a': return s == 'e' || s == 'i' || s == 'o' || s == 'u';
       case 'w': return s == 'u' || s == 'o' || s == 'v';
       case 'y': return s == 'i' || s == 'e';
       case 'q': case 'k': case 'c': return s == 'q' || s == 'k' || s == 'c';
@@ -183,14 +184,19 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
     order.emplace_back(pair.qi, pair.ci);
   }
   // A part written as one word on one side and two on the other, anywhere
-  // in the name ("Mohammadhasni" / "Mohammad Hasni"): one agreeing part.
+  // in the name ("Mohammadhasni" / "Mohammad Hasni", and against an abjad
+  // by consonants: "mtya allh" / Matiullah): one agreeing part.
+  bool joined_by_consonants = false;
   auto pair_joined = [&](const std::vector<Token>& wholes, size_t n_wholes,
                          std::array<bool, kMaxTokens>& wholes_used, const std::vector<Token>& parts, size_t n_parts,
                          std::array<bool, kMaxTokens>& parts_used, bool wholes_are_query) {
     for (size_t i = 0; i < n_wholes; ++i) {
       if (wholes_used[i] || wholes[i].kind != TokenKind::kName) continue;
       for (size_t j = 0; j + 1 < n_parts; ++j) {
-        if (parts_used[j] || parts_used[j + 1] || !joins(wholes[i], parts[j], parts[j + 1])) continue;
+        if (parts_used[j] || parts_used[j + 1]) continue;
+        const bool by_letters = joins(wholes[i], parts[j], parts[j + 1]);
+        if (!by_letters && !(abjad && name_rules::joins_in_consonants(wholes[i], parts[j], parts[j + 1]))) continue;
+        joined_by_consonants = joined_by_consonants || !by_letters;
         wholes_used[i] = parts_used[j] = parts_used[j + 1] = true;
         agreed += 1.0;
         agreed_weight += 1.0;
@@ -328,8 +334,13 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   auto strong_count = [](const std::vector<Token>& tokens) {
     return std::count_if(tokens.begin(), tokens.end(), [](const Token& t) { return name_rules::counts_as_word(t); });
   };
+  // The one-word discount is for a name that leaves the other's parts
+  // unpaired, not for the one Latin word that an abjad's two stand for
+  // ("Matiullah" / مطيع الله). (Latin words joined letter for letter reach
+  // 0.9 and more on the whole string, below.)
   auto q_strong = strong_count(q), c_strong = strong_count(c);
-  if (std::min(q_strong, c_strong) == 1 && std::max(q_strong, c_strong) >= 2 && !both_organisations(query, candidate)) {
+  if (std::min(q_strong, c_strong) == 1 && std::max(q_strong, c_strong) >= 2 && !both_organisations(query, candidate) &&
+      !(joined_by_consonants && q_missing == 0 && c_missing == 0)) {
     token_score *= p.single_name_factor;
   }
   if (number_conflict) token_score = std::min(token_score, 0.5);

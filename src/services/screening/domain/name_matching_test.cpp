@@ -74,6 +74,9 @@ TEST(Normalize, WritesArabicAndRussianNamesAsLatinSpellingsDo) {
   EXPECT_EQ(texts(tikriti), (std::vector<std::string>{"al", "tkryty"}));
   EXPECT_EQ(tikriti.tokens[0].kind, TokenKind::kParticle);
   EXPECT_EQ(texts(normalize_name("إلياس", EntityKind::kPerson)).size(), 1u);
+  // The alef maqsura is an a too (Yahya); "son of" is one particle.
+  EXPECT_EQ(texts(normalize_name("يحيى", EntityKind::kPerson)), (std::vector<std::string>{"yhya"}));
+  EXPECT_EQ(texts(normalize_name("Zine el Abidine Ben Ali", EntityKind::kPerson))[3], "bin");
   // Consonant skeletons keep an h after a vowel (Mahmoud, Rahman: ح),
   // and drop v with w (Persian و: Vahid, Javad).
   EXPECT_EQ(consonant_skeleton("mahmoud"), consonant_skeleton("mhmwd"));
@@ -211,6 +214,10 @@ TEST(NameMatcher, FindsArabicAndRussianScriptNamesByTheirLatinSpellings) {
   EXPECT_GE(score("وحید جلیلی", "Vahid Jalili"), 0.9);
   EXPECT_GE(score("هالة محمد الناصر", "Hala Mohammad al-Nasser"), 0.9);
   EXPECT_GE(score("Алексей Фёдорович Лавриненко", "Alexei Fedorovich Lavrinenko"), 0.9);
+  EXPECT_GE(score("يحيى عبد الله العبيدي", "Yahia Abdallah al-Ubaidi"), 0.9);
+  // One Latin word for two of the script, by their consonants.
+  EXPECT_GE(score("مطيع الله", "Matiullah"), 0.9);
+  EXPECT_GE(score("عبدالمنان محمد اسحاق", "Abdul Manan Mohammad Ishak"), 0.9);
   // Shared consonants whose written letters do not stand in the other
   // spelling in order, or a particle against a name, are no agreement.
   EXPECT_LT(score("Lola Torres", "مازن الترزي"), kDefaultThreshold);

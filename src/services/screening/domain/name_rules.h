@@ -4,6 +4,8 @@
 // upper bound (name_score_bound.cpp) must apply alike: the bound is only a
 // bound while both read a name the same way.
 
+#include <cstdint>
+
 #include "services/screening/domain/name_matcher.h"
 #include "services/screening/domain/normalize.h"
 
@@ -15,6 +17,37 @@ inline bool joins(const Token& whole, const Token& first, const Token& second) {
   return whole.text.size() == first.text.size() + second.text.size() &&
          whole.text.compare(0, first.text.size(), first.text) == 0 &&
          whole.text.compare(first.text.size(), std::string::npos, second.text) == 0;
+}
+
+// What joins_in_consonants needs of its tokens' skeletons, for the bound
+// (name_score_bound.cpp), which reads them from sketches: the sizes, the
+// first and the last consonant. "May" may be a false alarm, "cannot" never
+// is: the consonants of first + second begin with first's (but a last c
+// of first is a k on its own and a c before an h) and end with second's,
+// and number those of the two, one fewer (a consonant doubled at the
+// seam) or one more (a last h of first, no longer last).
+inline bool may_join_in_consonants(size_t whole_size, char whole_first, char whole_last, size_t first_size,
+                                   char first_first, size_t second_size, char second_last) {
+  constexpr size_t kUnknown = UINT16_MAX;  // a skeleton too long to be sketched
+  if (whole_size == kUnknown || first_size == kUnknown || second_size == kUnknown) return true;
+  if (whole_size < 3 || first_size == 0 || second_size == 0) return false;
+  if (whole_size + 1 < first_size + second_size || whole_size > first_size + second_size + 1) return false;
+  auto k_or_c = [](char x) { return x == 'c' ? 'k' : x; };
+  return k_or_c(whole_first) == k_or_c(first_first) && whole_last == second_last;
+}
+
+// Against a name from an abjad, whether `whole` is `first` and `second`
+// written as one word by their consonants: مطيع الله "mtya allh" /
+// Matiullah, عبدالمنان "abdalmnan" / Abdul Manan. At least three
+// consonants, one in each part.
+inline bool joins_in_consonants(const Token& whole, const Token& first, const Token& second) {
+  if (whole.skeleton.empty() || first.skeleton.empty() || second.skeleton.empty()) return false;
+  if (!may_join_in_consonants(whole.skeleton.size(), whole.skeleton.front(), whole.skeleton.back(),
+                              first.skeleton.size(), first.skeleton.front(), second.skeleton.size(),
+                              second.skeleton.back())) {
+    return false;
+  }
+  return consonant_skeleton(first.text + second.text) == whole.skeleton;
 }
 
 // A company is usually named by one distinctive word and generic ones

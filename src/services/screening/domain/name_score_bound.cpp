@@ -87,7 +87,9 @@ std::vector<TokenSketch> sketches_of(const std::vector<Token>& tokens) {
 
 // The tokens of a name as the bound reads them: count(), token(k),
 // kind(k), length(k) (TokenVocabulary::kLongToken meaning that or longer),
-// first(k) (its first letter) and, for the candidate, levels(j):
+// first(k) (its first letter), skeleton_size(k), skeleton_first(k) and
+// skeleton_last(k) (UINT16_MAX: that long or longer) and, for the
+// candidate, levels(j):
 // levels_against() for its j-th token. Kinds, lengths and first letters
 // are asked for apart from tokens because they are read for every token of
 // every candidate, and the tokens themselves seldom.
@@ -98,6 +100,9 @@ struct TokensOf {
   TokenKind kind(size_t k) const { return tokens[k].kind; }
   size_t length(size_t k) const { return tokens[k].text.size(); }
   char first(size_t k) const { return first_letter(tokens[k]); }
+  size_t skeleton_size(size_t k) const { return tokens[k].skeleton.size(); }
+  char skeleton_first(size_t k) const { return tokens[k].skeleton.empty() ? '\0' : tokens[k].skeleton.front(); }
+  char skeleton_last(size_t k) const { return tokens[k].skeleton.empty() ? '\0' : tokens[k].skeleton.back(); }
 };
 
 template <class CandidateTokens>
@@ -128,26 +133,33 @@ double bound(const NormalizedName& query, const NormalizedName& candidate, const
   // kinds ("Sad" / "SA D": a legal form and an initial).
   std::array<bool, kMaxTokens> q_joined{}, c_joined{};
   auto full_weight = [&p](TokenKind kind) { return name_rules::weight_of(kind, p) >= 1.0; };
-  auto mark_joined = [&strong_possible, &full_weight](const auto& wholes, size_t n_wholes,
-                                                      std::array<bool, kMaxTokens>& wholes_may,
-                                                      std::array<bool, kMaxTokens>& wholes_joined, const auto& parts,
-                                                      size_t n_parts, std::array<bool, kMaxTokens>& parts_may,
-                                                      std::array<bool, kMaxTokens>& parts_joined) {
+  // Whether the i-th whole may be the j-th and next parts as one word.
+  auto may_join = [abjad](const auto& wholes, size_t i, const auto& parts, size_t j) {
+    if (wholes.kind(i) != TokenKind::kName) return false;
     auto lengths_add_up = [](size_t whole, size_t first, size_t second) {
       constexpr size_t kLong = TokenVocabulary::kLongToken;
       return whole >= kLong || first >= kLong || second >= kLong || whole == first + second;
     };
+    return (wholes.first(i) == parts.first(j) &&
+            lengths_add_up(wholes.length(i), parts.length(j), parts.length(j + 1)) &&
+            name_rules::joins(wholes.token(i), parts.token(j), parts.token(j + 1))) ||
+           (abjad && name_rules::may_join_in_consonants(wholes.skeleton_size(i), wholes.skeleton_first(i),
+                                                         wholes.skeleton_last(i), parts.skeleton_size(j),
+                                                         parts.skeleton_first(j), parts.skeleton_size(j + 1),
+                                                         parts.skeleton_last(j + 1)));
+  };
+  auto mark_joined = [&strong_possible, &full_weight, &may_join](
+                         const auto& wholes, size_t n_wholes, std::array<bool, kMaxTokens>& wholes_may,
+                         std::array<bool, kMaxTokens>& wholes_joined, const auto& parts, size_t n_parts,
+                         std::array<bool, kMaxTokens>& parts_may, std::array<bool, kMaxTokens>& parts_joined) {
     auto counted_in_full = [&](size_t j) { return parts_may[j] && (parts_joined[j] || full_weight(parts.kind(j))); };
     for (size_t i = 0; i < n_wholes; ++i) {
-      if (wholes.kind(i) != TokenKind::kName) continue;
       for (size_t j = 0; j + 1 < n_parts; ++j) {
         // Only a join that makes a lost token pairable, a part count in
         // full, or the first strong agreement can raise the bound: the
         // string test comes last.
         if (wholes_may[i] && counted_in_full(j) && counted_in_full(j + 1) && strong_possible) continue;
-        if (wholes.first(i) == parts.first(j) &&
-            lengths_add_up(wholes.length(i), parts.length(j), parts.length(j + 1)) &&
-            name_rules::joins(wholes.token(i), parts.token(j), parts.token(j + 1))) {
+        if (may_join(wholes, i, parts, j)) {
           wholes_may[i] = parts_may[j] = parts_may[j + 1] = strong_possible = true;
           wholes_joined[i] = parts_joined[j] = parts_joined[j + 1] = true;
         }
@@ -190,8 +202,25 @@ double bound(const NormalizedName& query, const NormalizedName& candidate, const
   const auto q_words = std::count_if(q.begin(), q.end(), [](const Token& t) { return name_rules::counts_as_word(t); });
   long c_words = 0;
   for (size_t k = 0; k < c_count; ++k) c_words += name_rules::counts_as_word(c.kind(k)) ? 1 : 0;
+  // Against an abjad, match_names does not discount one word that pairs
+  // with two by consonants, when nothing else stays unpaired: so neither
+  // may the bound, where such a join may be (mark_joined need not have
+  // marked it, when the tokens could pair without it).
+  auto any_join = [&] {
+    for (size_t i = 0; i < nq; ++i) {
+      for (size_t j = 0; j + 1 < nc; ++j) {
+        if (may_join(query_tokens, i, c, j)) return true;
+      }
+    }
+    for (size_t j = 0; j < nc; ++j) {
+      for (size_t i = 0; i + 1 < nq; ++i) {
+        if (may_join(c, j, query_tokens, i)) return true;
+      }
+    }
+    return false;
+  };
   if (std::min<long>(q_words, c_words) == 1 && std::max<long>(q_words, c_words) >= 2 &&
-      !name_rules::both_organisations(query, candidate)) {
+      !name_rules::both_organisations(query, candidate) && !(abjad && any_join())) {
     bound *= p.single_name_factor;
   }
   // The other two ways to a score: an acronym, and split or joined tokens.
@@ -247,6 +276,12 @@ double QueryNameBound::of(const NormalizedName& candidate, std::span<const uint3
     TokenKind kind(size_t k) const { return self.vocabulary_.kind(ids[k]); }
     size_t length(size_t k) const { return self.vocabulary_.length(ids[k]); }
     char first(size_t k) const { return self.vocabulary_.first(ids[k]); }
+    size_t skeleton_size(size_t k) const {
+      const size_t size = self.vocabulary_.skeleton_size(ids[k]);
+      return size >= TokenVocabulary::kLongToken ? UINT16_MAX : size;
+    }
+    char skeleton_first(size_t k) const { return self.vocabulary_.skeleton_first(ids[k]); }
+    char skeleton_last(size_t k) const { return self.vocabulary_.skeleton_last(ids[k]); }
     uint32_t levels(size_t j) const { return self.levels_against_token(ids[j], abjad, syllabic); }
   };
   const Candidate c{*this, candidate, token_ids, query_.abjad_source || candidate.abjad_source,

@@ -40,6 +40,10 @@ const std::vector<std::string>& names_of_every_shape() {
       // The same words from Arabic script and from Latin: the bound's tests
       // differ between the two.
       "محمد سلمان", "Mhmd Slman",
+      // Names from Arabic script that meet Latin ones by consonants: short
+      // skeletons, joins by consonants, the article, 'ayn and ta marbuta.
+      "مطيع الله", "Matiullah", "عبدالمنان محمد", "Abdul Manan Mohammad", "يحيى عبد الله العبيدي",
+      "Yahia Abdallah al-Ubaidi", "علي حسن المجيد", "Ali Hassan al-Majid", "هالة عباس", "Hala Abbas",
       // Longer than a token's brief or the bound's 16 tokens can say.
       std::string(300, 'a') + " Smith", std::string(150, 'a') + std::string(150, 'b') + " Smith Jones",
       std::string(300, 'a'), "Smith " + std::string(150, 'a') + " " + std::string(150, 'b'),

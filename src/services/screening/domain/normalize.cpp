@@ -152,7 +152,11 @@ class Transliterator {
     }
     // The ta marbuta ends a name in a vowel that Latin spellings write as
     // a (هالة Hala, فاطمة Fatima), or drop; ICU writes it as a t.
-    if (abjad) text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x0629)), icu::UnicodeString(static_cast<UChar32>(0x0627)));
+    // So does the alef maqsura (يحيى Yahya, موسى Musa), which ICU writes y.
+    if (abjad) {
+      text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x0629)), icu::UnicodeString(static_cast<UChar32>(0x0627)));
+      text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x0649)), icu::UnicodeString(static_cast<UChar32>(0x0627)));
+    }
     if (latin_) text = to_latin(text);
     // ICU writes the Arabic 'ayn (and the Hebrew ayin) as U+02BF, which
     // Latin spellings render as a vowel: عباس is "Abbas", علي "Ali", عمر
@@ -160,6 +164,11 @@ class Transliterator {
     if (abjad) text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x02BF)), icu::UnicodeString(u"a"));
     std::string out;
     text.toLower().toUTF8String(out);
+    // An abjad writes no vowel twice: the a of an 'ayn next to an alef
+    // (عادل "aadl", سبعاوي "sbaawy") is one vowel of the Latin spelling.
+    if (abjad) {
+      out.erase(std::unique(out.begin(), out.end(), [](char x, char y) { return x == 'a' && y == 'a'; }), out.end());
+    }
     return out;
   }
 
@@ -463,6 +472,9 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
     if (name.abjad_source && kind != EntityKind::kOrganisation) {
       if (auto it = abjad_particles().find(word); it != abjad_particles().end()) word = it->second;
     }
+    // "son of" is one particle however it is spelled: Ben Ali (Tunisia),
+    // ibn Taymiyya, bin Laden.
+    if (kind != EntityKind::kOrganisation && (word == "ben" || word == "ibn")) word = "bin";
     token.text = std::move(word);
     if (all_digits(token.text)) {
       token.kind = TokenKind::kNumber;

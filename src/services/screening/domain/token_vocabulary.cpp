@@ -15,6 +15,10 @@ TokenSketch sketch_of(const Token& token) {
   auto clamp = [](size_t n) { return static_cast<uint16_t>(std::min<size_t>(n, UINT16_MAX)); };
   sketch.size = clamp(token.text.size());
   sketch.skeleton_size = clamp(token.skeleton.size());
+  if (!token.skeleton.empty()) {
+    sketch.skeleton_first = token.skeleton.front();
+    sketch.skeleton_last = token.skeleton.back();
+  }
   sketch.skeleton_hash = static_cast<uint32_t>(util::fnv1a_64(token.skeleton));
   sketch.text_hash = util::fnv1a_64(token.text);
   sketch.nickname_groups = token.nickname_groups;
