@@ -13,36 +13,6 @@ using name_rules::both_organisations;
 using name_rules::joins;
 using name_rules::weight_of;
 
-namespace {
-
-// Whether the letters of `written` stand in `spelled` in order, a letter
-// of an abjad's long vowels meeting the Latin vowels it is spelled with
-// (alef, also the seat of a hamza: any vowel; waw w/u/o/v; yeh y/i/e) and
-// q, k and c, j and g, the letters transliterations trade: "hdad" in
-// "haddad", "whyd" in "vahid", "abrahym" in "ibrahim".
-bool written_in_order(std::string_view written, std::string_view spelled) {
-  auto meets = [](char w, char s) {
-    if (w == s) return true;
-    switch (w) {
-      case 'a': return s == 'e' || s == 'i' || s == 'o' || s == 'u';
-      case 'w': return s == 'u' || s == 'o' || s == 'v';
-      case 'y': return s == 'i' || s == 'e';
-      case 'q': case 'k': case 'c': return s == 'q' || s == 'k' || s == 'c';
-      case 'j': case 'g': return s == 'j' || s == 'g';
-      default: return false;
-    }
-  };
-  size_t at = 0;
-  for (char w : written) {
-    while (at < spelled.size() && !meets(w, spelled[at])) ++at;
-    if (at == spelled.size()) return false;
-    ++at;
-  }
-  return true;
-}
-
-}  // namespace
-
 double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, const char** why,
                         double floor) {
   *why = reason::kTypo;
@@ -101,7 +71,7 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
     // "trzy" (Tirzi) not in Torres. One or two consonants alone are too
     // little to identify a name, and a particle ("al") is no name.
     const bool names = a.kind == TokenKind::kName && b.kind == TokenKind::kName;
-    const bool in_order = names && (written_in_order(a.text, b.text) || written_in_order(b.text, a.text));
+    const bool in_order = names && (name_rules::written_in_order(a.text, b.text) || name_rules::written_in_order(b.text, a.text));
     const size_t consonants = a.skeleton.size();
     const double skeleton_score = consonants >= 3 ? (in_order ? 0.95 : 0.85)
                                   : consonants == 2 ? (in_order ? 0.9 : 0.75)

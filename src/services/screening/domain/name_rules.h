@@ -5,6 +5,7 @@
 // bound while both read a name the same way.
 
 #include <cstdint>
+#include <string_view>
 
 #include "services/screening/domain/name_matcher.h"
 #include "services/screening/domain/normalize.h"
@@ -34,6 +35,32 @@ inline bool may_join_in_consonants(size_t whole_size, char whole_first, char who
   if (whole_size + 1 < first_size + second_size || whole_size > first_size + second_size + 1) return false;
   auto k_or_c = [](char x) { return x == 'c' ? 'k' : x; };
   return k_or_c(whole_first) == k_or_c(first_first) && whole_last == second_last;
+}
+
+// Whether the letters of `written` stand in `spelled` in order, a letter
+// of an abjad's long vowels meeting the Latin vowels it is spelled with
+// (alef, also the seat of a hamza: any vowel; waw w/u/o/v; yeh y/i/e) and
+// q, k and c, j and g, the letters transliterations trade: "hdad" in
+// "haddad", "whyd" in "vahid", "abrahym" in "ibrahim".
+inline bool written_in_order(std::string_view written, std::string_view spelled) {
+  auto meets = [](char w, char s) {
+    if (w == s) return true;
+    switch (w) {
+      case 'a': return s == 'e' || s == 'i' || s == 'o' || s == 'u';
+      case 'w': return s == 'u' || s == 'o' || s == 'v';
+      case 'y': return s == 'i' || s == 'e';
+      case 'q': case 'k': case 'c': return s == 'q' || s == 'k' || s == 'c';
+      case 'j': case 'g': return s == 'j' || s == 'g';
+      default: return false;
+    }
+  };
+  size_t at = 0;
+  for (char w : written) {
+    while (at < spelled.size() && !meets(w, spelled[at])) ++at;
+    if (at == spelled.size()) return false;
+    ++at;
+  }
+  return true;
 }
 
 // Against a name from an abjad, whether `whole` is `first` and `second`

@@ -18,7 +18,9 @@ constexpr size_t kMaxTokens = 16;
 // at once (pairing and strong agreement), deciding on the paths it takes
 // but from cheap evidence only: "may" may be a false alarm, "cannot" never
 // is. 0: reaches neither, 1: may reach `low`, 2: may reach both.
-int may_reach(const TokenSketch& a, const TokenSketch& b, bool abjad, bool syllabic, double low, double high) {
+// `a_text` and `b_text` are the tokens' texts (empty: not known).
+int may_reach(const TokenSketch& a, const TokenSketch& b, std::string_view a_text, std::string_view b_text, bool abjad,
+              bool syllabic, double low, double high) {
   auto level = [&](double score) { return score >= high ? 2 : score >= low ? 1 : 0; };
   if (a.text_hash == b.text_hash && a.size == b.size) return 2;
   if (a.size == UINT16_MAX || b.size == UINT16_MAX) return 2;  // too long to be sketched: anything may be
@@ -43,8 +45,17 @@ int may_reach(const TokenSketch& a, const TokenSketch& b, bool abjad, bool sylla
   if (!abjad && a.skeleton_size >= 2 && longest >= 4 && a.size == b.size && same_skeleton) {
     return std::max(result, level(0.9));
   }
-  // One or two consonants: 0.9 at most (the letters in order decide).
-  if (abjad && a.skeleton_size >= 1 && same_skeleton) return std::max(result, level(a.skeleton_size >= 3 ? 0.95 : 0.9));
+  // Equal consonants: as token_similarity scores them, by whether the
+  // letters stand in order (a hash collision only makes this a "may").
+  if (abjad && a.skeleton_size >= 1 && same_skeleton) {
+    const bool names = a.kind == static_cast<uint8_t>(TokenKind::kName) && b.kind == static_cast<uint8_t>(TokenKind::kName);
+    const bool in_order = names && (a_text.empty() || b_text.empty() || name_rules::written_in_order(a_text, b_text) ||
+                                    name_rules::written_in_order(b_text, a_text));
+    const size_t consonants = a.skeleton_size;
+    return std::max(result, level(consonants > TokenVocabulary::kShortSkeleton ? (in_order ? 0.95 : 0.85)
+                                  : consonants == 2                        ? (in_order ? 0.9 : 0.75)
+                                                                           : (in_order ? 0.86 : 0.0)));
+  }
   if (abjad && a.skeleton_size >= 2 && b.skeleton_size >= 2) {
     size_t longest_skeleton = std::max(a.skeleton_size, b.skeleton_size);
     size_t shortest_skeleton = std::min(a.skeleton_size, b.skeleton_size);
@@ -68,15 +79,19 @@ double jaro_winkler_upper_bound(const NormalizedName& a, const NormalizedName& b
 
 // may_reach() of each of the query's first `nq` tokens against `token`,
 // two bits per query token.
-uint32_t levels_against(const TokenSketch* query, size_t nq, const TokenSketch& token, bool abjad, bool syllabic,
+uint32_t levels_against(const TokenSketch* query, const std::vector<Token>& query_tokens, size_t nq,
+                        const TokenSketch& token, std::string_view token_text, bool abjad, bool syllabic,
                         const MatcherParameters& p) {
   uint32_t levels = 0;
   for (size_t i = 0; i < nq; ++i) {
-    levels |= static_cast<uint32_t>(may_reach(query[i], token, abjad, syllabic, p.pair_floor, p.agree_threshold))
+    levels |= static_cast<uint32_t>(may_reach(query[i], token, query_tokens[i].text, token_text, abjad, syllabic,
+                                              p.pair_floor, p.agree_threshold))
               << (2 * i);
   }
   return levels;
 }
+
+
 
 std::vector<TokenSketch> sketches_of(const std::vector<Token>& tokens) {
   std::vector<TokenSketch> out;
@@ -247,14 +262,17 @@ double bound(const NormalizedName& query, const NormalizedName& candidate, const
 double name_score_upper_bound(const NormalizedName& query, const NormalizedName& candidate, const MatcherParameters& p) {
   struct Candidate : TokensOf {
     std::vector<TokenSketch> query;
+    const std::vector<Token>* query_tokens;
     bool abjad, syllabic;
     const MatcherParameters& p;
     uint32_t levels(size_t j) const {
-      return levels_against(query.data(), query.size(), sketch_of(tokens[j]), abjad, syllabic, p);
+      return levels_against(query.data(), *query_tokens, query.size(), sketch_of(tokens[j]), tokens[j].text,
+                            abjad, syllabic, p);
     }
   };
   const Candidate c{{candidate.tokens},
                     sketches_of(query.tokens),
+                    &query.tokens,
                     query.abjad_source || candidate.abjad_source,
                     query.syllabic_source || candidate.syllabic_source,
                     p};
@@ -297,8 +315,8 @@ uint32_t QueryNameBound::levels_against_token(uint32_t id, bool abjad, bool syll
     if (remembered_[slot].key == key) return remembered_[slot].levels;
     slot = (slot + 1) % kSlots;
   }
-  const uint32_t levels = levels_against(query_sketches_.data(), query_sketches_.size(), vocabulary_.sketch(id), abjad,
-                                         syllabic, parameters_);
+  const uint32_t levels = levels_against(query_sketches_.data(), query_.tokens, query_sketches_.size(),
+                                         vocabulary_.sketch(id), vocabulary_.text(id), abjad, syllabic, parameters_);
   if (remembered_count_ < 3 * kSlots / 4) {
     remembered_[slot] = {key, levels};
     ++remembered_count_;

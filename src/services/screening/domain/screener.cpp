@@ -153,8 +153,10 @@ std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& 
     // a cheap upper bound of the name score, then on the score itself; the
     // rest are scored again with their explanation.
     constexpr double kMostAttributesAdd = 0.11;
+    // The name's kind as normalised (person, organisation, unknown) tells
+    // a person apart as the entity's does, without loading the entity.
     const double most_added =
-        kMostAttributesAdd - (kinds_conflict(party.kind, entity.kind) ? kEntityTypePenalty : 0.0);
+        kMostAttributesAdd - (kinds_conflict(party.kind, indexed.name.kind) ? kEntityTypePenalty : 0.0);
     if (bound.of(indexed.name, index.token_ids(id)) + most_added < options.threshold) continue;
     auto name_match = match_names(query, indexed.name, {}, false);
     if (name_match.score + most_added < options.threshold) continue;

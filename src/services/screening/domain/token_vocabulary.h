@@ -4,6 +4,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "services/screening/domain/normalize.h"
@@ -43,7 +45,13 @@ class TokenVocabulary {
  public:
   static constexpr size_t kLongToken = UINT8_MAX;  // a brief's length: this long or longer
 
+  // Skeletons of up to this many consonants pair only when the letters
+  // stand in order (name_rules::written_in_order), and longer ones score
+  // less when they do not: the bound reads the texts for that test.
+  static constexpr size_t kShortSkeleton = 2;
+
   uint32_t add(const Token& token) {
+    texts_.push_back(token.text);
     sketches_.push_back(sketch_of(token));
     const TokenSketch& sketch = sketches_.back();
     briefs_.push_back({token.kind, static_cast<uint8_t>(std::min(token.text.size(), kLongToken)), sketch.first,
@@ -60,6 +68,7 @@ class TokenVocabulary {
   size_t skeleton_size(uint32_t id) const { return briefs_[id].skeleton_size; }
   char skeleton_first(uint32_t id) const { return briefs_[id].skeleton_first; }
   char skeleton_last(uint32_t id) const { return briefs_[id].skeleton_last; }
+  std::string_view text(uint32_t id) const { return texts_[id]; }
   size_t size() const { return sketches_.size(); }
 
  private:
@@ -73,6 +82,7 @@ class TokenVocabulary {
   };
   std::vector<TokenSketch> sketches_;
   std::vector<Brief> briefs_;
+  std::vector<std::string> texts_;
 };
 
 }  // namespace hafnium::services::screening
