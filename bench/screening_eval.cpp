@@ -46,6 +46,7 @@
 #include "platform/runtime/platform_schema.h"
 #include "platform/store/migrations.h"
 #include "platform/telemetry/metrics.h"
+#include "platform/util/utf8.h"
 #include "services/screening/domain/bundled_lists.h"
 #include "services/screening/domain/countries.h"
 #include "services/screening/domain/csv.h"
@@ -393,14 +394,11 @@ int main(int argc, char** argv) {
     // The same entries with their Latin names only: a query in another
     // script must reach them through transliteration (and, from an abjad,
     // consonant skeletons), as it must reach a list that writes only Latin.
-    auto is_ascii = [](const std::string& text) {
-      return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    };
     std::vector<WatchlistEntity> latin_only;
     std::vector<uint32_t> latin_entity;  // its index among index->entities()
     for (uint32_t e = 0; e < index->entities().size(); ++e) {
       WatchlistEntity copy = index->entities()[e];
-      std::erase_if(copy.names, [&](const EntityName& n) { return !is_ascii(n.full); });
+      std::erase_if(copy.names, [&](const EntityName& n) { return !hafnium::util::is_ascii(n.full); });
       if (copy.names.empty()) continue;
       latin_only.push_back(std::move(copy));
       latin_entity.push_back(e);
@@ -417,7 +415,7 @@ int main(int argc, char** argv) {
       // names can bridge.
       if (entity.kind != EntityKind::kPerson) continue;
       for (const auto& name : entity.names) {
-        if (is_ascii(name.full)) continue;
+        if (hafnium::util::is_ascii(name.full)) continue;
         const auto normalized = normalize_name(name.full, entity.kind);
         if (normalized.tokens.empty() || normalized.mixed_scripts) continue;
         // Latin letters with diacritics ("Şali") are Latin: only names with

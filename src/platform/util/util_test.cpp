@@ -31,6 +31,8 @@ TEST(ErrorText, OtherMessagesPassUnchangedAndLongOnesAreCutOnACharacterBoundary)
 }
 
 TEST(Utf8, AcceptsValidAndRejectsInvalidSequences) {
+  EXPECT_TRUE(is_ascii("plain name, 42"));
+  EXPECT_FALSE(is_ascii("J\xC3\xBCrgen"));
   EXPECT_TRUE(is_valid_utf8("plain"));
   EXPECT_TRUE(is_valid_utf8("J\xC3\xBCrgen \xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x98\x80"));
   EXPECT_FALSE(is_valid_utf8("\xC3"));              // truncated

@@ -65,17 +65,11 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
     return 0.9;
   }
   if (abjad && !a.skeleton.empty() && a.skeleton == b.skeleton) {
-    // The consonants agree. The letters the abjad wrote (its consonants
-    // and long vowels) standing in order in the other spelling say more:
-    // حداد "hdad" in Haddad, علي "aly" in Ali, وحید "whyd" in Vahid, but
-    // "trzy" (Tirzi) not in Torres. One or two consonants alone are too
-    // little to identify a name, and a particle ("al") is no name.
+    // The consonants agree; the letters in order decide how much that
+    // says. A particle ("al") is no name.
     const bool names = a.kind == TokenKind::kName && b.kind == TokenKind::kName;
     const bool in_order = names && (name_rules::written_in_order(a.text, b.text) || name_rules::written_in_order(b.text, a.text));
-    const size_t consonants = a.skeleton.size();
-    const double skeleton_score = consonants >= 3 ? (in_order ? 0.95 : 0.85)
-                                  : consonants == 2 ? (in_order ? 0.9 : 0.75)
-                                                    : (in_order ? 0.86 : 0.0);
+    const double skeleton_score = name_rules::equal_consonants_similarity(a.skeleton.size(), in_order);
     if (skeleton_score > jw) {
       *why = reason::kSkeleton;
       return skeleton_score;
@@ -222,9 +216,8 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   // from the front to the back is no swap, while any two names of one
   // chain that stand in the other order are.
   bool patronym_swap = false;
-  auto is_patronym_marker = [](const Token& t) {
-    return t.text == "bin" || t.text == "ibn" || t.text == "bint" || t.text == "ben";
-  };
+  // (ben and ibn are read as bin: normalize_name.)
+  auto is_patronym_marker = [](const Token& t) { return t.text == "bin" || t.text == "bint"; };
   constexpr uint8_t kNoChain = UINT8_MAX;  // particles belong to none
   auto chains_of = [&](const std::vector<Token>& tokens, size_t n) {
     std::array<uint8_t, kMaxTokens> chain;

@@ -63,6 +63,18 @@ inline bool written_in_order(std::string_view written, std::string_view spelled)
   return true;
 }
 
+// Against a name from an abjad, the similarity of two name tokens whose
+// consonant skeletons are equal, by how many consonants they share and
+// whether the letters the abjad wrote (its consonants and long vowels)
+// stand in the other spelling in order: حداد "hdad" in Haddad, علي "aly"
+// in Ali, but "trzy" (Tirzi) not in Torres. One or two consonants alone
+// are too little to identify a name.
+inline double equal_consonants_similarity(size_t consonants, bool letters_in_order) {
+  if (consonants >= 3) return letters_in_order ? 0.95 : 0.85;
+  if (consonants == 2) return letters_in_order ? 0.9 : 0.75;
+  return letters_in_order ? 0.86 : 0.0;
+}
+
 // Against a name from an abjad, whether `whole` is `first` and `second`
 // written as one word by their consonants: مطيع الله "mtya allh" /
 // Matiullah, عبدالمنان "abdalmnan" / Abdul Manan. At least three

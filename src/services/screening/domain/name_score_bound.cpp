@@ -51,10 +51,7 @@ int may_reach(const TokenSketch& a, const TokenSketch& b, std::string_view a_tex
     const bool names = a.kind == static_cast<uint8_t>(TokenKind::kName) && b.kind == static_cast<uint8_t>(TokenKind::kName);
     const bool in_order = names && (a_text.empty() || b_text.empty() || name_rules::written_in_order(a_text, b_text) ||
                                     name_rules::written_in_order(b_text, a_text));
-    const size_t consonants = a.skeleton_size;
-    return std::max(result, level(consonants > TokenVocabulary::kShortSkeleton ? (in_order ? 0.95 : 0.85)
-                                  : consonants == 2                        ? (in_order ? 0.9 : 0.75)
-                                                                           : (in_order ? 0.86 : 0.0)));
+    return std::max(result, level(name_rules::equal_consonants_similarity(a.skeleton_size, in_order)));
   }
   if (abjad && a.skeleton_size >= 2 && b.skeleton_size >= 2) {
     size_t longest_skeleton = std::max(a.skeleton_size, b.skeleton_size);
@@ -90,8 +87,6 @@ uint32_t levels_against(const TokenSketch* query, const std::vector<Token>& quer
   }
   return levels;
 }
-
-
 
 std::vector<TokenSketch> sketches_of(const std::vector<Token>& tokens) {
   std::vector<TokenSketch> out;

@@ -1,5 +1,6 @@
 #include "services/screening/domain/normalize.h"
 
+#include "platform/util/utf8.h"
 #include "services/screening/domain/name_matcher.h"
 
 #include <unicode/normalizer2.h>
@@ -213,10 +214,6 @@ Transliterator& thread_transliterator() {
   return transliterator;
 }
 
-bool is_ascii(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
 // Splits lower-case ASCII into raw words. Apostrophes and dots join
 // ("o'neil" -> "oneil", "p.l.c." -> "plc"); '&' becomes "and"; every other
 // non-alphanumeric character separates.
@@ -390,7 +387,7 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
   NormalizedName name;
   name.kind = kind;
   std::string ascii;
-  if (is_ascii(utf8)) {
+  if (util::is_ascii(utf8)) {
     ascii.assign(utf8);
   } else {
     ascii = thread_transliterator().to_ascii(utf8, name.abjad_source, name.syllabic_source,

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "platform/util/utf8.h"
 #include "services/screening/domain/entity_json.h"
 #include "services/screening/domain/name_score_bound.h"
 
@@ -90,16 +91,13 @@ std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& 
   // stand in for the exact name in the analyst's explanation), else the one
   // in the party's script ("Vladimir Vladimirovich PUTIN", not "Влади́мир
   // Влади́мирович ПУ́ТИН", for a Latin query).
-  auto is_ascii = [](std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  };
-  const bool party_ascii = is_ascii(party.name);
+  const bool party_ascii = util::is_ascii(party.name);
   auto better = [&](const Match& a, const Match& b) {
     if (a.score != b.score) return a.score > b.score;
     auto by_identifier = [](const Match& m) { return !m.reasons.empty() && m.reasons[0] == "identifier_match"; };
     if (by_identifier(a) != by_identifier(b)) return by_identifier(a);
     if (a.name_score != b.name_score) return a.name_score > b.name_score;
-    return (is_ascii(a.matched_name) == party_ascii) > (is_ascii(b.matched_name) == party_ascii);
+    return (util::is_ascii(a.matched_name) == party_ascii) > (util::is_ascii(b.matched_name) == party_ascii);
   };
   auto consider = [&](Match&& match) {
     auto it = best.find(match.entity_index);

@@ -36,19 +36,14 @@ TokenSketch sketch_of(const Token& token);
 
 inline char first_letter(const Token& token) { return token.text.empty() ? '\0' : token.text[0]; }
 
-// Distinct tokens of many names, each held once as its sketch and its
-// brief (kind, length, first letter, skeleton's length and ends), in two
-// arrays: the bound reads the
-// brief of every token of every candidate and the sketch when a query
-// first meets the token. The tokens themselves stay with their names.
+// Distinct tokens of many names, each held once as its sketch, its brief
+// (kind, length, first letter, skeleton's length and ends) and its text:
+// the bound reads the brief of every token of every candidate, and the
+// sketch and text when a query first meets the token. The tokens
+// themselves stay with their names.
 class TokenVocabulary {
  public:
   static constexpr size_t kLongToken = UINT8_MAX;  // a brief's length: this long or longer
-
-  // Skeletons of up to this many consonants pair only when the letters
-  // stand in order (name_rules::written_in_order), and longer ones score
-  // less when they do not: the bound reads the texts for that test.
-  static constexpr size_t kShortSkeleton = 2;
 
   uint32_t add(const Token& token) {
     texts_.push_back(token.text);
@@ -68,6 +63,8 @@ class TokenVocabulary {
   size_t skeleton_size(uint32_t id) const { return briefs_[id].skeleton_size; }
   char skeleton_first(uint32_t id) const { return briefs_[id].skeleton_first; }
   char skeleton_last(uint32_t id) const { return briefs_[id].skeleton_last; }
+  // The text, for the bound's test of an abjad's letters in order
+  // (name_rules::written_in_order), read when a query first meets the token.
   std::string_view text(uint32_t id) const { return texts_[id]; }
   size_t size() const { return sketches_.size(); }
 

@@ -13,21 +13,6 @@
 #include "services/screening/domain/importers/importers.h"
 
 namespace hafnium::services::screening {
-namespace {
-
-std::vector<std::string> split_bar(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t bar = text.find('|', start);
-    if (bar == std::string::npos) bar = text.size();
-    if (auto item = trim(std::string_view(text).substr(start, bar - start)); !item.empty()) out.push_back(item);
-    start = bar + 1;
-  }
-  return out;
-}
-
-}  // namespace
 
 ParsedList import_custom_csv(const std::string& source, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -79,18 +64,18 @@ ParsedList import_custom_csv(const std::string& source, std::istream& in, const 
       else if (type == "aircraft") e.kind = EntityKind::kAircraft;
       else throw ImportError(where, "type must be person, organisation, vessel or aircraft");
       e.names.push_back({name, NameStrength::kStrong, true, {}});
-      for (auto& alias : split_bar(get("aliases"))) e.names.push_back({alias, NameStrength::kStrong, false, {}});
+      for (auto& alias : split_trimmed(get("aliases"), '|')) e.names.push_back({alias, NameStrength::kStrong, false, {}});
       if (auto dob = get("birth_date"); !dob.empty()) {
         auto parsed = parse_list_date(dob);
         if (parsed.empty()) throw ImportError(where, "birth_date must be YYYY, YYYY-MM or YYYY-MM-DD");
         e.birth_dates.push_back(parsed);
       }
-      for (auto& country : split_bar(get("country"))) {
+      for (auto& country : split_trimmed(get("country"), '|')) {
         auto code = country_code(country);
         if (code.empty()) throw ImportError(where, "unknown country '" + country + "'");
         e.countries.push_back(code);
       }
-      for (auto& identifier : split_bar(get("identifiers"))) {
+      for (auto& identifier : split_trimmed(get("identifiers"), '|')) {
         auto colon = identifier.find(':');
         if (colon == std::string::npos || colon == 0 || colon + 1 == identifier.size()) {
           throw ImportError(where, "identifiers are type:value, separated by |");

@@ -44,6 +44,18 @@ ImportError csv_import_error(const std::string& path, const CsvReader::Error& er
   return ImportError(path + ":" + std::to_string(error.line()), error.reason());
 }
 
+std::vector<std::string> split_trimmed(std::string_view text, char separator) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t at = text.find(separator, start);
+    if (at == std::string_view::npos) at = text.size();
+    if (auto item = trim(text.substr(start, at - start)); !item.empty()) out.push_back(std::move(item));
+    start = at + 1;
+  }
+  return out;
+}
+
 std::string identifier_number(std::string_view raw) {
   std::string text = trim(raw);
   if (const auto colon = text.rfind(':'); colon != std::string::npos) text = text.substr(colon + 1);

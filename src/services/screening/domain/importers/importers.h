@@ -41,6 +41,8 @@ ParsedList import_custom_csv(const std::string& source, std::istream& in, const 
 // "10/12/1948" (day first) -> "1948-12-10" / "1948-12" / "1948"; empty if unparsable.
 std::string parse_list_date(std::string_view text);
 std::string trim(std::string_view text);
+// The items of `text` between `separator`s, trimmed; empty ones dropped.
+std::vector<std::string> split_trimmed(std::string_view text, char separator);
 // The number in an identifier as a list writes it, cut from the words
 // around it: "Afghan passport number SE 012820" -> "SE 012820", "Kuwait,
 // number 273030601222" -> "273030601222", "381110042 (Expired 25 Jan.

@@ -7,17 +7,6 @@
 namespace hafnium::services::screening {
 namespace {
 
-std::vector<std::string> split_on(std::string_view text, char separator) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t at = text.find(separator); ; at = text.find(separator, start)) {
-    out.push_back(trim(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start)));
-    if (at == std::string_view::npos) break;
-    start = at + 1;
-  }
-  return out;
-}
-
 // Brackets in a name that are not part of it: a spelling in another
 // script than the rest ("Jin Tiesan (金铁三)", "عبدالله السندي (Abdullah
 // Sindhi)", "(original script: Абубакар)"), moved to `others`, or a note ("(birth name)", "(false identity related to
@@ -71,10 +60,10 @@ std::vector<std::string> name_spellings(std::string text) {
   }
   if (open != std::string::npos) {
     pieces.push_back(text.substr(0, open));
-    for (auto& item : split_on(std::string_view(text).substr(open + 1, close - open - 1), ';')) pieces.push_back(item);
-    for (auto& item : split_on(std::string_view(text).substr(close + 1), ';')) pieces.push_back(item);
+    for (auto& item : split_trimmed(std::string_view(text).substr(open + 1, close - open - 1), ';')) pieces.push_back(item);
+    for (auto& item : split_trimmed(std::string_view(text).substr(close + 1), ';')) pieces.push_back(item);
   } else {
-    pieces = split_on(text, ';');
+    pieces = split_trimmed(text, ';');
   }
   std::vector<std::string> out;
   for (const auto& piece : pieces) {
