@@ -60,7 +60,7 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
   // spellings that are close already (Usama/Osama, Ladin/Laden); for names
   // from an abjad it is the main signal.
   if (!abjad && a.skeleton.size() >= 2 && a.skeleton == b.skeleton && jw < 0.9 && longest >= 4 &&
-      a.text.size() == b.text.size() && jaro_winkler(a.text, b.text) >= 0.85) {
+      a.text.size() == b.text.size() && jaro_winkler(a.text, b.text) >= name_rules::kLatinSkeletonJaroWinkler) {
     *why = reason::kSkeleton;
     return 0.9;
   }

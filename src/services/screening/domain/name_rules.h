@@ -12,6 +12,11 @@
 
 namespace hafnium::services::screening::name_rules {
 
+// Two Latin spellings of one length and one consonant skeleton are one
+// name (0.9) only when their Jaro-Winkler reaches this: Usama/Osama, but
+// not Jeffrey/Jafari.
+inline constexpr double kLatinSkeletonJaroWinkler = 0.85;
+
 // Whether `whole` is `first` and `second` written as one word
 // ("Mohammadhasni" / "Mohammad Hasni").
 inline bool joins(const Token& whole, const Token& first, const Token& second) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 
 #include "services/screening/domain/name_rules.h"
 
@@ -39,11 +40,31 @@ int may_reach(const TokenSketch& a, const TokenSketch& b, std::string_view a_tex
     return bag <= std::min(static_cast<int>(longest), static_cast<int>(allowed + 1e-9));
   };
   int result = spelling_may_reach(high) ? 2 : spelling_may_reach(low) ? 1 : 0;
+  if (result > 0 && longest > 4 && longest <= 64) {
+    // And the spelling score itself, bounded from the bags: the edit
+    // distance is at least the bag distance, and Jaro matches equal
+    // characters, so at most longest - bag of them (the surplus of the
+    // side with more letters cannot match) and at most the shorter
+    // token's length. The Winkler prefix needs the first letters equal.
+    const double la = a.size, lb = b.size;
+    const double m = std::min<double>(std::min(la, lb), static_cast<double>(longest) - bag);
+    const double jaro = m <= 0 ? 0.0 : (m / la + m / lb + 1.0) / 3.0;
+    const double jaro_winkler = a.first == b.first ? jaro + 0.4 * (1.0 - jaro) : jaro;
+    const double edit_ratio = 1.0 - static_cast<double>(bag) / static_cast<double>(longest);
+    result = std::min(result, level((jaro_winkler + edit_ratio) / 2.0 + 1e-9));  // rounding: never below the score
+  }
   if (result == 2) return 2;
   const bool same_skeleton = a.skeleton_hash == b.skeleton_hash && a.skeleton_size == b.skeleton_size;
-  // Latin spellings with one skeleton: 0.9.
+  // Latin spellings with one skeleton: 0.9, when their Jaro-Winkler
+  // reaches 0.85. Of two tokens of one length L, at most L - bag letters
+  // can match (characters outside the bags are counted as matching); the
+  // Winkler prefix needs the first letters equal. Beyond the 64 characters
+  // jaro() compares, anything may be.
   if (!abjad && a.skeleton_size >= 2 && longest >= 4 && a.size == b.size && same_skeleton) {
-    return std::max(result, level(0.9));
+    const double length = static_cast<double>(a.size);
+    const double jaro = (2.0 * (length - bag) / length + 1.0) / 3.0;
+    const double jaro_winkler = a.first == b.first ? jaro + 0.4 * (1.0 - jaro) : jaro;
+    if (a.size > 64 || jaro_winkler >= name_rules::kLatinSkeletonJaroWinkler) return std::max(result, level(0.9));
   }
   // Equal consonants: as token_similarity scores them, by whether the
   // letters stand in order (a hash collision only makes this a "may").
@@ -115,6 +136,36 @@ struct TokensOf {
   char skeleton_last(size_t k) const { return tokens[k].skeleton.empty() ? '\0' : tokens[k].skeleton.back(); }
 };
 
+// What the search for joined parts reads of each of a name's first
+// kMaxTokens tokens, read once per name: every whole is tried against
+// every pair of parts of the other name.
+struct Outline {
+  size_t count = 0;
+  std::array<TokenKind, kMaxTokens> kind{};
+  std::array<size_t, kMaxTokens> length{};
+  std::array<char, kMaxTokens> first{};
+  // Only for names from an abjad (may_join_in_consonants).
+  std::array<size_t, kMaxTokens> skeleton_size{};
+  std::array<char, kMaxTokens> skeleton_first{}, skeleton_last{};
+};
+
+template <class Tokens>
+Outline outline_of(const Tokens& tokens, size_t count, bool abjad) {
+  Outline o;
+  o.count = count;
+  for (size_t k = 0; k < count; ++k) {
+    o.kind[k] = tokens.kind(k);
+    o.length[k] = tokens.length(k);
+    o.first[k] = tokens.first(k);
+    if (abjad) {
+      o.skeleton_size[k] = tokens.skeleton_size(k);
+      o.skeleton_first[k] = tokens.skeleton_first(k);
+      o.skeleton_last[k] = tokens.skeleton_last(k);
+    }
+  }
+  return o;
+}
+
 template <class CandidateTokens>
 double bound(const NormalizedName& query, const NormalizedName& candidate, const CandidateTokens& c,
              const MatcherParameters& p) {
@@ -125,9 +176,10 @@ double bound(const NormalizedName& query, const NormalizedName& candidate, const
   const bool syllabic = query.syllabic_source || candidate.syllabic_source;
   const size_t nq = std::min(q.size(), kMaxTokens), nc = std::min(c_count, kMaxTokens);
   std::array<bool, kMaxTokens> q_may{}, c_may{};
+  std::array<uint32_t, kMaxTokens> c_levels{};
   bool strong_possible = false;
   for (size_t j = 0; j < nc; ++j) {
-    const uint32_t levels = c.levels(j);
+    const uint32_t levels = c_levels[j] = c.levels(j);
     if (levels == 0) continue;
     c_may[j] = true;
     for (size_t i = 0; i < nq; ++i) {
@@ -143,42 +195,45 @@ double bound(const NormalizedName& query, const NormalizedName& candidate, const
   // kinds ("Sad" / "SA D": a legal form and an initial).
   std::array<bool, kMaxTokens> q_joined{}, c_joined{};
   auto full_weight = [&p](TokenKind kind) { return name_rules::weight_of(kind, p) >= 1.0; };
+  const TokensOf query_tokens{q};
+  // Every (whole, pair of parts) of both names is tried: their kinds,
+  // lengths and first letters are read once, not per try.
+  const Outline q_outline = outline_of(query_tokens, nq, abjad), c_outline = outline_of(c, nc, abjad);
   // Whether the i-th whole may be the j-th and next parts as one word.
-  auto may_join = [abjad](const auto& wholes, size_t i, const auto& parts, size_t j) {
-    if (wholes.kind(i) != TokenKind::kName) return false;
+  auto may_join = [abjad](const Outline& wo, const auto& wholes, size_t i, const Outline& po, const auto& parts,
+                          size_t j) {
+    if (wo.kind[i] != TokenKind::kName) return false;
     auto lengths_add_up = [](size_t whole, size_t first, size_t second) {
       constexpr size_t kLong = TokenVocabulary::kLongToken;
       return whole >= kLong || first >= kLong || second >= kLong || whole == first + second;
     };
-    return (wholes.first(i) == parts.first(j) &&
-            lengths_add_up(wholes.length(i), parts.length(j), parts.length(j + 1)) &&
+    return (wo.first[i] == po.first[j] && lengths_add_up(wo.length[i], po.length[j], po.length[j + 1]) &&
             name_rules::joins(wholes.token(i), parts.token(j), parts.token(j + 1))) ||
-           (abjad && name_rules::may_join_in_consonants(wholes.skeleton_size(i), wholes.skeleton_first(i),
-                                                         wholes.skeleton_last(i), parts.skeleton_size(j),
-                                                         parts.skeleton_first(j), parts.skeleton_size(j + 1),
-                                                         parts.skeleton_last(j + 1)));
+           (abjad && name_rules::may_join_in_consonants(wo.skeleton_size[i], wo.skeleton_first[i],
+                                                         wo.skeleton_last[i], po.skeleton_size[j],
+                                                         po.skeleton_first[j], po.skeleton_size[j + 1],
+                                                         po.skeleton_last[j + 1]));
   };
   auto mark_joined = [&strong_possible, &full_weight, &may_join](
-                         const auto& wholes, size_t n_wholes, std::array<bool, kMaxTokens>& wholes_may,
-                         std::array<bool, kMaxTokens>& wholes_joined, const auto& parts, size_t n_parts,
+                         const Outline& wo, const auto& wholes, std::array<bool, kMaxTokens>& wholes_may,
+                         std::array<bool, kMaxTokens>& wholes_joined, const Outline& po, const auto& parts,
                          std::array<bool, kMaxTokens>& parts_may, std::array<bool, kMaxTokens>& parts_joined) {
-    auto counted_in_full = [&](size_t j) { return parts_may[j] && (parts_joined[j] || full_weight(parts.kind(j))); };
-    for (size_t i = 0; i < n_wholes; ++i) {
-      for (size_t j = 0; j + 1 < n_parts; ++j) {
+    auto counted_in_full = [&](size_t j) { return parts_may[j] && (parts_joined[j] || full_weight(po.kind[j])); };
+    for (size_t i = 0; i < wo.count; ++i) {
+      for (size_t j = 0; j + 1 < po.count; ++j) {
         // Only a join that makes a lost token pairable, a part count in
         // full, or the first strong agreement can raise the bound: the
         // string test comes last.
         if (wholes_may[i] && counted_in_full(j) && counted_in_full(j + 1) && strong_possible) continue;
-        if (may_join(wholes, i, parts, j)) {
+        if (may_join(wo, wholes, i, po, parts, j)) {
           wholes_may[i] = parts_may[j] = parts_may[j + 1] = strong_possible = true;
           wholes_joined[i] = parts_joined[j] = parts_joined[j + 1] = true;
         }
       }
     }
   };
-  const TokensOf query_tokens{q};
-  mark_joined(query_tokens, nq, q_may, q_joined, c, nc, c_may, c_joined);
-  mark_joined(c, nc, c_may, c_joined, query_tokens, nq, q_may, q_joined);
+  mark_joined(q_outline, query_tokens, q_may, q_joined, c_outline, c, c_may, c_joined);
+  mark_joined(c_outline, c, c_may, c_joined, q_outline, query_tokens, q_may, q_joined);
   // Tokens that can pair with nothing stay unmatched whatever the
   // assignment; the best case pairs every other token perfectly.
   auto weight = [&p](TokenKind kind, bool joined) {
@@ -187,7 +242,7 @@ double bound(const NormalizedName& query, const NormalizedName& candidate, const
   };
   double q_pairable = 0, c_pairable = 0, q_lost = 0, c_lost = 0;
   for (size_t i = 0; i < nq; ++i) (q_may[i] ? q_pairable : q_lost) += weight(q[i].kind, q_joined[i]);
-  for (size_t j = 0; j < nc; ++j) (c_may[j] ? c_pairable : c_lost) += weight(c.kind(j), c_joined[j]);
+  for (size_t j = 0; j < nc; ++j) (c_may[j] ? c_pairable : c_lost) += weight(c_outline.kind[j], c_joined[j]);
   // One name part lost on each side may still pair as a slip (match_names):
   // bounded as if it paired perfectly, when its letters allow a slip of two.
   // How many tokens can pair with nothing, and the last of them.
@@ -200,35 +255,90 @@ double bound(const NormalizedName& query, const NormalizedName& candidate, const
   };
   size_t q_lost_at = 0, c_lost_at = 0;
   if (!syllabic && !abjad && lost_tokens(nq, q_may, q_lost_at) == 1 && lost_tokens(nc, c_may, c_lost_at) == 1 &&
-      q[q_lost_at].kind == TokenKind::kName && c.kind(c_lost_at) == TokenKind::kName &&
+      q[q_lost_at].kind == TokenKind::kName && c_outline.kind[c_lost_at] == TokenKind::kName &&
       bag_distance(q[q_lost_at].bag, c.token(c_lost_at).bag) <= 2) {
     q_pairable += q_lost;
     c_pairable += c_lost;
     q_lost = c_lost = 0;
   }
-  double agreed_weight = (q_pairable + c_pairable) / 2.0;
-  double bound = agreed_weight > 0 ? agreed_weight / (agreed_weight + p.conflict_penalty * std::min(q_lost, c_lost)) : 0.0;
-  if (!strong_possible) bound *= 0.5;
-  const auto q_words = std::count_if(q.begin(), q.end(), [](const Token& t) { return name_rules::counts_as_word(t); });
-  long c_words = 0;
-  for (size_t k = 0; k < c_count; ++k) c_words += name_rules::counts_as_word(c.kind(k)) ? 1 : 0;
-  // Against an abjad, match_names does not discount one word that pairs
-  // with two by consonants, when nothing else stays unpaired: so neither
-  // may the bound, where such a join may be (mark_joined need not have
-  // marked it, when the tokens could pair without it).
+  // Whether a token of one side may be two of the other written as one
+  // word (mark_joined marks only the joins that raise the bound).
   auto any_join = [&] {
     for (size_t i = 0; i < nq; ++i) {
       for (size_t j = 0; j + 1 < nc; ++j) {
-        if (may_join(query_tokens, i, c, j)) return true;
+        if (may_join(q_outline, query_tokens, i, c_outline, c, j)) return true;
       }
     }
     for (size_t j = 0; j < nc; ++j) {
       for (size_t i = 0; i + 1 < nq; ++i) {
-        if (may_join(c, j, query_tokens, i)) return true;
+        if (may_join(c_outline, c, j, q_outline, query_tokens, i)) return true;
       }
     }
     return false;
   };
+  // Each pair takes one token of each side, so no more tokens of either
+  // side pair than the side with fewer pairable tokens has ("Debra Barr" /
+  // "Amadou Barry": both of Debra and Barr may pair with Barry, one does),
+  // and one more by a slip (match_names) between two names that could not
+  // pair otherwise ("Dragas Agan" / "Dragas Dragan"). The rest of the side
+  // with more stays unpaired: at least its lightest. A join pairs one
+  // token with two, so where one may be, this is not counted.
+  const size_t q_may_count = static_cast<size_t>(std::count(q_may.begin(), q_may.begin() + nq, true));
+  const size_t c_may_count = static_cast<size_t>(std::count(c_may.begin(), c_may.begin() + nc, true));
+  if (q_may_count != c_may_count && !any_join()) {
+    auto slip_possible = [&] {
+      if (syllabic || abjad) return false;
+      for (size_t i = 0; i < nq; ++i) {
+        if (q[i].kind != TokenKind::kName) continue;
+        for (size_t j = 0; j < nc; ++j) {
+          if (c_outline.kind[j] == TokenKind::kName && ((c_levels[j] >> (2 * i)) & 3u) == 0 &&
+              bag_distance(q[i].bag, c.token(j).bag) <= 2) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    const size_t pairs = std::min(q_may_count, c_may_count);
+    const double slip = slip_possible() ? 1.0 : 0.0;
+    // The weight left unpaired on a side at least: its whole weight but
+    // that of its `pairs` heaviest pairable tokens (and a slip's).
+    auto least_unpaired = [&](const std::array<bool, kMaxTokens>& may, size_t n, auto kind_of, double total) {
+      std::array<double, kMaxTokens> weights{};
+      size_t count = 0;
+      for (size_t k = 0; k < n; ++k) {
+        if (may[k]) weights[count++] = name_rules::weight_of(kind_of(k), p);
+      }
+      std::sort(weights.begin(), weights.begin() + count, std::greater<>());
+      double paired = slip;
+      for (size_t k = 0; k < pairs; ++k) paired += weights[k];
+      return std::max(0.0, total - paired);
+    };
+    if (q_may_count > pairs) {
+      q_lost = std::max(q_lost, least_unpaired(q_may, nq, [&](size_t k) { return q[k].kind; }, q_pairable + q_lost));
+    } else {
+      c_lost = std::max(c_lost, least_unpaired(c_may, nc, [&](size_t k) { return c_outline.kind[k]; }, c_pairable + c_lost));
+    }
+  }
+  double agreed_weight = (q_pairable + c_pairable) / 2.0;
+  // match_names divides by agreed + conflict x min(unpaired) + missing x
+  // (max(unpaired) - min(unpaired)): when the conflict weighs more than
+  // the missing, that grows with either side's unpaired weight, so the
+  // least unpaired weights bound it from below (else only its first term).
+  const double least_conflicting = std::min(q_lost, c_lost);
+  const double least_missing =
+      p.conflict_penalty >= p.missing_penalty ? std::max(q_lost, c_lost) - least_conflicting : 0.0;
+  double bound = agreed_weight > 0 ? agreed_weight / (agreed_weight + p.conflict_penalty * least_conflicting +
+                                                      p.missing_penalty * least_missing)
+                                   : 0.0;
+  if (!strong_possible) bound *= 0.5;
+  const auto q_words = std::count_if(q.begin(), q.end(), [](const Token& t) { return name_rules::counts_as_word(t); });
+  long c_words = 0;
+  for (size_t k = 0; k < c_count; ++k) c_words += name_rules::counts_as_word(k < nc ? c_outline.kind[k] : c.kind(k)) ? 1 : 0;
+  // Against an abjad, match_names does not discount one word that pairs
+  // with two by consonants, when nothing else stays unpaired: so neither
+  // may the bound, where such a join may be (mark_joined need not have
+  // marked it, when the tokens could pair without it).
   if (std::min<long>(q_words, c_words) == 1 && std::max<long>(q_words, c_words) >= 2 &&
       !name_rules::both_organisations(query, candidate) && !(abjad && any_join())) {
     bound *= p.single_name_factor;
@@ -240,10 +350,19 @@ double bound(const NormalizedName& query, const NormalizedName& candidate, const
   if (q.size() != c_count) {
     const size_t q_size = query.length, c_size = candidate.length;
     if (q_size >= 6 && c_size >= 6) {
-      // jaro() compares the first 64 characters only: no bound beyond.
       double joined = 1.0;
-      if (q_size <= 64 && c_size <= 64) {
-        double jw = jaro_winkler_upper_bound(query, candidate);
+      if (q_size != c_size) {
+        // Different strings: match_names scores them 0.97 x the mean of
+        // Jaro-Winkler and the edit ratio at most, and the edit distance
+        // is at least the difference in length. This holds however long
+        // the names; Jaro-Winkler's bound (jaro() compares the first 64
+        // characters only) only up to 64.
+        const double longest = static_cast<double>(std::max(q_size, c_size));
+        const double shortest = static_cast<double>(std::min(q_size, c_size));
+        joined = 0.97 * (1.0 - (longest - shortest) / (2.0 * longest));
+        if (q_size <= 64 && c_size <= 64) joined = std::min(joined, 0.97 * jaro_winkler_upper_bound(query, candidate));
+      } else if (q_size <= 64) {
+        const double jw = jaro_winkler_upper_bound(query, candidate);
         joined = jw >= 1.0 ? 1.0 : 0.97 * jw;  // 1 only for what may be the same string
       }
       if (joined >= 0.9) bound = std::max(bound, joined);

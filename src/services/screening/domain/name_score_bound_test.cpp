@@ -47,7 +47,16 @@ const std::vector<std::string>& names_of_every_shape() {
       // Longer than a token's brief or the bound's 16 tokens can say.
       std::string(300, 'a') + " Smith", std::string(150, 'a') + std::string(150, 'b') + " Smith Jones",
       std::string(300, 'a'), "Smith " + std::string(150, 'a') + " " + std::string(150, 'b'),
-      "A B C D E F G H I J K L M N O P Q R S", "A B C D E F G H I J K L M N O P Q R T"};
+      "A B C D E F G H I J K L M N O P Q R S", "A B C D E F G H I J K L M N O P Q R T",
+      // More pairable parts on one side than on the other, and slips
+      // between parts that cannot pair otherwise.
+      "Debra Barr", "Amadou Barry", "Dragas Agan", "Dragas Dragan", "Ismael Ismel", "Ismail Ismail",
+      "Hamdan Salim Ahmad Alim", "Salem Ahmed Salem Hamdan",
+      // Whole names longer than the 64 letters Jaro-Winkler compares,
+      // written as more or fewer words, with a slip.
+      "Federal State Unitary Enterprise Production Agrarian Union Massandra",
+      "FederalState Unitary Enterprise Production Agrarian Union Masandra",
+      "Federal State Unitary Enterprise Production Agrarian Union Massandra of the Administration of the President"};
   return names;
 }
 
@@ -70,6 +79,14 @@ TEST(NameScoreBound, IsNeverBelowTheScoreAndRulesOutUnrelatedNames) {
   EXPECT_GT(ruled_out, normalized.size() * normalized.size() / 2);
   EXPECT_LT(name_score_upper_bound(normalize_name("Mohammad Hossein Bagheri", EntityKind::kPerson),
                                    normalize_name("Mohammad Ali Rezaei", EntityKind::kPerson)) + 0.11,
+            kDefaultThreshold);
+  // A short name against a list name of over 64 letters: the lengths alone
+  // say the whole strings cannot agree (the bound once gave such pairs 1).
+  EXPECT_LT(name_score_upper_bound(
+                normalize_name("Jakob Mans", EntityKind::kPerson),
+                normalize_name("Federal State Unitary Enterprise Production Agrarian Union Massandra of the "
+                               "Administration of the President of the Russian Federation",
+                               EntityKind::kOrganisation)) + 0.11,
             kDefaultThreshold);
 }
 

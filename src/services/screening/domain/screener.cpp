@@ -139,7 +139,12 @@ std::vector<Match> Screener::screen(const Party& party, const ScreeningOptions& 
   const QueryNameBound bound(query, index.vocabulary());
   for (size_t k = 0; k < 4; ++k) prefetch_tokens(k);
   for (size_t k = 0; k < candidates.size(); ++k) {
-    if (k + 8 < candidates.size()) __builtin_prefetch(&index.name(candidates[k + 8]));
+    if (k + 8 < candidates.size()) {
+      // An IndexedName spans two or three cache lines: ask for its first and last.
+      const auto* header = reinterpret_cast<const char*>(&index.name(candidates[k + 8]));
+      __builtin_prefetch(header);
+      __builtin_prefetch(header + sizeof(IndexedName) - 1);
+    }
     prefetch_tokens(k + 4);
     const uint32_t id = candidates[k];
     const auto& indexed = index.name(id);
