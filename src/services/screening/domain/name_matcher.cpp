@@ -13,7 +13,7 @@ using name_rules::both_organisations;
 using name_rules::joins;
 using name_rules::weight_of;
 
-double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, const char** why,
+double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, bool korean, const char** why,
                         double floor) {
   *why = reason::kTypo;
   if (a.text == b.text) {
@@ -30,7 +30,13 @@ double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabi
     }
     return 0.0;
   }
-  if (syllabic) return 0.0;  // syllables agree exactly or not at all
+  // Syllables agree exactly or not at all, but for the romanizations of
+  // a Korean syllable.
+  if (syllabic) {
+    if (!korean || !name_rules::korean_spellings_agree(a.text, b.text)) return 0.0;
+    *why = reason::kSkeleton;
+    return name_rules::kKoreanSpellingSimilarity;
+  }
   if ((a.nickname_groups & b.nickname_groups) != 0) {
     *why = reason::kNickname;
     return 0.95;
@@ -105,6 +111,9 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   if (q.empty() || c.empty()) return result;
   bool abjad = query.abjad_source || candidate.abjad_source;
   bool syllabic = query.syllabic_source || candidate.syllabic_source;
+  // Romanizations of Korean differ between a name in Hangul and one in
+  // Latin letters; two names in Hangul are compared syllable for syllable.
+  bool korean = query.hangul_source != candidate.hangul_source;
 
   // All token pairs, best first; greedy assignment is optimal enough for
   // names of a handful of tokens and keeps the matcher allocation-light.
@@ -120,7 +129,7 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   for (size_t i = 0; i < nq; ++i) {
     for (size_t j = 0; j < nc; ++j) {
       const char* why = nullptr;
-      double sim = token_similarity(q[i], c[j], abjad, syllabic, &why, p.pair_floor);
+      double sim = token_similarity(q[i], c[j], abjad, syllabic, korean, &why, p.pair_floor);
       if (sim >= 0.5) pairs.push_back({sim, static_cast<uint8_t>(i), static_cast<uint8_t>(j), why});
     }
   }
@@ -253,6 +262,23 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
     if (static_cast<int>(ci) < last_ci) in_order = false;
     last_ci = ci;
   }
+  // Whether the pairs stand in order once one side's last part is read
+  // first: a Chinese, Korean or Japanese name written in the Western order,
+  // its family name last ("Chae-kyong PAK" for 박재경).
+  auto in_order_family_last = [&](bool query_side) {
+    const size_t last = (query_side ? nq : nc) - 1;
+    auto position = [&](size_t k) { return k == last ? -1 : static_cast<int>(k); };
+    std::array<std::pair<int, int>, kMaxTokens> moved{};
+    for (size_t k = 0; k < order.size(); ++k) {
+      const auto [qi, ci] = order[k];
+      moved[k] = query_side ? std::pair{position(qi), static_cast<int>(ci)} : std::pair{static_cast<int>(qi), position(ci)};
+    }
+    std::sort(moved.begin(), moved.begin() + static_cast<long>(order.size()));
+    for (size_t k = 1; k < order.size(); ++k) {
+      if (moved[k].second < moved[k - 1].second) return false;
+    }
+    return true;
+  };
 
   // Different legal forms (AG vs GmbH) are different companies more often
   // than not; an absent legal form is only a missing word.
@@ -309,8 +335,11 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   if (number_conflict) token_score = std::min(token_score, 0.5);
   if (patronym_swap) token_score = std::min(token_score, 0.5);
   // Chinese, Korean and Japanese names put the family name first: the same
-  // syllables in another order are another person.
-  if (syllabic && !in_order) token_score = std::min(token_score, 0.5);
+  // syllables in another order are another person, unless the other order
+  // is the family name written last.
+  if (syllabic && !in_order && !in_order_family_last(true) && !in_order_family_last(false)) {
+    token_score = std::min(token_score, 0.5);
+  }
 
   // An acronym for the other name: "PLA" / "People's Liberation Army".
   // Organisations go by acronyms; a person's initials ("SAM" for Susan

@@ -76,7 +76,10 @@ std::string acronym_of(const NormalizedName& name);
 // Similarity of two single tokens in [0,1], with the reason that produced it.
 // Below `floor` the exact value does not matter to the caller: the function
 // may return 0 there without computing it (the screening hot path).
-double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, const char** why,
+// `korean`: one of the names was written in Hangul and the other not:
+// syllables agree when their spellings share korean_syllable_key (Kyong /
+// Kyeong).
+double token_similarity(const Token& a, const Token& b, bool abjad, bool syllabic, bool korean, const char** why,
                         double floor = 0.0);
 
 // Scores a query name against a candidate (list) name. Symmetric in spirit,

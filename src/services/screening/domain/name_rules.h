@@ -7,10 +7,18 @@
 #include <cstdint>
 #include <string_view>
 
+#include "services/screening/domain/korean_names.h"
 #include "services/screening/domain/name_matcher.h"
 #include "services/screening/domain/normalize.h"
 
 namespace hafnium::services::screening::name_rules {
+
+// Two romanizations of one Korean syllable (korean_names.h), in a name
+// written in Hangul: Kyong / Kyeong, Kwang / Gwang, Pak / Park.
+inline constexpr double kKoreanSpellingSimilarity = 0.95;
+inline bool korean_spellings_agree(std::string_view a, std::string_view b) {
+  return korean_syllable_key(a) == korean_syllable_key(b);
+}
 
 // Two Latin spellings of one length and one consonant skeleton are one
 // name (0.9) only when their Jaro-Winkler reaches this: Usama/Osama, but

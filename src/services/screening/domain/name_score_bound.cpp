@@ -20,8 +20,10 @@ constexpr size_t kMaxTokens = 16;
 // but from cheap evidence only: "may" may be a false alarm, "cannot" never
 // is. 0: reaches neither, 1: may reach `low`, 2: may reach both.
 // `a_text` and `b_text` are the tokens' texts (empty: not known).
+// `korean_keys_agree`: a name in Hangul against one in Latin letters, and
+// the two tokens share korean_syllable_key.
 int may_reach(const TokenSketch& a, const TokenSketch& b, std::string_view a_text, std::string_view b_text, bool abjad,
-              bool syllabic, double low, double high) {
+              bool syllabic, bool korean_keys_agree, double low, double high) {
   auto level = [&](double score) { return score >= high ? 2 : score >= low ? 1 : 0; };
   if (a.text_hash == b.text_hash && a.size == b.size) return 2;
   if (a.size == UINT16_MAX || b.size == UINT16_MAX) return 2;  // too long to be sketched: anything may be
@@ -29,7 +31,11 @@ int may_reach(const TokenSketch& a, const TokenSketch& b, std::string_view a_tex
   constexpr auto kInitial = static_cast<uint8_t>(TokenKind::kInitial);
   if (a.kind == kNumber || b.kind == kNumber) return 0;
   if (a.kind == kInitial || b.kind == kInitial) return a.first == b.first ? level(0.9) : 0;
-  if (syllabic) return 0;
+  if (syllabic) {
+    // Syllables agree exactly (above) or as romanizations of one Korean
+    // syllable, between a name in Hangul and one in Latin letters.
+    return korean_keys_agree ? level(name_rules::kKoreanSpellingSimilarity) : 0;
+  }
   if ((a.nickname_groups & b.nickname_groups) != 0) return level(0.95);
   // Spelling: (JW + edit ratio) / 2 >= floor needs an edit distance within
   // the bound token_similarity uses, and the letter bags bound it below.
@@ -96,17 +102,28 @@ double jaro_winkler_upper_bound(const NormalizedName& a, const NormalizedName& b
 }
 
 // may_reach() of each of the query's first `nq` tokens against `token`,
-// two bits per query token.
-uint32_t levels_against(const TokenSketch* query, const std::vector<Token>& query_tokens, size_t nq,
-                        const TokenSketch& token, std::string_view token_text, bool abjad, bool syllabic,
+// two bits per query token. `query_keys`: the query tokens'
+// korean_syllable_key, read only for a name in Hangul against one in
+// Latin letters (`korean`).
+uint32_t levels_against(const TokenSketch* query, const std::vector<Token>& query_tokens,
+                        const std::vector<std::string>& query_keys, size_t nq, const TokenSketch& token,
+                        std::string_view token_text, bool abjad, bool syllabic, bool korean,
                         const MatcherParameters& p) {
+  const std::string token_key = syllabic && korean ? korean_syllable_key(token_text) : std::string();
   uint32_t levels = 0;
   for (size_t i = 0; i < nq; ++i) {
+    const bool korean_keys_agree = syllabic && korean && query_keys[i] == token_key;
     levels |= static_cast<uint32_t>(may_reach(query[i], token, query_tokens[i].text, token_text, abjad, syllabic,
-                                              p.pair_floor, p.agree_threshold))
+                                              korean_keys_agree, p.pair_floor, p.agree_threshold))
               << (2 * i);
   }
   return levels;
+}
+
+std::vector<std::string> korean_keys_of(const std::vector<Token>& tokens) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < tokens.size() && i < kMaxTokens; ++i) out.push_back(korean_syllable_key(tokens[i].text));
+  return out;
 }
 
 std::vector<TokenSketch> sketches_of(const std::vector<Token>& tokens) {
@@ -377,18 +394,21 @@ double name_score_upper_bound(const NormalizedName& query, const NormalizedName&
   struct Candidate : TokensOf {
     std::vector<TokenSketch> query;
     const std::vector<Token>* query_tokens;
-    bool abjad, syllabic;
+    std::vector<std::string> query_keys;
+    bool abjad, syllabic, korean;
     const MatcherParameters& p;
     uint32_t levels(size_t j) const {
-      return levels_against(query.data(), *query_tokens, query.size(), sketch_of(tokens[j]), tokens[j].text,
-                            abjad, syllabic, p);
+      return levels_against(query.data(), *query_tokens, query_keys, query.size(), sketch_of(tokens[j]),
+                            tokens[j].text, abjad, syllabic, korean, p);
     }
   };
   const Candidate c{{candidate.tokens},
                     sketches_of(query.tokens),
                     &query.tokens,
+                    korean_keys_of(query.tokens),
                     query.abjad_source || candidate.abjad_source,
                     query.syllabic_source || candidate.syllabic_source,
+                    query.hangul_source != candidate.hangul_source,
                     p};
   return bound(query, candidate, c, p);
 }
@@ -402,7 +422,7 @@ double QueryNameBound::of(const NormalizedName& candidate, std::span<const uint3
     const QueryNameBound& self;
     const NormalizedName& name;
     std::span<const uint32_t> ids;
-    bool abjad, syllabic;
+    bool abjad, syllabic, korean;
     size_t count() const { return ids.size(); }
     const Token& token(size_t k) const { return name.tokens[k]; }
     TokenKind kind(size_t k) const { return self.vocabulary_.kind(ids[k]); }
@@ -414,23 +434,26 @@ double QueryNameBound::of(const NormalizedName& candidate, std::span<const uint3
     }
     char skeleton_first(size_t k) const { return self.vocabulary_.skeleton_first(ids[k]); }
     char skeleton_last(size_t k) const { return self.vocabulary_.skeleton_last(ids[k]); }
-    uint32_t levels(size_t j) const { return self.levels_against_token(ids[j], abjad, syllabic); }
+    uint32_t levels(size_t j) const { return self.levels_against_token(ids[j], abjad, syllabic, korean); }
   };
   const Candidate c{*this, candidate, token_ids, query_.abjad_source || candidate.abjad_source,
-                    query_.syllabic_source || candidate.syllabic_source};
+                    query_.syllabic_source || candidate.syllabic_source,
+                    query_.hangul_source != candidate.hangul_source};
   return bound(query_, candidate, c, parameters_);
 }
 
-uint32_t QueryNameBound::levels_against_token(uint32_t id, bool abjad, bool syllabic) const {
-  const uint32_t way = (abjad ? 2u : 0u) + (syllabic ? 1u : 0u);
-  const uint32_t key = 4 * id + way + 1;
+uint32_t QueryNameBound::levels_against_token(uint32_t id, bool abjad, bool syllabic, bool korean) const {
+  const uint32_t way = (korean ? 4u : 0u) + (abjad ? 2u : 0u) + (syllabic ? 1u : 0u);
+  const uint32_t key = 8 * id + way + 1;
   size_t slot = (key * 2654435761u) % kSlots;
   while (remembered_[slot].key != 0) {
     if (remembered_[slot].key == key) return remembered_[slot].levels;
     slot = (slot + 1) % kSlots;
   }
-  const uint32_t levels = levels_against(query_sketches_.data(), query_.tokens, query_sketches_.size(),
-                                         vocabulary_.sketch(id), vocabulary_.text(id), abjad, syllabic, parameters_);
+  if (syllabic && korean && query_keys_.empty()) query_keys_ = korean_keys_of(query_.tokens);
+  const uint32_t levels = levels_against(query_sketches_.data(), query_.tokens, query_keys_, query_sketches_.size(),
+                                         vocabulary_.sketch(id), vocabulary_.text(id), abjad, syllabic, korean,
+                                         parameters_);
   if (remembered_count_ < 3 * kSlots / 4) {
     remembered_[slot] = {key, levels};
     ++remembered_count_;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "services/screening/domain/name_matcher.h"
@@ -43,16 +44,18 @@ class QueryNameBound {
 
  private:
   struct Remembered {
-    uint32_t key = 0;  // 4 x id + the way the candidate's script changes the tests + 1; 0: free
+    uint32_t key = 0;  // 8 x id + the way the candidate's script changes the tests + 1; 0: free
     uint32_t levels = 0;
   };
   static constexpr size_t kSlots = 1024;
 
   // The query's levels against a vocabulary token, remembered.
-  uint32_t levels_against_token(uint32_t id, bool abjad, bool syllabic) const;
+  uint32_t levels_against_token(uint32_t id, bool abjad, bool syllabic, bool korean) const;
 
   const NormalizedName& query_;
   std::vector<TokenSketch> query_sketches_;
+  // The query tokens' korean_syllable_key, worked out when first needed.
+  mutable std::vector<std::string> query_keys_;
   const TokenVocabulary& vocabulary_;
   MatcherParameters parameters_;
   mutable std::array<Remembered, kSlots> remembered_{};

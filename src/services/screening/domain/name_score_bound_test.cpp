@@ -52,6 +52,8 @@ const std::vector<std::string>& names_of_every_shape() {
       // between parts that cannot pair otherwise.
       "Debra Barr", "Amadou Barry", "Dragas Agan", "Dragas Dragan", "Ismael Ismel", "Ismail Ismail",
       "Hamdan Salim Ahmad Alim", "Salem Ahmed Salem Hamdan",
+      // Korean names in Hangul and in Latin letters, in either order.
+      "김영철", "KIM Yong Chol", "Chol Yong KIM", "박재경", "Chae-kyong PAK", "김정은", "김종은", "Kim Jong Un",
       // Whole names longer than the 64 letters Jaro-Winkler compares,
       // written as more or fewer words, with a slip.
       "Federal State Unitary Enterprise Production Agrarian Union Massandra",

@@ -1,6 +1,7 @@
 #include "services/screening/domain/normalize.h"
 
 #include "platform/util/utf8.h"
+#include "services/screening/domain/korean_names.h"
 #include "services/screening/domain/name_matcher.h"
 
 #include <unicode/normalizer2.h>
@@ -128,7 +129,7 @@ class Transliterator {
   }
 
   // NFKC-casefold, then to ASCII.
-  std::string to_ascii(std::string_view utf8, bool& abjad, bool& syllabic, bool& mixed) {
+  std::string to_ascii(std::string_view utf8, bool& abjad, bool& syllabic, bool& hangul, bool& mixed) {
     icu::UnicodeString text = icu::UnicodeString::fromUTF8(
         icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
     UErrorCode status = U_ZERO_ERROR;
@@ -148,6 +149,7 @@ class Transliterator {
           script == USCRIPT_KATAKANA) {
         syllabic = true;
       }
+      if (is_hangul_syllable(static_cast<char32_t>(c))) hangul = true;
       if (first == USCRIPT_INVALID_CODE) first = script;
       else if (script != first) mixed = true;
     }
@@ -158,6 +160,9 @@ class Transliterator {
       text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x0629)), icu::UnicodeString(static_cast<UChar32>(0x0627)));
       text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x0649)), icu::UnicodeString(static_cast<UChar32>(0x0627)));
     }
+    // Hangul is written syllable by syllable as the lists spell Korean
+    // names (korean_names.h), not as ICU would.
+    if (hangul) text = romanize_hangul(text);
     if (latin_) text = to_latin(text);
     // ICU writes the Arabic 'ayn (and the Hebrew ayin) as U+02BF, which
     // Latin spellings render as a vowel: عباس is "Abbas", علي "Ali", عمر
@@ -174,6 +179,25 @@ class Transliterator {
   }
 
  private:
+  // Each Hangul syllable as a word of its own ("김영철" -> " kim  yong  chol "):
+  // the lists write a Korean name's syllables as its parts.
+  static icu::UnicodeString romanize_hangul(const icu::UnicodeString& text) {
+    icu::UnicodeString out;
+    for (int32_t i = 0; i < text.length();) {
+      const UChar32 c = text.char32At(i);
+      i += U16_LENGTH(c);
+      if (!is_hangul_syllable(static_cast<char32_t>(c))) {
+        out.append(c);
+        continue;
+      }
+      const std::string latin = romanize_hangul_syllable(static_cast<char32_t>(c));
+      out.append(static_cast<char16_t>(u' '));
+      out.append(icu::UnicodeString::fromUTF8(latin));
+      out.append(static_cast<char16_t>(u' '));
+    }
+    return out;
+  }
+
   // Word by word through a cache: names repeat their words (Mohammad,
   // Hossein, Kim), and ICU's rule-based transliterators take a process-wide
   // lock on every call, so two screening threads waited on each other
@@ -390,7 +414,7 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
   if (util::is_ascii(utf8)) {
     ascii.assign(utf8);
   } else {
-    ascii = thread_transliterator().to_ascii(utf8, name.abjad_source, name.syllabic_source,
+    ascii = thread_transliterator().to_ascii(utf8, name.abjad_source, name.syllabic_source, name.hangul_source,
                                              name.mixed_scripts);
   }
   auto words = split_words(ascii, kind == EntityKind::kPerson);
@@ -475,6 +499,8 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
     token.text = std::move(word);
     if (all_digits(token.text)) {
       token.kind = TokenKind::kNumber;
+    } else if (name.hangul_source) {
+      // Syllables, all of them: 이 is "i", 울 "ul", no initial or particle.
     } else if (token.text.size() == 1 && !craft) {
       // A lone letter of a person's or company's name stands for a word
       // ("J. Smith", "J. P. Morgan"); one of a vessel's or an aircraft's

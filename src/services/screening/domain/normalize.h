@@ -100,6 +100,10 @@ struct NormalizedName {
   // The original was in Han, Hangul or Kana: tokens are syllables, and one
   // letter of difference is a different name (Cheng/Chen), not a typo.
   bool syllabic_source = false;
+  // Of those, Hangul: written syllable by syllable much as the lists spell
+  // Korean names, and compared with names in Latin letters by
+  // korean_syllable_key (korean_names.h).
+  bool hangul_source = false;
   bool mixed_scripts = false;
   EntityKind kind = EntityKind::kUnknown;  // as normalised: person, organisation or unknown
   // The tokens' letters together (each count saturating at 255) and their

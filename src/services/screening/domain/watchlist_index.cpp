@@ -5,6 +5,7 @@
 
 #include "platform/util/hash.h"
 #include "services/screening/domain/edit_neighbourhood.h"
+#include "services/screening/domain/korean_names.h"
 #include "services/screening/domain/name_matcher.h"
 
 namespace hafnium::services::screening {
@@ -17,6 +18,11 @@ void WatchlistIndex::keys_of(const NormalizedName& name, std::vector<std::string
     any_strong = any_strong || strong;
     if (!strong) continue;
     out.push_back("t:" + token.text);
+    // A syllable from Hangul is found under the lists' spellings of it as
+    // well (korean_names.h).
+    if (name.hangul_source) {
+      for (const auto& spelled : list_spellings_of_korean(token.text)) out.push_back("t:" + spelled);
+    }
     if (token.skeleton.size() >= 2) out.push_back("s:" + token.skeleton);
     if (token.text.size() >= 5) {
       out.push_back("p:" + token.text.substr(0, 4));
