@@ -215,6 +215,13 @@ TEST(NameMatcher, FindsArabicAndRussianScriptNamesByTheirLatinSpellings) {
   EXPECT_GE(score("هالة محمد الناصر", "Hala Mohammad al-Nasser"), 0.9);
   EXPECT_GE(score("Алексей Фёдорович Лавриненко", "Alexei Fedorovich Lavrinenko"), 0.9);
   EXPECT_GE(score("يحيى عبد الله العبيدي", "Yahia Abdallah al-Ubaidi"), 0.9);
+  // Persian, Dari, Pashto and Urdu say ذ ض ظ as z and ث as s: read so in a
+  // name written with their letters (the Persian yeh here), and as Arabic
+  // in Arabic letters alone (فضل Fadl).
+  EXPECT_GE(score("فیض الله خان نورزی", "Faizullah Khan Noorzai"), 0.9);
+  EXPECT_GE(score("عثمان غنی", "Usman Ghani"), 0.9);
+  EXPECT_GE(score("مرتضی رضایی", "Morteza Rezaei"), kDefaultThreshold);
+  EXPECT_GE(score("محمد فضل الله", "Mohammad Fadlallah"), 0.9);
   // One Latin word for two of the script, by their consonants.
   EXPECT_GE(score("مطيع الله", "Matiullah"), 0.9);
   EXPECT_GE(score("عبدالمنان محمد اسحاق", "Abdul Manan Mohammad Ishak"), 0.9);

@@ -6,6 +6,7 @@
 
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
+#include <unicode/uniset.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
@@ -152,6 +153,24 @@ class Transliterator {
       if (is_hangul_syllable(static_cast<char32_t>(c))) hangul = true;
       if (first == USCRIPT_INVALID_CODE) first = script;
       else if (script != first) mixed = true;
+    }
+    // Persian, Dari, Pashto and Urdu say ذ ض ظ as z and ث as s (نذیر Nazir,
+    // فیض Faiz, مرتضی Morteza, Kiumars), where ICU writes the Arabic dh, d,
+    // z and th. A name written with a letter of those alphabets only (پ چ ژ
+    // گ, the Persian yeh and keheh) is read so; a name in Arabic letters
+    // alone keeps the Arabic reading (رمضان Ramadan, فضل Fadl).
+    if (abjad) {
+      static const icu::UnicodeSet persian_letters = [] {
+        UErrorCode set_status = U_ZERO_ERROR;
+        icu::UnicodeSet set(icu::UnicodeString(u"[\u067E\u0686\u0698\u06AF\u06CC\u06A9]"), set_status);
+        return set;
+      }();
+      if (persian_letters.containsSome(text)) {
+        for (UChar32 letter : {0x0630, 0x0636, 0x0638}) {  // ذ ض ظ -> ز
+          text.findAndReplace(icu::UnicodeString(letter), icu::UnicodeString(static_cast<UChar32>(0x0632)));
+        }
+        text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x062B)), icu::UnicodeString(static_cast<UChar32>(0x0633)));  // ث -> س
+      }
     }
     // The ta marbuta ends a name in a vowel that Latin spellings write as
     // a (هالة Hala, فاطمة Fatima), or drop; ICU writes it as a t.
