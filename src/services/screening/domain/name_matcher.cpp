@@ -168,7 +168,12 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
       for (size_t j = 0; j + 1 < n_parts; ++j) {
         if (parts_used[j] || parts_used[j + 1]) continue;
         const bool by_letters = joins(wholes[i], parts[j], parts[j + 1]);
-        if (!by_letters && !(abjad && name_rules::joins_in_consonants(wholes[i], parts[j], parts[j + 1]))) continue;
+        const bool wholes_from_abjad = wholes_are_query ? query.abjad_source : candidate.abjad_source;
+        const bool parts_from_abjad = wholes_are_query ? candidate.abjad_source : query.abjad_source;
+        if (!by_letters && !(abjad && name_rules::joins_in_consonants(wholes[i], parts[j], parts[j + 1],
+                                                                      wholes_from_abjad, parts_from_abjad))) {
+          continue;
+        }
         joined_by_consonants = joined_by_consonants || !by_letters;
         wholes_used[i] = parts_used[j] = parts_used[j + 1] = true;
         agreed += 1.0;

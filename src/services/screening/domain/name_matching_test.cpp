@@ -222,6 +222,19 @@ TEST(NameMatcher, FindsArabicAndRussianScriptNamesByTheirLatinSpellings) {
   EXPECT_GE(score("عثمان غنی", "Usman Ghani"), 0.9);
   EXPECT_GE(score("مرتضی رضایی", "Morteza Rezaei"), kDefaultThreshold);
   EXPECT_GE(score("محمد فضل الله", "Mohammad Fadlallah"), 0.9);
+  // The article said as the sun letter after it, in one Latin word or
+  // apart (Shams ud-Din).
+  EXPECT_GE(score("شمس الدین", "Shamsuddin"), 0.9);
+  EXPECT_GE(score("شمس الدین", "Shams ud-Din"), 0.9);
+  EXPECT_EQ(texts(normalize_name("Mati ur-Rehman", EntityKind::kPerson)),
+            (std::vector<std::string>{"mati", "al", "rehman"}));
+  EXPECT_EQ(texts(normalize_name("An Nguyen", EntityKind::kPerson)), (std::vector<std::string>{"an", "nguyen"}));
+  // Two words joined by their consonants only with the letters the abjad
+  // wrote in order, from the first; two names in one script join by their
+  // letters alone.
+  EXPECT_GE(score("هدايت الله", "Hidayatullah"), 0.9);
+  EXPECT_LT(score("سرور كانو", "Pavel Sorokin"), kDefaultThreshold);
+  EXPECT_LT(score("محيا حسنی", "محصن کریمی"), kDefaultThreshold);
   // One Latin word for two of the script, by their consonants.
   EXPECT_GE(score("مطيع الله", "Matiullah"), 0.9);
   EXPECT_GE(score("عبدالمنان محمد اسحاق", "Abdul Manan Mohammad Ishak"), 0.9);

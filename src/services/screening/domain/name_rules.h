@@ -4,7 +4,9 @@
 // upper bound (name_score_bound.cpp) must apply alike: the bound is only a
 // bound while both read a name the same way.
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "services/screening/domain/korean_names.h"
@@ -90,16 +92,37 @@ inline double equal_consonants_similarity(size_t consonants, bool letters_in_ord
 
 // Against a name from an abjad, whether `whole` is `first` and `second`
 // written as one word by their consonants: مطيع الله "mtya allh" /
-// Matiullah, عبدالمنان "abdalmnan" / Abdul Manan. At least three
-// consonants, one in each part.
-inline bool joins_in_consonants(const Token& whole, const Token& first, const Token& second) {
+// Matiullah, عبدالمنان "abdalmnan" / Abdul Manan, شمس الدين "shms aldyn" /
+// Shamsuddin (the article's l said as the sun letter after it). At least
+// three consonants, one in each part; and as for equal skeletons, the
+// letters the abjad wrote must stand in the other spelling in order
+// (`written_in_order`), beginning with the first ("srwr kanw" is not
+// Sorokin, nor "th th" Wuthth). Which side is from the abjad:
+// `whole_from_abjad`, `parts_from_abjad`; two names in the same script join
+// by their letters only.
+inline bool joins_in_consonants(const Token& whole, const Token& first, const Token& second, bool whole_from_abjad,
+                                bool parts_from_abjad) {
+  if (whole_from_abjad == parts_from_abjad) return false;
   if (whole.skeleton.empty() || first.skeleton.empty() || second.skeleton.empty()) return false;
   if (!may_join_in_consonants(whole.skeleton.size(), whole.skeleton.front(), whole.skeleton.back(),
                               first.skeleton.size(), first.skeleton.front(), second.skeleton.size(),
                               second.skeleton.back())) {
     return false;
   }
-  return consonant_skeleton(first.text + second.text) == whole.skeleton;
+  auto in_order = [&](std::string joined) {
+    // An abjad writes no vowel twice (normalize_name): neither at the seam.
+    joined.erase(std::unique(joined.begin(), joined.end(), [](char x, char y) { return x == 'a' && y == 'a'; }),
+                 joined.end());
+    if (consonant_skeleton(joined) != whole.skeleton) return false;
+    const std::string_view written = parts_from_abjad ? std::string_view(joined) : std::string_view(whole.text);
+    const std::string_view spelled = parts_from_abjad ? std::string_view(whole.text) : std::string_view(joined);
+    return !written.empty() && !spelled.empty() && written_in_order(written.substr(0, 1), spelled.substr(0, 1)) &&
+           written_in_order(written, spelled);
+  };
+  if (in_order(first.text + second.text)) return true;
+  const std::string_view rest = std::string_view(second.text).substr(std::min<size_t>(2, second.text.size()));
+  return second.text.starts_with("al") && !rest.empty() && std::string_view("tdrzsnl").find(rest[0]) != std::string_view::npos &&
+         in_order(first.text + std::string(rest));
 }
 
 // A company is usually named by one distinctive word and generic ones

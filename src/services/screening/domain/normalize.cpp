@@ -11,6 +11,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -494,6 +495,23 @@ NormalizedName normalize_name(std::string_view utf8, EntityKind kind) {
       joined.push_back(std::move(merged[i]));
     }
     merged = std::move(joined);
+  }
+
+  // The Arabic article takes the sound of a "sun letter" after it, and Latin
+  // spellings write it so: Nasr ad-Din, Abd ar-Rahman, Abd as-Salam, Mati
+  // ur-Rehman, Shams ud-Din. Before a word that begins with its consonant
+  // it is the article al, as Arabic script writes it. (Not an or un, which
+  // are names: An Nguyen.)
+  if (kind != EntityKind::kOrganisation) {
+    static const std::array<std::string_view, 12> kAssimilated = {"ad", "ar", "as", "ash", "at", "az",
+                                                                  "ud", "ur", "us", "ush", "ut", "uz"};
+    for (size_t i = 0; i + 1 < merged.size(); ++i) {
+      const std::string& word = merged[i];
+      if (std::find(kAssimilated.begin(), kAssimilated.end(), word) == kAssimilated.end()) continue;
+      if (merged[i + 1].size() > word.size() && merged[i + 1].starts_with(std::string_view(word).substr(1))) {
+        merged[i] = "al";
+      }
+    }
   }
 
   for (auto& word : merged) {

@@ -170,5 +170,22 @@ TEST(Screener, AnIdentifierDecidesUnlessTheTwoDocumentsAreFromDifferentCountries
   EXPECT_TRUE(screener.screen(with_passport("1084010", "FR")).empty());
 }
 
+// Two words of Arabic script that a list writes as one Latin word (هدايت
+// الله / Hidayatullah) share no word with it: the index files both under
+// the consonants of the two together, so the name is offered at all.
+TEST(Screener, TwoWordsOfAnAbjadFindTheirOneLatinWord) {
+  std::vector<WatchlistEntity> entities;
+  for (const char* name : {"HIDAYATULLAH", "SHAMSUDDIN", "Hidayat KHAN", "ULLAH Rahmat", "Aminullah AMIN"}) {
+    entities.push_back(listed(name, EntityKind::kPerson, name));
+  }
+  Screener screener(std::make_shared<const WatchlistIndex>(std::move(entities)));
+  auto first_match = [&](const std::string& name) {
+    const auto matches = screener.screen(party(name, EntityKind::kPerson));
+    return matches.empty() ? std::string() : matches[0].entity_id;
+  };
+  EXPECT_EQ(first_match("هدايت الله"), "HIDAYATULLAH");
+  EXPECT_EQ(first_match("شمس الدين"), "SHAMSUDDIN");
+}
+
 }  // namespace
 }  // namespace hafnium::services::screening

@@ -29,6 +29,21 @@ void WatchlistIndex::keys_of(const NormalizedName& name, std::vector<std::string
       out.push_back("x:" + token.text.substr(token.text.size() - 4));
     }
   }
+  // Two words of an abjad are often one Latin word (هدايت الله
+  // Hidayatullah, شمس الدين Shamsuddin): the matcher joins them by their
+  // consonants, so the index files them under the skeleton of the two
+  // together (without the article's l before a sun letter too), where the
+  // Latin word's own skeleton key meets it.
+  if (name.abjad_source) {
+    for (size_t i = 0; i + 1 < name.tokens.size(); ++i) {
+      const auto& first = name.tokens[i].text;
+      const auto& second = name.tokens[i + 1].text;
+      if (auto joined = consonant_skeleton(first + second); joined.size() >= 3) out.push_back("s:" + joined);
+      if (second.size() > 2 && second.starts_with("al") && std::string_view("tdrzsnl").find(second[2]) != std::string_view::npos) {
+        if (auto joined = consonant_skeleton(first + second.substr(2)); joined.size() >= 3) out.push_back("s:" + joined);
+      }
+    }
+  }
   if (!any_strong) {
     // Names made only of weak words still need to be findable.
     for (const auto& token : name.tokens) out.push_back("t:" + token.text);
