@@ -90,6 +90,16 @@ inline double equal_consonants_similarity(size_t consonants, bool letters_in_ord
   return letters_in_order ? 0.86 : 0.0;
 }
 
+// The Arabic article takes the sound of a "sun letter" after it (al-Din is
+// said ad-Din), and Latin spellings that write a name as one word follow
+// the sound (Shamsuddin): `word` without its article when the article
+// stands before a sun letter as ICU writes them (t, th, d, dh, r, z, s,
+// sh, n, l), else empty.
+inline std::string_view after_assimilated_article(std::string_view word) {
+  if (word.size() <= 2 || !word.starts_with("al")) return {};
+  return std::string_view("tdrzsnl").find(word[2]) != std::string_view::npos ? word.substr(2) : std::string_view();
+}
+
 // Against a name from an abjad, whether `whole` is `first` and `second`
 // written as one word by their consonants: مطيع الله "mtya allh" /
 // Matiullah, عبدالمنان "abdalmnan" / Abdul Manan, شمس الدين "shms aldyn" /
@@ -120,9 +130,8 @@ inline bool joins_in_consonants(const Token& whole, const Token& first, const To
            written_in_order(written, spelled);
   };
   if (in_order(first.text + second.text)) return true;
-  const std::string_view rest = std::string_view(second.text).substr(std::min<size_t>(2, second.text.size()));
-  return second.text.starts_with("al") && !rest.empty() && std::string_view("tdrzsnl").find(rest[0]) != std::string_view::npos &&
-         in_order(first.text + std::string(rest));
+  const std::string_view rest = after_assimilated_article(second.text);
+  return !rest.empty() && in_order(first.text + std::string(rest));
 }
 
 // A company is usually named by one distinctive word and generic ones

@@ -7,6 +7,7 @@
 #include "services/screening/domain/edit_neighbourhood.h"
 #include "services/screening/domain/korean_names.h"
 #include "services/screening/domain/name_matcher.h"
+#include "services/screening/domain/name_rules.h"
 
 namespace hafnium::services::screening {
 
@@ -39,8 +40,8 @@ void WatchlistIndex::keys_of(const NormalizedName& name, std::vector<std::string
       const auto& first = name.tokens[i].text;
       const auto& second = name.tokens[i + 1].text;
       if (auto joined = consonant_skeleton(first + second); joined.size() >= 3) out.push_back("s:" + joined);
-      if (second.size() > 2 && second.starts_with("al") && std::string_view("tdrzsnl").find(second[2]) != std::string_view::npos) {
-        if (auto joined = consonant_skeleton(first + second.substr(2)); joined.size() >= 3) out.push_back("s:" + joined);
+      if (const auto rest = name_rules::after_assimilated_article(second); !rest.empty()) {
+        if (auto joined = consonant_skeleton(first + std::string(rest)); joined.size() >= 3) out.push_back("s:" + joined);
       }
     }
   }
