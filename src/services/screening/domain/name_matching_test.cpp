@@ -235,6 +235,15 @@ TEST(NameMatcher, FindsArabicAndRussianScriptNamesByTheirLatinSpellings) {
   EXPECT_GE(score("هدايت الله", "Hidayatullah"), 0.9);
   EXPECT_LT(score("سرور كانو", "Pavel Sorokin"), kDefaultThreshold);
   EXPECT_LT(score("محيا حسنی", "محصن کریمی"), kDefaultThreshold);
+  // Belarusian as Belarusian passports and the EU write it (г h, ў u, я
+  // ia after a consonant); Russian and Ukrainian still by BGN.
+  EXPECT_EQ(texts(normalize_name("Сяргей Іванавіч СКРЫБА", EntityKind::kPerson)),
+            (std::vector<std::string>{"siarhei", "ivanavich", "skryba"}));
+  EXPECT_GE(score("Дзмітрый Яўгенавіч ШАЎЦОЎ", "Dzmitryi Yauhenavich SHAUTSOU"), 0.9);
+  EXPECT_EQ(texts(normalize_name("Сергей Петрович", EntityKind::kPerson)),
+            (std::vector<std::string>{"sergey", "petrovich"}));
+  EXPECT_EQ(texts(normalize_name("Олексій Сергійович", EntityKind::kPerson)),
+            (std::vector<std::string>{"oleksiy", "sergiyovich"}));
   // One Latin word for two of the script, by their consonants.
   EXPECT_GE(score("مطيع الله", "Matiullah"), 0.9);
   EXPECT_GE(score("عبدالمنان محمد اسحاق", "Abdul Manan Mohammad Ishak"), 0.9);

@@ -128,6 +128,11 @@ class Transliterator {
     status = U_ZERO_ERROR;
     nfkc_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
     if (U_FAILURE(status)) nfkc_ = nullptr;
+    status = U_ZERO_ERROR;
+    UParseError parse_error;
+    belarusian_.reset(icu::Transliterator::createFromRules(
+        "belarusian-passport", icu::UnicodeString::fromUTF8(kBelarusianRules), UTRANS_FORWARD, parse_error, status));
+    if (U_FAILURE(status)) belarusian_.reset();
   }
 
   // NFKC-casefold, then to ASCII.
@@ -183,6 +188,7 @@ class Transliterator {
     // Hangul is written syllable by syllable as the lists spell Korean
     // names (korean_names.h), not as ICU would.
     if (hangul) text = romanize_hangul(text);
+    if (belarusian_ && is_belarusian(text)) belarusian_->transliterate(text);
     if (latin_) text = to_latin(text);
     // ICU writes the Arabic 'ayn (and the Hebrew ayin) as U+02BF, which
     // Latin spellings render as a vowel: عباس is "Abbas", علي "Ali", عمر
@@ -248,7 +254,36 @@ class Transliterator {
     return out;
   }
 
+  // Belarusian names, as Belarusian passports and the EU's Latin names
+  // write them (Сяргей Siarhei, Аляксандр Aliaksandr, Яўгенавіч
+  // Yauhenavich, Лагадзюк Lahadziuk): г is h, ў is u, я ю ё are ia iu io
+  // after a consonant. ICU's Any-Latin reads them as Russian (Syargey) and
+  // its Belarusian BGN rules write Syarhyey. The text is case-folded
+  // already; ICU reads a rule's left context from what it has written, so
+  // a consonant is a Cyrillic or a Latin one.
+  static constexpr const char* kBelarusianRules =
+      "$cons = [бвгджзйклмнпрстўфхцчшь\\u0027\\u02BC\\u2019 b c d f g h j k l m n p r s t v z];"
+      "$cons { я → ia ; $cons { ю → iu ; $cons { ё → io ;"
+      "я → ya ; ю → yu ; ё → yo ; е → e ;"
+      "[ь\\u0027\\u02BC\\u2019] → ;"
+      "й → i ; г → h ; ў → u ; ы → y ; і → i ; э → e ;"
+      "ж → zh ; х → kh ; ц → ts ; ч → ch ; ш → sh ;"
+      "а → a ; б → b ; в → v ; д → d ; з → z ; к → k ; л → l ; м → m ; н → n ; о → o ;"
+      "п → p ; р → r ; с → s ; т → t ; у → u ; ф → f ;";
+
+  // Belarusian, not Russian or Ukrainian: ў, or і without the letters
+  // only those two write (и, щ, ъ; ї, є, ґ).
+  static bool is_belarusian(const icu::UnicodeString& text) {
+    if (text.indexOf(static_cast<char16_t>(0x045E)) >= 0) return true;  // ў
+    if (text.indexOf(static_cast<char16_t>(0x0456)) < 0) return false;   // і
+    for (char16_t other : {0x0438, 0x0449, 0x044A, 0x0457, 0x0454, 0x0491}) {
+      if (text.indexOf(other) >= 0) return false;
+    }
+    return true;
+  }
+
   std::unique_ptr<icu::Transliterator> latin_;
+  std::unique_ptr<icu::Transliterator> belarusian_;
   std::unordered_map<std::u16string, std::u16string> words_;
   const icu::Normalizer2* nfkc_ = nullptr;
 };
