@@ -28,8 +28,6 @@ constexpr std::array<const char*, kFinals> kFinalSpellings = {"",  "k", "k", "k"
                                                               "m", "l", "l", "l", "p", "l", "m", "p", "p", "t",
                                                               "t", "ng", "t", "t", "k", "t", "p", "t"};
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
-
 void replace_all(std::string& text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -58,10 +56,10 @@ std::vector<std::string> list_spellings_of_korean(std::string_view syllable) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kOtherInitials = {{
       {"j", "ch"}, {"k", "g"}, {"t", "d"}, {"p", "b"}, {"r", "l"}, {"s", "sh"},
   }};
-  const bool tense_or_aspirated = starts_with(plain, "ch") || starts_with(plain, "kk") || starts_with(plain, "tt") ||
-                                  starts_with(plain, "pp") || starts_with(plain, "ss") || starts_with(plain, "jj");
+  const bool tense_or_aspirated = plain.starts_with("ch") || plain.starts_with("kk") || plain.starts_with("tt") ||
+                                  plain.starts_with("pp") || plain.starts_with("ss") || plain.starts_with("jj");
   for (const auto& [written, other] : kOtherInitials) {
-    if (!tense_or_aspirated && starts_with(plain, written)) out.push_back(std::string(other) + plain.substr(written.size()));
+    if (!tense_or_aspirated && plain.starts_with(written)) out.push_back(std::string(other) + plain.substr(written.size()));
   }
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kFamilyNames = {{
       {"pak", "park"}, {"ri", "li"}, {"ri", "lee"}, {"ri", "yi"}, {"ri", "rhee"}, {"i", "lee"},
@@ -94,7 +92,7 @@ std::string korean_syllable_key(std::string_view syllable) {
   }};
   std::string key;
   for (const auto& [spelling, initial] : kInitialKeys) {
-    if (starts_with(syllable, spelling)) {
+    if (syllable.starts_with(spelling)) {
       key = initial;
       syllable.remove_prefix(spelling.size());
       break;

@@ -1,17 +1,16 @@
 // Korean names between Hangul and the lists' Latin spellings: the
 // romanization of each syllable, the key two spellings of one syllable
-// share, and what the matcher and the screener make of them.
+// share, and what the matcher makes of them (the screener's part is in
+// screener_test.cpp).
 #include "services/screening/domain/korean_names.h"
 
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "services/screening/domain/name_matcher.h"
 #include "services/screening/domain/normalize.h"
-#include "services/screening/domain/screener.h"
 
 namespace hafnium::services::screening {
 namespace {
@@ -20,15 +19,6 @@ std::string romanized(const char32_t* syllables) {
   std::string out;
   for (const char32_t* c = syllables; *c != 0; ++c) out += (out.empty() ? "" : " ") + romanize_hangul_syllable(*c);
   return out;
-}
-
-WatchlistEntity listed(const std::string& name) {
-  WatchlistEntity e;
-  e.list = "custom:test";
-  e.id = name;
-  e.kind = EntityKind::kPerson;
-  e.names = {{name, NameStrength::kStrong, true, {}}};
-  return e;
 }
 
 double score(const char* a, const char* b) {
@@ -97,39 +87,6 @@ TEST(KoreanNames, ANameInHangulFindsItsLatinSpellings) {
   EXPECT_GE(score("김정은", "KIM Jong Un"), 0.95);
   EXPECT_GE(score("김종은", "KIM Jong Un"), 0.9);
   EXPECT_LT(score("김종은", "김정은"), kDefaultThreshold);
-}
-
-TEST(KoreanNames, ChineseNamesInTheWesternOrderToo) {
-  EXPECT_GE(score("王明山", "Ming Shan WANG"), 0.95);
-  EXPECT_LT(score("王明山", "Shan Ming WANG"), kDefaultThreshold);
-}
-
-TEST(KoreanNames, TheScreenerFindsTheListedSpellingOfAHangulName) {
-  std::vector<WatchlistEntity> entities;
-  for (const char* name : {"PAK Jong Chon", "PAK Jong Nam", "KIM Yong Chol", "CHOE Ryong Hae", "JON Il-chun"}) {
-    entities.push_back(listed(name));
-  }
-  Screener screener(std::make_shared<const WatchlistIndex>(std::move(entities)));
-  Party party;
-  party.name = "박정천";
-  party.kind = EntityKind::kPerson;
-  const auto matches = screener.screen(party);
-  ASSERT_EQ(matches.size(), 1u);
-  EXPECT_EQ(matches[0].entity_id, "PAK Jong Chon");
-  EXPECT_GE(matches[0].score, 0.95);
-  party.name = "전일춘";
-  ASSERT_EQ(screener.screen(party).size(), 1u);
-  EXPECT_EQ(screener.screen(party)[0].entity_id, "JON Il-chun");
-  // Found though every syllable is spelled otherwise (전 Jon / Chon, 지
-  // Ji / Chi, 부 Pu / Bu), among many names sharing the family name.
-  std::vector<WatchlistEntity> chons;
-  for (int i = 0; i < 100; ++i) chons.push_back(listed("CHON " + std::to_string(i) + "-Su"));
-  chons.push_back(listed("CHON Chi Bu"));
-  Screener many(std::make_shared<const WatchlistIndex>(std::move(chons)));
-  party.name = "전지부";
-  const auto found = many.screen(party);
-  ASSERT_FALSE(found.empty());
-  EXPECT_EQ(found[0].entity_id, "CHON Chi Bu");
 }
 
 }  // namespace

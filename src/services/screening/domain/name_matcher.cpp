@@ -137,8 +137,6 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   std::array<bool, kMaxTokens> q_used{}, c_used{};
   double agreed = 0, agreed_weight = 0;
   bool strong_agreement = false;
-  bool in_order = true;
-  int last_ci = -1;
   thread_local std::vector<std::pair<uint8_t, uint8_t>> order;
   order.clear();
   double weakest_pair = 1.0;
@@ -163,13 +161,13 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   auto pair_joined = [&](const std::vector<Token>& wholes, size_t n_wholes,
                          std::array<bool, kMaxTokens>& wholes_used, const std::vector<Token>& parts, size_t n_parts,
                          std::array<bool, kMaxTokens>& parts_used, bool wholes_are_query) {
+    const bool wholes_from_abjad = wholes_are_query ? query.abjad_source : candidate.abjad_source;
+    const bool parts_from_abjad = wholes_are_query ? candidate.abjad_source : query.abjad_source;
     for (size_t i = 0; i < n_wholes; ++i) {
       if (wholes_used[i] || wholes[i].kind != TokenKind::kName) continue;
       for (size_t j = 0; j + 1 < n_parts; ++j) {
         if (parts_used[j] || parts_used[j + 1]) continue;
         const bool by_letters = joins(wholes[i], parts[j], parts[j + 1]);
-        const bool wholes_from_abjad = wholes_are_query ? query.abjad_source : candidate.abjad_source;
-        const bool parts_from_abjad = wholes_are_query ? candidate.abjad_source : query.abjad_source;
         if (!by_letters && !(abjad && name_rules::joins_in_consonants(wholes[i], parts[j], parts[j + 1],
                                                                       wholes_from_abjad, parts_from_abjad))) {
           continue;
@@ -262,28 +260,25 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
       }
     }
   }
-  std::sort(order.begin(), order.end());
-  for (const auto& [qi, ci] : order) {
-    if (static_cast<int>(ci) < last_ci) in_order = false;
-    last_ci = ci;
-  }
-  // Whether the pairs stand in order once one side's last part is read
-  // first: a Chinese, Korean or Japanese name written in the Western order,
-  // its family name last ("Chae-kyong PAK" for 박재경).
-  auto in_order_family_last = [&](bool query_side) {
-    const size_t last = (query_side ? nq : nc) - 1;
-    auto position = [&](size_t k) { return k == last ? -1 : static_cast<int>(k); };
-    std::array<std::pair<int, int>, kMaxTokens> moved{};
+  // Whether the paired parts stand in the same order on both sides, as
+  // written or once one side's last part is read first (a Chinese, Korean
+  // or Japanese name in the Western order, its family name last:
+  // "Chae-kyong PAK" for 박재경).
+  enum class LastReadFirst { kNeither, kQuery, kCandidate };
+  auto stands_in_order = [&](LastReadFirst moved) {
+    auto position = [](size_t k, size_t count, bool first) { return first && k + 1 == count ? -1 : static_cast<int>(k); };
+    std::array<std::pair<int, int>, kMaxTokens> positions{};
     for (size_t k = 0; k < order.size(); ++k) {
-      const auto [qi, ci] = order[k];
-      moved[k] = query_side ? std::pair{position(qi), static_cast<int>(ci)} : std::pair{static_cast<int>(qi), position(ci)};
+      positions[k] = {position(order[k].first, nq, moved == LastReadFirst::kQuery),
+                      position(order[k].second, nc, moved == LastReadFirst::kCandidate)};
     }
-    std::sort(moved.begin(), moved.begin() + static_cast<long>(order.size()));
+    std::sort(positions.begin(), positions.begin() + static_cast<long>(order.size()));
     for (size_t k = 1; k < order.size(); ++k) {
-      if (moved[k].second < moved[k - 1].second) return false;
+      if (positions[k].second < positions[k - 1].second) return false;
     }
     return true;
   };
+  const bool in_order = stands_in_order(LastReadFirst::kNeither);
 
   // Different legal forms (AG vs GmbH) are different companies more often
   // than not; an absent legal form is only a missing word.
@@ -342,7 +337,7 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   // Chinese, Korean and Japanese names put the family name first: the same
   // syllables in another order are another person, unless the other order
   // is the family name written last.
-  if (syllabic && !in_order && !in_order_family_last(true) && !in_order_family_last(false)) {
+  if (syllabic && !in_order && !stands_in_order(LastReadFirst::kQuery) && !stands_in_order(LastReadFirst::kCandidate)) {
     token_score = std::min(token_score, 0.5);
   }
 

@@ -253,6 +253,13 @@ TEST(NameMatcher, FindsArabicAndRussianScriptNamesByTheirLatinSpellings) {
   EXPECT_LT(score("ريم آل صفوان", "Sufian Allaw"), kDefaultThreshold);
 }
 
+// Chinese, Korean and Japanese names put the family name first; lists
+// often write it last, and any other order is another person.
+TEST(NameMatcher, AnEastAsianNameMayStandWithItsFamilyNameLast) {
+  EXPECT_GE(score("王明山", "Ming Shan WANG"), 0.95);
+  EXPECT_LT(score("王明山", "Shan Ming WANG"), kDefaultThreshold);
+}
+
 TEST(NameMatcher, KeepsDifferentPeopleApart) {
   EXPECT_LT(score("Octavian Scholz", "Olaf Scholz"), kDefaultThreshold);
   EXPECT_LT(score("Alexander Lukashevich", "Alexander Lukashenko"), kDefaultThreshold);

@@ -4,7 +4,6 @@
 // upper bound (name_score_bound.cpp) must apply alike: the bound is only a
 // bound while both read a name the same way.
 
-#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -120,9 +119,7 @@ inline bool joins_in_consonants(const Token& whole, const Token& first, const To
     return false;
   }
   auto in_order = [&](std::string joined) {
-    // An abjad writes no vowel twice (normalize_name): neither at the seam.
-    joined.erase(std::unique(joined.begin(), joined.end(), [](char x, char y) { return x == 'a' && y == 'a'; }),
-                 joined.end());
+    merge_doubled_a(joined);  // neither at the seam
     if (consonant_skeleton(joined) != whole.skeleton) return false;
     const std::string_view written = parts_from_abjad ? std::string_view(joined) : std::string_view(whole.text);
     const std::string_view spelled = parts_from_abjad ? std::string_view(whole.text) : std::string_view(joined);

@@ -402,13 +402,15 @@ double name_score_upper_bound(const NormalizedName& query, const NormalizedName&
                             tokens[j].text, abjad, syllabic, korean, p);
     }
   };
+  const bool syllabic = query.syllabic_source || candidate.syllabic_source;
+  const bool korean = query.hangul_source != candidate.hangul_source;
   const Candidate c{{candidate.tokens},
                     sketches_of(query.tokens),
                     &query.tokens,
-                    korean_keys_of(query.tokens),
+                    syllabic && korean ? korean_keys_of(query.tokens) : std::vector<std::string>{},
                     query.abjad_source || candidate.abjad_source,
-                    query.syllabic_source || candidate.syllabic_source,
-                    query.hangul_source != candidate.hangul_source,
+                    syllabic,
+                    korean,
                     p};
   return bound(query, candidate, c, p);
 }

@@ -196,11 +196,7 @@ class Transliterator {
     if (abjad) text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x02BF)), icu::UnicodeString(u"a"));
     std::string out;
     text.toLower().toUTF8String(out);
-    // An abjad writes no vowel twice: the a of an 'ayn next to an alef
-    // (عادل "aadl", سبعاوي "sbaawy") is one vowel of the Latin spelling.
-    if (abjad) {
-      out.erase(std::unique(out.begin(), out.end(), [](char x, char y) { return x == 'a' && y == 'a'; }), out.end());
-    }
+    if (abjad) merge_doubled_a(out);
     return out;
   }
 

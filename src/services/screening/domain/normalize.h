@@ -130,6 +130,13 @@ struct NormalizedName {
 // Thread-safe: the ICU transliterator is per thread.
 NormalizedName normalize_name(std::string_view utf8, EntityKind kind = EntityKind::kUnknown);
 
+// An abjad writes no vowel twice: an "aa" in text transliterated from one
+// (the a of an 'ayn next to an alef, عادل "aadl"; two words written
+// together, "mtya" + "allh") is one vowel of the Latin spelling.
+inline void merge_doubled_a(std::string& text) {
+  text.erase(std::unique(text.begin(), text.end(), [](char x, char y) { return x == 'a' && y == 'a'; }), text.end());
+}
+
 // "mohammed" -> "mhmd": drops vowels (and y, w, h after a consonant...) and
 // collapses repeats, the form in which Arabic and Hebrew names survive
 // transliteration.

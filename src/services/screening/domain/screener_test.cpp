@@ -170,6 +170,35 @@ TEST(Screener, AnIdentifierDecidesUnlessTheTwoDocumentsAreFromDifferentCountries
   EXPECT_TRUE(screener.screen(with_passport("1084010", "FR")).empty());
 }
 
+// A name in Hangul finds the lists' McCune-Reischauer spelling of it
+// (korean_names.h), also when every syllable is spelled otherwise.
+TEST(Screener, ANameInHangulFindsItsListedSpelling) {
+  std::vector<WatchlistEntity> entities;
+  for (const char* name : {"PAK Jong Chon", "PAK Jong Nam", "KIM Yong Chol", "CHOE Ryong Hae", "JON Il-chun"}) {
+    entities.push_back(listed(name, EntityKind::kPerson, name));
+  }
+  Screener screener(std::make_shared<const WatchlistIndex>(std::move(entities)));
+  const auto matches = screener.screen(party("박정천", EntityKind::kPerson));
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].entity_id, "PAK Jong Chon");
+  EXPECT_GE(matches[0].score, 0.95);
+  const auto jon = screener.screen(party("전일춘", EntityKind::kPerson));
+  ASSERT_EQ(jon.size(), 1u);
+  EXPECT_EQ(jon[0].entity_id, "JON Il-chun");
+  // Found though every syllable is spelled otherwise (전 Jon / Chon, 지
+  // Ji / Chi, 부 Pu / Bu), among many names sharing the family name.
+  std::vector<WatchlistEntity> chons;
+  for (int i = 0; i < 100; ++i) {
+    const std::string name = "CHON " + std::to_string(i) + "-Su";
+    chons.push_back(listed(name, EntityKind::kPerson, name));
+  }
+  chons.push_back(listed("CHON Chi Bu", EntityKind::kPerson, "CHON Chi Bu"));
+  Screener many(std::make_shared<const WatchlistIndex>(std::move(chons)));
+  const auto found = many.screen(party("전지부", EntityKind::kPerson));
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entity_id, "CHON Chi Bu");
+}
+
 // Two words of Arabic script that a list writes as one Latin word (هدايت
 // الله / Hidayatullah) share no word with it: the index files both under
 // the consonants of the two together, so the name is offered at all.
