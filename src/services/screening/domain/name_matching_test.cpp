@@ -170,6 +170,23 @@ TEST(Normalize, ConsonantSkeletonsMeetAcrossTransliterations) {
   // A final h: Abdullah / Abdulla, and عبدالله, which ICU writes "bdallh".
   EXPECT_EQ(consonant_skeleton("abdullah"), consonant_skeleton("abdulla"));
   EXPECT_EQ(consonant_skeleton("abdullah"), consonant_skeleton("bdallh"));
+  // French spellings of Maghreb names: dj for ج, ch for ش, c before e or i
+  // for s; gh for ق as Persian says it.
+  EXPECT_EQ(consonant_skeleton("djamel"), consonant_skeleton("jmal"));
+  EXPECT_EQ(consonant_skeleton("akkacha"), consonant_skeleton("kasha"));
+  EXPECT_EQ(consonant_skeleton("lounici"), consonant_skeleton("lwnysy"));
+  EXPECT_EQ(consonant_skeleton("bagher"), consonant_skeleton("baqr"));
+  EXPECT_EQ(consonant_skeleton("dehghani"), consonant_skeleton("dhqany"));
+  EXPECT_NE(consonant_skeleton("djamel"), consonant_skeleton("kamel"));
+}
+
+TEST(NameMatcher, MeetsFrenchAndPersianSpellingsOfArabicLetters) {
+  EXPECT_GE(score("جمال عكاشة", "DJAMEL AKKACHA"), kDefaultThreshold);
+  EXPECT_GE(score("جمال لونيسي", "DJAMEL LOUNICI"), kDefaultThreshold);
+  EXPECT_GE(score("محمد حسین باقری", "Mohammad Hossein BAGHERI"), kDefaultThreshold);
+  EXPECT_GE(score("سید حمزه قلندری", "Seyed Hamzeh GHALANDARI"), kDefaultThreshold);
+  // Still one name for one name: Djamel is not Kamel.
+  EXPECT_LT(score("كمال عكاشة", "DJAMEL AKKACHA"), kDefaultThreshold);
 }
 
 TEST(NameMatcher, HandlesTheUsualVariants) {

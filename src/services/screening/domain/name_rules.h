@@ -35,27 +35,60 @@ inline bool joins(const Token& whole, const Token& first, const Token& second) {
 }
 
 // What joins_in_consonants needs of its tokens' skeletons, for the bound
-// (name_score_bound.cpp), which reads them from sketches: the sizes, the
-// first and the last consonant. "May" may be a false alarm, "cannot" never
-// is: the consonants of first + second begin with first's (but a last c
-// of first is a k on its own and a c before an h) and end with second's,
-// and number those of the two, one fewer (a consonant doubled at the
-// seam) or one more (a last h of first, no longer last).
-inline bool may_join_in_consonants(size_t whole_size, char whole_first, char whole_last, size_t first_size,
-                                   char first_first, size_t second_size, char second_last) {
-  constexpr size_t kUnknown = UINT16_MAX;  // a skeleton too long to be sketched
-  if (whole_size == kUnknown || first_size == kUnknown || second_size == kUnknown) return true;
-  if (whole_size < 3 || first_size == 0 || second_size == 0) return false;
-  if (whole_size + 1 < first_size + second_size || whole_size > first_size + second_size + 1) return false;
-  auto k_or_c = [](char x) { return x == 'c' ? 'k' : x; };
-  return k_or_c(whole_first) == k_or_c(first_first) && whole_last == second_last;
+// (name_score_bound.cpp), which reads them from sketches: the size, the
+// first and the last consonant.
+struct SkeletonSketch {
+  size_t size;  // kUnknownSize: too long to be sketched
+  char first;
+  char last;
+  static constexpr size_t kUnknownSize = UINT16_MAX;
+  static SkeletonSketch of(const std::string& skeleton) {
+    return {skeleton.size(), skeleton.empty() ? '\0' : skeleton.front(), skeleton.empty() ? '\0' : skeleton.back()};
+  }
+};
+
+// Whether `whole` may be `first` and `second` joined by their consonants,
+// from the skeletons' sketches. "May" may be a false alarm, "cannot" never
+// is. The consonants of first + second are theirs, but at the seam two
+// letters may fold into one (`consonant_skeleton`: d + j to j, g + h to
+// k), a c may be read s (c + e, c + h), and a consonant may
+// double; and the matcher also joins first + second without the article's
+// l (`after_assimilated_article`). So the two number one consonant fewer
+// than the whole (a last h of first, no longer last; a c + c no longer
+// doubled when the second is read s) up to one more (a doubled consonant
+// at the seam, a fold, or the article's l), or two more where a fold or
+// the article meets a doubled consonant. The whole begins with first's
+// first consonant, but where that is first's only one, the fold may have
+// made it j (from d), k (g) or s (c); and it ends with second's last, but
+// where that is second's only one and an h, the fold may have taken it
+// (k), or left it last after an s (c + h), where a last h drops.
+inline bool may_join_in_consonants(SkeletonSketch whole, SkeletonSketch first, SkeletonSketch second) {
+  constexpr size_t kUnknown = SkeletonSketch::kUnknownSize;
+  if (whole.size == kUnknown || first.size == kUnknown || second.size == kUnknown) return true;
+  if (whole.size < 3 || first.size == 0 || second.size == 0) return false;
+  const size_t parts = first.size + second.size;
+  if (whole.size > parts + 1) return false;
+  if (whole.size + 1 < parts) {
+    const bool folds = (first.last == 'd' && second.first == 'j') || (first.last == 'g' && second.first == 'h');
+    const bool article = second.first == 'l';
+    if (whole.size + 2 < parts || !(folds || article)) return false;
+  }
+  const bool begins =
+      whole.first == first.first ||
+      (first.size == 1 && ((first.first == 'd' && whole.first == 'j') || (first.first == 'g' && whole.first == 'k') ||
+                           (first.first == 'k' && whole.first == 's')));
+  const bool ends = whole.last == second.last || (second.size == 1 && second.last == 'h' &&
+                                                  (whole.last == 'k' || whole.last == 's'));
+  return begins && ends;
 }
 
 // Whether the letters of `written` stand in `spelled` in order, a letter
 // of an abjad's long vowels meeting the Latin vowels it is spelled with
 // (alef, also the seat of a hamza: any vowel; waw w/u/o/v; yeh y/i/e) and
-// q, k and c, j and g, the letters transliterations trade: "hdad" in
-// "haddad", "whyd" in "vahid", "abrahym" in "ibrahim".
+// q, k and c, j and g, the letters transliterations trade, and the first
+// letters of the digraphs `consonant_skeleton` folds (ch and c for s, gh
+// for q): "hdad" in "haddad", "whyd" in "vahid", "abrahym" in
+// "ibrahim", "baqr" in "bagher".
 inline bool written_in_order(std::string_view written, std::string_view spelled) {
   auto meets = [](char w, char s) {
     if (w == s) return true;
@@ -63,7 +96,9 @@ inline bool written_in_order(std::string_view written, std::string_view spelled)
       case 'a': return s == 'e' || s == 'i' || s == 'o' || s == 'u';
       case 'w': return s == 'u' || s == 'o' || s == 'v';
       case 'y': return s == 'i' || s == 'e';
-      case 'q': case 'k': case 'c': return s == 'q' || s == 'k' || s == 'c';
+      case 'q': return s == 'k' || s == 'c' || s == 'g';  // gh, as Persian says ق
+      case 'k': case 'c': return s == 'q' || s == 'k' || s == 'c';
+      case 's': return s == 'c';  // French ch for ش, c before e or i
       case 'j': case 'g': return s == 'j' || s == 'g';
       default: return false;
     }
@@ -108,16 +143,12 @@ inline std::string_view after_assimilated_article(std::string_view word) {
 // (`written_in_order`), beginning with the first ("srwr kanw" is not
 // Sorokin, nor "th th" Wuthth). Which side is from the abjad:
 // `whole_from_abjad`, `parts_from_abjad`; two names in the same script join
-// by their letters only.
-inline bool joins_in_consonants(const Token& whole, const Token& first, const Token& second, bool whole_from_abjad,
-                                bool parts_from_abjad) {
+// by their letters only. The rule in full; `joins_in_consonants` asks the
+// skeletons' sketches first.
+inline bool joined_in_consonants(const Token& whole, const Token& first, const Token& second, bool whole_from_abjad,
+                                 bool parts_from_abjad) {
   if (whole_from_abjad == parts_from_abjad) return false;
-  if (whole.skeleton.empty() || first.skeleton.empty() || second.skeleton.empty()) return false;
-  if (!may_join_in_consonants(whole.skeleton.size(), whole.skeleton.front(), whole.skeleton.back(),
-                              first.skeleton.size(), first.skeleton.front(), second.skeleton.size(),
-                              second.skeleton.back())) {
-    return false;
-  }
+  if (whole.skeleton.size() < 3 || first.skeleton.empty() || second.skeleton.empty()) return false;
   auto in_order = [&](std::string joined) {
     merge_doubled_a(joined);  // neither at the seam
     if (consonant_skeleton(joined) != whole.skeleton) return false;
@@ -129,6 +160,14 @@ inline bool joins_in_consonants(const Token& whole, const Token& first, const To
   if (in_order(first.text + second.text)) return true;
   const std::string_view rest = after_assimilated_article(second.text);
   return !rest.empty() && in_order(first.text + std::string(rest));
+}
+
+inline bool joins_in_consonants(const Token& whole, const Token& first, const Token& second, bool whole_from_abjad,
+                                bool parts_from_abjad) {
+  return whole_from_abjad != parts_from_abjad &&
+         may_join_in_consonants(SkeletonSketch::of(whole.skeleton), SkeletonSketch::of(first.skeleton),
+                                SkeletonSketch::of(second.skeleton)) &&
+         joined_in_consonants(whole, first, second, whole_from_abjad, parts_from_abjad);
 }
 
 // A company is usually named by one distinctive word and generic ones

@@ -135,9 +135,8 @@ std::vector<TokenSketch> sketches_of(const std::vector<Token>& tokens) {
 
 // The tokens of a name as the bound reads them: count(), token(k),
 // kind(k), length(k) (TokenVocabulary::kLongToken meaning that or longer),
-// first(k) (its first letter), skeleton_size(k), skeleton_first(k) and
-// skeleton_last(k) (UINT16_MAX: that long or longer) and, for the
-// candidate, levels(j):
+// first(k) (its first letter), skeleton(k) (its skeleton's sketch) and,
+// for the candidate, levels(j):
 // levels_against() for its j-th token. Kinds, lengths and first letters
 // are asked for apart from tokens because they are read for every token of
 // every candidate, and the tokens themselves seldom.
@@ -148,9 +147,7 @@ struct TokensOf {
   TokenKind kind(size_t k) const { return tokens[k].kind; }
   size_t length(size_t k) const { return tokens[k].text.size(); }
   char first(size_t k) const { return first_letter(tokens[k]); }
-  size_t skeleton_size(size_t k) const { return tokens[k].skeleton.size(); }
-  char skeleton_first(size_t k) const { return tokens[k].skeleton.empty() ? '\0' : tokens[k].skeleton.front(); }
-  char skeleton_last(size_t k) const { return tokens[k].skeleton.empty() ? '\0' : tokens[k].skeleton.back(); }
+  name_rules::SkeletonSketch skeleton(size_t k) const { return name_rules::SkeletonSketch::of(tokens[k].skeleton); }
 };
 
 // What the search for joined parts reads of each of a name's first
@@ -162,8 +159,7 @@ struct Outline {
   std::array<size_t, kMaxTokens> length{};
   std::array<char, kMaxTokens> first{};
   // Only for names from an abjad (may_join_in_consonants).
-  std::array<size_t, kMaxTokens> skeleton_size{};
-  std::array<char, kMaxTokens> skeleton_first{}, skeleton_last{};
+  std::array<name_rules::SkeletonSketch, kMaxTokens> skeleton{};
 };
 
 template <class Tokens>
@@ -174,11 +170,7 @@ Outline outline_of(const Tokens& tokens, size_t count, bool abjad) {
     o.kind[k] = tokens.kind(k);
     o.length[k] = tokens.length(k);
     o.first[k] = tokens.first(k);
-    if (abjad) {
-      o.skeleton_size[k] = tokens.skeleton_size(k);
-      o.skeleton_first[k] = tokens.skeleton_first(k);
-      o.skeleton_last[k] = tokens.skeleton_last(k);
-    }
+    if (abjad) o.skeleton[k] = tokens.skeleton(k);
   }
   return o;
 }
@@ -226,10 +218,7 @@ double bound(const NormalizedName& query, const NormalizedName& candidate, const
     };
     return (wo.first[i] == po.first[j] && lengths_add_up(wo.length[i], po.length[j], po.length[j + 1]) &&
             name_rules::joins(wholes.token(i), parts.token(j), parts.token(j + 1))) ||
-           (abjad && name_rules::may_join_in_consonants(wo.skeleton_size[i], wo.skeleton_first[i],
-                                                         wo.skeleton_last[i], po.skeleton_size[j],
-                                                         po.skeleton_first[j], po.skeleton_size[j + 1],
-                                                         po.skeleton_last[j + 1]));
+           (abjad && name_rules::may_join_in_consonants(wo.skeleton[i], po.skeleton[j], po.skeleton[j + 1]));
   };
   auto mark_joined = [&strong_possible, &full_weight, &may_join](
                          const Outline& wo, const auto& wholes, std::array<bool, kMaxTokens>& wholes_may,
@@ -430,12 +419,11 @@ double QueryNameBound::of(const NormalizedName& candidate, std::span<const uint3
     TokenKind kind(size_t k) const { return self.vocabulary_.kind(ids[k]); }
     size_t length(size_t k) const { return self.vocabulary_.length(ids[k]); }
     char first(size_t k) const { return self.vocabulary_.first(ids[k]); }
-    size_t skeleton_size(size_t k) const {
+    name_rules::SkeletonSketch skeleton(size_t k) const {
       const size_t size = self.vocabulary_.skeleton_size(ids[k]);
-      return size >= TokenVocabulary::kLongToken ? UINT16_MAX : size;
+      return {size >= TokenVocabulary::kLongToken ? name_rules::SkeletonSketch::kUnknownSize : size,
+              self.vocabulary_.skeleton_first(ids[k]), self.vocabulary_.skeleton_last(ids[k])};
     }
-    char skeleton_first(size_t k) const { return self.vocabulary_.skeleton_first(ids[k]); }
-    char skeleton_last(size_t k) const { return self.vocabulary_.skeleton_last(ids[k]); }
     uint32_t levels(size_t j) const { return self.levels_against_token(ids[j], abjad, syllabic, korean); }
   };
   const Candidate c{*this, candidate, token_ids, query_.abjad_source || candidate.abjad_source,

@@ -423,13 +423,27 @@ std::string consonant_skeleton(std::string_view word) {
   for (size_t i = 0; i < word.size(); ++i) {
     char c = word[i];
     if (is_vowel(c)) continue;
-    // A final h is the Arabic ta marbuta or ha, which Latin spellings keep
-    // or drop (Abdullah / Abdulla, Fatimah / Fatima) and Arabic script
-    // always writes (عبدالله -> "bdallh").
-    if (c == 'h' && i > 0 && i + 1 == word.size()) continue;
+    const char next = i + 1 < word.size() ? word[i + 1] : '\0';
+    // Latin spellings of one Arabic or Persian letter by another
+    // convention, as one letter: French dj for ج (Djamel), ch for ش
+    // (Akkacha, Chems), c before e, i or y for s (Lounici, Belgacem); gh
+    // for ق as Persian says it (Bagher, Moghadam), and so for غ, which ICU
+    // writes gh. (Not dh for ذ: ICU writes د + ه dh too, as in دهقانی
+    // Dehghani.)
+    if (c == 'd' && next == 'j') continue;
+    if (c == 'g' && next == 'h') {
+      c = 'q';
+      ++i;
+    } else if (c == 'c' && (next == 'h' || next == 'e' || next == 'i' || next == 'y')) {
+      c = 's';  // and the h of ch, a consonant, follows
+    } else if (c == 'h' && i > 0 && i + 1 == word.size()) {
+      // A final h is the Arabic ta marbuta or ha, which Latin spellings
+      // keep or drop (Abdullah / Abdulla, Fatimah / Fatima) and Arabic
+      // script always writes (عبدالله -> "bdallh").
+      continue;
+    }
     // Letters that transliteration systems use for the same sound.
-    if (c == 'q') c = 'k';
-    if (c == 'c' && (i + 1 == word.size() || word[i + 1] != 'h')) c = 'k';
+    if (c == 'q' || c == 'c') c = 'k';
     if (c == 'z') c = 's';
     if (!out.empty() && out.back() == c) continue;
     out.push_back(c);
