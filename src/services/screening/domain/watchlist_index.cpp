@@ -144,7 +144,7 @@ std::vector<uint32_t> WatchlistIndex::candidates(const NormalizedName& query, si
     double idf = std::log(total / static_cast<double>(ids.size() + 1));
     // Exact tokens count most; skeleton and affix keys support typos and
     // transliterations.
-    double weight = key[0] == 't' || key[0] == 'j' ? 1.0 : key[0] == 's' ? 0.7 : 0.4;
+    const double weight = key[0] == 't' || key[0] == 'j' ? 1.0 : key[0] == 's' ? 0.7 : 0.4;
     auto add = static_cast<float>(idf * weight);
     for (uint32_t id : ids) {
       if (scores[id] == 0.0f) touched.push_back(id);
@@ -186,7 +186,11 @@ std::vector<uint32_t> WatchlistIndex::candidates(const NormalizedName& query, si
   std::vector<std::pair<double, uint32_t>> ranked;
   ranked.reserve(touched.size());
   for (uint32_t id : touched) {
-    ranked.emplace_back(scores[id], id);
+    // Names that gathered the same weight tie: the shorter goes first, as
+    // more of it is what the query holds (Mohammad Ahmadi before the
+    // lists' many "Mohammad Ahmad ..." of four and five words).
+    const double words = static_cast<double>(token_start_[id + 1] - token_start_[id]);
+    ranked.emplace_back(static_cast<double>(scores[id]) - 1e-3 * words, id);
     scores[id] = 0.0f;
   }
   if (ranked.size() > limit) {

@@ -52,6 +52,23 @@ TEST(WatchlistIndex, OffersAOneLetterSlipAmongManyNamesSharingTheOtherWord) {
   EXPECT_FALSE(offers(index, "Vladimir Pushkin", EntityKind::kPerson, "putin", 10));  // another name
 }
 
+// Names that gather the same weight from a query's keys tie; the shorter
+// goes first, as more of it is what the query holds.
+TEST(WatchlistIndex, OffersTheShorterOfNamesTheQueryMeetsAlike) {
+  std::vector<WatchlistEntity> entities;
+  for (int i = 0; i < 30; ++i) {
+    entities.push_back(entity("long" + std::to_string(i), EntityKind::kPerson,
+                              "Mohammad Ahmad Surname" + std::string(1, char('a' + i % 26)) + " Other" + std::to_string(i)));
+  }
+  entities.push_back(entity("short", EntityKind::kPerson, "Mohammad Ahmad"));
+  for (int i = 30; i < 60; ++i) {
+    entities.push_back(entity("long" + std::to_string(i), EntityKind::kPerson,
+                              "Mohammad Ahmad Surname" + std::string(1, char('a' + i % 26)) + " Other" + std::to_string(i)));
+  }
+  WatchlistIndex index(std::move(entities));
+  EXPECT_EQ(offered(index, "Mohammad Ahmed", EntityKind::kPerson, 1), std::vector<std::string>{"short"});
+}
+
 TEST(WatchlistIndex, OffersJoinedNamesAndOrganisationsAcronymsButNoPersonsInitials) {
   std::vector<WatchlistEntity> entities;
   entities.push_back(entity("irgc", EntityKind::kOrganisation, "Islamic Revolutionary Guard Corps"));
