@@ -90,12 +90,14 @@ inline bool may_join_in_consonants(SkeletonSketch whole, SkeletonSketch first, S
 // for q): "hdad" in "haddad", "whyd" in "vahid", "abrahym" in
 // "ibrahim", "baqr" in "bagher".
 inline bool written_in_order(std::string_view written, std::string_view spelled) {
-  auto meets = [](char w, char s) {
+  auto meets = [](char w, char s, bool last) {
     if (w == s) return true;
     switch (w) {
       case 'a': return s == 'e' || s == 'i' || s == 'o' || s == 'u';
       case 'w': return s == 'u' || s == 'o' || s == 'v';
-      case 'y': return s == 'i' || s == 'e';
+      // A last yeh is also the alef maqsura, a long a (موسی Musa,
+      // مرتضی Morteza, یحیی Yahya).
+      case 'y': return s == 'i' || s == 'e' || (last && s == 'a');
       case 'q': return s == 'k' || s == 'c' || s == 'g';  // gh, as Persian says ق
       case 'k': case 'c': return s == 'q' || s == 'k' || s == 'c';
       case 's': return s == 'c';  // French ch for ش, c before e or i
@@ -104,8 +106,12 @@ inline bool written_in_order(std::string_view written, std::string_view spelled)
     }
   };
   size_t at = 0;
-  for (char w : written) {
-    while (at < spelled.size() && !meets(w, spelled[at])) ++at;
+  for (size_t i = 0; i < written.size(); ++i) {
+    const char w = written[i];
+    const bool last = i + 1 == written.size();
+    while (at < spelled.size() && !meets(w, spelled[at], last)) ++at;
+    // A last h is the ta marbuta or a ha that Latin spellings drop
+    // (حماده Hamada), as consonant skeletons do.
     if (at == spelled.size()) return false;
     ++at;
   }
@@ -116,10 +122,13 @@ inline bool written_in_order(std::string_view written, std::string_view spelled)
 // consonant skeletons are equal, by how many consonants they share and
 // whether the letters the abjad wrote (its consonants and long vowels)
 // stand in the other spelling in order: حداد "hdad" in Haddad, علي "aly"
-// in Ali, but "trzy" (Tirzi) not in Torres. One or two consonants alone
-// are too little to identify a name.
+// in Ali, but "trzy" (Tirzi) not in Torres. Not in order, the consonants
+// are as often another name of the same root (أحمد Ahmad / حامد Hamid,
+// أكبر Akbar / كبير Kabir): below the matcher's pairing floor, so that such
+// names do not pair. One or two consonants alone are too little to
+// identify a name.
 inline double equal_consonants_similarity(size_t consonants, bool letters_in_order) {
-  if (consonants >= 3) return letters_in_order ? 0.95 : 0.85;
+  if (consonants >= 3) return letters_in_order ? 0.95 : 0.75;
   if (consonants == 2) return letters_in_order ? 0.9 : 0.75;
   return letters_in_order ? 0.86 : 0.0;
 }

@@ -181,9 +181,14 @@ class Transliterator {
     // The ta marbuta ends a name in a vowel that Latin spellings write as
     // a (هالة Hala, فاطمة Fatima), or drop; ICU writes it as a t.
     // So does the alef maqsura (يحيى Yahya, موسى Musa), which ICU writes y.
+    // The hamza on a yeh's seat (ميخائيل Mikhail, فائز Fayez, وائل Wael)
+    // is a glottal stop that Latin spellings write as an i, an e, an
+    // apostrophe or not at all; ICU writes it y, which no spelling of
+    // Mikhail holds twice. It is dropped.
     if (abjad) {
       text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x0629)), icu::UnicodeString(static_cast<UChar32>(0x0627)));
       text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x0649)), icu::UnicodeString(static_cast<UChar32>(0x0627)));
+      text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x0626)), icu::UnicodeString());
     }
     // Hangul is written syllable by syllable as the lists spell Korean
     // names (korean_names.h), not as ICU would.

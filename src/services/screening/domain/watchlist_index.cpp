@@ -11,25 +11,25 @@
 
 namespace hafnium::services::screening {
 
-void WatchlistIndex::keys_of(const NormalizedName& name, std::vector<std::string>& out) {
-  out.clear();
-  bool any_strong = false;
-  for (const auto& token : name.tokens) {
-    bool strong = token.kind == TokenKind::kName || token.kind == TokenKind::kNumber;
-    any_strong = any_strong || strong;
-    if (!strong) continue;
-    out.push_back("t:" + token.text);
-    // A syllable from Hangul is found under the lists' spellings of it as
-    // well (korean_names.h).
-    if (name.hangul_source) {
-      for (const auto& spelled : list_spellings_of_korean(token.text)) out.push_back("t:" + spelled);
-    }
-    if (token.skeleton.size() >= 2) out.push_back("s:" + token.skeleton);
-    if (token.text.size() >= 5) {
-      out.push_back("p:" + token.text.substr(0, 4));
-      out.push_back("x:" + token.text.substr(token.text.size() - 4));
-    }
+bool WatchlistIndex::has_keys(const Token& token) {
+  return token.kind == TokenKind::kName || token.kind == TokenKind::kNumber;
+}
+
+void WatchlistIndex::word_keys_of(const Token& token, bool hangul_source, std::vector<std::string>& out) {
+  out.push_back("t:" + token.text);
+  // A syllable from Hangul is found under the lists' spellings of it as
+  // well (korean_names.h).
+  if (hangul_source) {
+    for (const auto& spelled : list_spellings_of_korean(token.text)) out.push_back("t:" + spelled);
   }
+  if (token.skeleton.size() >= 2) out.push_back("s:" + token.skeleton);
+  if (token.text.size() >= 5) {
+    out.push_back("p:" + token.text.substr(0, 4));
+    out.push_back("x:" + token.text.substr(token.text.size() - 4));
+  }
+}
+
+void WatchlistIndex::name_keys_of(const NormalizedName& name, std::vector<std::string>& out) {
   // Two words of an abjad are often one Latin word (هدايت الله
   // Hidayatullah, شمس الدين Shamsuddin): the matcher joins them by their
   // consonants, so the index files them under the skeleton of the two
@@ -45,11 +45,19 @@ void WatchlistIndex::keys_of(const NormalizedName& name, std::vector<std::string
       }
     }
   }
-  if (!any_strong) {
+  if (std::none_of(name.tokens.begin(), name.tokens.end(), has_keys)) {
     // Names made only of weak words still need to be findable.
     for (const auto& token : name.tokens) out.push_back("t:" + token.text);
   }
   if (name.tokens.size() > 1) out.push_back("j:" + name.joined());
+}
+
+void WatchlistIndex::keys_of(const NormalizedName& name, std::vector<std::string>& out) {
+  out.clear();
+  for (const auto& token : name.tokens) {
+    if (has_keys(token)) word_keys_of(token, name.hangul_source, out);
+  }
+  name_keys_of(name, out);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
 }
@@ -114,13 +122,93 @@ const std::vector<uint32_t>* WatchlistIndex::entities_with_identifier(std::strin
   return it == identifiers_.end() ? nullptr : &it->second;
 }
 
+double WatchlistIndex::rarity(size_t names_with_key) const {
+  return std::log((static_cast<double>(names_.size()) + 1) / static_cast<double>(names_with_key + 1));
+}
+
+// The weight a shared key adds: its rarity times how much sharing it
+// says. Exact words count most; skeleton and affix keys support typos and
+// transliterations.
+double WatchlistIndex::key_weight(std::string_view key, size_t names_with_key) const {
+  const double weight = key[0] == 't' || key[0] == 'j' ? 1.0 : key[0] == 's' ? 0.7 : 0.4;
+  return rarity(names_with_key) * weight;
+}
+
 std::vector<uint32_t> WatchlistIndex::candidates(const NormalizedName& query, size_t limit) const {
-  std::vector<std::string> keys;
-  keys_of(query, keys);
-  // A name written as one word against list names of several ("PolPot",
-  // "alqaida" either way round), and an acronym against the name it
-  // abbreviates ("PLA" / People's Liberation Army), either way round: the
-  // matcher accepts both, so the index must offer them.
+  // Scores accumulate in a dense per-thread array (one slot per name) with
+  // a list of touched slots: postings of common tokens run to thousands of
+  // ids, and a hash map per query was the largest cost of this function.
+  thread_local std::vector<float> scores;
+  thread_local std::vector<uint32_t> touched;
+  if (scores.size() < names_.size()) scores.assign(names_.size(), 0.0f);
+  touched.clear();
+  auto add = [&](std::span<const uint32_t> ids, double weight) {
+    const auto amount = static_cast<float>(weight);
+    for (uint32_t id : ids) {
+      if (scores[id] == 0.0f) touched.push_back(id);
+      scores[id] += amount;
+    }
+  };
+
+  // Each word of the query adds to a name the weight of the best key they
+  // share (the word itself, its skeleton, prefix or suffix, or a word one
+  // edit away), once: a word counts as one piece of evidence however many
+  // of its keys a name holds. Summing them instead counted an exact word
+  // four or five times, so that for a name from an abjad the lists' names
+  // in its own script, which share its words' letters as well as their
+  // skeletons, crowded out every Latin spelling of it (the lists hold
+  // hundreds of names with محمد).
+  thread_local std::vector<uint32_t> stamps;
+  thread_local uint32_t stamp = 0;
+  if (stamps.size() < names_.size()) stamps.assign(names_.size(), 0);
+  thread_local std::vector<std::string> keys;
+  thread_local std::vector<uint64_t> neighbourhood;
+  thread_local std::vector<std::pair<double, std::span<const uint32_t>>> hits;
+  for (size_t w = 0; w < query.tokens.size(); ++w) {
+    const Token& token = query.tokens[w];
+    if (!has_keys(token)) continue;
+    // A word twice in the query is one piece of evidence.
+    bool seen = false;
+    for (size_t v = 0; v < w && !seen; ++v) seen = query.tokens[v].text == token.text;
+    if (seen) continue;
+    keys.clear();
+    word_keys_of(token, query.hangul_source, keys);
+    hits.clear();
+    for (const auto& key : keys) {
+      const auto ids = postings_.names_with(util::fnv1a_64(key));
+      if (!ids.empty()) hits.emplace_back(key_weight(key, ids.size()), ids);
+    }
+    if (has_neighbourhood(token)) {
+      edit_neighbourhood(token.text, neighbourhood);
+      for (uint64_t key : neighbourhood) {
+        const auto ids = neighbourhoods_.names_with(key);
+        if (!ids.empty()) hits.emplace_back(rarity(ids.size()) * kNeighbourhoodWeight, ids);
+      }
+    }
+    std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (++stamp == 0) {
+      std::fill(stamps.begin(), stamps.end(), 0);
+      stamp = 1;
+    }
+    for (const auto& [weight, ids] : hits) {
+      const auto amount = static_cast<float>(weight);
+      for (uint32_t id : ids) {
+        if (stamps[id] == stamp) continue;
+        stamps[id] = stamp;
+        if (scores[id] == 0.0f) touched.push_back(id);
+        scores[id] += amount;
+      }
+    }
+  }
+
+  // Keys of the name as a whole add up: two words of an abjad joined, the
+  // whole name joined, weak words alone; and a name written as one word
+  // against list names of several ("PolPot", "alqaida" either way round),
+  // and an acronym against the name it abbreviates ("PLA" / People's
+  // Liberation Army), either way round: the matcher accepts both, so the
+  // index must offer them.
+  keys.clear();
+  name_keys_of(query, keys);
   if (query.tokens.size() > 1) {
     keys.push_back("t:" + query.joined());
     if (query.kind != EntityKind::kPerson) {
@@ -130,59 +218,13 @@ std::vector<uint32_t> WatchlistIndex::candidates(const NormalizedName& query, si
     keys.push_back("j:" + query.tokens[0].text);
     if (query.kind != EntityKind::kPerson) keys.push_back("a:" + query.tokens[0].text);
   }
-  // Scores accumulate in a dense per-thread array (one slot per name) with
-  // a list of touched slots: postings of common tokens run to thousands of
-  // ids, and a hash map per query was the largest cost of this function.
-  thread_local std::vector<float> scores;
-  thread_local std::vector<uint32_t> touched;
-  if (scores.size() < names_.size()) scores.assign(names_.size(), 0.0f);
-  touched.clear();
-  double total = static_cast<double>(names_.size()) + 1;
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   for (const auto& key : keys) {
     const auto ids = postings_.names_with(util::fnv1a_64(key));
-    if (ids.empty()) continue;
-    double idf = std::log(total / static_cast<double>(ids.size() + 1));
-    // Exact tokens count most; skeleton and affix keys support typos and
-    // transliterations.
-    const double weight = key[0] == 't' || key[0] == 'j' ? 1.0 : key[0] == 's' ? 0.7 : 0.4;
-    auto add = static_cast<float>(idf * weight);
-    for (uint32_t id : ids) {
-      if (scores[id] == 0.0f) touched.push_back(id);
-      scores[id] += add;
-    }
+    if (!ids.empty()) add(ids, key_weight(key, ids.size()));
   }
-  // One-edit neighbours: each query token adds, to every name holding a
-  // word one edit away (or the word itself), the weight of the rarest key
-  // they share, once per token (a name holding the very word shares every
-  // key of the neighbourhood, and must not count them all).
-  thread_local std::vector<uint32_t> stamps;
-  thread_local uint32_t stamp = 0;
-  if (stamps.size() < names_.size()) stamps.assign(names_.size(), 0);
-  thread_local std::vector<uint64_t> neighbourhood;
-  thread_local std::vector<std::pair<double, std::span<const uint32_t>>> hits;
-  for (const auto& token : query.tokens) {
-    if (!has_neighbourhood(token)) continue;
-    edit_neighbourhood(token.text, neighbourhood);
-    hits.clear();
-    for (uint64_t key : neighbourhood) {
-      auto ids = neighbourhoods_.names_with(key);
-      if (!ids.empty()) hits.emplace_back(std::log(total / static_cast<double>(ids.size() + 1)), ids);
-    }
-    std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    if (++stamp == 0) {
-      std::fill(stamps.begin(), stamps.end(), 0);
-      stamp = 1;
-    }
-    for (const auto& [idf, ids] : hits) {
-      auto add = static_cast<float>(idf * kNeighbourhoodWeight);
-      for (uint32_t id : ids) {
-        if (stamps[id] == stamp) continue;
-        stamps[id] = stamp;
-        if (scores[id] == 0.0f) touched.push_back(id);
-        scores[id] += add;
-      }
-    }
-  }
+
   std::vector<std::pair<double, uint32_t>> ranked;
   ranked.reserve(touched.size());
   for (uint32_t id : touched) {

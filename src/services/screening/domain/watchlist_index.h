@@ -29,8 +29,10 @@ struct IndexedName {
 // anywhere in a word still meets it (Vladimir Pudin meets Putin, where
 // prefix and suffix keys miss it among the lists' hundreds of Vladimirs).
 // A query collects the names its keys hit, weighted by the keys' rarity
-// (IDF), and only the best `limit` go on to full scoring: no query scans
-// the whole list.
+// (IDF): each word of the query once per name, by the best key they share,
+// and the name's keys as a whole on top. Only the best `limit` go on to
+// full scoring, the shorter first among equals: no query scans the whole
+// list.
 class WatchlistIndex {
  public:
   explicit WatchlistIndex(std::vector<WatchlistEntity> entities);
@@ -53,7 +55,14 @@ class WatchlistIndex {
   }
 
  private:
+  // The keys a name is filed under: each strong word's (word_keys_of) and
+  // the whole name's (name_keys_of).
   static void keys_of(const NormalizedName& name, std::vector<std::string>& out);
+  static bool has_keys(const Token& token);  // names' words and numbers
+  static void word_keys_of(const Token& token, bool hangul_source, std::vector<std::string>& out);
+  static void name_keys_of(const NormalizedName& name, std::vector<std::string>& out);
+  double rarity(size_t names_with_key) const;  // the key's inverse document frequency
+  double key_weight(std::string_view key, size_t names_with_key) const;
   // Name words have one-edit neighbourhoods (edit_neighbourhood.h); a shared
   // neighbourhood key weighs less than an exact word (1.0) and about as
   // much as a shared consonant skeleton (0.7).

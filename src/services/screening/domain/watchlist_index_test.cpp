@@ -69,6 +69,28 @@ TEST(WatchlistIndex, OffersTheShorterOfNamesTheQueryMeetsAlike) {
   EXPECT_EQ(offered(index, "Mohammad Ahmed", EntityKind::kPerson, 1), std::vector<std::string>{"short"});
 }
 
+// The lists hold hundreds of names with محمد, in Latin letters and in
+// Arabic script. A word of the query counts once for a name, by the best
+// key they share: counted once per key, the names in Arabic script, which
+// share the word's letters as well as its skeleton, went before every
+// Latin spelling.
+TEST(WatchlistIndex, OffersTheLatinSpellingOfANameFromAnAbjadAmongManySharingItsWords) {
+  std::vector<WatchlistEntity> entities;
+  const std::vector<std::string> others = {"رضا", "علي", "حسن", "كريم", "جواد", "صادق", "امین", "نور", "باقر", "هادي"};
+  for (int i = 0; i < 40; ++i) {
+    entities.push_back(entity("ar" + std::to_string(i), EntityKind::kPerson,
+                              "محمد " + others[i % others.size()] + " " + others[(i / 10 + 3) % others.size()]));
+  }
+  // Others, so that محمد is as rare a word as on the lists.
+  for (int i = 0; i < 2000; ++i) {
+    entities.push_back(entity("o" + std::to_string(i), EntityKind::kPerson,
+                              "Given" + std::to_string(i) + " Family" + std::to_string(i)));
+  }
+  entities.push_back(entity("ahmadi", EntityKind::kPerson, "MOHAMMAD AHMADI"));
+  WatchlistIndex index(std::move(entities));
+  EXPECT_TRUE(offers(index, "محمد احمدی", EntityKind::kPerson, "ahmadi", 8));
+}
+
 TEST(WatchlistIndex, OffersJoinedNamesAndOrganisationsAcronymsButNoPersonsInitials) {
   std::vector<WatchlistEntity> entities;
   entities.push_back(entity("irgc", EntityKind::kOrganisation, "Islamic Revolutionary Guard Corps"));
