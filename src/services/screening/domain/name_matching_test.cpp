@@ -63,6 +63,12 @@ TEST(Normalize, WritesArabicAndRussianNamesAsLatinSpellingsDo) {
   // Russian by BGN/PCGN (Yamshchikov), not ISO 9 ("amsikov").
   EXPECT_EQ(texts(normalize_name("Артем Михайлович Ямщиков", EntityKind::kPerson)),
             (std::vector<std::string>{"artem", "mikhaylovich", "yamshchikov"}));
+  // The hard sign: Bulgarian's vowel before a consonant (Aleksandar,
+  // Petar), Russian's separator before a vowel (Podyachev), never a break
+  // in the word.
+  EXPECT_EQ(texts(normalize_name("Александър Подъячев", EntityKind::kPerson)),
+            (std::vector<std::string>{"aleksandar", "podyachev"}));
+  EXPECT_GE(score("Александър Белски", "Alexander Nikolaevich BELSKIY"), kDefaultThreshold);
   // Inside a person's name x is ks; a first x is not.
   EXPECT_EQ(texts(normalize_name("Alexei Xi", EntityKind::kPerson)), (std::vector<std::string>{"aleksei", "xi"}));
   // The 'ayn is a vowel (Abbas), the ta marbuta an a (Hala), and the

@@ -194,6 +194,7 @@ class Transliterator {
     // names (korean_names.h), not as ICU would.
     if (hangul) text = romanize_hangul(text);
     if (belarusian_ && is_belarusian(text)) belarusian_->transliterate(text);
+    read_hard_sign(text);
     if (latin_) text = to_latin(text);
     // ICU writes the Arabic 'ayn (and the Hebrew ayin) as U+02BF, which
     // Latin spellings render as a vowel: عباس is "Abbas", علي "Ali", عمر
@@ -274,6 +275,25 @@ class Transliterator {
 
   // Belarusian, not Russian or Ukrainian: ў, or і without the letters
   // only those two write (и, щ, ъ; ї, є, ґ).
+  // Russian writes ъ only before a vowel, as a separator that Latin
+  // spellings drop (Подъячев Podyachev); in Bulgarian it is a vowel, which
+  // Bulgaria's transliteration and the EU write a (Александър Aleksandar,
+  // Петър Petar). ICU's chain wrote the Russian sign, which split the word
+  // ("aleksand r", "pod yachev"). Before a consonant it is read as а, and
+  // elsewhere dropped.
+  static void read_hard_sign(icu::UnicodeString& text) {
+    static const icu::UnicodeString consonants(u"бвгджзйклмнпрстфхцчшщБВГДЖЗЙКЛМНПРСТФХЦЧШЩ");
+    for (int32_t i = 0; i < text.length(); ++i) {
+      const char16_t c = text.charAt(i);
+      if (c != u'ъ' && c != u'Ъ') continue;
+      if (i + 1 < text.length() && consonants.indexOf(text.charAt(i + 1)) >= 0) {
+        text.setCharAt(i, c == u'ъ' ? u'а' : u'А');
+      } else {
+        text.remove(i--, 1);
+      }
+    }
+  }
+
   static bool is_belarusian(const icu::UnicodeString& text) {
     if (text.indexOf(static_cast<char16_t>(0x045E)) >= 0) return true;  // ў
     if (text.indexOf(static_cast<char16_t>(0x0456)) < 0) return false;   // і
