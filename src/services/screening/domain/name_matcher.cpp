@@ -318,7 +318,11 @@ NameMatch match_names(const NormalizedName& query, const NormalizedName& candida
   double denominator = agreed_weight + p.conflict_penalty * conflicting +
                        p.missing_penalty * missing + legal_conflict;
   double token_score = denominator > 0 ? agreed / denominator : 0.0;
-  if (!strong_agreement) token_score *= 0.5;
+  // Without a strongly agreeing name part the score is halved: particles,
+  // legal forms and initials agreeing say little. But a name the lists
+  // hold only so ("TRUST", "X-HOLDING", "I&S Holding Company, S.A.") is
+  // the same name when every part of it agrees as written.
+  if (!strong_agreement && !name_rules::same_words(query, candidate)) token_score *= 0.5;
   // Name parts, initials included: "J. Smith" has two.
   auto strong_count = [](const std::vector<Token>& tokens) {
     return std::count_if(tokens.begin(), tokens.end(), [](const Token& t) { return name_rules::counts_as_word(t); });

@@ -4,6 +4,7 @@
 // upper bound (name_score_bound.cpp) must apply alike: the bound is only a
 // bound while both read a name the same way.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -177,6 +178,13 @@ inline bool joins_in_consonants(const Token& whole, const Token& first, const To
          may_join_in_consonants(SkeletonSketch::of(whole.skeleton), SkeletonSketch::of(first.skeleton),
                                 SkeletonSketch::of(second.skeleton)) &&
          joined_in_consonants(whole, first, second, whole_from_abjad, parts_from_abjad);
+}
+
+// Whether two names are the same words in the same order, as normalised.
+inline bool same_words(const NormalizedName& a, const NormalizedName& b) {
+  return a.tokens.size() == b.tokens.size() &&
+         std::equal(a.tokens.begin(), a.tokens.end(), b.tokens.begin(),
+                    [](const Token& x, const Token& y) { return x.text == y.text; });
 }
 
 // A company is usually named by one distinctive word and generic ones

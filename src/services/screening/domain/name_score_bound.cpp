@@ -337,7 +337,9 @@ double bound(const NormalizedName& query, const NormalizedName& candidate, const
   double bound = agreed_weight > 0 ? agreed_weight / (agreed_weight + p.conflict_penalty * least_conflicting +
                                                       p.missing_penalty * least_missing)
                                    : 0.0;
-  if (!strong_possible) bound *= 0.5;
+  // match_names does not halve a name against the same words (same_words),
+  // which have the same count and length.
+  if (!strong_possible && !(q.size() == c_count && query.length == candidate.length)) bound *= 0.5;
   const auto q_words = std::count_if(q.begin(), q.end(), [](const Token& t) { return name_rules::counts_as_word(t); });
   long c_words = 0;
   for (size_t k = 0; k < c_count; ++k) c_words += name_rules::counts_as_word(k < nc ? c_outline.kind[k] : c.kind(k)) ? 1 : 0;

@@ -45,6 +45,8 @@ const std::vector<std::string>& names_of_every_shape() {
       // skeletons, joins by consonants, the article, 'ayn and ta marbuta.
       "مطيع الله", "Matiullah", "عبدالمنان محمد", "Abdul Manan Mohammad", "يحيى عبد الله العبيدي",
       "Yahia Abdallah al-Ubaidi", "علي حسن المجيد", "Ali Hassan al-Majid", "هالة عباس", "Hala Abbas",
+      // Names of weak words alone, which agree only with themselves.
+      "TRUST", "X-HOLDING", "I&S HOLDING COMPANY, S.A.", "Mr. O",
       // French and Persian spellings of Arabic letters (dj, ch, gh).
       "Djamel Akkacha", "جمال عكاشة", "Mohammad Bagher Ghalandari", "محمد باقر قلندری",
       // Longer than a token's brief or the bound's 16 tokens can say.
