@@ -273,8 +273,6 @@ class Transliterator {
       "а → a ; б → b ; в → v ; д → d ; з → z ; к → k ; л → l ; м → m ; н → n ; о → o ;"
       "п → p ; р → r ; с → s ; т → t ; у → u ; ф → f ;";
 
-  // Belarusian, not Russian or Ukrainian: ў, or і without the letters
-  // only those two write (и, щ, ъ; ї, є, ґ).
   // Russian writes ъ only before a vowel, as a separator that Latin
   // spellings drop (Подъячев Podyachev); in Bulgarian it is a vowel, which
   // Bulgaria's transliteration and the EU write a (Александър Aleksandar,
@@ -294,6 +292,8 @@ class Transliterator {
     }
   }
 
+  // Belarusian, not Russian or Ukrainian: ў, or і without the letters
+  // only those two write (и, щ, ъ; ї, є, ґ).
   static bool is_belarusian(const icu::UnicodeString& text) {
     if (text.indexOf(static_cast<char16_t>(0x045E)) >= 0) return true;  // ў
     if (text.indexOf(static_cast<char16_t>(0x0456)) < 0) return false;   // і
