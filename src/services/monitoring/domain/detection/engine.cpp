@@ -1,61 +1,20 @@
+// The engine's accounts, their windows and payment lists, the features
+// rules read, and the payment path. A rule set's tracks and slots are set
+// up in engine_rules.cpp; rules' contexts and alerts are in
+// engine_alerts.cpp.
 #include "services/monitoring/domain/detection/engine.h"
-
-#include "platform/util/hash.h"
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 
+#include "services/monitoring/domain/detection/engine_internals.h"
+
 namespace hafnium::services::monitoring::detection {
 
+using namespace engine_internals;
+
 namespace {
-
-constexpr int64_t kMinute = 60'000'000LL, kHour = 60 * kMinute, kDay = 24 * kHour;
-using Group = ResolvedFeature::Group;
-using Kind = ResolvedFeature::Kind;
-using Statistic = ResolvedFeature::Statistic;
-
-bool is_graph(Kind kind) {
-  return kind == Kind::kCycleHops || kind == Kind::kScatterGather || kind == Kind::kGatherScatter ||
-         kind == Kind::kBipartite;
-}
-
-int64_t bucket_for(int64_t window) { return window <= 2 * kHour ? kMinute : window <= 7 * kDay ? kHour : kDay; }
-
-uint64_t hash_text(std::string_view text) { return util::fnv1a_64(text); }
-
-// A payment type's index in transaction_types() (32: none of them).
-uint32_t type_code(const std::string& type) {
-  const auto& types = transaction_types();
-  auto it = std::find(types.begin(), types.end(), type);
-  return it == types.end() ? 32 : static_cast<uint32_t>(it - types.begin());
-}
-bool has_type(uint32_t mask, uint32_t code) { return code < 32 && (mask >> code & 1u) != 0; }
-
-// What a condition gives for each payment type when nothing but the type
-// is known (bit k: transaction_types()[k]). Reading any other field or a
-// feature is an error then, so a clean answer depends on the type alone
-// and holds for every payment of that type: `fires`, or `fails`; neither
-// when the condition needs more than the type.
-struct TypeVerdicts {
-  uint32_t fires = 0, fails = 0;
-};
-TypeVerdicts verdicts_by_type(const rules::CompiledRule& condition) {
-  TypeVerdicts verdicts;
-  const auto& types = transaction_types();
-  for (size_t k = 0; k < types.size() && k < 32; ++k) {
-    rules::Context probe;
-    probe.field = [&](size_t, const std::string& name) -> rules::Value {
-      if (name == "tx.type") return types[k];
-      return std::monostate{};
-    };
-    probe.feature = [](size_t, const rules::FeatureCall&) -> std::optional<double> { return std::nullopt; };
-    auto result = condition.evaluate(probe);
-    if (!result.error.empty()) continue;
-    (result.fired ? verdicts.fires : verdicts.fails) |= 1u << k;
-  }
-  return verdicts;
-}
 
 enum class Field {
   kAmount, kOriginalAmount, kCurrency, kType, kChannel, kHour, kIsRound, kCrossBorder, kSelfTransfer,
@@ -91,95 +50,25 @@ rules::Value text_or_missing(const std::string& s) {
   return s;
 }
 
+// A window statistic as the rules see it (amounts in currency units): a
+// count, sum or distinct count of nothing is 0, the others have no value.
+std::optional<double> value_of(Statistic statistic, const WindowStats& s) {
+  switch (statistic) {
+    case Statistic::kCount: return static_cast<double>(s.count);
+    case Statistic::kSum: return static_cast<double>(s.sum) / 100.0;
+    case Statistic::kDistinct: return static_cast<double>(s.distinct);
+    case Statistic::kNewDistinct: break;  // not a statistic of one window
+    case Statistic::kAvg: return s.count ? std::optional<double>(s.mean / 100.0) : std::nullopt;
+    case Statistic::kMin: return s.count ? std::optional<double>(static_cast<double>(s.min) / 100.0) : std::nullopt;
+    case Statistic::kMax: return s.count ? std::optional<double>(static_cast<double>(s.max) / 100.0) : std::nullopt;
+    case Statistic::kStddev: return s.count ? std::optional<double>(s.stddev / 100.0) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-struct TenantEngine::Track {
-  Group group;
-  std::string filter_source;  // empty: every transaction
-  const rules::CompiledRule* filter = nullptr;
-  // Payment types (bits as in transaction_types()) the filter takes, or
-  // refuses, whatever else the payment holds: not evaluated for those.
-  uint32_t filter_always = 0, filter_never = 0;
-  std::vector<int64_t> windows;       // the lengths rules read
-  // Buckets are kept per granularity (level), each as long as the longest
-  // window read at that granularity: one set of hourly buckets serves every
-  // window from 3 h to 7 d.
-  std::vector<int64_t> level_widths, level_lengths;
-  std::vector<size_t> window_level;   // window -> level
-  void plan_levels() {
-    level_widths.clear();
-    level_lengths.clear();
-    window_level.clear();
-    for (int64_t length : windows) {
-      int64_t width = bucket_for(length);
-      auto it = std::find(level_widths.begin(), level_widths.end(), width);
-      if (it == level_widths.end()) {
-        level_widths.push_back(width);
-        level_lengths.push_back(length);
-        it = level_widths.end() - 1;
-      }
-      size_t level = static_cast<size_t>(it - level_widths.begin());
-      level_lengths[level] = std::max(level_lengths[level], length);
-      window_level.push_back(level);
-    }
-  }
-  // Account groupings kept in buckets, by the account's bucket slot (see
-  // Direction), its levels side by side in one flat array (slot * levels
-  // + level: a payment touches them without chasing a pointer per
-  // account); the other groupings by their text key.
-  std::vector<SlidingWindow> by_account;
-  std::unordered_map<std::string, std::vector<SlidingWindow>> keys;
-  bool per_account() const { return group == Group::kAccountOut || group == Group::kAccountIn; }
-  int direction() const { return group == Group::kAccountIn ? 1 : 0; }
-  size_t levels() const { return level_widths.size(); }
-  // A new empty window for level l.
-  SlidingWindow level(size_t l, int64_t lateness) const {
-    return SlidingWindow(level_lengths[l], level_widths[l], lateness);
-  }
-  // New empty levels at a bucket slot (the array grown to hold it).
-  SlidingWindow* fresh_levels(uint32_t slot, int64_t lateness) {
-    const size_t needed = (static_cast<size_t>(slot) + 1) * levels();
-    if (by_account.size() < needed) {
-      // Grows geometrically with the slots (resize alone would add
-      // exactly what is asked, reallocating for every new account).
-      if (by_account.capacity() < needed) by_account.reserve(std::max(by_account.capacity() * 2, needed));
-      by_account.resize(needed);
-    }
-    SlidingWindow* at = by_account.data() + static_cast<size_t>(slot) * levels();
-    for (size_t l = 0; l < levels(); ++l) at[l] = level(l, lateness);
-    return at;
-  }
-  // The levels at a bucket slot, or nullptr when it has none yet.
-  SlidingWindow* slot_levels(uint32_t slot) {
-    size_t at = static_cast<size_t>(slot) * levels();
-    return at < by_account.size() && by_account[at].in_use() ? &by_account[at] : nullptr;
-  }
-  // In an account's payment list: this track's place among its
-  // direction's tracks (for its newest time), and the bit of each level.
-  size_t list_track = 0;
-  uint32_t list_bit = 0;
-  uint32_t level_bit(size_t level) const { return 1u << (list_bit + level); }
-  uint32_t level_bits() const { return ((1u << levels()) - 1) << list_bit; }
-  uint32_t list_end() const { return list_bit + static_cast<uint32_t>(levels()); }  // the next track's first bit
-};
-
-struct TenantEngine::Evaluation {
-  const Transaction& tx;
-  Account debtor, creditor;
-  std::optional<double> amount;  // reporting currency
-  // Each party's history as it was before this transaction, and whether
-  // the transaction went into the history windows (taken out again when a
-  // history feature is read: history describes the account before it).
-  AccountHistory debtor_before, creditor_before;
-  int64_t cents = 0;
-  bool debtor_added = false, creditor_added = false;
-  std::vector<std::optional<double>> values;
-  std::vector<char> computed;
-};
-
-namespace {
-
-rules::Value field_value(size_t index, const Transaction& t, const std::optional<double>& amount) {
+rules::Value engine_internals::field_value(size_t index, const Transaction& t, const std::optional<double>& amount) {
   const auto& order = field_order();
   if (index >= order.size()) return std::monostate{};
   switch (order[index]) {
@@ -215,30 +104,6 @@ rules::Value field_value(size_t index, const Transaction& t, const std::optional
   return std::monostate{};
 }
 
-// A window statistic as the rules see it (amounts in currency units): a
-// count, sum or distinct count of nothing is 0, the others have no value.
-std::optional<double> value_of(Statistic statistic, const WindowStats& s) {
-  switch (statistic) {
-    case Statistic::kCount: return static_cast<double>(s.count);
-    case Statistic::kSum: return static_cast<double>(s.sum) / 100.0;
-    case Statistic::kDistinct: return static_cast<double>(s.distinct);
-    case Statistic::kNewDistinct: break;  // not a statistic of one window
-    case Statistic::kAvg: return s.count ? std::optional<double>(s.mean / 100.0) : std::nullopt;
-    case Statistic::kMin: return s.count ? std::optional<double>(static_cast<double>(s.min) / 100.0) : std::nullopt;
-    case Statistic::kMax: return s.count ? std::optional<double>(static_cast<double>(s.max) / 100.0) : std::nullopt;
-    case Statistic::kStddev: return s.count ? std::optional<double>(s.stddev / 100.0) : std::nullopt;
-  }
-  return std::nullopt;
-}
-
-bool same_feature(const ResolvedFeature& a, const ResolvedFeature& b, const std::string& a_filter,
-                  const std::string& b_filter) {
-  return a.kind == b.kind && a.statistic == b.statistic && a.group == b.group && a.creditor_side == b.creditor_side &&
-         a_filter == b_filter && a.window == b.window;
-}
-
-}  // namespace
-
 TenantEngine::TenantEngine(std::string tenant_id, EngineOptions options)
     : tenant_id_(std::move(tenant_id)),
       options_(options),
@@ -250,215 +115,6 @@ TenantEngine::TenantEngine(std::string tenant_id, EngineOptions options)
 }
 
 TenantEngine::~TenantEngine() = default;
-
-size_t TenantEngine::slot_for(const ResolvedFeature& feature, std::vector<std::unique_ptr<Track>>& tracks) {
-  const std::string filter_source =
-      feature.filter == 0 ? std::string() : rules_->filters()[feature.filter - 1].source();
-  for (size_t i = 0; i < slots_.size(); ++i) {
-    const auto& s = slots_[i].feature;
-    std::string s_filter = s.kind == Kind::kAggregate ? tracks[slots_[i].track]->filter_source : std::string();
-    if (same_feature(s, feature, s_filter, filter_source)) return i;
-  }
-  Slot slot{feature, 0, 0};
-  if (feature.kind == Kind::kAggregate) {
-    size_t t = 0;
-    while (t < tracks.size() && !(tracks[t]->group == feature.group && tracks[t]->filter_source == filter_source)) ++t;
-    if (t == tracks.size()) {
-      auto track = std::make_unique<Track>();
-      track->group = feature.group;
-      track->filter_source = filter_source;
-      track->filter = feature.filter == 0 ? nullptr : &rules_->filters()[feature.filter - 1];
-      tracks.push_back(std::move(track));
-    }
-    auto& windows = tracks[t]->windows;
-    auto window_index = [&windows](int64_t length) {
-      auto w = std::find(windows.begin(), windows.end(), length);
-      if (w == windows.end()) {
-        windows.push_back(length);
-        w = windows.end() - 1;
-      }
-      return static_cast<size_t>(w - windows.begin());
-    };
-    slot.track = t;
-    slot.window = window_index(feature.window);
-    // new_distinct also reads the 30 days before its window as baseline:
-    // kept in day buckets, while the window keeps its own (finer) ones so
-    // a 4-day window is not cut at a day boundary.
-    if (feature.statistic == Statistic::kNewDistinct) {
-      slot.recent_window = slot.window;
-      slot.window = window_index(feature.window + 30 * kDay);
-    }
-  }
-  slots_.push_back(slot);
-  return slots_.size() - 1;
-}
-
-void TenantEngine::set_rules(std::shared_ptr<const RuleSet> rules) {
-  rules_ = std::move(rules);
-  std::vector<std::unique_ptr<Track>> tracks;
-  slots_.clear();
-  rule_slots_.clear();
-  template_slots_.clear();
-  history_out_.reset();
-  history_in_.reset();
-  for (const auto& rule : rules_->rules()) {
-    std::vector<size_t> calls;
-    for (const auto& f : rule.features) calls.push_back(slot_for(f, tracks));
-    rule_slots_.push_back(std::move(calls));
-    std::vector<std::vector<size_t>> pieces;
-    for (const auto& piece : rule.explanation) {
-      std::vector<size_t> piece_calls;
-      for (const auto& f : piece.features) piece_calls.push_back(slot_for(f, tracks));
-      pieces.push_back(std::move(piece_calls));
-    }
-    template_slots_.push_back(std::move(pieces));
-  }
-  // The payment types each rule's windows count: its alerts list those as
-  // evidence, not the card payments of a rule about transfers, nor the
-  // graph's transfers for a rule about cash (graph payments are listed
-  // whole when the rule counts any of their types). A filter that cannot
-  // be decided from the type alone (it reads the amount, say) counts the
-  // type. And the types for which a rule cannot fire at all: it is not
-  // evaluated for them (most rules begin with `tx.type in [...]`).
-  // Card and cash payments are kept on an account's outgoing (incoming)
-  // list only when some debtor (creditor) rule lists them.
-  evidence_types_.clear();
-  rule_never_fires_.clear();
-  rule_by_type_.clear();
-  list_other_out_ = list_other_in_ = false;
-  const auto& fields = detection_schema().fields;
-  const size_t type_field = static_cast<size_t>(std::distance(fields.begin(), fields.find("tx.type")));
-  const uint32_t known_types = (1u << transaction_types().size()) - 1;
-  for (size_t r = 0; r < rules_->rules().size(); ++r) {
-    const auto& rule = rules_->rules()[r];
-    uint32_t mask = 0;
-    bool lists_payments = false;  // evidence from the subject's payments (see process)
-    for (const auto& f : rule.features) {
-      if (f.kind != Kind::kAggregate) continue;
-      mask |= f.filter == 0 ? ~0u : ~verdicts_by_type(rules_->filters()[f.filter - 1]).fails;
-      lists_payments = lists_payments || f.group == Group::kAccountOut || f.group == Group::kAccountIn;
-    }
-    evidence_types_.push_back(mask);
-    rule_never_fires_.push_back(verdicts_by_type(rule.condition).fails);
-    auto& by_type = rule_by_type_.emplace_back();
-    for (const auto& type : transaction_types()) by_type.push_back(rule.condition.with_known_text(type_field, type));
-    if (lists_payments && (mask & known_types & ~graph_type_bits_) != 0) {
-      (rule.definition.subject == "creditor" ? list_other_in_ : list_other_out_) = true;
-    }
-  }
-  if (rules_->uses_history()) {
-    ResolvedFeature out;
-    out.kind = Kind::kAggregate;
-    out.group = Group::kAccountOut;
-    out.window = 90 * kDay;
-    history_out_ = slot_for(out, tracks);
-    out.group = Group::kAccountIn;
-    history_in_ = slot_for(out, tracks);
-  }
-  for (auto& track : tracks) {
-    track->plan_levels();
-    if (track->filter) {
-      auto verdicts = verdicts_by_type(*track->filter);
-      track->filter_always = verdicts.fires;
-      track->filter_never = verdicts.fails;
-    }
-  }
-  // Each direction's per-account tracks share an account's payment list,
-  // each level a bit of its entries' (at most three levels a track, so six
-  // tracks take at most 18 bits); a direction with more tracks keeps
-  // buckets for every account.
-  Direction next[2];
-  for (size_t ti = 0; ti < tracks.size(); ++ti) {
-    Track& track = *tracks[ti];
-    if (!track.per_account()) continue;
-    Direction& d = next[track.direction()];
-    track.list_track = d.tracks.size();
-    track.list_bit = d.tracks.empty() ? 0 : tracks[d.tracks.back()]->list_end();
-    d.tracks.push_back(ti);
-    for (size_t l = 0; l < track.levels(); ++l) {
-      d.keep = std::max(d.keep, track.level_lengths[l] + options_.lateness_micros + track.level_widths[l]);
-    }
-  }
-  for (int dir = 0; dir < 2; ++dir) {
-    Direction& d = next[dir];
-    d.lists = list_limit_ > 0 && d.tracks.size() <= PaymentLog::kTracks &&
-              (d.tracks.empty() || tracks[d.tracks.back()]->list_end() <= 32);
-    // Lists that the new rules cannot keep move to buckets now, under the
-    // tracks they were written for; the buckets then carry over below.
-    if (directions_[dir].lists && !d.lists) {
-      for (size_t a = 0; a < directions_[dir].logs.size(); ++a) {
-        const PaymentLog& log = directions_[dir].logs[a];
-        if (!log.in_buckets() && log.size() > 0) move_to_buckets(dir, static_cast<Account>(a));
-      }
-      directions_[dir].lists = false;
-    }
-  }
-  // How the lists' bits and newest times carry over where lists stay:
-  // old bit -> new bits, new track -> old track, per direction.
-  std::array<uint32_t, 32> bit_to[2] = {};
-  std::array<uint32_t, PaymentLog::kTracks> track_from[2];
-  track_from[0].fill(PaymentLog::kNoSlot);
-  track_from[1].fill(PaymentLog::kNoSlot);
-  // Carry the buckets the new rules still read over from the old tracks.
-  for (auto& track : tracks) {
-    for (auto& old : tracks_) {
-      if (!old || old->group != track->group || old->filter_source != track->filter_source) continue;
-      if (track->per_account() && directions_[track->direction()].lists && next[track->direction()].lists) {
-        const int dir = track->direction();
-        track_from[dir][track->list_track] = static_cast<uint32_t>(old->list_track);
-        for (size_t l = 0; l < track->levels(); ++l) {
-          auto at = std::find(old->level_widths.begin(), old->level_widths.end(), track->level_widths[l]);
-          if (at == old->level_widths.end()) continue;  // a new level starts empty
-          bit_to[dir][old->list_bit + static_cast<size_t>(at - old->level_widths.begin())] |= track->level_bit(l);
-        }
-      }
-      // The new levels of one key from its old ones (`old_levels` null: none).
-      auto carry = [&](SlidingWindow* old_levels, SlidingWindow* out) {
-        for (size_t l = 0; l < track->levels(); ++l) {
-          auto at = std::find(old->level_widths.begin(), old->level_widths.end(), track->level_widths[l]);
-          if (!old_levels) {
-            out[l] = SlidingWindow();
-          } else if (at != old->level_widths.end()) {
-            out[l] = std::move(old_levels[static_cast<size_t>(at - old->level_widths.begin())]);
-            out[l].extend(track->level_lengths[l]);
-          } else {
-            out[l] = track->level(l, options_.lateness_micros);
-          }
-        }
-      };
-      for (auto& [key, old_levels] : old->keys) {
-        std::vector<SlidingWindow> levels(track->levels());
-        carry(old_levels.data(), levels.data());
-        track->keys.emplace(key, std::move(levels));
-      }
-      const size_t slots = old->levels() == 0 ? 0 : old->by_account.size() / old->levels();
-      track->by_account.resize(slots * track->levels());
-      for (size_t a = 0; a < slots; ++a) {
-        carry(old->slot_levels(static_cast<uint32_t>(a)), track->by_account.data() + a * track->levels());
-      }
-      old.reset();
-      break;
-    }
-  }
-  tracks_ = std::move(tracks);
-  for (int dir = 0; dir < 2; ++dir) {
-    Direction& d = directions_[dir];
-    const bool had_lists = d.lists;
-    d.tracks = std::move(next[dir].tracks);
-    d.lists = next[dir].lists;
-    d.keep = next[dir].keep;
-    if (!had_lists) continue;
-    const auto& to = bit_to[dir];
-    auto remap = [&to](uint32_t levels) {
-      uint32_t out = 0;
-      for (; levels != 0; levels &= levels - 1) out |= to[static_cast<size_t>(__builtin_ctz(levels))];
-      return out;
-    };
-    for (auto& log : d.logs) {
-      if (!log.in_buckets()) log.renumber(remap, track_from[dir]);
-    }
-  }
-}
 
 TenantEngine::Account TenantEngine::intern(const std::string& account) {
   auto [number, inserted] = accounts_.intern(account);
@@ -861,151 +517,6 @@ std::vector<AlertChange> TenantEngine::process(const Transaction& t, bool evalua
     if (change.kind == AlertChange::Kind::kRaised) note_alert(change.alert, false);
   }
   return changes;
-}
-
-rules::Context TenantEngine::context_for(const Binding& binding) {
-  rules::Context context;
-  // One pointer each: the std::function keeps it inline, no allocation
-  // per rule per transaction.
-  context.field = [&binding](size_t index, const std::string&) {
-    return field_value(index, binding.evaluation->tx, binding.evaluation->amount);
-  };
-  // Each feature is computed once per transaction, whichever rule asks.
-  context.feature = [&binding](size_t call, const rules::FeatureCall&) -> std::optional<double> {
-    Evaluation& e = *binding.evaluation;
-    size_t s = (*binding.calls)[call];
-    if (!e.computed[s]) {
-      e.values[s] = binding.engine->compute(binding.engine->slots_[s], e);
-      e.computed[s] = 1;
-    }
-    return e.values[s];
-  };
-  return context;
-}
-
-std::string TenantEngine::render(const CompiledRuleDefinition& rule, size_t rule_index, Evaluation& e) {
-  std::string out;
-  const auto& pieces = template_slots_[rule_index];
-  for (size_t p = 0; p < rule.explanation.size(); ++p) {
-    const auto& piece = rule.explanation[p];
-    if (!piece.expression) {
-      out += piece.text;
-      continue;
-    }
-    const auto& calls = pieces[p];
-    const Binding binding{this, &e, &calls};
-    out += rules::to_display(piece.expression->value(context_for(binding)));
-  }
-  return out;
-}
-
-AlertChange TenantEngine::record(const CompiledRuleDefinition& rule, const Transaction& t, Evaluation&,
-                                 std::vector<rules::Fact> facts, std::string explanation,
-                                 std::vector<std::string> evidence) {
-  const auto& d = rule.definition;
-  const std::string& subject = d.subject == "creditor" ? t.creditor.account_id : t.debtor.account_id;
-  std::string key = d.id + '\x1f' + subject;
-  auto it = open_alerts_.find(key);
-  auto add_ids = [&](Alert& alert) {
-    std::set<std::string> known(alert.transaction_ids.begin(), alert.transaction_ids.end());
-    for (auto& id : evidence) {
-      if (alert.transaction_ids.size() >= options_.max_transaction_ids_per_alert) break;
-      if (known.insert(id).second) alert.transaction_ids.push_back(std::move(id));
-    }
-  };
-  if (it != open_alerts_.end() && t.occurred_at >= it->second.raised_at && t.occurred_at <= it->second.window_until) {
-    Alert& alert = it->second;
-    alert.hits += 1;
-    add_ids(alert);
-    return {AlertChange::Kind::kJoined, alert, t.id};
-  }
-  Alert alert;
-  char id[32];
-  std::snprintf(id, sizeof id, "alr_%016llx",
-                static_cast<unsigned long long>(hash_text(tenant_id_ + '\x1f' + key + '\x1f' + t.id)));
-  alert.id = id;
-  alert.rule_id = d.id;
-  alert.rule_version = d.version;
-  alert.rule_name = d.name;
-  alert.typology = d.typology;
-  alert.subject_id = subject;
-  alert.severity = d.severity;
-  alert.score = d.score;
-  alert.raised_at = t.occurred_at;
-  alert.window_until = t.occurred_at + rule.suppression_micros;
-  alert.explanation = std::move(explanation);
-  alert.conditions = std::move(facts);
-  add_ids(alert);
-  open_alerts_[key] = alert;
-  expect_expiry(key, alert);
-  return {AlertChange::Kind::kRaised, std::move(alert), t.id};
-}
-
-void TenantEngine::expect_expiry(const std::string& key, const Alert& alert) {
-  expiries_.push({alert.window_until, key, alert.id, intern(alert.subject_id)});
-}
-
-void TenantEngine::forget_ended_alerts() {
-  // Alerts whose collection period ended more than the lateness before the
-  // newest payment are forgotten: every payment within the lateness comes
-  // after their end (older payments are late for every window as well).
-  const int64_t cutoff = newest_ - options_.lateness_micros;
-  while (!expiries_.empty() && expiries_.top().until < cutoff) {
-    const Expiry& ended = expiries_.top();
-    if (ended.subject < alert_marks_.size()) {
-      auto& marks = alert_marks_[ended.subject];
-      std::erase_if(marks, [&](const AlertMark& mark) { return mark.alert_id == ended.alert_id; });
-      if (marks.empty()) marks = {};  // its memory back, as for an account never alerted
-    }
-    // The key may hold a newer alert by now: only this one is forgotten.
-    auto open = open_alerts_.find(ended.key);
-    if (open != open_alerts_.end() && open->second.id == ended.alert_id) open_alerts_.erase(open);
-    expiries_.pop();
-  }
-}
-
-void TenantEngine::reset() {
-  rules_.reset();
-  tracks_.clear();
-  slots_.clear();
-  rule_slots_.clear();
-  template_slots_.clear();
-  evidence_types_.clear();
-  rule_never_fires_.clear();
-  rule_by_type_.clear();
-  history_out_.reset();
-  history_in_.reset();
-  accounts_.clear();
-  failures_.clear();
-  history_.clear();
-  for (auto& d : directions_) d = Direction{};
-  graph_ = TransactionGraph(options_.graph);
-  open_alerts_.clear();
-  alert_marks_.clear();
-  expiries_ = {};
-  newest_ = INT64_MIN;
-}
-
-void TenantEngine::remember(const Alert& alert, bool closed) {
-  const std::string key = alert.rule_id + '\x1f' + alert.subject_id;
-  open_alerts_[key] = alert;
-  expect_expiry(key, alert);
-  note_alert(alert, closed);
-}
-
-void TenantEngine::note_alert(const Alert& alert, bool closed) {
-  const Account subject = intern(alert.subject_id);
-  if (subject >= alert_marks_.size()) alert_marks_.resize(accounts_.size());
-  alert_marks_[subject].push_back({alert.window_until, alert.score, alert.id, closed});
-}
-
-void TenantEngine::set_alert_closed(const std::string& alert_id, const std::string& subject_id, bool closed) {
-  auto account = find_account(subject_id);
-  if (!account) return;
-  if (*account >= alert_marks_.size()) return;
-  for (auto& mark : alert_marks_[*account]) {
-    if (mark.alert_id == alert_id) mark.closed = closed;
-  }
 }
 
 std::optional<WindowStats> TenantEngine::aggregate(ResolvedFeature::Group group, const std::string& key,
