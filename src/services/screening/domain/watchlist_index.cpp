@@ -45,6 +45,17 @@ void WatchlistIndex::name_keys_of(const NormalizedName& name, std::vector<std::s
       }
     }
   }
+  // Arabic script writes the article into the word where Latin spellings
+  // write it apart (الاسد "alasd" / AL-ASSAD; the article comes off an
+  // abjad's word only where four letters remain): a Latin name is filed
+  // under the skeleton of its article and the word after it together too.
+  if (!name.abjad_source) {
+    for (size_t i = 0; i + 1 < name.tokens.size(); ++i) {
+      const auto& article = name.tokens[i].text;
+      if ((article != "al" && article != "el") || !has_keys(name.tokens[i + 1])) continue;
+      if (auto joined = consonant_skeleton("al" + name.tokens[i + 1].text); joined.size() >= 2) out.push_back("s:" + joined);
+    }
+  }
   if (std::none_of(name.tokens.begin(), name.tokens.end(), has_keys)) {
     // Names made only of weak words still need to be findable.
     for (const auto& token : name.tokens) out.push_back("t:" + token.text);

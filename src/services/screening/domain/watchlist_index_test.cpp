@@ -91,6 +91,24 @@ TEST(WatchlistIndex, OffersTheLatinSpellingOfANameFromAnAbjadAmongManySharingIts
   EXPECT_TRUE(offers(index, "محمد احمدی", EntityKind::kPerson, "ahmadi", 8));
 }
 
+// Arabic script writes the article into the word (الاسد), Latin spellings
+// apart (AL-ASSAD): among the lists' many Mahers, the Latin name's article
+// and word together must meet the one Arabic word.
+TEST(WatchlistIndex, OffersALatinArticleAndWordForOneWordOfAnAbjad) {
+  std::vector<WatchlistEntity> entities;
+  for (int i = 0; i < 30; ++i) {
+    entities.push_back(entity("maher" + std::to_string(i), EntityKind::kPerson,
+                              "Maher Surname" + std::string(1, char('a' + i % 26)) + std::to_string(i)));
+  }
+  for (int i = 0; i < 2000; ++i) {
+    entities.push_back(entity("o" + std::to_string(i), EntityKind::kPerson,
+                              "Given" + std::to_string(i) + " Family" + std::to_string(i)));
+  }
+  entities.push_back(entity("assad", EntityKind::kPerson, "Maher AL-ASSAD"));
+  WatchlistIndex index(std::move(entities));
+  EXPECT_TRUE(offers(index, "ماهر الاسد", EntityKind::kPerson, "assad", 8));
+}
+
 TEST(WatchlistIndex, OffersJoinedNamesAndOrganisationsAcronymsButNoPersonsInitials) {
   std::vector<WatchlistEntity> entities;
   entities.push_back(entity("irgc", EntityKind::kOrganisation, "Islamic Revolutionary Guard Corps"));
