@@ -30,6 +30,16 @@ std::vector<std::string> offered(const WatchlistIndex& index, const std::string&
   return ids;
 }
 
+// Two thousand names sharing nothing with the tests' names, so that the
+// words those share are as rare as they are on the lists: a key's weight
+// is its rarity among all the names.
+void add_unrelated_names(std::vector<WatchlistEntity>& entities) {
+  for (int i = 0; i < 2000; ++i) {
+    entities.push_back(entity("o" + std::to_string(i), EntityKind::kPerson,
+                              "Given" + std::to_string(i) + " Family" + std::to_string(i)));
+  }
+}
+
 bool offers(const WatchlistIndex& index, const std::string& query, EntityKind kind, const std::string& id,
             size_t limit = 64) {
   auto ids = offered(index, query, kind, limit);
@@ -81,11 +91,7 @@ TEST(WatchlistIndex, OffersTheLatinSpellingOfANameFromAnAbjadAmongManySharingIts
     entities.push_back(entity("ar" + std::to_string(i), EntityKind::kPerson,
                               "محمد " + others[i % others.size()] + " " + others[(i / 10 + 3) % others.size()]));
   }
-  // Others, so that محمد is as rare a word as on the lists.
-  for (int i = 0; i < 2000; ++i) {
-    entities.push_back(entity("o" + std::to_string(i), EntityKind::kPerson,
-                              "Given" + std::to_string(i) + " Family" + std::to_string(i)));
-  }
+  add_unrelated_names(entities);  // so that محمد is as rare a word as on the lists
   entities.push_back(entity("ahmadi", EntityKind::kPerson, "MOHAMMAD AHMADI"));
   WatchlistIndex index(std::move(entities));
   EXPECT_TRUE(offers(index, "محمد احمدی", EntityKind::kPerson, "ahmadi", 8));
@@ -100,10 +106,7 @@ TEST(WatchlistIndex, OffersALatinArticleAndWordForOneWordOfAnAbjad) {
     entities.push_back(entity("maher" + std::to_string(i), EntityKind::kPerson,
                               "Maher Surname" + std::string(1, char('a' + i % 26)) + std::to_string(i)));
   }
-  for (int i = 0; i < 2000; ++i) {
-    entities.push_back(entity("o" + std::to_string(i), EntityKind::kPerson,
-                              "Given" + std::to_string(i) + " Family" + std::to_string(i)));
-  }
+  add_unrelated_names(entities);
   entities.push_back(entity("assad", EntityKind::kPerson, "Maher AL-ASSAD"));
   WatchlistIndex index(std::move(entities));
   EXPECT_TRUE(offers(index, "ماهر الاسد", EntityKind::kPerson, "assad", 8));
