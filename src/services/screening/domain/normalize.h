@@ -137,8 +137,10 @@ inline void merge_doubled_a(std::string& text) {
   text.erase(std::unique(text.begin(), text.end(), [](char x, char y) { return x == 'a' && y == 'a'; }), text.end());
 }
 
-// "mohammed" -> "mhmd": drops vowels (and y, w, h after a consonant...) and
-// collapses repeats, the form in which Arabic and Hebrew names survive
+// "mohammed" -> "mhmd": drops the vowels and y, w and v (Arabic's long
+// vowels) and a last h, reads q and c as k, z as s and the digraphs of
+// other conventions as one letter (dj j, ch and c before e/i/y s, gh q),
+// and collapses repeats: the form in which Arabic and Hebrew names survive
 // transliteration.
 std::string consonant_skeleton(std::string_view ascii_lower);
 

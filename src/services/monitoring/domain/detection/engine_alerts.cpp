@@ -1,6 +1,7 @@
 // What a rule sees of a payment (its context), and the alerts rules raise:
 // their text, their record, their expiry and the engine's memory of them.
 #include <algorithm>
+#include <set>
 
 #include "services/monitoring/domain/detection/engine.h"
 #include "services/monitoring/domain/detection/engine_internals.h"
