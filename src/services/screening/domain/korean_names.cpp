@@ -1,5 +1,6 @@
 #include "services/screening/domain/korean_names.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -27,6 +28,21 @@ constexpr std::array<const char*, kVowels> kVowelSpellings = {"a",  "ae", "ya", 
 constexpr std::array<const char*, kFinals> kFinalSpellings = {"",  "k", "k", "k", "n", "n", "n", "t", "l", "k",
                                                               "m", "l", "l", "l", "p", "l", "m", "p", "p", "t",
                                                               "t", "ng", "t", "t", "k", "t", "p", "t"};
+
+// The usual Latin spellings of a few family names, each with the spelling
+// romanize_hangul_syllable gives it: read one way for the key (Park is
+// pak), the other for the index (pak is also filed as park and bak).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 12> kFamilyNames = {{
+    {"park", "pak"}, {"bak", "pak"}, {"lee", "ri"}, {"yi", "ri"}, {"rhee", "ri"}, {"li", "ri"},
+    {"i", "ri"}, {"choi", "choe"}, {"chwe", "choe"}, {"oh", "o"}, {"noh", "no"}, {"ahn", "an"},
+}};
+
+std::string_view romanized_family_name(std::string_view spelling) {
+  for (const auto& [usual, romanized] : kFamilyNames) {
+    if (spelling == usual) return romanized;
+  }
+  return spelling;
+}
 
 void replace_all(std::string& text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
@@ -61,12 +77,14 @@ std::vector<std::string> list_spellings_of_korean(std::string_view syllable) {
   for (const auto& [written, other] : kOtherInitials) {
     if (!tense_or_aspirated && plain.starts_with(written)) out.push_back(std::string(other) + plain.substr(written.size()));
   }
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kFamilyNames = {{
-      {"pak", "park"}, {"ri", "li"}, {"ri", "lee"}, {"ri", "yi"}, {"ri", "rhee"}, {"i", "lee"},
-      {"i", "yi"}, {"i", "li"}, {"choe", "choi"}, {"o", "oh"},
-  }};
-  for (const auto& [written, usual] : kFamilyNames) {
-    if (plain == written) out.emplace_back(usual);
+  // A family name's usual spellings, and its romanization (이 "i" is ri).
+  const std::string_view family = romanized_family_name(plain);
+  auto add = [&out](std::string_view spelling) {
+    if (std::find(out.begin(), out.end(), spelling) == out.end()) out.emplace_back(spelling);
+  };
+  add(family);
+  for (const auto& [usual, romanized] : kFamilyNames) {
+    if (romanized == family) add(usual);
   }
   std::erase(out, std::string(syllable));
   return out;
@@ -74,16 +92,7 @@ std::vector<std::string> list_spellings_of_korean(std::string_view syllable) {
 
 std::string korean_syllable_key(std::string_view syllable) {
   // Family names whose usual spellings no rule below joins.
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 12> kFamilyNames = {{
-      {"park", "pak"}, {"bak", "pak"}, {"lee", "ri"}, {"yi", "ri"}, {"rhee", "ri"}, {"li", "ri"},
-      {"i", "ri"}, {"choi", "choe"}, {"chwe", "choe"}, {"oh", "o"}, {"noh", "no"}, {"ahn", "an"},
-  }};
-  for (const auto& [spelling, usual] : kFamilyNames) {
-    if (syllable == spelling) {
-      syllable = usual;
-      break;
-    }
-  }
+  syllable = romanized_family_name(syllable);
   // The initial: voiced and voiceless, plain and tense, alike.
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 19> kInitialKeys = {{
       {"tch", "c"}, {"jj", "c"}, {"ch", "c"}, {"kk", "k"}, {"tt", "t"}, {"pp", "p"}, {"ss", "s"},

@@ -39,6 +39,9 @@ TEST(KoreanNames, HangulSyllablesAreWrittenAsTheListsWriteThem) {
   EXPECT_EQ(list_spellings_of_korean("jeon"), (std::vector<std::string>{"jon", "chon"}));
   EXPECT_EQ(list_spellings_of_korean("kil"), (std::vector<std::string>{"gil"}));
   EXPECT_EQ(list_spellings_of_korean("pak"), (std::vector<std::string>{"bak", "park"}));
+  // The family names' spellings are the ones the key joins: 이 is ri too.
+  EXPECT_EQ(list_spellings_of_korean("i"), (std::vector<std::string>{"ri", "lee", "yi", "rhee", "li"}));
+  for (const auto& spelling : list_spellings_of_korean("i")) EXPECT_EQ(korean_syllable_key(spelling), "ri");
   EXPECT_EQ(list_spellings_of_korean("cheol"), (std::vector<std::string>{"chol"}));
 }
 
